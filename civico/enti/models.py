@@ -1,0 +1,47 @@
+"""Enti: the comuni (tenants). Every comune of Italy is known; those on the platform are active."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Ente(models.Model):
+    nome = models.CharField(_("nome"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    codice_istat = models.CharField(_("codice ISTAT"), max_length=6, unique=True)
+    codice_catastale = models.CharField(_("codice catastale"), max_length=4, unique=True)
+    # Prefix of the tracking codes (AL-2026-000123); unique so a code names one report.
+    sigla = models.CharField(_("sigla dei codici"), max_length=8, unique=True)
+    provincia = models.CharField(_("provincia (sigla)"), max_length=2, blank=True)
+    regione = models.CharField(_("regione"), max_length=60, blank=True)
+    attivo = models.BooleanField(_("attivo su Civico"), default=False, db_index=True)
+    # The boundary as a GeoJSON geometry (Polygon or MultiPolygon, WGS84).
+    confine = models.JSONField(_("confine (GeoJSON)"), null=True, blank=True)
+    confine_aggiornato_il = models.DateTimeField(default=timezone.now, editable=False)
+    email = models.EmailField(_("e-mail"), blank=True)
+    pec = models.EmailField(_("PEC"), blank=True)
+    telefono = models.CharField(_("telefono"), max_length=40, blank=True)
+    sito_web = models.URLField(_("sito web"), blank=True)
+    indirizzo = models.CharField(_("indirizzo della sede"), max_length=200, blank=True)
+    fuso_orario = models.CharField(_("fuso orario"), max_length=40, default="Europe/Rome")
+
+    class Meta:
+        verbose_name = _("ente")
+        verbose_name_plural = _("enti")
+        ordering = ["nome"]
+
+    def __str__(self) -> str:
+        return self.nome
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._confine_caricato = self.__dict__.get("confine")
+
+    def save(self, *args, **kwargs):
+        # Other processes compare this timestamp to know their boundary index is stale.
+        if self.__dict__.get("confine") != self._confine_caricato:
+            self.confine_aggiornato_il = timezone.now()
+        super().save(*args, **kwargs)
+        self._confine_caricato = self.__dict__.get("confine")

@@ -1,0 +1,195 @@
+"""Reports (segnalazioni), their media (allegati) and their append-only history (eventi)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civico.catalogo.models import Categoria, Ufficio
+from civico.enti.models import Ente
+from civico.segnalazioni.stati import Stato
+
+
+class Canale(models.TextChoices):
+    WEB = "web", _("Web")
+    APP = "app", _("App")
+    OPEN311 = "open311", _("Open311")
+    API = "api", _("API")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("Telefono")
+    POST = "post", _("Posta")
+    COUNTER = "counter", _("Sportello")
+
+
+class Priorita(models.TextChoices):
+    BASSA = "bassa", _("Bassa")
+    NORMALE = "normale", _("Normale")
+    ALTA = "alta", _("Alta")
+    URGENTE = "urgente", _("Urgente")
+
+
+class Segnalazione(models.Model):
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="segnalazioni")
+    # Human tracking code, e.g. AL-2026-000123: unique per ente and year, and overall.
+    codice = models.CharField(_("codice"), max_length=32, unique=True)
+    anno = models.PositiveIntegerField()
+    numero = models.PositiveIntegerField()
+    # Unguessable token of the reporter's private link.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    categoria = models.ForeignKey(Categoria, on_delete=models.PROTECT, related_name="segnalazioni")
+    ufficio = models.ForeignKey(
+        Ufficio, on_delete=models.PROTECT, related_name="segnalazioni", null=True, blank=True
+    )
+    stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.SUBMITTED)
+    priorita = models.CharField(
+        _("priorità"), max_length=10, choices=Priorita.choices, default=Priorita.NORMALE
+    )
+    titolo = models.CharField(_("titolo"), max_length=200)
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    lat = models.FloatField(_("latitudine"))
+    lon = models.FloatField(_("longitudine"))
+    indirizzo = models.CharField(_("indirizzo"), max_length=250, blank=True)
+    cella_h3 = models.CharField(_("cella H3"), max_length=16, db_index=True)
+    canale = models.CharField(_("canale"), max_length=10, choices=Canale.choices)
+    risposte = models.JSONField(_("risposte alle domande aggiuntive"), default=dict, blank=True)
+    # The reporter: private, never shown on a public page.
+    segnalante = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="segnalazioni",
+    )
+    segnalante_nome = models.CharField(_("nome del segnalante"), max_length=160, blank=True)
+    segnalante_email = models.EmailField(_("e-mail del segnalante"), blank=True)
+    segnalante_telefono = models.CharField(_("telefono del segnalante"), max_length=40, blank=True)
+    duplicato_di = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicati"
+    )
+    pubblica = models.BooleanField(_("visibile al pubblico"), default=True)
+    creata_il = models.DateTimeField(_("creata il"), db_index=True)
+    aggiornata_il = models.DateTimeField(_("aggiornata il"))
+    scadenza = models.DateField(_("data prevista di risoluzione"), null=True, blank=True)
+    # Optimistic locking: every write bumps it; a writer that read an older one is refused.
+    versione = models.PositiveIntegerField(default=1)
+    chiave_idempotenza = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    impronta_richiesta = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("segnalazione")
+        verbose_name_plural = _("segnalazioni")
+        ordering = ["-creata_il"]
+        constraints = [
+            models.UniqueConstraint(fields=["ente", "anno", "numero"], name="numero_unico_per_anno")
+        ]
+        indexes = [
+            models.Index(fields=["ente", "stato", "creata_il"], name="segn_ente_stato_data"),
+            models.Index(fields=["ente", "ufficio", "stato"], name="segn_ente_ufficio_stato"),
+            models.Index(fields=["ente", "aggiornata_il"], name="segn_ente_aggiornata"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.codice} · {self.titolo}"
+
+
+class ContatoreCodici(models.Model):
+    """The last number given per ente and year: a row lock makes numbering gap-free and safe."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE)
+    anno = models.PositiveIntegerField()
+    ultimo = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ente", "anno"], name="contatore_unico_per_anno")
+        ]
+
+
+class TipoAllegato(models.TextChoices):
+    FOTO = "foto", _("Foto")
+    DOCUMENTO = "documento", _("Documento")
+
+
+def _percorso_allegato(istanza: Allegato, nome: str) -> str:
+    return f"segnalazioni/{istanza.segnalazione.ente_id}/{istanza.segnalazione.anno}/{nome}"
+
+
+class Allegato(models.Model):
+    segnalazione = models.ForeignKey(Segnalazione, on_delete=models.CASCADE, related_name="allegati")
+    tipo = models.CharField(_("tipo"), max_length=10, choices=TipoAllegato.choices)
+    file = models.FileField(upload_to=_percorso_allegato, max_length=255)
+    miniatura = models.FileField(upload_to=_percorso_allegato, max_length=255, blank=True)
+    nome_originale = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    dimensione = models.PositiveIntegerField()
+    larghezza = models.PositiveIntegerField(null=True, blank=True)
+    altezza = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+    # Photos are public unless the report is not; documents never are.
+    pubblico = models.BooleanField(default=True)
+    creato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allegato")
+        verbose_name_plural = _("allegati")
+        ordering = ["id"]
+
+
+class TipoEvento(models.TextChoices):
+    CREATED = "created", _("Segnalazione ricevuta")
+    ROUTED = "routed", _("Assegnata a un ufficio")
+    STATE_CHANGED = "state_changed", _("Cambio di stato")
+    RECLASSIFIED = "reclassified", _("Categoria cambiata")
+    REROUTED = "rerouted", _("Ufficio cambiato")
+    PUBLIC_ANSWER = "public_answer", _("Risposta pubblica")
+    INTERNAL_NOTE = "internal_note", _("Nota interna")
+    MEDIA_ADDED = "media_added", _("Allegato aggiunto")
+    MERGED = "merged", _("Unita a un'altra segnalazione")
+    PRIORITY_CHANGED = "priority_changed", _("Priorità cambiata")
+
+
+class EventoQuerySet(models.QuerySet):
+    """Events are history: no bulk edits or deletes through the ORM."""
+
+    def update(self, **kwargs):
+        raise TypeError("Gli eventi non si modificano: sono la storia della segnalazione.")
+
+    def delete(self):
+        raise TypeError("Gli eventi non si cancellano: sono la storia della segnalazione.")
+
+
+class Evento(models.Model):
+    """One thing that happened to a report. Append-only: the source of truth of the timeline."""
+
+    segnalazione = models.ForeignKey(
+        Segnalazione, on_delete=models.DO_NOTHING, related_name="eventi", db_constraint=True
+    )
+    ente = models.ForeignKey(Ente, on_delete=models.DO_NOTHING, related_name="+")
+    tipo = models.CharField(_("tipo"), max_length=20, choices=TipoEvento.choices)
+    stato_da = models.CharField(max_length=20, choices=Stato.choices, blank=True)
+    stato_a = models.CharField(max_length=20, choices=Stato.choices, blank=True)
+    transizione = models.CharField(max_length=30, blank=True)
+    pubblico = models.BooleanField(_("pubblico"), default=True)
+    testo = models.TextField(_("testo"), blank=True)
+    attore = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # How the actor appears publicly ("Ufficio Verde pubblico", "Cittadino", "Sistema").
+    attore_pubblico = models.CharField(max_length=160, blank=True)
+    dati = models.JSONField(default=dict, blank=True)
+    creato_il = models.DateTimeField(db_index=True)
+
+    objects = EventoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evento")
+        verbose_name_plural = _("eventi")
+        ordering = ["creato_il", "id"]
+        indexes = [models.Index(fields=["ente", "creato_il"], name="evento_ente_data")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Gli eventi non si modificano: sono la storia della segnalazione.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Gli eventi non si cancellano: sono la storia della segnalazione.")
