@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "bootstrap_italia_template",
+    "civico.core",
     "civico.accounts",
     "civico.enti",
     "civico.catalogo",
@@ -156,6 +157,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:  # whitenoise warns about a missing STATIC_ROOT; development serves from apps
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploads above this size are refused by the media rules anyway; Django streams to disk above it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

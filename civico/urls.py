@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,8 +9,3 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("civico.portale.urls")),
 ]
-
-if settings.DEBUG or not settings.PRODUCTION:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,1 +1,51 @@
-"""Shared test fixtures. Each test builds its world through the same services the product uses."""
+"""Shared test fixtures. Each test builds its world through the same services the product uses.
+
+The geography (every comune of Italy, Alessandria's gazetteer) is loaded once per test session
+into the test database; tests run in transactions that roll back to it. Tests that need a real
+server (browser tests) flush the database, so they call `mondo()` again: it is idempotent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from civico.demo.loader import crea_catalogo
+from civico.enti.confini import carica_comuni
+from civico.enti.models import Ente
+from civico.territorio.importer import importa_stradario
+
+
+def mondo() -> None:
+    """Every comune of Italy (inactive) and Alessandria's streets and house numbers."""
+    carica_comuni()
+    importa_stradario(Ente.objects.get(codice_istat="006003"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        mondo()
+
+
+@pytest.fixture(autouse=True)
+def _media_temporanei(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+def attiva(codice_istat: str, sigla: str, *, completo: bool) -> Ente:
+    ente = Ente.objects.get(codice_istat=codice_istat)
+    ente.attivo, ente.sigla, ente.email = True, sigla, f"urp@{sigla.lower()}.example.org"
+    ente.save()
+    crea_catalogo(ente, completo=completo)
+    return ente
+
+
+@pytest.fixture
+def alessandria(db) -> Ente:
+    """Alessandria on the platform, with the demo's offices, categories and questions."""
+    return attiva("006003", "AL", completo=True)
+
+
+@pytest.fixture
+def casale(db) -> Ente:
+    return attiva("006039", "CM", completo=False)

@@ -103,6 +103,9 @@ class ContatoreCodici(models.Model):
             models.UniqueConstraint(fields=["ente", "anno"], name="contatore_unico_per_anno")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.ente_id}/{self.anno}: {self.ultimo}"
+
 
 class TipoAllegato(models.TextChoices):
     FOTO = "foto", _("Foto")
@@ -132,6 +135,9 @@ class Allegato(models.Model):
         verbose_name = _("allegato")
         verbose_name_plural = _("allegati")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} {self.pk}"
 
 
 class TipoEvento(models.TextChoices):
@@ -185,6 +191,9 @@ class Evento(models.Model):
         verbose_name_plural = _("eventi")
         ordering = ["creato_il", "id"]
         indexes = [models.Index(fields=["ente", "creato_il"], name="evento_ente_data")]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} · {self.creato_il:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

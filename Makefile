@@ -1,0 +1,40 @@
+# Civico — two commands: `make run` serves the demo, `make test` passes the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip --disable-pip-version-check -q
+
+.PHONY: run test lint bench clean
+
+run: $(VENV)/.runtime
+	$(BIN)/civico migrate --noinput
+	$(BIN)/civico demo
+	$(BIN)/civico run
+
+test: $(VENV)/.dev
+	@bash scripts/test.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check civico tests bench
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/bench_geo.py
+
+$(VENV)/.python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Civico needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(VENV)/.python
+	@echo "Installing Civico's dependencies from requirements.lock…"
+	$(PIP) install --require-hashes -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation -e . || $(PIP) install --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock pyproject.toml $(VENV)/.runtime
+	@echo "Installing the test tools from requirements-dev.lock…"
+	$(PIP) install --require-hashes -r requirements-dev.lock
+	@touch $@
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

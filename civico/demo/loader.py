@@ -1,0 +1,284 @@
+"""The demo: every comune of Italy known, three active comuni with offices, categories, staff and
+a year of plausible reports. Idempotent: a second run finds everything in place and changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import random
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import shapely
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from civico.accounts.models import Incarico, Ruolo, Utente
+from civico.accounts.permissions import Attore
+from civico.catalogo.models import Categoria, Domanda, RegolaInstradamento, Ufficio
+from civico.demo import catalogo_demo as C
+from civico.enti.confini import carica_comuni
+from civico.enti.models import Ente
+from civico.segnalazioni import intake, workflow
+from civico.segnalazioni.models import Canale, Segnalazione
+from civico.territorio.importer import importa_alberi, importa_stradario
+from civico.territorio.models import NumeroCivico
+
+PASSWORD_DEMO = "Civico-demo-2026"
+Progress = Callable[[str], None]
+
+
+def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print) -> dict:
+    inizio = time.perf_counter()
+    progress("comuni d'Italia e confini…")
+    comuni = carica_comuni(progress=progress)
+    enti = _attiva_enti()
+    for ente in enti.values():
+        crea_catalogo(ente, completo=ente.sigla == "AL")
+    al = enti["AL"]
+    progress("stradario e alberi di Alessandria…")
+    stradario = importa_stradario(al, progress=progress)
+    alberi = importa_alberi(al, progress=progress)
+    _regola_sobborghi(al)
+    account = _staff(enti)
+    progress("segnalazioni dimostrative…")
+    create = _segnalazioni(al, segnalazioni_alessandria, progress)
+    for sigla in ("CM", "NL"):
+        create += _segnalazioni(enti[sigla], max(segnalazioni_alessandria // 6, 1), progress)
+    return {
+        "comuni": comuni, "enti_attivi": [e.nome for e in enti.values()], "stradario": stradario,
+        "alberi": alberi, "account": account, "segnalazioni_create": create,
+        "segnalazioni_totali": Segnalazione.objects.count(), "secondi": time.perf_counter() - inizio,
+    }
+
+
+def testo_riepilogo(r: dict) -> str:
+    righe = [
+        f"Demo pronta in {r['secondi']:.1f} s: comuni attivi {', '.join(r['enti_attivi'])}; "
+        f"segnalazioni {r['segnalazioni_totali']} (nuove {r['segnalazioni_create']}).",
+        f"Account dimostrativi (password per tutti: {PASSWORD_DEMO}):",
+    ]
+    righe += [f"  {u:<24} {ruolo}" for u, ruolo in r["account"]]
+    return "\n".join(righe)
+
+
+def _attiva_enti() -> dict[str, Ente]:
+    enti = {}
+    for istat, sigla, email, telefono, sito in C.ENTI_ATTIVI:
+        ente = Ente.objects.get(codice_istat=istat)
+        campi = {"attivo": True, "sigla": sigla, "email": email, "telefono": telefono, "sito_web": sito}
+        if any(getattr(ente, k) != v for k, v in campi.items()):
+            for k, v in campi.items():
+                setattr(ente, k, v)
+            ente.save()
+        enti[sigla] = ente
+    return enti
+
+
+def _dominio(ente: Ente) -> str:
+    return ente.email.split("@", 1)[1]
+
+
+@transaction.atomic
+def crea_catalogo(ente: Ente, *, completo: bool) -> None:
+    """Offices, categories and questions of the demo (also the tests' factory)."""
+    uffici = {}
+    for nome, (email, orari) in C.UFFICI.items():
+        uffici[nome], _ = Ufficio.objects.get_or_create(
+            ente=ente, nome=nome,
+            defaults={"email": email.format(dominio=_dominio(ente)), "orari": orari, "telefono": ente.telefono},
+        )
+    for ordine, (codice, nome, gruppo, ufficio, giorni, foto, chiavi, domande, _titoli) in enumerate(C.CATEGORIE):
+        if not completo and codice not in C.CATEGORIE_COMUNI_MINORI:
+            continue
+        categoria, creata = Categoria.objects.get_or_create(
+            ente=ente, codice=codice,
+            defaults={
+                "nome": nome, "gruppo": gruppo, "ufficio_predefinito": uffici[ufficio],
+                "giorni_risposta": giorni, "foto_obbligatoria": foto, "parole_chiave": chiavi,
+                "ordine": ordine, "descrizione": f"Segnalazioni di tipo «{nome.lower()}».",
+            },
+        )
+        if creata:
+            for n, (dcod, testo, tipo, obbligatoria, valori) in enumerate(domande, start=1):
+                Domanda.objects.create(
+                    categoria=categoria, codice=dcod, testo=testo, tipo=tipo,
+                    obbligatoria=obbligatoria, ordine=n, valori=valori,
+                )
+
+
+def _regola_sobborghi(ente: Ente) -> None:
+    """A real zone rule: green areas of the Spinetta Marengo suburb go to their own team."""
+    if RegolaInstradamento.objects.filter(ente=ente, nome__startswith="Verde nei sobborghi").exists():
+        return
+    punti = list(
+        NumeroCivico.objects.filter(ente=ente, quartiere="Spinetta Marengo").values_list("lon", "lat")
+    )
+    if len(punti) < 3:
+        return
+    zona = shapely.convex_hull(shapely.multipoints(punti)).buffer(0.002)
+    ufficio, _ = Ufficio.objects.get_or_create(
+        ente=ente, nome=C.VERDE_SOBBORGHI,
+        defaults={"email": f"verde.fraschetta@{_dominio(ente)}", "orari": "Mar e Gio 8:30–12:30"},
+    )
+    RegolaInstradamento.objects.create(
+        ente=ente, nome="Verde nei sobborghi: Spinetta Marengo",
+        categoria=Categoria.objects.get(ente=ente, codice="verde-pubblico"), ufficio=ufficio,
+        zona=shapely.geometry.mapping(zona), priorita=10,
+    )
+
+
+def _staff(enti: dict[str, Ente]) -> list[tuple[str, str]]:
+    al = enti["AL"]
+    strade = Ufficio.objects.get(ente=al, nome=C.STRADE)
+    persone = [
+        ("admin", "Amministratore della piattaforma", Ruolo.PLATFORM_ADMIN, None, None),
+        ("al.amministratore", "Amministratore del Comune di Alessandria", Ruolo.ENTE_ADMIN, al, None),
+        ("al.responsabile.strade", f"Responsabile, {C.STRADE}", Ruolo.OFFICE_MANAGER, al, strade),
+        ("al.operatore", "Operatore, Comune di Alessandria", Ruolo.OPERATORE, al, None),
+        ("al.sindaco", "Ufficio del sindaco di Alessandria", Ruolo.SINDACO, al, None),
+        ("al.osservatore", "Osservatore (sola lettura)", Ruolo.OSSERVATORE, al, None),
+        ("cm.operatore", "Operatore, Comune di Casale Monferrato", Ruolo.OPERATORE, enti["CM"], None),
+        ("nl.operatore", "Operatore, Comune di Novi Ligure", Ruolo.OPERATORE, enti["NL"], None),
+    ]
+    for username, descrizione, ruolo, ente, ufficio in persone:
+        utente, creato = Utente.objects.get_or_create(
+            username=username,
+            defaults={"first_name": descrizione, "is_staff": True,
+                      "is_superuser": ruolo == Ruolo.PLATFORM_ADMIN, "email": f"{username}@example.org"},
+        )
+        if creato:
+            utente.set_password(PASSWORD_DEMO)
+            utente.save()
+        Incarico.objects.get_or_create(utente=utente, ruolo=ruolo, ente=ente, ufficio=ufficio)
+    return [(p[0], p[1]) for p in persone]
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+NOMI = ["Giulia Ferrari", "Marco Bianchi", "Sara Colombo", "Luca Ricci", "Anna Romano",
+        "Paolo Gallo", "Elena Costa", "Davide Fontana", "Chiara Greco", "Matteo Conti"]
+CANALI = [(Canale.WEB, 45), (Canale.APP, 35), (Canale.EMAIL, 8), (Canale.PHONE, 8), (Canale.COUNTER, 4)]
+
+
+def _segnalazioni(ente: Ente, quante: int, progress: Progress) -> int:
+    rng = random.Random(f"civico-demo-{ente.sigla}")
+    categorie = {c.codice: c for c in Categoria.objects.filter(ente=ente).prefetch_related("domande")}
+    pesi = _pesi_categorie(categorie)
+    tempi = _tempi_di_risoluzione()
+    luoghi = _luoghi(ente, rng, quante)
+    operatore = Utente.objects.filter(incarichi__ente=ente, incarichi__ruolo=Ruolo.OPERATORE).first()
+    esistenti = set(
+        Segnalazione.objects.filter(ente=ente, chiave_idempotenza__startswith="demo-").values_list(
+            "chiave_idempotenza", flat=True
+        )
+    )
+    adesso = timezone.now()
+    create = 0
+    for i in range(quante):
+        # Draw every random value first, so the sequence is the same whether or not it exists.
+        codice = rng.choices(list(pesi), weights=list(pesi.values()))[0]
+        voce = next(c for c in C.CATEGORIE if c[0] == codice)
+        quando = adesso - timedelta(days=rng.uniform(1, 365), minutes=rng.randint(0, 600))
+        lat, lon = luoghi[i % len(luoghi)]
+        esito = rng.choices(list(C.QUOTA_STATI), weights=list(C.QUOTA_STATI.values()))[0]
+        giorni = rng.choice(tempi)
+        nome = rng.choice(NOMI)
+        canale = rng.choices([c for c, _ in CANALI], weights=[w for _, w in CANALI])[0]
+        titolo = rng.choice(voce[8])
+        chiave = f"demo-{ente.sigla}-{i:05d}"
+        if chiave in esistenti:
+            continue
+        categoria = categorie[codice]
+        dati = intake.NuovaSegnalazione(
+            lat=lat, lon=lon, titolo=titolo, categoria=codice, canale=canale, ente=ente,
+            descrizione="Segnalazione dimostrativa: " + titolo.lower() + ".",
+            risposte=_risposte(categoria, rng), nome=nome,
+            email=nome.lower().replace(" ", ".") + "@example.org",
+        )
+        s = intake.submit(dati, chiave_idempotenza=chiave, quando=quando).segnalazione
+        _storia(s, esito, giorni, quando, adesso, Attore.staff(operatore), rng)
+        create += 1
+        if create % 50 == 0:
+            progress(f"{ente.nome}: {create} segnalazioni")
+    return create
+
+
+def _storia(s, esito, giorni, creata, adesso, operatore, rng) -> None:
+    """A plausible history drawn from the real state mix and resolution times."""
+    def t(frazione: float) -> datetime:
+        return min(creata + timedelta(days=giorni * frazione, hours=1), adesso - timedelta(minutes=5))
+
+    if esito == "annullata":
+        if rng.random() < 0.5:
+            workflow.transition(s, "withdraw", Attore.del_segnalante(), quando=t(0.1))
+        else:
+            workflow.transition(s, "reject", operatore, quando=t(0.2),
+                                testo="Non di competenza comunale: inoltrata al gestore.")
+        return
+    if esito == "aperta" and rng.random() < 0.6:
+        return
+    workflow.transition(s, "take_in_charge", operatore, quando=t(0.1))
+    if esito in ("in carico", "aperta") or creata + timedelta(days=giorni) > adesso:
+        if rng.random() < 0.5:
+            workflow.transition(s, "start_work", operatore, quando=t(0.3))
+        return
+    workflow.transition(s, "start_work", operatore, quando=t(0.3))
+    workflow.transition(s, "resolve", operatore, quando=t(1.0), testo="Intervento eseguito.")
+    if rng.random() < 0.5:
+        workflow.transition(s, "close", Attore.di_sistema(), quando=t(1.2))
+
+
+def _risposte(categoria: Categoria, rng: random.Random) -> dict:
+    risposte = {}
+    for d in categoria.domande.all():
+        if d.tipo == "number":
+            risposte[d.codice] = rng.randint(1, 6)
+        elif d.tipo == "singlevaluelist":
+            risposte[d.codice] = rng.choice(d.valori)["key"]
+        elif d.tipo == "multivaluelist":
+            risposte[d.codice] = [rng.choice(d.valori)["key"]]
+    return risposte
+
+
+def _leggi_municipium() -> list[dict]:
+    percorso = settings.CIVICO["DATA_DIR"] / "alessandria" / "segnalazioni-municipium-2023-2024.csv.gz"
+    with gzip.open(percorso, "rt", encoding="utf-8") as f:
+        return list(csv.DictReader(io.StringIO(f.read()), delimiter=";"))
+
+
+def _pesi_categorie(categorie: dict[str, Categoria]) -> dict[str, int]:
+    per_nome = {c.nome: c.codice for c in categorie.values()}
+    pesi = {codice: 1 for codice in categorie}
+    for riga in _leggi_municipium():
+        codice = per_nome.get(riga["Categoria"])
+        if codice:
+            pesi[codice] += 1
+    return pesi
+
+
+def _tempi_di_risoluzione() -> list[int]:
+    tempi = [
+        (date.fromisoformat(r["Chiusa"]) - date.fromisoformat(r["Creato"])).days
+        for r in _leggi_municipium() if r["Chiusa"]
+    ]
+    return [max(t, 1) for t in tempi] or [8]
+
+
+def _luoghi(ente: Ente, rng: random.Random, quante: int) -> list[tuple[float, float]]:
+    """Real house-number positions where the gazetteer has them, else points inside the boundary."""
+    civici = list(NumeroCivico.objects.filter(ente=ente).order_by("id").values_list("lat", "lon"))
+    if civici:
+        return [rng.choice(civici) for _ in range(quante)]
+    confine = shapely.geometry.shape(ente.confine)
+    minx, miny, maxx, maxy = confine.bounds
+    punti: list[tuple[float, float]] = []
+    while len(punti) < quante:
+        lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if confine.contains(shapely.Point(lon, lat)):
+            punti.append((lat, lon))
+    return punti

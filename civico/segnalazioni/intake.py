@@ -1,0 +1,302 @@
+"""Intake: the one door through which every channel submits a report.
+
+Web form, app, Open311, JSON API, e-mail, SMS and the operator's phone form all build a
+`NuovaSegnalazione` and call `submit()`. It validates everything first, then stores the report,
+its media and its first events in one transaction. A retried submission with the same
+idempotency key returns the first report instead of creating a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import h3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civico.accounts.permissions import Attore
+from civico.catalogo import services as catalogo
+from civico.catalogo.domande import valida_risposte
+from civico.catalogo.models import Categoria
+from civico.enti import geo
+from civico.enti.models import Ente
+from civico.errors import Conflict, DomainError, InvalidData
+from civico.segnalazioni import codici, eventi, media, routing
+from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
+
+MAX_TITOLO = 200
+MAX_DESCRIZIONE = 4000
+_HTML = re.compile(r"<\s*[a-zA-Z!/?][^>]*>")
+_TELEFONO = re.compile(r"^\+?[0-9 ().-]{6,20}$")
+
+
+@dataclass
+class NuovaSegnalazione:
+    """What a channel knows about a new report. Only lat/lon, title and (usually) category are
+    required; the ente comes from the point unless the channel already fixed it."""
+
+    lat: float | str | None
+    lon: float | str | None
+    titolo: str
+    categoria: str | int | None = None
+    descrizione: str = ""
+    canale: str = Canale.WEB
+    indirizzo: str = ""
+    risposte: dict[str, Any] = field(default_factory=dict)
+    nome: str = ""
+    email: str = ""
+    telefono: str = ""
+    ente: Ente | None = None
+
+
+@dataclass(frozen=True)
+class Ricevuta:
+    segnalazione: Segnalazione
+    creata: bool  # False when an idempotent retry returned the first report
+
+    @property
+    def codice(self) -> str:
+        return self.segnalazione.codice
+
+    @property
+    def token(self) -> str:
+        return self.segnalazione.token
+
+
+def submit(
+    dati: NuovaSegnalazione,
+    allegati: Sequence[tuple[str, Any]] = (),
+    *,
+    attore: Attore | None = None,
+    chiave_idempotenza: str | None = None,
+    quando: datetime | None = None,
+) -> Ricevuta:
+    """Validate and store a new report. Raises a `DomainError` with clear messages on bad input;
+    nothing is written unless everything is valid. `quando` backdates (importers, demo)."""
+    attore = attore or Attore.del_segnalante()
+    errori: dict[str, list] = {}
+    lat, lon = _coordinate(dati, errori)
+    titolo = _testo(dati.titolo, "titolo", MAX_TITOLO, errori, obbligatorio=True)
+    descrizione = _testo(dati.descrizione, "descrizione", MAX_DESCRIZIONE, errori)
+    indirizzo = _testo(dati.indirizzo, "indirizzo", 250, errori)
+    nome = _testo(dati.nome, "nome", 160, errori)
+    email, telefono = _contatti(dati, errori)
+    if dati.canale not in Canale.values:
+        errori.setdefault("canale", []).append(_("Canale sconosciuto: «%(c)s».") % {"c": dati.canale})
+    if errori:
+        raise InvalidData(errori)
+
+    chiave = (chiave_idempotenza or "").strip() or None
+    if chiave and len(chiave) > 128:
+        raise InvalidData({"chiave_idempotenza": [_("La chiave di idempotenza supera i 128 caratteri.")]})
+
+    preparati = _prepara_allegati(allegati)
+    impronta = _impronta(dati, preparati)
+    if chiave:
+        gia = _gia_ricevuta(chiave, impronta)
+        if gia:
+            return gia
+
+    ente = _ente(dati.ente, lat, lon)
+    categoria = _categoria(ente, dati, titolo, descrizione)
+    risposte, errori_risposte = valida_risposte(categoria, dati.risposte)
+    errori.update(errori_risposte)
+    if categoria.foto_obbligatoria and not any(p.tipo == TipoAllegato.FOTO for p in preparati):
+        errori.setdefault("allegati", []).append(
+            _("Per la categoria «%(c)s» serve almeno una foto.") % {"c": categoria.nome}
+        )
+    if categoria.contatti_obbligatori and not (email or telefono):
+        errori.setdefault("email", []).append(
+            _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome}
+        )
+    if errori:
+        raise InvalidData(errori)
+
+    quando = quando or timezone.now()
+    cella = h3.latlng_to_cell(lat, lon, settings.CIVICO["H3_RESOLUTION"])
+    if not indirizzo:
+        indirizzo = _indirizzo_del_punto(ente, lat, lon)
+    salvati: list[str] = []
+    try:
+        with transaction.atomic():
+            s = _crea(
+                ente, categoria, attore, quando, cella, chiave, impronta,
+                lat=lat, lon=lon, titolo=titolo, descrizione=descrizione, indirizzo=indirizzo,
+                canale=dati.canale, risposte=risposte, nome=nome, email=email, telefono=telefono,
+            )
+            for p in preparati:
+                _salva_allegato(s, p, salvati)
+    except IntegrityError:
+        _elimina_file(salvati)
+        if chiave:  # the same key won a race in another request: answer with its report
+            gia = _gia_ricevuta(chiave, impronta)
+            if gia:
+                return gia
+        raise
+    except BaseException:
+        _elimina_file(salvati)
+        raise
+    return Ricevuta(segnalazione=s, creata=True)
+
+
+def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> Segnalazione:
+    anno = quando.astimezone(ZoneInfo(ente.fuso_orario)).year
+    numero, codice = codici.nuovo_numero(ente, anno)
+    ufficio, regola = routing.ufficio_competente(categoria, campi["lat"], campi["lon"], cella)
+    giorno = quando.astimezone(ZoneInfo(ente.fuso_orario)).date()
+    s = Segnalazione.objects.create(
+        ente=ente, codice=codice, anno=anno, numero=numero, token=codici.nuovo_token(),
+        categoria=categoria, ufficio=ufficio, titolo=campi["titolo"],
+        descrizione=campi["descrizione"], lat=campi["lat"], lon=campi["lon"],
+        indirizzo=campi["indirizzo"], cella_h3=cella, canale=campi["canale"],
+        risposte=campi["risposte"],
+        segnalante=attore.utente if attore.segnalante and attore.utente else None,
+        segnalante_nome=campi["nome"], segnalante_email=campi["email"],
+        segnalante_telefono=campi["telefono"], pubblica=categoria.pubblica,
+        creata_il=quando, aggiornata_il=quando,
+        scadenza=giorno + timedelta(days=categoria.giorni_risposta),
+        chiave_idempotenza=chiave, impronta_richiesta=impronta,
+    )
+    eventi.registra(s, TipoEvento.CREATED, attore, quando=quando, pubblico=True,
+                    dati={"canale": s.canale, "categoria": categoria.nome})
+    if ufficio is not None:
+        eventi.registra(
+            s, TipoEvento.ROUTED, Attore.di_sistema(), quando=quando, pubblico=True,
+            dati={"ufficio": ufficio.nome, "ufficio_id": ufficio.pk,
+                  "regola": regola.nome if regola else None},
+        )
+    return s
+
+
+def _coordinate(dati: NuovaSegnalazione, errori: dict) -> tuple[float, float]:
+    try:
+        lat, lon = float(dati.lat), float(dati.lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        errori["posizione"] = [_("Indica il luogo: latitudine e longitudine sono obbligatorie e numeriche.")]
+        return math.nan, math.nan
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        errori["posizione"] = [_("Le coordinate indicate non sono valide.")]
+    return lat, lon
+
+
+def _testo(valore: str | None, campo: str, massimo: int, errori: dict, *, obbligatorio: bool = False) -> str:
+    testo = (valore or "").strip()
+    if obbligatorio and not testo:
+        errori.setdefault(campo, []).append(_("Questo campo è obbligatorio."))
+    elif len(testo) > massimo:
+        errori.setdefault(campo, []).append(
+            _("Il testo è troppo lungo: %(n)d caratteri, il massimo è %(max)d.")
+            % {"n": len(testo), "max": massimo}
+        )
+    elif _HTML.search(testo):
+        errori.setdefault(campo, []).append(_("Il testo non può contenere codice HTML."))
+    return testo
+
+
+def _contatti(dati: NuovaSegnalazione, errori: dict) -> tuple[str, str]:
+    email = (dati.email or "").strip()
+    telefono = (dati.telefono or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errori.setdefault("email", []).append(_("L'indirizzo e-mail non è valido."))
+    if telefono and not _TELEFONO.match(telefono):
+        errori.setdefault("telefono", []).append(_("Il numero di telefono non è valido."))
+    return email, telefono
+
+
+def _ente(ente: Ente | None, lat: float, lon: float) -> Ente:
+    if ente is None:
+        return geo.ente_per_punto(lat, lon)
+    if not ente.attivo:
+        raise DomainError(
+            _("Il comune di %(nome)s non usa ancora Civico.") % {"nome": ente.nome}, code="comune_non_attivo"
+        )
+    if not geo.punto_in_ente(ente, lat, lon):
+        raise InvalidData(
+            {"posizione": [_("Il punto indicato non è nel territorio di %(nome)s.") % {"nome": ente.nome}]}
+        )
+    return ente
+
+
+def _categoria(ente: Ente, dati: NuovaSegnalazione, titolo: str, descrizione: str) -> Categoria:
+    if dati.categoria not in (None, ""):
+        categoria = catalogo.trova_categoria(ente, dati.categoria)  # type: ignore[arg-type]
+        if categoria is None:
+            raise InvalidData({"categoria": [
+                _("La categoria «%(c)s» non esiste per il comune di %(ente)s.")
+                % {"c": dati.categoria, "ente": ente.nome}
+            ]})
+        return categoria
+    categoria = catalogo.suggerisci_categoria(ente, f"{titolo} {descrizione}")
+    if categoria is None:
+        raise InvalidData({"categoria": [_("Scegli una categoria.")]})
+    return categoria
+
+
+def _prepara_allegati(allegati: Sequence[tuple[str, Any]]) -> list[media.AllegatoPreparato]:
+    media.verifica_numero_allegati(len(allegati))
+    return [media.prepara_allegato(nome, contenuto) for nome, contenuto in allegati]
+
+
+def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[str]) -> None:
+    """Store the files, noting each in `salvati` at once so a later failure can remove them."""
+    a = Allegato(
+        segnalazione=s, tipo=p.tipo, nome_originale=p.nome_originale, content_type=p.content_type,
+        dimensione=len(p.contenuto), larghezza=p.larghezza, altezza=p.altezza, sha256=p.sha256,
+        pubblico=p.tipo == TipoAllegato.FOTO and s.pubblica,
+    )
+    a.file.save(p.nome_file, ContentFile(p.contenuto), save=False)
+    salvati.append(a.file.name)
+    if p.miniatura:
+        a.miniatura.save(f"min-{p.nome_file}", ContentFile(p.miniatura), save=False)
+        salvati.append(a.miniatura.name)
+    a.save()
+
+
+def _elimina_file(nomi: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for nome in nomi:
+        default_storage.delete(nome)
+
+
+def _impronta(dati: NuovaSegnalazione, preparati: list[media.AllegatoPreparato]) -> str:
+    """A fingerprint of the request, so a reused idempotency key with other content is caught."""
+    campi = asdict(dati)
+    campi["ente"] = dati.ente.pk if dati.ente else None
+    campi["allegati"] = [p.sha256 for p in preparati]
+    return hashlib.sha256(json.dumps(campi, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _gia_ricevuta(chiave: str, impronta: str) -> Ricevuta | None:
+    s = Segnalazione.objects.filter(chiave_idempotenza=chiave).first()
+    if s is None:
+        return None
+    if s.impronta_richiesta != impronta:
+        raise Conflict(
+            _("Questa chiave di idempotenza è già stata usata per un'altra segnalazione."),
+            code="idempotency_key_reused",
+        )
+    return Ricevuta(segnalazione=s, creata=False)
+
+
+def _indirizzo_del_punto(ente: Ente, lat: float, lon: float) -> str:
+    from civico.territorio.gazetteer import indirizzo_piu_vicino
+
+    trovato = indirizzo_piu_vicino(ente, lat, lon)
+    return trovato.testo if trovato else ""

@@ -1,0 +1,393 @@
+"""Validation and re-encoding of report attachments (photos and PDF documents).
+
+Pure functions, no database: the intake service calls them before its transaction and then
+saves the bytes. The type is decided from the content, never from the name or the declared
+type; photos are re-encoded as plain JPEG so no metadata (EXIF, GPS, ICC, XMP) is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NoReturn, Protocol
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from PIL import ExifTags, Image, ImageOps
+
+from civico.errors import InvalidData
+from civico.segnalazioni.models import TipoAllegato
+
+MAX_PIXELS = 40_000_000  # decoded RGB ≈ 120 MB: the most one upload may cost in memory
+LATO_MAX = 2560
+LATO_MINIATURA = 400
+QUALITA_JPEG = 85
+QUALITA_MINIATURA = 80
+BLOCCO = 64 * 1024
+# Inspecting compressed PDF object streams must not become a zip bomb of its own.
+MAX_PDF_DECOMPRESSO = 64 * 1024 * 1024
+
+_FORMATI_IMMAGINE = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
+_MARCHI_HEIF = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs",
+                b"mif1", b"msf1"}
+_MARCHI_AVIF = {b"avif", b"avis"}
+_NOMI_PDF_ESEGUIBILI = {b"JavaScript", b"JS", b"Launch"}
+
+
+class _Leggibile(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class AllegatoPreparato:
+    tipo: TipoAllegato
+    nome_file: str  # generated from the content, never the user's name
+    nome_originale: str
+    contenuto: bytes
+    content_type: str
+    miniatura: bytes | None
+    larghezza: int | None
+    altezza: int | None
+    sha256: str  # of `contenuto`, the bytes actually stored
+    gps: tuple[float, float] | None  # (lat, lon) from the original EXIF, to suggest the place
+
+    @property
+    def dimensione(self) -> int:
+        return len(self.contenuto)
+
+
+def verifica_numero_allegati(n: int) -> None:
+    massimo = settings.CIVICO["MAX_FILES_PER_REPORT"]
+    if n > massimo:
+        messaggio = lazy(
+            lambda: ngettext(
+                "Puoi allegare al massimo %(massimo)d file.",
+                "Puoi allegare al massimo %(massimo)d file.",
+                massimo,
+            ) % {"massimo": massimo},
+            str,
+        )()
+        raise InvalidData({"allegati": [messaggio]})
+
+
+def prepara_allegato(
+    nome: str,
+    dati: bytes | bytearray | memoryview | _Leggibile,
+    content_type_dichiarato: str | None = None,  # accepted for callers, never trusted
+) -> AllegatoPreparato:
+    nome_originale = _nome_sicuro(nome)
+    mostrato = nome_originale or "—"
+    contenuto = _leggi(dati, mostrato, settings.CIVICO["MAX_FILE_BYTES"])
+    if not contenuto:
+        _rifiuta(_("Il file \"%(nome)s\" è vuoto."), nome=mostrato)
+    formato = _riconosci(contenuto, mostrato)
+    if formato == "pdf":
+        _verifica_pdf(contenuto, mostrato)
+        return _preparato(TipoAllegato.DOCUMENTO, nome_originale, contenuto, "application/pdf",
+                          ".pdf", None, None, None, None)
+    jpeg, miniatura, (larghezza, altezza), gps = _ricodifica(contenuto, formato, mostrato)
+    return _preparato(TipoAllegato.FOTO, nome_originale, jpeg, "image/jpeg", ".jpg",
+                      miniatura, larghezza, altezza, gps)
+
+
+def _preparato(
+    tipo: TipoAllegato, nome_originale: str, contenuto: bytes, content_type: str, estensione: str,
+    miniatura: bytes | None, larghezza: int | None, altezza: int | None,
+    gps: tuple[float, float] | None,
+) -> AllegatoPreparato:
+    sha = hashlib.sha256(contenuto).hexdigest()
+    return AllegatoPreparato(
+        tipo=tipo, nome_file=f"{sha[:16]}{estensione}", nome_originale=nome_originale,
+        contenuto=contenuto, content_type=content_type, miniatura=miniatura,
+        larghezza=larghezza, altezza=altezza, sha256=sha, gps=gps,
+    )
+
+
+# --- Messages: formatted when shown, so the reader's language (and number format) applies.
+
+def _rifiuta(testo: Promise, **valori: Any) -> NoReturn:
+    messaggio = lazy(lambda: str(testo) % valori, str)()
+    raise InvalidData({"allegati": [messaggio]})
+
+
+def _dimensione(n: int, *, compatta: bool = False) -> Promise:
+    """Human size in binary units ("40,0 MB"); `compatta` drops a ",0" (for round limits)."""
+
+    def testo() -> str:
+        if n < 1024:
+            return ngettext("%(n)d byte", "%(n)d byte", n) % {"n": n}
+        valore, unita = (n / 1024, "KB") if n < 1024 * 1024 else (n / 1024 / 1024, "MB")
+        decimali = 0 if compatta and valore == int(valore) else 1
+        return f"{formats.number_format(valore, decimali)} {unita}"
+
+    return lazy(testo, str)()
+
+
+# --- Reading with a cap.
+
+def _leggi(dati: bytes | bytearray | memoryview | _Leggibile, nome: str, massimo: int) -> bytes:
+    if isinstance(dati, bytes | bytearray | memoryview):
+        if len(dati) > massimo:
+            _troppo_grande(nome, len(dati), massimo)
+        return bytes(dati)
+    dichiarata = _dimensione_nota(dati)
+    if dichiarata is not None and dichiarata > massimo:
+        _troppo_grande(nome, dichiarata, massimo)
+    parti: list[bytes] = []
+    letti = 0
+    for blocco in _blocchi(dati):
+        letti += len(blocco)
+        if letti > massimo:  # the stream lied about its size, or had none: stop here
+            _troppo_grande(nome, None, massimo)
+        parti.append(blocco)
+    return b"".join(parti)
+
+
+def _blocchi(dati: _Leggibile) -> Iterator[bytes]:
+    chunks = getattr(dati, "chunks", None)
+    if callable(chunks):  # a Django File/UploadedFile: rewinds and streams from disk
+        yield from chunks(BLOCCO)
+        return
+    while blocco := dati.read(BLOCCO):
+        yield blocco
+
+
+def _dimensione_nota(dati: Any) -> int | None:
+    try:
+        size = getattr(dati, "size", None)
+        if isinstance(size, int):
+            return size
+        if callable(getattr(dati, "seekable", None)) and dati.seekable():
+            inizio = dati.tell()
+            fine = dati.seek(0, io.SEEK_END)
+            dati.seek(inizio)
+            return fine - inizio
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def _troppo_grande(nome: str, dimensione: int | None, massimo: int) -> NoReturn:
+    limite = _dimensione(massimo, compatta=True)
+    if dimensione is None:
+        _rifiuta(_("Il file \"%(nome)s\" è troppo grande: il massimo è %(massimo)s."),
+                 nome=nome, massimo=limite)
+    _rifiuta(_("Il file \"%(nome)s\" è troppo grande: %(dimensione)s; il massimo è %(massimo)s."),
+             nome=nome, dimensione=_dimensione(dimensione), massimo=limite)
+
+
+def _nome_sicuro(nome: str) -> str:
+    """Last path component, no control or format characters, at most 255 characters."""
+    nome = unicodedata.normalize("NFC", str(nome or ""))
+    nome = "".join(c for c in nome if not unicodedata.category(c).startswith("C"))
+    nome = re.split(r"[/\\]", nome)[-1]
+    nome = " ".join(nome.split()).lstrip(".")
+    if len(nome) > 255:
+        base, punto, estensione = nome.rpartition(".")
+        if punto and 0 < len(estensione) <= 10:
+            nome = f"{base[:254 - len(estensione)]}.{estensione}"
+        else:
+            nome = nome[:255]
+    return nome
+
+
+# --- Recognising the content.
+
+def _riconosci(dati: bytes, nome: str) -> str:
+    if dati.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if dati.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if dati[:4] == b"RIFF" and dati[8:12] == b"WEBP":
+        return "webp"
+    if dati[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if dati.startswith(b"%PDF-"):
+        if b"%%EOF" not in dati[-1024:]:
+            _rifiuta(_("Il file \"%(nome)s\" è danneggiato o non è un PDF valido."), nome=nome)
+        return "pdf"
+    if dati[4:8] == b"ftyp" and dati[8:12] in _MARCHI_HEIF | _MARCHI_AVIF:
+        formato = "AVIF" if dati[8:12] in _MARCHI_AVIF else "HEIC"
+        _rifiuta(_("Il file \"%(nome)s\" è in formato %(formato)s, che non è supportato: "
+                   "salvalo come JPEG e riprova."), nome=nome, formato=formato)
+    inizio = dati[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if inizio.startswith(b"<") and b"<svg" in inizio:
+        _rifiuta(_("Il file \"%(nome)s\" è un'immagine SVG, che non è accettata perché può "
+                   "contenere codice: usa JPEG, PNG o WebP."), nome=nome)
+    _rifiuta(_("Il file \"%(nome)s\" non è un'immagine (JPEG, PNG o WebP) né un PDF."), nome=nome)
+
+
+# --- Photos.
+
+def _ricodifica(
+    dati: bytes, formato: str, nome: str
+) -> tuple[bytes, bytes, tuple[int, int], tuple[float, float] | None]:
+    danneggiato = _("Il file \"%(nome)s\" è danneggiato o non è un'immagine valida.")
+    try:
+        img = Image.open(io.BytesIO(dati), formats=[_FORMATI_IMMAGINE[formato]])
+        larghezza, altezza = img.size
+        if larghezza * altezza > MAX_PIXELS:
+            raise Image.DecompressionBombError
+        if img.format in ("JPEG", "MPO"):  # decode at a reduced scale when we'd shrink anyway
+            scala = min(1.0, LATO_MAX / max(larghezza, altezza))
+            img.draft(None, (math.ceil(larghezza * scala), math.ceil(altezza * scala)))
+        img.load()  # first frame only: an animated GIF or WebP becomes a still
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _rifiuta(_("L'immagine \"%(nome)s\" ha troppi pixel: il massimo è %(mp)d megapixel."),
+                 nome=nome, mp=MAX_PIXELS // 1_000_000)
+    except (OSError, SyntaxError, ValueError, EOFError):
+        _rifiuta(danneggiato, nome=nome)
+    try:
+        gps = _gps(img)
+        img = _orientata(img)
+        img.thumbnail((LATO_MAX, LATO_MAX), Image.Resampling.LANCZOS)
+        img = _in_srgb(img)
+        contenuto = _jpeg(img, QUALITA_JPEG)
+        miniatura = img.copy()
+        miniatura.thumbnail((LATO_MINIATURA, LATO_MINIATURA), Image.Resampling.LANCZOS)
+        return contenuto, _jpeg(miniatura, QUALITA_MINIATURA), img.size, gps
+    except (OSError, SyntaxError, ValueError, EOFError):
+        _rifiuta(danneggiato, nome=nome)
+
+
+def _orientata(img: Image.Image) -> Image.Image:
+    try:
+        return ImageOps.exif_transpose(img)
+    except Exception:  # a malformed EXIF must not cost the photo; keep it as stored
+        return img
+
+
+def _gps(img: Image.Image) -> tuple[float, float] | None:
+    """(lat, lon) from EXIF GPS; anything malformed or implausible is ignored."""
+    try:
+        ifd = img.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        lat = _gradi(ifd[ExifTags.GPS.GPSLatitude], ifd[ExifTags.GPS.GPSLatitudeRef], "NS")
+        lon = _gradi(ifd[ExifTags.GPS.GPSLongitude], ifd[ExifTags.GPS.GPSLongitudeRef], "EW")
+    except Exception:  # EXIF is user-supplied bytes: any failure just means "no position"
+        return None
+    if lat is None or lon is None or abs(lat) > 90 or abs(lon) > 180 or (lat, lon) == (0, 0):
+        return None
+    return round(lat, 7), round(lon, 7)
+
+
+def _gradi(dms: Any, riferimento: Any, positivo_negativo: str) -> float | None:
+    if isinstance(riferimento, bytes):
+        riferimento = riferimento.decode("ascii", "replace")
+    riferimento = str(riferimento).strip("\x00 ").upper()
+    if riferimento not in positivo_negativo or len(riferimento) != 1:
+        return None
+    g, m, s = (float(v) for v in dms)
+    if not all(math.isfinite(v) and v >= 0 for v in (g, m, s)) or m >= 60 or s >= 60:
+        return None
+    valore = g + m / 60 + s / 3600
+    return -valore if riferimento == positivo_negativo[1] else valore
+
+
+def _in_srgb(img: Image.Image) -> Image.Image:
+    """Plain RGB: alpha flattened on white, colours converted to sRGB if a profile says how."""
+    icc = img.info.get("icc_profile")
+    if img.mode == "CMYK":
+        return _profilo_srgb(img, icc) or img.convert("RGB")
+    if img.mode in ("I", "F") or img.mode.startswith("I;16"):  # 16-bit grey would clip to white
+        img = img.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if img.has_transparency_data:
+        rgba = img.convert("RGBA")
+        img = Image.new("RGB", rgba.size, (255, 255, 255))
+        img.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        img = img.convert("RGB")
+    return _profilo_srgb(img, icc) or img
+
+
+def _profilo_srgb(img: Image.Image, icc: bytes | None) -> Image.Image | None:
+    if not icc:
+        return None
+    try:
+        from PIL import ImageCms
+
+        sorgente = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(
+            img, sorgente, ImageCms.createProfile("sRGB"), outputMode="RGB"
+        )
+    except Exception:  # no LittleCMS, or a profile not matching the pixels: keep the values
+        return None
+
+
+def _jpeg(img: Image.Image, qualita: int) -> bytes:
+    pulita = Image.new("RGB", img.size)  # a fresh image carries no info/metadata at all
+    pulita.paste(img)
+    uscita = io.BytesIO()
+    pulita.save(uscita, "JPEG", quality=qualita, optimize=True)
+    return uscita.getvalue()
+
+
+# --- PDF documents.
+
+_NOME_PDF = re.compile(rb"/((?:[A-Za-z0-9_.+\-]|#[0-9A-Fa-f]{2})+)")
+_ESCAPE_NOME = re.compile(rb"#([0-9A-Fa-f]{2})")
+_INIZIO_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def _verifica_pdf(dati: bytes, nome: str) -> None:
+    """Refuse actions that run code. A heuristic scan, not a full PDF parser: long names are
+    sought everywhere; the short /JS only outside stream bodies (random binary would match it);
+    compressed object streams, where modern PDFs keep their dictionaries, are inflated too."""
+    fuori, oggetti_compressi = _parti_pdf(dati)
+    if oggetti_compressi is None:
+        _rifiuta(_("Il file \"%(nome)s\" non si può controllare (è cifrato o danneggiato): "
+                   "allega un PDF senza protezione."), nome=nome)
+    if (
+        _nomi(dati) & {b"JavaScript", b"Launch"}
+        or (_nomi(fuori) | _nomi(oggetti_compressi or b"")) & _NOMI_PDF_ESEGUIBILI
+    ):
+        _rifiuta(_("Il file \"%(nome)s\" contiene codice eseguibile e non è accettato."),
+                 nome=nome)
+
+
+def _nomi(dati: bytes) -> set[bytes]:
+    return {_decodifica(m[1]) for m in _NOME_PDF.finditer(dati)}
+
+
+def _decodifica(nome: bytes) -> bytes:
+    """`/J#61vaScript` is `/JavaScript` to a reader, so it must be to us."""
+    return _ESCAPE_NOME.sub(lambda m: bytes([int(m[1], 16)]), nome)
+
+
+def _parti_pdf(dati: bytes) -> tuple[bytes, bytes | None]:
+    """(text outside streams, inflated object streams); None if an object stream is unreadable."""
+    fuori: list[bytes] = []
+    dentro: list[bytes] = []
+    budget = MAX_PDF_DECOMPRESSO
+    pos = 0
+    for inizio in _INIZIO_STREAM.finditer(dati):
+        if inizio.start() < pos:
+            continue
+        prima = dati[pos:inizio.start()]
+        fuori.append(prima)
+        fine = dati.find(b"endstream", inizio.end())
+        fine = len(dati) if fine < 0 else fine
+        dizionario = _decodifica(prima[prima.rfind(b"obj"):])
+        if re.search(rb"/Type\s*/ObjStm", dizionario):
+            # Predictors or other filters would hide names from a plain inflate.
+            if b"/FlateDecode" not in dizionario or b"/DecodeParms" in dizionario:
+                return b"", None
+            try:
+                inflato = zlib.decompressobj().decompress(dati[inizio.end():fine], budget + 1)
+            except zlib.error:
+                return b"", None
+            budget -= len(inflato)
+            if budget < 0:
+                return b"", None
+            dentro.append(inflato)
+        pos = fine + len(b"endstream")
+    fuori.append(dati[pos:])
+    return b" ".join(fuori), b" ".join(dentro)

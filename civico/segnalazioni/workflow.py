@@ -1,0 +1,161 @@
+"""The state machine of a report: one module, data with names, one door for every change.
+
+Pages build their buttons from `TRANSIZIONI`; tests iterate over it; `transition()` is the only
+function that changes a report's state. See docs/workflow.md for the diagram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from civico.accounts.models import Ruolo
+from civico.accounts.permissions import SEGNALANTE, SISTEMA, Attore, ruoli_attore
+from civico.errors import Conflict, InvalidData, NotAllowed
+from civico.segnalazioni import eventi
+from civico.segnalazioni.models import Segnalazione, TipoEvento
+from civico.segnalazioni.stati import Stato
+
+S = Stato
+LAVORO = frozenset({Ruolo.PLATFORM_ADMIN, Ruolo.ENTE_ADMIN, Ruolo.OFFICE_MANAGER, Ruolo.OPERATORE})
+RESPONSABILI = frozenset({Ruolo.PLATFORM_ADMIN, Ruolo.ENTE_ADMIN, Ruolo.OFFICE_MANAGER})
+
+# Open311 GeoReport v2 knows only "open" and "closed".
+APERTI = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED})
+
+
+def stato_open311(stato: str) -> str:
+    return "open" if stato in APERTI else "closed"
+
+
+@dataclass(frozen=True)
+class Transizione:
+    nome: str
+    etichetta: Promise
+    da: frozenset[str]
+    a: str
+    chi: frozenset[str]
+    testo_obbligatorio: bool = False
+    # The default public line of the timeline when the actor writes nothing.
+    testo_predefinito: Promise | None = None
+
+
+TRANSIZIONI: dict[str, Transizione] = {
+    t.nome: t
+    for t in [
+        Transizione(
+            "take_in_charge", _("Prendi in carico"), frozenset({S.SUBMITTED, S.REOPENED}),
+            S.ACCEPTED, LAVORO | {SISTEMA},
+            testo_predefinito=_("La segnalazione è stata presa in carico."),
+        ),
+        Transizione(
+            "start_work", _("Avvia la lavorazione"), frozenset({S.ACCEPTED, S.REOPENED}),
+            S.IN_PROGRESS, LAVORO | {SISTEMA},
+            testo_predefinito=_("I lavori sono stati avviati."),
+        ),
+        Transizione(
+            "resolve", _("Risolvi"), frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}),
+            S.RESOLVED, LAVORO | {SISTEMA},
+            testo_predefinito=_("Il problema è stato risolto."),
+        ),
+        Transizione(
+            "close", _("Chiudi"), frozenset({S.RESOLVED}), S.CLOSED,
+            LAVORO | {SISTEMA, SEGNALANTE},
+            testo_predefinito=_("La segnalazione è stata chiusa."),
+        ),
+        Transizione(
+            "reject", _("Respingi"),
+            frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}), S.REJECTED,
+            LAVORO, testo_obbligatorio=True,
+        ),
+        Transizione(
+            "mark_duplicate", _("Segna come duplicata"),
+            frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}), S.DUPLICATE,
+            LAVORO,
+        ),
+        Transizione(
+            "withdraw", _("Annulla la segnalazione"), frozenset({S.SUBMITTED}), S.WITHDRAWN,
+            frozenset({SEGNALANTE}) | RESPONSABILI,
+            testo_predefinito=_("La segnalazione è stata annullata dal segnalante."),
+        ),
+        Transizione(
+            "reopen", _("Riapri"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED,
+            LAVORO | {SEGNALANTE}, testo_obbligatorio=True,
+        ),
+    ]
+}
+
+
+def transizioni_possibili(segnalazione: Segnalazione, attore: Attore) -> list[Transizione]:
+    """The transitions this actor may fire now: what a page shows as buttons."""
+    ruoli = ruoli_attore(attore, segnalazione)
+    return [
+        t for t in TRANSIZIONI.values() if segnalazione.stato in t.da and ruoli & t.chi
+    ]
+
+
+def transition(
+    segnalazione: Segnalazione,
+    nome: str,
+    attore: Attore,
+    *,
+    testo: str = "",
+    versione: int | None = None,
+    duplicato_di: Segnalazione | None = None,
+    quando: datetime | None = None,
+) -> Segnalazione:
+    """Fire the named transition: lock, check, write the new state, append the event.
+
+    `versione` is the version the actor saw; if the report changed since, `Conflict` is raised
+    instead of overwriting. `quando` backdates the event (importers and the demo only).
+    """
+    t = TRANSIZIONI.get(nome)
+    if t is None:
+        raise InvalidData({"transizione": [_("Operazione sconosciuta: «%(nome)s».") % {"nome": nome}]})
+    testo = (testo or "").strip()
+    if t.testo_obbligatorio and not testo:
+        raise InvalidData({"testo": [_("Per «%(op)s» serve una motivazione.") % {"op": t.etichetta}]})
+    if nome == "mark_duplicate" and duplicato_di is None:
+        raise InvalidData({"duplicato_di": [_("Indica la segnalazione originale.")]})
+
+    with transaction.atomic():
+        s = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
+        if versione is not None and s.versione != versione:
+            raise Conflict(
+                _("La segnalazione è stata modificata da qualcun altro nel frattempo: ricarica la pagina."),
+                code="stale",
+            )
+        if s.stato not in t.da:
+            raise Conflict(
+                _("Non si può «%(op)s» una segnalazione nello stato «%(stato)s».")
+                % {"op": t.etichetta, "stato": s.get_stato_display()},
+                code="illegal_transition",
+            )
+        if not ruoli_attore(attore, s) & t.chi:
+            raise NotAllowed(_("Non hai i permessi per «%(op)s» questa segnalazione.") % {"op": t.etichetta})
+        dati: dict = {}
+        if nome == "mark_duplicate":
+            assert duplicato_di is not None
+            if duplicato_di.pk == s.pk or duplicato_di.ente_id != s.ente_id:
+                raise InvalidData(
+                    {"duplicato_di": [_("La segnalazione originale deve essere un'altra dello stesso comune.")]}
+                )
+            s.duplicato_di = duplicato_di
+            dati["duplicato_di"] = duplicato_di.codice
+
+        stato_da = s.stato
+        s.stato = t.a
+        quando = quando or timezone.now()
+        eventi.aggiorna(s, quando)
+        s.save()
+        eventi.registra(
+            s, TipoEvento.STATE_CHANGED, attore, quando=quando, pubblico=True,
+            testo=testo, stato_da=stato_da, stato_a=t.a,
+            transizione=nome, dati=dati,
+        )
+    return s

@@ -1,0 +1,220 @@
+"""Address search, reverse geocoding and nearby trees, on the ente's own stradario.
+
+Plain ORM filters only (`chiave__contains` per word, latitude/longitude ranges), so the
+results are the same on SQLite and PostgreSQL; ranking and exact distances are done here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from civico.enti.models import Ente
+from civico.territorio.distanza import distanza_m, riquadro
+from civico.territorio.dug import separa_dug
+from civico.territorio.models import Albero, NumeroCivico, Via, testo_civico
+from civico.territorio.testo import chiave, parole_chiave, parole_di_confronto, senza_accenti
+
+
+@dataclass(frozen=True)
+class Indirizzo:
+    via_id: int
+    civico_id: int | None
+    testo: str  # "Piazza della Libertà 41"
+    lat: float
+    lon: float
+    cap: str
+    quartiere: str
+    distanza_m: float | None = None
+
+
+# A trailing house number: "12", "12a", "12/a", "12 bis", "n. 12", "24/1".
+_NUMERO_FINALE = re.compile(
+    r"(?:^|[\s,])(?:(?:n|nr|num|civ|civico)\.?\s*)?(?P<numero>\d{1,5})"
+    r"(?:\s*[/\-]\s*(?P<esp1>[a-z]{1,6}|\d{1,3})|\s*(?P<esp2>bis|ter|quater|[a-z]))?[\s.]*$"
+)
+_MAX_CARATTERI = 200
+_MAX_VIE_CIVICI = 50  # streets whose house numbers are looked at
+_RAGGIO_PRIMO_M = 50
+_CAMPI_CIVICO = ("id", "via_id", "numero", "esponente", "lat", "lon", "cap", "quartiere")
+
+
+@dataclass(frozen=True)
+class _Richiesta:
+    dug: str | None
+    parole: list[str]  # words of the name, as in Via.chiave
+    confronto: str  # the same for ranking (particles dropped)
+    numero: int | None
+    esponente: str
+
+
+def _analizza(testo: str, con_numero: bool = True) -> _Richiesta:
+    testo = senza_accenti(testo).lower().strip()[:_MAX_CARATTERI]
+    numero, esponente = None, ""
+    if con_numero and (m := _NUMERO_FINALE.search(testo)):
+        numero = int(m.group("numero"))
+        esponente = (m.group("esp1") or m.group("esp2") or "").upper()
+        testo = testo[: m.start()]
+    dug, nome = separa_dug(testo)
+    return _Richiesta(
+        dug, parole_chiave(nome), " ".join(parole_di_confronto(nome)), numero, esponente
+    )
+
+
+def cerca(ente: Ente, testo: str, limite: int = 10) -> list[Indirizzo]:
+    """Streets and house numbers matching what a person typed.
+
+    "via roma 12", "P.ZZA DELLA LIBERTA' 41", "c.so 20 settembre": a trailing number picks
+    the house number (or the street's nearest ones if it does not exist); without a number
+    the streets themselves come back, pinned at their middle house number.
+    """
+    richiesta = _analizza(testo)
+    if richiesta.numero is not None:
+        # "piazza 11 settembre 2001", "via 1821": the number belongs to the name.
+        intera = _analizza(testo, con_numero=False)
+        frase = f" {' '.join(intera.parole)} "
+        vie = _vie(ente, intera)
+        if any(frase in f" {v.chiave} " for v in vie):
+            return _come_vie(vie, limite)
+        if not richiesta.parole:
+            return []
+        return _civici(ente, _vie(ente, richiesta), richiesta, limite)
+    return _come_vie(_vie(ente, richiesta), limite)
+
+
+def _vie(ente: Ente, richiesta: _Richiesta) -> list[Via]:
+    """Streets whose key contains every word, best first."""
+    if not richiesta.parole and not richiesta.dug:
+        return []
+    qs = Via.objects.filter(ente=ente).order_by().only(
+        "id", "dug", "duf", "nome", "chiave", "cap", "quartiere", "lat", "lon"
+    )
+    for parola in richiesta.parole:
+        qs = qs.filter(chiave__contains=parola)
+    if not richiesta.parole:
+        qs = qs.filter(chiave__startswith=f"{richiesta.dug} ")
+    return sorted(qs, key=lambda via: _rango(via, richiesta))
+
+
+def _rango(via: Via, richiesta: _Richiesta) -> tuple:
+    """Exact name, then name prefix, then a word of the name, then a substring; the typed
+    DUG breaks ties ("p.zza libertà" → Piazza before Via della Libertà)."""
+    q = richiesta.confronto
+    livello = min(_livello(nome, q) for nome in _nomi_di_confronto(via.dug, via.duf))
+    dug_via = chiave(via.dug)
+    # "strada" typed matches "Strada Provinciale" too.
+    dug_diverso = richiesta.dug is not None and not (
+        dug_via == richiesta.dug or dug_via.startswith(f"{richiesta.dug} ")
+    )
+    return (livello, dug_diverso, len(via.nome), via.nome)
+
+
+def _livello(nome: str, q: str) -> int:
+    if nome == q:
+        return 0
+    if nome.startswith(q):
+        return 1
+    if f" {q}" in f" {nome}":
+        return 2
+    return 3
+
+
+@lru_cache(maxsize=8192)
+def _nomi_di_confronto(dug: str, duf: str) -> tuple[str, str]:
+    """The name without and with its DUG ("Strada Provinciale" is often typed in full)."""
+    return " ".join(parole_di_confronto(duf)), " ".join(parole_di_confronto(f"{dug} {duf}"))
+
+
+def _come_vie(vie: list[Via], limite: int) -> list[Indirizzo]:
+    # A street with no house number has no position to offer: it cannot place a report.
+    return [
+        Indirizzo(via.id, None, via.nome, via.lat, via.lon, via.cap, via.quartiere)
+        for via in vie
+        if via.lat is not None and via.lon is not None
+    ][:limite]
+
+
+def _civici(ente: Ente, vie: list[Via], richiesta: _Richiesta, limite: int) -> list[Indirizzo]:
+    vie = vie[:_MAX_VIE_CIVICI]
+    per_id = {via.id: via for via in vie}
+    ordine = {via.id: i for i, via in enumerate(vie)}
+    esatti = list(
+        NumeroCivico.objects.filter(
+            ente=ente, via_id__in=list(per_id), numero=richiesta.numero,
+            esponente=richiesta.esponente,
+        ).order_by().values(*_CAMPI_CIVICO)
+    )
+    if esatti:
+        esatti.sort(key=lambda c: (ordine[c["via_id"]], c["id"]))
+        return [_indirizzo(per_id[c["via_id"]], c) for c in esatti[:limite]]
+
+    # No such number: the nearest numbers of the best street(s), shared out among ties.
+    if not vie:
+        return []
+    primo = _rango(vie[0], richiesta)[:2]
+    migliori = [v for v in vie if _rango(v, richiesta)[:2] == primo][:5]
+    quota = math.ceil(limite / len(migliori))
+    risultati: list[Indirizzo] = []
+    for via in migliori:
+        civici = list(
+            NumeroCivico.objects.filter(ente=ente, via=via).order_by().values(*_CAMPI_CIVICO)
+        )
+        civici.sort(key=lambda c: (
+            abs(c["numero"] - richiesta.numero), c["esponente"] != richiesta.esponente,
+            c["numero"], c["esponente"],
+        ))
+        risultati += [_indirizzo(via, c) for c in civici[:quota]]
+    return risultati[:limite]
+
+
+def _indirizzo(via: Via, civico: dict, distanza: float | None = None) -> Indirizzo:
+    return Indirizzo(
+        via_id=via.id,
+        civico_id=civico["id"],
+        testo=f"{via.nome} {testo_civico(civico['numero'], civico['esponente'])}",
+        lat=civico["lat"], lon=civico["lon"], cap=civico["cap"], quartiere=civico["quartiere"],
+        distanza_m=distanza,
+    )
+
+
+def _nel_riquadro(qs, lat: float, lon: float, raggio_m: float):
+    lat_min, lat_max, lon_min, lon_max = riquadro(lat, lon, raggio_m)
+    return qs.filter(lat__gte=lat_min, lat__lte=lat_max, lon__gte=lon_min, lon__lte=lon_max)
+
+
+def indirizzo_piu_vicino(
+    ente: Ente, lat: float, lon: float, raggio_m: float = 250
+) -> Indirizzo | None:
+    """The house number nearest to a point (reverse geocoding), or None beyond raggio_m."""
+    if not (math.isfinite(lat) and math.isfinite(lon)) or raggio_m <= 0:
+        return None
+    # A small box first: in the centre 250 m hold a thousand house numbers. A hit within the
+    # small radius is the answer, since anything nearer would be inside the same box.
+    for raggio in sorted({min(raggio_m, _RAGGIO_PRIMO_M), raggio_m}):
+        candidati = _nel_riquadro(NumeroCivico.objects.filter(ente=ente), lat, lon, raggio)
+        migliore, distanza = None, math.inf
+        for civico in candidati.order_by().values(*_CAMPI_CIVICO):
+            d = distanza_m(lat, lon, civico["lat"], civico["lon"])
+            if d < distanza:
+                migliore, distanza = civico, d
+        if migliore is not None and distanza <= raggio:
+            via = Via.objects.only("id", "nome").get(pk=migliore["via_id"])
+            return _indirizzo(via, migliore, distanza)
+    return None
+
+
+def alberi_vicini(
+    ente: Ente, lat: float, lon: float, raggio_m: float = 30, limite: int = 5
+) -> list[tuple[Albero, float]]:
+    """Trees within raggio_m of a point, nearest first, with their distance in metres."""
+    if not (math.isfinite(lat) and math.isfinite(lon)) or raggio_m <= 0:
+        return []
+    vicini = [
+        (albero, distanza_m(lat, lon, albero.lat, albero.lon))
+        for albero in _nel_riquadro(Albero.objects.filter(ente=ente).order_by(), lat, lon, raggio_m)
+    ]
+    vicini = [(a, d) for a, d in vicini if d <= raggio_m]
+    vicini.sort(key=lambda coppia: (coppia[1], coppia[0].identificativo))
+    return vicini[:limite]

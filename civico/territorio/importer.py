@@ -1,0 +1,204 @@
+"""Import of the shipped stradario (streets + house numbers) and trees into an ente.
+
+Both imports are idempotent: when the ente already holds as many rows as the file gives,
+nothing is written; otherwise only the missing rows are inserted, in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django.db import transaction
+
+from civico.enti.models import Ente
+from civico.territorio.fonti import in_wgs84, percorso, righe
+from civico.territorio.models import Albero, NumeroCivico, Via
+from civico.territorio.testo import chiave, nome_leggibile
+
+Progress = Callable[[str], None] | None
+LOTTO = 2000
+# 7 decimals of a degree ≈ 1 cm: stored rounded, so a re-import compares equal even if
+# another pyproj build differs in the last bits.
+DECIMALI = 7
+# Census columns kept in Albero.dati (the rest have their own fields).
+_COLONNE_ALBERO = (
+    "Disposizione", "Posizione", "Portamento", "EssenzaStorica", "DataCensimento",
+    "AltezzaPrimoPalco", "RangeDiametroFusto", "Suolo", "QualitaBiomeccanica",
+    "Interferenze", "TipoFoglia",
+)
+
+
+class _Civico(NamedTuple):
+    codice: int
+    numero: int
+    esponente: str
+    cap: str
+    quartiere: str
+    lat: float
+    lon: float
+
+
+def _intero(testo: str) -> int | None:
+    try:
+        return int(testo)
+    except ValueError:
+        return None
+
+
+def _avvisa(progress: Progress, messaggio: str) -> None:
+    if progress:
+        progress(messaggio)
+
+
+def importa_stradario(ente: Ente, progress: Progress = None) -> dict:
+    """Streets (viario.csv) and house numbers (numeri-civici.csv) of the ente.
+
+    Returns counts: vie, civici (valid rows in the files), scartati (house numbers without
+    valid coordinates or number), vie_inserite, civici_inseriti, secondi.
+    """
+    inizio = time.monotonic()
+    vie_csv = list(righe(percorso(ente, "viario")))
+    civici_csv = list(righe(percorso(ente, "numeri-civici")))
+    lat, lon, validi = in_wgs84(
+        [r["CoordX"] for r in civici_csv], [r["CoordY"] for r in civici_csv]
+    )
+
+    # The street list first; a few streets appear only in the house-number file.
+    strade: dict[int, tuple[str, str, str, str]] = {}
+    for r in vie_csv + civici_csv:
+        codice = _intero(r["CodiceVia"])
+        if codice is not None and r["DUF"]:
+            strade.setdefault(codice, (r["DUG"], r["DUF"], r["CAP"], r["QuartiereSobborgo"]))
+
+    civici: list[_Civico] = []
+    for i, r in enumerate(civici_csv):
+        codice, numero = _intero(r["CodiceVia"]), _intero(r["Civico"])
+        if not validi[i] or codice not in strade or numero is None or numero < 0:
+            continue
+        civici.append(_Civico(
+            codice, numero, r["Esponente"].upper(), r["CAP"], r["QuartiereSobborgo"],
+            round(float(lat[i]), DECIMALI), round(float(lon[i]), DECIMALI),
+        ))
+    risultato = {
+        "vie": len(strade), "civici": len(civici), "scartati": len(civici_csv) - len(civici),
+        "vie_inserite": 0, "civici_inseriti": 0,
+    }
+    _avvisa(progress, f"Stradario {ente.nome}: {len(strade)} vie, {len(civici)} numeri civici "
+                      f"({risultato['scartati']} scartati)")
+
+    gia_vie = Via.objects.filter(ente=ente).count()
+    gia_civici = NumeroCivico.objects.filter(ente=ente).count()
+    if gia_vie == len(strade) and gia_civici == len(civici):
+        _avvisa(progress, "Stradario già importato: nulla da fare")
+        return risultato | {"secondi": round(time.monotonic() - inizio, 2)}
+
+    with transaction.atomic():
+        risultato["vie_inserite"] = _inserisci_vie(ente, strade, civici)
+        ids = dict(Via.objects.filter(ente=ente).values_list("codice", "id"))
+        presenti = Counter(
+            NumeroCivico.objects.filter(ente=ente).values_list(
+                "via__codice", "numero", "esponente", "lat", "lon"
+            )
+        )
+        nuovi = []
+        for c in civici:
+            chiave_civico = (c.codice, c.numero, c.esponente, c.lat, c.lon)
+            if presenti[chiave_civico] > 0:  # a Counter: the file has a few exact duplicates
+                presenti[chiave_civico] -= 1
+                continue
+            nuovi.append(NumeroCivico(
+                ente=ente, via_id=ids[c.codice], numero=c.numero, esponente=c.esponente,
+                cap=c.cap, quartiere=c.quartiere, lat=c.lat, lon=c.lon,
+            ))
+        NumeroCivico.objects.bulk_create(nuovi, batch_size=LOTTO)
+    risultato["civici_inseriti"] = len(nuovi)
+    risultato["secondi"] = round(time.monotonic() - inizio, 2)
+    _avvisa(progress, f"Inserite {risultato['vie_inserite']} vie e {len(nuovi)} numeri civici "
+                      f"in {risultato['secondi']} s")
+    return risultato
+
+
+def _posizioni(civici: list[_Civico]) -> dict[int, tuple[float, float]]:
+    """The pin of each street: its middle house number (by number), which lies on it."""
+    per_via: dict[int, list[_Civico]] = {}
+    for c in civici:
+        per_via.setdefault(c.codice, []).append(c)
+    posizioni = {}
+    for codice, lista in per_via.items():
+        lista.sort(key=lambda c: (c.numero, c.esponente))
+        mediano = lista[len(lista) // 2]
+        posizioni[codice] = (mediano.lat, mediano.lon)
+    return posizioni
+
+
+def _inserisci_vie(
+    ente: Ente, strade: dict[int, tuple[str, str, str, str]], civici: list[_Civico]
+) -> int:
+    posizioni = _posizioni(civici)
+    esistenti = set(Via.objects.filter(ente=ente).values_list("codice", flat=True))
+    nuove = []
+    for codice, (dug, duf, cap, quartiere) in strade.items():
+        if codice in esistenti:
+            continue
+        lat, lon = posizioni.get(codice, (None, None))
+        nuove.append(Via(
+            ente=ente, codice=codice, dug=dug, duf=duf, nome=nome_leggibile(dug, duf),
+            chiave=chiave(f"{dug} {duf}"), cap=cap, quartiere=quartiere, lat=lat, lon=lon,
+        ))
+    Via.objects.bulk_create(nuove, batch_size=LOTTO)
+    # Streets that had no house number at an earlier import get their pin now.
+    senza_pin = list(Via.objects.filter(ente=ente, lat__isnull=True, codice__in=list(posizioni)))
+    for via in senza_pin:
+        via.lat, via.lon = posizioni[via.codice]
+    Via.objects.bulk_update(senza_pin, ["lat", "lon"], batch_size=LOTTO)
+    return len(nuove)
+
+
+def importa_alberi(ente: Ente, progress: Progress = None) -> dict:
+    """The trees layer (alberi.csv) of the ente.
+
+    Returns counts: alberi (valid rows), scartati (invalid coordinates or id), duplicati
+    (an id already used by an earlier row: the first one is kept), inseriti, secondi.
+    """
+    inizio = time.monotonic()
+    righe_csv = list(righe(percorso(ente, "alberi")))
+    lat, lon, validi = in_wgs84(
+        [r["CoordX"] for r in righe_csv], [r["CoordY"] for r in righe_csv]
+    )
+    alberi: dict[int, Albero] = {}
+    scartati = duplicati = 0
+    for i, r in enumerate(righe_csv):
+        identificativo = _intero(r["Identificativo"])
+        if not validi[i] or identificativo is None or identificativo < 0:
+            scartati += 1
+            continue
+        if identificativo in alberi:
+            duplicati += 1
+            continue
+        alberi[identificativo] = Albero(
+            ente=ente, identificativo=identificativo, specie=r["Essenza"],
+            tipologia=r["Tipologia"], stato_vegetativo=r["StatoVegetativo"],
+            classe_cedimento=r["ClassificazioneCedimento"], altezza=r["RangeAltezza"],
+            lat=round(float(lat[i]), DECIMALI), lon=round(float(lon[i]), DECIMALI),
+            dati={k: r[k] for k in _COLONNE_ALBERO if r.get(k)},
+        )
+    risultato = {
+        "alberi": len(alberi), "scartati": scartati, "duplicati": duplicati, "inseriti": 0,
+    }
+    _avvisa(progress, f"Alberi {ente.nome}: {len(alberi)} alberi ({scartati} scartati, "
+                      f"{duplicati} identificativi doppi)")
+    if Albero.objects.filter(ente=ente).count() == len(alberi):
+        _avvisa(progress, "Alberi già importati: nulla da fare")
+        return risultato | {"secondi": round(time.monotonic() - inizio, 2)}
+
+    with transaction.atomic():
+        presenti = set(Albero.objects.filter(ente=ente).values_list("identificativo", flat=True))
+        nuovi = [a for k, a in alberi.items() if k not in presenti]
+        Albero.objects.bulk_create(nuovi, batch_size=LOTTO)
+    risultato["inseriti"] = len(nuovi)
+    risultato["secondi"] = round(time.monotonic() - inizio, 2)
+    _avvisa(progress, f"Inseriti {len(nuovi)} alberi in {risultato['secondi']} s")
+    return risultato

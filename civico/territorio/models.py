@@ -1,0 +1,104 @@
+"""The territory of each ente: streets and house numbers (the gazetteer) and the trees layer.
+
+Every table is tenant-scoped, so every index starts with the ente. Coordinates are WGS84
+floats: plain columns that index and compare the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civico.enti.models import Ente
+
+
+class Via(models.Model):
+    """An area di circolazione (street, square...) of the comune's stradario."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="vie")
+    codice = models.PositiveIntegerField(_("codice via"))
+    dug = models.CharField(_("DUG"), max_length=40, help_text=_("Via, Piazza, Corso…"))
+    duf = models.CharField(_("DUF"), max_length=120, help_text=_("Il nome come nella fonte."))
+    nome = models.CharField(_("nome"), max_length=200)
+    # Lowercase, no accents or apostrophes, numbers in words: what the search matches.
+    chiave = models.CharField(_("chiave di ricerca"), max_length=300, editable=False)
+    cap = models.CharField(_("CAP"), max_length=5, blank=True)
+    quartiere = models.CharField(_("quartiere o sobborgo"), max_length=80, blank=True)
+    # Where to put the pin for the street as a whole: its middle house number.
+    lat = models.FloatField(_("latitudine"), null=True, blank=True)
+    lon = models.FloatField(_("longitudine"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("via")
+        verbose_name_plural = _("vie")
+        ordering = ["ente_id", "nome"]
+        constraints = [
+            models.UniqueConstraint(fields=["ente", "codice"], name="territorio_via_unica"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class NumeroCivico(models.Model):
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="numeri_civici")
+    via = models.ForeignKey(Via, on_delete=models.CASCADE, related_name="civici")
+    numero = models.PositiveIntegerField(_("numero"))
+    esponente = models.CharField(_("esponente"), max_length=8, blank=True)
+    cap = models.CharField(_("CAP"), max_length=5, blank=True)
+    quartiere = models.CharField(_("quartiere o sobborgo"), max_length=80, blank=True)
+    lat = models.FloatField(_("latitudine"))
+    lon = models.FloatField(_("longitudine"))
+
+    class Meta:
+        verbose_name = _("numero civico")
+        verbose_name_plural = _("numeri civici")
+        ordering = ["via_id", "numero", "esponente"]
+        indexes = [
+            models.Index(fields=["ente", "lat", "lon"], name="territorio_civico_pos"),
+            models.Index(fields=["ente", "via", "numero"], name="territorio_civico_num"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.via.nome} {self.civico}"
+
+    @property
+    def civico(self) -> str:
+        """"41", "90/H"."""
+        return testo_civico(self.numero, self.esponente)
+
+
+def testo_civico(numero: int, esponente: str) -> str:
+    return f"{numero}/{esponente}" if esponente else str(numero)
+
+
+class Albero(models.Model):
+    """A tree of the public green, as censused by the comune: what a report can point at."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="alberi")
+    identificativo = models.PositiveIntegerField(_("identificativo"))
+    specie = models.CharField(_("specie"), max_length=80, blank=True)
+    tipologia = models.CharField(_("tipologia"), max_length=40, blank=True)
+    stato_vegetativo = models.CharField(_("stato vegetativo"), max_length=40, blank=True)
+    classe_cedimento = models.CharField(
+        _("classe di propensione al cedimento"), max_length=10, blank=True
+    )
+    altezza = models.CharField(_("altezza"), max_length=30, blank=True)
+    lat = models.FloatField(_("latitudine"))
+    lon = models.FloatField(_("longitudine"))
+    # The other census columns, as published (Disposizione, DataCensimento...).
+    dati = models.JSONField(_("altri dati"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("albero")
+        verbose_name_plural = _("alberi")
+        ordering = ["ente_id", "identificativo"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ente", "identificativo"], name="territorio_albero_unico"
+            ),
+        ]
+        indexes = [models.Index(fields=["ente", "lat", "lon"], name="territorio_albero_pos")]
+
+    def __str__(self) -> str:
+        return f"{self.identificativo} · {self.specie or self.tipologia}"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole suite: lint, then every test on SQLite, then again on PostgreSQL when reachable.
+# Says loudly what it could not run (PostgreSQL down, no Chromium for the browser tests).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_URL="${CIVICO_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+export CIVICO_VAR_DIR="${CIVICO_VAR_DIR:-$PWD/var/test}"
+export CIVICO_TASKS_BACKEND="${CIVICO_TASKS_BACKEND:-django_tasks.backends.immediate.ImmediateBackend}"
+unset DATABASE_URL
+warnings=()
+status=0
+
+banner() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+banner "ruff"
+$BIN/ruff check civico tests bench || status=1
+
+if [ -x "${CIVICO_CHROMIUM:-/usr/bin/chromium}" ]; then
+  browser="yes"
+else
+  browser="no"
+  warnings+=("NO CHROMIUM at ${CIVICO_CHROMIUM:-/usr/bin/chromium}: browser tests were SKIPPED (apt-get install chromium).")
+fi
+
+banner "tests on SQLite"
+$BIN/pytest -q -p no:cacheprovider
+sqlite_rc=$?
+[ $sqlite_rc -eq 0 ] || status=1
+
+if $BIN/python - "$PG_URL" <<'PY' 2>/dev/null
+import sys, psycopg
+psycopg.connect(sys.argv[1].replace("postgresql://", "postgresql://", 1), connect_timeout=3).close()
+PY
+then
+  banner "tests on PostgreSQL ($PG_URL)"
+  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider
+  pg_rc=$?
+  [ $pg_rc -eq 0 ] || status=1
+  pg="ran (exit $pg_rc)"
+else
+  pg="SKIPPED"
+  warnings+=("POSTGRESQL NOT REACHABLE at $PG_URL: the PostgreSQL run was SKIPPED.")
+fi
+
+banner "summary"
+echo "backends: SQLite ran (exit $sqlite_rc); PostgreSQL $pg; browser tests: $browser"
+for w in "${warnings[@]}"; do printf '\033[1;31mWARNING: %s\033[0m\n' "$w"; done
+exit $status
