@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean messages
 
 run: $(VENV)/.runtime
 	$(BIN)/civico migrate --noinput
@@ -38,3 +38,6 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+messages: $(VENV)/.dev
+	cd civico && ../$(BIN)/civico makemessages -l en --no-obsolete && ../$(BIN)/civico compilemessages -l en

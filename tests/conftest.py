@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from civico.demo.loader import crea_catalogo
+from civico.enti import geo
 from civico.enti.confini import carica_comuni
 from civico.enti.models import Ente
 from civico.territorio.importer import importa_stradario
@@ -19,6 +20,7 @@ def mondo() -> None:
     """Every comune of Italy (inactive) and Alessandria's streets and house numbers."""
     carica_comuni()
     importa_stradario(Ente.objects.get(codice_istat="006003"))
+    geo.invalida()  # ids may have changed since the index was built (flushed databases)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,6 +38,7 @@ class EnteAdmin(admin.ModelAdmin):
     exclude = ["confine"]  # edited by the loader, shown read-only below
     actions = ["attiva", "disattiva"]
     list_per_page = 100
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["nome", "slug", "attivo", "sigla", "fuso_orario"]}),
         (_("Codici e territorio"), {"fields": [

@@ -11,24 +11,23 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
-import shapely
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from shapely.geometry import shape
 
+from civico.enti.indice_confini import TOLLERANZA_GRADI, IndiceConfini
 from civico.enti.models import Ente
 from civico.errors import DomainError
 
-# Simplified coastlines and borders miss a few metres here and there: a point this close to one
-# comune (≈110–170 m) and inside none still belongs to it (a beach, a pier, a border road).
-TOLLERANZA_GRADI = 0.0015
+__all__ = [
+    "TOLLERANZA_GRADI", "ComuneNonAttivo", "CoordinateNonValide", "IndiceConfini",
+    "PuntoFuoriItalia", "comune_per_punto", "ente_per_punto", "indice", "invalida",
+    "punto_in_ente",
+]
 
 
 class CoordinateNonValide(DomainError):
@@ -56,100 +55,6 @@ class ComuneNonAttivo(DomainError):
         self.ente = ente
         # Lazy, so the message is rendered in the language active when it is shown.
         super().__init__(lazy(_messaggio_non_attivo, str)(ente.nome))
-
-
-class IndiceConfini:
-    """Boundaries in an STRtree; usable without Django (see bench/bench_geo.py)."""
-
-    def __init__(
-        self,
-        ids: Sequence[int],
-        nomi: Sequence[str],
-        geometrie: Sequence[Any],
-        versioni: dict[int, Any] | None = None,
-        firma: Any = None,
-    ) -> None:
-        self.ids = np.asarray(ids, dtype=np.int64)
-        self.nomi = list(nomi)
-        self.geometrie = np.asarray(geometrie, dtype=object)
-        # A few simplified polygons self-intersect; repair them so containment is well defined.
-        rotte = ~shapely.is_valid(self.geometrie)
-        if rotte.any():
-            self.geometrie[rotte] = shapely.make_valid(self.geometrie[rotte])
-        shapely.prepare(self.geometrie)
-        self.albero = shapely.STRtree(self.geometrie)
-        self.posizioni = {int(i): n for n, i in enumerate(self.ids)}
-        self.versioni = versioni or {}
-        self.firma = firma
-
-    @classmethod
-    def da_righe(cls, righe: Iterable[Sequence[Any]], firma: Any = None) -> IndiceConfini:
-        """From (id, nome, geojson_geometry[, version]) rows; rows without geometry are skipped."""
-        ids, nomi, geometrie, versioni = [], [], [], {}
-        for riga in righe:
-            if not riga[2]:
-                continue
-            ids.append(riga[0])
-            nomi.append(riga[1])
-            geometrie.append(shape(riga[2]))
-            if len(riga) > 3:
-                versioni[riga[0]] = riga[3]
-        return cls(ids, nomi, geometrie, versioni, firma)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __contains__(self, pk: object) -> bool:
-        return pk in self.posizioni
-
-    def _indici(self, lat: float, lon: float) -> np.ndarray:
-        candidati = self.albero.query(shapely.Point(lon, lat))
-        if len(candidati):
-            dentro = candidati[shapely.intersects_xy(self.geometrie[candidati], lon, lat)]
-            if len(dentro):
-                return np.sort(dentro)
-        return np.sort(
-            self.albero.query_nearest(
-                shapely.Point(lon, lat), max_distance=TOLLERANZA_GRADI, all_matches=True
-            )
-        )
-
-    def trova_tutti(self, lat: float, lon: float) -> list[int]:
-        """Ids of the boundaries containing the point (more than one only on overlaps)."""
-        return [int(self.ids[i]) for i in self._indici(lat, lon)]
-
-    def trova(self, lat: float, lon: float) -> int | None:
-        indici = self._indici(lat, lon)
-        return int(self.ids[indici[0]]) if len(indici) else None
-
-    def trova_molti(self, lats: Any, lons: Any) -> np.ndarray:
-        """Vectorized `trova`: an id per point, -1 where no comune contains it."""
-        lats = np.asarray(lats, dtype=float)
-        lons = np.asarray(lons, dtype=float)
-        risultato = np.full(lats.shape, -1, dtype=np.int64)
-        punti = shapely.points(lons, lats)
-        p, g = self.albero.query(punti)
-        colpiti = shapely.intersects_xy(self.geometrie[g], lons[p], lats[p])
-        p, g = p[colpiti], g[colpiti]
-        # Like `trova`, the lowest tree index wins where boundaries overlap.
-        ordine = np.lexsort((g, p))[::-1]
-        risultato[p[ordine]] = self.ids[g[ordine]]
-        mancanti = np.flatnonzero(risultato < 0)
-        if len(mancanti):
-            p, g = self.albero.query_nearest(
-                punti[mancanti], max_distance=TOLLERANZA_GRADI, all_matches=True
-            )
-            ordine = np.lexsort((g, p))[::-1]
-            risultato[mancanti[p[ordine]]] = self.ids[g[ordine]]
-        return risultato
-
-    def geometria(self, pk: int) -> Any:
-        n = self.posizioni.get(pk)
-        return None if n is None else self.geometrie[n]
-
-    def nome(self, pk: int) -> str | None:
-        n = self.posizioni.get(pk)
-        return None if n is None else self.nomi[n]
 
 
 # --- The process-wide index over the database -------------------------------------------------
@@ -228,7 +133,8 @@ def _enti_nel_punto(lat: float, lon: float) -> list[Ente]:
 
 
 def comune_per_punto(lat: float, lon: float) -> Ente | None:
-    """Any comune (active or not) containing the point, or None outside Italy."""
+    """The comune containing the point, active or not (active first where boundaries overlap);
+    None outside Italy."""
     lat, lon = _valida(lat, lon)
     enti = _enti_nel_punto(lat, lon)
     return next((e for e in enti if e.attivo), enti[0] if enti else None)

@@ -37,11 +37,16 @@ class Ente(models.Model):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._confine_caricato = self.__dict__.get("confine")
+        # None when the boundary was not loaded (deferred): then a save never counts as a change.
+        self._confine_caricato = self.__dict__.get("confine", _NON_CARICATO)
 
     def save(self, *args, **kwargs):
         # Other processes compare this timestamp to know their boundary index is stale.
-        if self.__dict__.get("confine") != self._confine_caricato:
+        confine = self.__dict__.get("confine", _NON_CARICATO)
+        if self._confine_caricato is not _NON_CARICATO and confine != self._confine_caricato:
             self.confine_aggiornato_il = timezone.now()
         super().save(*args, **kwargs)
-        self._confine_caricato = self.__dict__.get("confine")
+        self._confine_caricato = self.__dict__.get("confine", _NON_CARICATO)
+
+
+_NON_CARICATO = object()

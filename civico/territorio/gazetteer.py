@@ -50,8 +50,22 @@ class _Richiesta:
     esponente: str
 
 
-def _analizza(testo: str, con_numero: bool = True) -> _Richiesta:
+def _pulisci(testo: str, ente: Ente) -> str:
+    """Lowercase, no accents, no trailing comune or CAP ("… 12, 15121 Alessandria (AL)").
+
+    The comune's name goes only after a comma or a number: "via alessandria" is a street.
+    """
     testo = senza_accenti(testo).lower().strip()[:_MAX_CARATTERI]
+    nome = re.escape(senza_accenti(getattr(ente, "nome", "")).lower())
+    if nome:
+        testo = re.sub(
+            rf"(?:,\s*|(?<=\d)\s+)(?:\d{{5}}\s+)?{nome}(?:\s*\(\s*[a-z]{{2}}\s*\))?\s*$", "",
+            testo,
+        )
+    return re.sub(r"(?:,\s*|\s+)\d{5}\s*$", "", testo).strip(" ,")
+
+
+def _analizza(testo: str, con_numero: bool = True) -> _Richiesta:
     numero, esponente = None, ""
     if con_numero and (m := _NUMERO_FINALE.search(testo)):
         numero = int(m.group("numero"))
@@ -70,6 +84,9 @@ def cerca(ente: Ente, testo: str, limite: int = 10) -> list[Indirizzo]:
     the house number (or the street's nearest ones if it does not exist); without a number
     the streets themselves come back, pinned at their middle house number.
     """
+    if limite <= 0:
+        return []
+    testo = _pulisci(testo, ente)
     richiesta = _analizza(testo)
     if richiesta.numero is not None:
         # "piazza 11 settembre 2001", "via 1821": the number belongs to the name.
@@ -151,6 +168,7 @@ def _civici(ente: Ente, vie: list[Via], richiesta: _Richiesta, limite: int) -> l
         return [_indirizzo(per_id[c["via_id"]], c) for c in esatti[:limite]]
 
     # No such number: the nearest numbers of the best street(s), shared out among ties.
+    vie = [v for v in vie if v.lat is not None]  # those with house numbers at all
     if not vie:
         return []
     primo = _rango(vie[0], richiesta)[:2]

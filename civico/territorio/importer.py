@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 
 from django.db import transaction
@@ -29,6 +30,11 @@ _COLONNE_ALBERO = (
     "AltezzaPrimoPalco", "RangeDiametroFusto", "Suolo", "QualitaBiomeccanica",
     "Interferenze", "TipoFoglia",
 )
+
+
+# What this process last read from each file (by path, size and mtime): a repeated import,
+# e.g. at every `civico demo` or test, then costs two COUNTs instead of a parse.
+_CONTEGGI: dict[tuple, dict] = {}
 
 
 class _Civico(NamedTuple):
@@ -60,43 +66,23 @@ def importa_stradario(ente: Ente, progress: Progress = None) -> dict:
     valid coordinates or number), vie_inserite, civici_inseriti, secondi.
     """
     inizio = time.monotonic()
-    vie_csv = list(righe(percorso(ente, "viario")))
-    civici_csv = list(righe(percorso(ente, "numeri-civici")))
-    lat, lon, validi = in_wgs84(
-        [r["CoordX"] for r in civici_csv], [r["CoordY"] for r in civici_csv]
-    )
-
-    # The street list first; a few streets appear only in the house-number file.
-    strade: dict[int, tuple[str, str, str, str]] = {}
-    for r in vie_csv + civici_csv:
-        codice = _intero(r["CodiceVia"])
-        if codice is not None and r["DUF"]:
-            strade.setdefault(codice, (r["DUG"], r["DUF"], r["CAP"], r["QuartiereSobborgo"]))
-
-    civici: list[_Civico] = []
-    for i, r in enumerate(civici_csv):
-        codice, numero = _intero(r["CodiceVia"]), _intero(r["Civico"])
-        if not validi[i] or codice not in strade or numero is None or numero < 0:
-            continue
-        civici.append(_Civico(
-            codice, numero, r["Esponente"].upper(), r["CAP"], r["QuartiereSobborgo"],
-            round(float(lat[i]), DECIMALI), round(float(lon[i]), DECIMALI),
-        ))
-    risultato = {
-        "vie": len(strade), "civici": len(civici), "scartati": len(civici_csv) - len(civici),
-        "vie_inserite": 0, "civici_inseriti": 0,
-    }
-    _avvisa(progress, f"Stradario {ente.nome}: {len(strade)} vie, {len(civici)} numeri civici "
-                      f"({risultato['scartati']} scartati)")
-
+    file = (percorso(ente, "viario"), percorso(ente, "numeri-civici"))
     gia_vie = Via.objects.filter(ente=ente).count()
     gia_civici = NumeroCivico.objects.filter(ente=ente).count()
-    if gia_vie == len(strade) and gia_civici == len(civici):
-        _avvisa(progress, "Stradario già importato: nulla da fare")
-        return risultato | {"secondi": round(time.monotonic() - inizio, 2)}
+    noto = _CONTEGGI.get(_firma(file))
+    if noto and (gia_vie, gia_civici) == (noto["vie"], noto["civici"]):
+        return _gia_fatto(progress, "stradario", noto, inizio)
+
+    strade, civici, scartati = _leggi_stradario(*file)
+    conteggi = {"vie": len(strade), "civici": len(civici), "scartati": scartati}
+    _CONTEGGI[_firma(file)] = conteggi
+    _avvisa(progress, f"Stradario {ente.nome}: {len(strade)} vie, {len(civici)} numeri civici "
+                      f"({scartati} scartati)")
+    if (gia_vie, gia_civici) == (len(strade), len(civici)):
+        return _gia_fatto(progress, "stradario", conteggi, inizio)
 
     with transaction.atomic():
-        risultato["vie_inserite"] = _inserisci_vie(ente, strade, civici)
+        vie_inserite = _inserisci_vie(ente, strade, civici)
         ids = dict(Via.objects.filter(ente=ente).values_list("codice", "id"))
         presenti = Counter(
             NumeroCivico.objects.filter(ente=ente).values_list(
@@ -114,11 +100,39 @@ def importa_stradario(ente: Ente, progress: Progress = None) -> dict:
                 cap=c.cap, quartiere=c.quartiere, lat=c.lat, lon=c.lon,
             ))
         NumeroCivico.objects.bulk_create(nuovi, batch_size=LOTTO)
-    risultato["civici_inseriti"] = len(nuovi)
-    risultato["secondi"] = round(time.monotonic() - inizio, 2)
-    _avvisa(progress, f"Inserite {risultato['vie_inserite']} vie e {len(nuovi)} numeri civici "
-                      f"in {risultato['secondi']} s")
-    return risultato
+    secondi = round(time.monotonic() - inizio, 2)
+    _avvisa(progress, f"Inserite {vie_inserite} vie e {len(nuovi)} numeri civici in {secondi} s")
+    return conteggi | {"vie_inserite": vie_inserite, "civici_inseriti": len(nuovi),
+                       "secondi": secondi}
+
+
+def _leggi_stradario(
+    path_vie: Path, path_civici: Path
+) -> tuple[dict[int, tuple[str, str, str, str]], list[_Civico], int]:
+    vie_csv = list(righe(path_vie))
+    civici_csv = list(righe(path_civici))
+    lat, lon, validi = in_wgs84(
+        [r["CoordX"] for r in civici_csv], [r["CoordY"] for r in civici_csv]
+    )
+    # The street list first; a few streets appear only in the house-number file.
+    strade: dict[int, tuple[str, str, str, str]] = {}
+    for r in vie_csv + civici_csv:
+        codice = _intero(r["CodiceVia"])
+        if codice is not None and r["DUF"]:
+            strade.setdefault(
+                codice, (r["DUG"], r["DUF"], r.get("CAP", ""), r.get("QuartiereSobborgo", ""))
+            )
+    civici: list[_Civico] = []
+    for i, r in enumerate(civici_csv):
+        codice, numero = _intero(r["CodiceVia"]), _intero(r["Civico"])
+        if not validi[i] or codice not in strade or numero is None or numero < 0:
+            continue
+        civici.append(_Civico(
+            codice, numero, r.get("Esponente", "").upper(), r.get("CAP", ""),
+            r.get("QuartiereSobborgo", ""),
+            round(float(lat[i]), DECIMALI), round(float(lon[i]), DECIMALI),
+        ))
+    return strade, civici, len(civici_csv) - len(civici)
 
 
 def _posizioni(civici: list[_Civico]) -> dict[int, tuple[float, float]]:
@@ -164,41 +178,67 @@ def importa_alberi(ente: Ente, progress: Progress = None) -> dict:
     (an id already used by an earlier row: the first one is kept), inseriti, secondi.
     """
     inizio = time.monotonic()
-    righe_csv = list(righe(percorso(ente, "alberi")))
+    file = (percorso(ente, "alberi"),)
+    gia = Albero.objects.filter(ente=ente).count()
+    noto = _CONTEGGI.get(_firma(file))
+    if noto and gia == noto["alberi"]:
+        return _gia_fatto(progress, "alberi", noto, inizio)
+
+    alberi, scartati, duplicati = _leggi_alberi(*file)
+    conteggi = {"alberi": len(alberi), "scartati": scartati, "duplicati": duplicati}
+    _CONTEGGI[_firma(file)] = conteggi
+    _avvisa(progress, f"Alberi {ente.nome}: {len(alberi)} alberi ({scartati} scartati, "
+                      f"{duplicati} identificativi doppi)")
+    if gia == len(alberi):
+        return _gia_fatto(progress, "alberi", conteggi, inizio)
+
+    with transaction.atomic():
+        presenti = set(Albero.objects.filter(ente=ente).values_list("identificativo", flat=True))
+        nuovi = [Albero(ente=ente, **campi) for k, campi in alberi.items() if k not in presenti]
+        Albero.objects.bulk_create(nuovi, batch_size=LOTTO)
+    secondi = round(time.monotonic() - inizio, 2)
+    _avvisa(progress, f"Inseriti {len(nuovi)} alberi in {secondi} s")
+    return conteggi | {"inseriti": len(nuovi), "secondi": secondi}
+
+
+def _leggi_alberi(path: Path) -> tuple[dict[int, dict], int, int]:
+    """Field values by identificativo; a repeated identificativo keeps its first row."""
+    righe_csv = list(righe(path))
     lat, lon, validi = in_wgs84(
         [r["CoordX"] for r in righe_csv], [r["CoordY"] for r in righe_csv]
     )
-    alberi: dict[int, Albero] = {}
+    alberi: dict[int, dict] = {}
     scartati = duplicati = 0
     for i, r in enumerate(righe_csv):
         identificativo = _intero(r["Identificativo"])
         if not validi[i] or identificativo is None or identificativo < 0:
             scartati += 1
-            continue
-        if identificativo in alberi:
+        elif identificativo in alberi:
             duplicati += 1
-            continue
-        alberi[identificativo] = Albero(
-            ente=ente, identificativo=identificativo, specie=r["Essenza"],
-            tipologia=r["Tipologia"], stato_vegetativo=r["StatoVegetativo"],
-            classe_cedimento=r["ClassificazioneCedimento"], altezza=r["RangeAltezza"],
-            lat=round(float(lat[i]), DECIMALI), lon=round(float(lon[i]), DECIMALI),
-            dati={k: r[k] for k in _COLONNE_ALBERO if r.get(k)},
-        )
-    risultato = {
-        "alberi": len(alberi), "scartati": scartati, "duplicati": duplicati, "inseriti": 0,
-    }
-    _avvisa(progress, f"Alberi {ente.nome}: {len(alberi)} alberi ({scartati} scartati, "
-                      f"{duplicati} identificativi doppi)")
-    if Albero.objects.filter(ente=ente).count() == len(alberi):
-        _avvisa(progress, "Alberi già importati: nulla da fare")
-        return risultato | {"secondi": round(time.monotonic() - inizio, 2)}
+        else:
+            alberi[identificativo] = {
+                "identificativo": identificativo,
+                "specie": r.get("Essenza", ""),
+                "tipologia": r.get("Tipologia", ""),
+                "stato_vegetativo": r.get("StatoVegetativo", ""),
+                "classe_cedimento": r.get("ClassificazioneCedimento", ""),
+                "altezza": r.get("RangeAltezza", ""),
+                "lat": round(float(lat[i]), DECIMALI),
+                "lon": round(float(lon[i]), DECIMALI),
+                "dati": {k: r[k] for k in _COLONNE_ALBERO if r.get(k)},
+            }
+    return alberi, scartati, duplicati
 
-    with transaction.atomic():
-        presenti = set(Albero.objects.filter(ente=ente).values_list("identificativo", flat=True))
-        nuovi = [a for k, a in alberi.items() if k not in presenti]
-        Albero.objects.bulk_create(nuovi, batch_size=LOTTO)
-    risultato["inseriti"] = len(nuovi)
-    risultato["secondi"] = round(time.monotonic() - inizio, 2)
-    _avvisa(progress, f"Inseriti {len(nuovi)} alberi in {risultato['secondi']} s")
-    return risultato
+
+def _firma(file: tuple[Path, ...]) -> tuple:
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in file)
+
+
+def _gia_fatto(progress: Progress, cosa: str, conteggi: dict, inizio: float) -> dict:
+    if cosa == "stradario":
+        _avvisa(progress, "Stradario già importato: nulla da fare")
+        zeri = {"vie_inserite": 0, "civici_inseriti": 0}
+    else:
+        _avvisa(progress, "Alberi già importati: nulla da fare")
+        zeri = {"inseriti": 0}
+    return conteggi | zeri | {"secondi": round(time.monotonic() - inizio, 2)}

@@ -36,7 +36,8 @@ def test_piazza_della_liberta_41_e_nel_punto_del_file_del_comune(con_stradario):
 
 @pytest.mark.parametrize(
     "testo", ["p.zza liberta 41", "P.ZZA DELLA LIBERTA' 41", "piazza della libertà, 41",
-              "PZA LIBERTÀ 41", "p.za della liberta n. 41", "liberta 41"],
+              "PZA LIBERTÀ 41", "p.za della liberta n. 41", "liberta 41",
+              "Piazza della Libertà 41, 15121 Alessandria (AL)", "p.zza liberta 41 alessandria"],
 )
 def test_abbreviazioni_maiuscole_e_accenti_trovano_lo_stesso_civico(con_stradario, testo):
     atteso = cerca(con_stradario, "Piazza della Libertà 41")[0]
@@ -166,3 +167,10 @@ def test_il_raggio_limita_la_ricerca_inversa(con_stradario):
     vicino = indirizzo_piu_vicino(con_stradario, lat, civico.lon)
     assert vicino is not None and vicino.distanza_m <= 40
     assert indirizzo_piu_vicino(con_stradario, lat, civico.lon, raggio_m=vicino.distanza_m / 2) is None
+
+
+def test_via_alessandria_non_e_confusa_con_il_nome_del_comune(con_stradario):
+    assert cerca(con_stradario, "via alessandria")[0].testo == "Via Alessandria"
+    assert cerca(con_stradario, "via alessandria 3, alessandria")[0].testo.startswith(
+        "Via Alessandria "
+    )

@@ -1,0 +1,42 @@
+"""The demo loader: a real comune to play with, and idempotent."""
+
+import pytest
+
+from civico.accounts.models import Utente
+from civico.demo import loader
+from civico.enti.models import Ente
+from civico.segnalazioni.models import Evento, Segnalazione
+from civico.segnalazioni.stati import Stato
+
+pytestmark = pytest.mark.django_db
+
+
+def _impronta():
+    return (
+        Ente.objects.filter(attivo=True).count(), Segnalazione.objects.count(), Evento.objects.count(),
+        Utente.objects.count(), list(Segnalazione.objects.order_by("codice").values_list("codice", "stato")),
+    )
+
+
+def test_the_demo_loads_three_comuni_with_reports_and_a_second_run_changes_nothing():
+    riepilogo = loader.carica_demo(segnalazioni_alessandria=30, progress=lambda _: None)
+
+    assert sorted(riepilogo["enti_attivi"]) == ["Alessandria", "Casale Monferrato", "Novi Ligure"]
+    assert Ente.objects.count() == 7899
+    assert Segnalazione.objects.filter(ente__sigla="AL").count() == 30
+    stati = set(Segnalazione.objects.values_list("stato", flat=True))
+    assert {Stato.SUBMITTED, Stato.RESOLVED} <= stati
+    assert all(s.eventi.exists() for s in Segnalazione.objects.all())
+    assert Utente.objects.filter(username="al.operatore").exists()
+    assert "Civico-demo-2026" in loader.testo_riepilogo(riepilogo)
+
+    prima = _impronta()
+    secondo = loader.carica_demo(segnalazioni_alessandria=30, progress=lambda _: None)
+    assert secondo["segnalazioni_create"] == 0
+    assert _impronta() == prima
+
+
+def test_demo_reports_sit_on_real_house_numbers_with_their_address():
+    loader.carica_demo(segnalazioni_alessandria=10, progress=lambda _: None)
+    for s in Segnalazione.objects.filter(ente__sigla="AL"):
+        assert s.indirizzo, s.codice
