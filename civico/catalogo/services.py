@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
+from civico.testo import senza_accenti
 
 
 def normalizza(testo: str) -> str:
     """Lowercase, no accents, words only: for matching what citizens type."""
-    testo = unicodedata.normalize("NFKD", testo.lower())
-    testo = "".join(c for c in testo if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", testo).strip()
+    return re.sub(r"[^a-z0-9]+", " ", senza_accenti(testo.lower())).strip()
 
 
 def trova_categoria(ente: Ente, riferimento: str | int) -> Categoria | None:

@@ -8,7 +8,8 @@ number in words so "corso 20 settembre" and "corso venti settembre" meet on the 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from civico.testo import senza_accenti
 
 _ACCENTATE = {"a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù"}
 # Where the final accent is acute, not grave (French names, "perché"...).
@@ -53,9 +54,6 @@ def nome_leggibile(dug: str, duf: str) -> str:
     return " ".join(parole)
 
 
-def senza_accenti(testo: str) -> str:
-    decomposto = unicodedata.normalize("NFKD", testo)
-    return "".join(c for c in decomposto if not unicodedata.combining(c))
 
 
 # --- Numbers in words, so digits and words match each other ("100" ↔ "cento").
