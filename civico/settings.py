@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "civico.catalogo",
     "civico.territorio",
     "civico.segnalazioni",
+    "civico.comunicazioni",
     "civico.portale",
     "civico.demo",
 ]

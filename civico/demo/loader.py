@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from civico.accounts.models import Incarico, Ruolo, Utente
+from civico.accounts import chiavi
+from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
 from civico.accounts.permissions import Attore
 from civico.catalogo.models import Categoria, Domanda, RegolaInstradamento, Ufficio
 from civico.demo import catalogo_demo as C
@@ -45,13 +46,14 @@ def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print)
     alberi = importa_alberi(al, progress=progress)
     _regola_sobborghi(al)
     account = _staff(enti)
+    chiave_api = _applicazione_demo()
     progress("segnalazioni dimostrative…")
     create = _segnalazioni(al, segnalazioni_alessandria, progress)
     for sigla in ("CM", "NL"):
         create += _segnalazioni(enti[sigla], max(segnalazioni_alessandria // 6, 1), progress)
     return {
         "comuni": comuni, "enti_attivi": [e.nome for e in enti.values()], "stradario": stradario,
-        "alberi": alberi, "account": account, "segnalazioni_create": create,
+        "alberi": alberi, "account": account, "segnalazioni_create": create, "chiave_api": chiave_api,
         "segnalazioni_totali": Segnalazione.objects.count(), "secondi": time.perf_counter() - inizio,
     }
 
@@ -63,7 +65,30 @@ def testo_riepilogo(r: dict) -> str:
         f"Account dimostrativi (password per tutti: {PASSWORD_DEMO}):",
     ]
     righe += [f"  {u:<24} {ruolo}" for u, ruolo in r["account"]]
+    righe.append(f"Chiave API dell'applicazione «Demo app» (Open311 api_key): {r['chiave_api']}")
     return "\n".join(righe)
+
+
+def _applicazione_demo() -> str:
+    """The "Demo app" client: its key is CIVICO_DEMO_API_KEY when set, else generated once and
+    kept under var/ (development only) so every `make run` can print it."""
+    import os
+
+    file_chiave = settings.VAR_DIR / "demo_api_key"
+    chiave = os.environ.get("CIVICO_DEMO_API_KEY", "").strip()
+    if not chiave and file_chiave.exists():
+        chiave = file_chiave.read_text().strip()
+    app = ApplicazioneClient.objects.filter(nome="Demo app").first()
+    if app is None:
+        app, chiave = chiavi.crea_applicazione("Demo app", chiave=chiave or None, contatto="demo@example.org")
+    elif not chiave or chiavi.applicazione_per_chiave(chiave) != app:
+        chiave = chiave or chiavi.nuovo_segreto("cv")
+        chiavi.imposta_chiave(app, chiave)
+    if not os.environ.get("CIVICO_DEMO_API_KEY"):
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        file_chiave.write_text(chiave)
+        file_chiave.chmod(0o600)
+    return chiave
 
 
 def _attiva_enti() -> dict[str, Ente]:
@@ -92,14 +117,14 @@ def crea_catalogo(ente: Ente, *, completo: bool) -> None:
             ente=ente, nome=nome,
             defaults={"email": email.format(dominio=_dominio(ente)), "orari": orari, "telefono": ente.telefono},
         )
-    for ordine, (codice, nome, gruppo, ufficio, giorni, foto, chiavi, domande, _titoli) in enumerate(C.CATEGORIE):
+    for ordine, (codice, nome, gruppo, ufficio, giorni, foto, parole, domande, _titoli) in enumerate(C.CATEGORIE):
         if not completo and codice not in C.CATEGORIE_COMUNI_MINORI:
             continue
         categoria, creata = Categoria.objects.get_or_create(
             ente=ente, codice=codice,
             defaults={
                 "nome": nome, "gruppo": gruppo, "ufficio_predefinito": uffici[ufficio],
-                "giorni_risposta": giorni, "foto_obbligatoria": foto, "parole_chiave": chiavi,
+                "giorni_risposta": giorni, "foto_obbligatoria": foto, "parole_chiave": parole,
                 "ordine": ordine, "descrizione": f"Segnalazioni di tipo «{nome.lower()}».",
             },
         )

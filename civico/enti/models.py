@@ -26,6 +26,9 @@ class Ente(models.Model):
     sito_web = models.URLField(_("sito web"), blank=True)
     indirizzo = models.CharField(_("indirizzo della sede"), max_length=200, blank=True)
     fuso_orario = models.CharField(_("fuso orario"), max_length=40, default="Europe/Rome")
+    # A host name that serves this ente alone (e.g. segnalazioni.comune.alessandria.it): APIs
+    # called on it need no jurisdiction_id.
+    dominio = models.CharField(_("dominio dedicato"), max_length=253, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("ente")

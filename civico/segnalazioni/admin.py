@@ -9,7 +9,7 @@ class EventoInline(admin.TabularInline):
     model = Evento
     extra = 0
     can_delete = False
-    fields = ["creato_il", "tipo", "stato_a", "pubblico", "testo", "attore", "attore_pubblico"]
+    fields = ["creato_il", "tipo", "stato_a", "visibilita", "testo", "attore", "attore_pubblico"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -13,7 +13,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import Attore
-from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 
 # Sent after the transaction that appended the event has committed (never for a rolled-back one).
 # Receivers: live pages, the notification outbox.
@@ -32,7 +32,7 @@ def registra(
     attore: Attore,
     *,
     quando: datetime,
-    pubblico: bool,
+    visibilita: str = Visibilita.PUBBLICA,
     testo: str = "",
     stato_da: str = "",
     stato_a: str = "",
@@ -40,11 +40,13 @@ def registra(
     dati: dict | None = None,
 ) -> Evento:
     """Append one event. Call inside the transaction that made the change it records."""
+    if visibilita not in Visibilita.values:
+        raise ValueError(f"visibilità sconosciuta: {visibilita}")
     evento = Evento.objects.create(
         segnalazione=segnalazione,
         ente_id=segnalazione.ente_id,
         tipo=tipo,
-        pubblico=pubblico,
+        visibilita=visibilita,
         testo=testo,
         stato_da=stato_da,
         stato_a=stato_a,
@@ -54,6 +56,10 @@ def registra(
         dati={"attore": _tipo_attore(attore), **(dati or {})},
         creato_il=quando,
     )
+    if visibilita == Visibilita.PUBBLICA and testo:
+        # The list APIs show the latest public word without reading the timeline.
+        Segnalazione.objects.filter(pk=segnalazione.pk).update(nota_pubblica=testo)
+        segnalazione.nota_pubblica = testo
     transaction.on_commit(
         lambda: evento_registrato.send(sender=Evento, evento=evento), robust=True
     )
@@ -96,6 +102,10 @@ def descrizione(evento: Evento) -> str:
         return _("Assegnata all'ufficio %(ufficio)s.") % {"ufficio": d.get("ufficio", "—")}
     if evento.tipo == TipoEvento.RECLASSIFIED:
         return _("Categoria cambiata in %(categoria)s.") % {"categoria": d.get("categoria", "—")}
+    if evento.tipo == TipoEvento.COMMENT:
+        return evento.testo
+    if evento.tipo == TipoEvento.ASSIGNED:
+        return _("Assegnata a un operatore.")
     if evento.tipo == TipoEvento.MEDIA_ADDED:
         return _("Aggiunto un allegato.")
     if evento.tipo == TipoEvento.STATE_CHANGED:
@@ -109,4 +119,11 @@ def descrizione(evento: Evento) -> str:
 
 def cronologia_pubblica(segnalazione: Segnalazione) -> list[Evento]:
     """The public timeline, oldest first. Internal notes never leave the backoffice."""
-    return list(segnalazione.eventi.filter(pubblico=True).order_by("creato_il", "id"))
+    return list(segnalazione.eventi.filter(visibilita=Visibilita.PUBBLICA).order_by("creato_il", "id"))
+
+
+def cronologia_del_segnalante(segnalazione: Segnalazione) -> list[Evento]:
+    """What the reporter sees: the public timeline and their messages with the office."""
+    return list(
+        segnalazione.eventi.exclude(visibilita=Visibilita.INTERNA).order_by("creato_il", "id")
+    )

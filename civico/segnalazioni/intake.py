@@ -13,7 +13,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,11 +22,12 @@ import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civico.accounts.models import ApplicazioneClient
 from civico.accounts.permissions import Attore
 from civico.catalogo import services as catalogo
 from civico.catalogo.domande import valida_risposte
@@ -36,6 +37,7 @@ from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
 from civico.segnalazioni import codici, eventi, media, routing
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
+from civico.territorio import gazetteer
 
 MAX_TITOLO = 200
 MAX_DESCRIZIONE = 4000
@@ -60,6 +62,9 @@ class NuovaSegnalazione:
     email: str = ""
     telefono: str = ""
     ente: Ente | None = None
+    # Channel details (Open311 device_id/account_id…), never shown publicly.
+    dati_client: dict[str, str] = field(default_factory=dict)
+    url_media_esterno: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,17 +88,20 @@ def submit(
     attore: Attore | None = None,
     chiave_idempotenza: str | None = None,
     quando: datetime | None = None,
+    applicazione: ApplicazioneClient | None = None,
 ) -> Ricevuta:
     """Validate and store a new report. Raises a `DomainError` with clear messages on bad input;
     nothing is written unless everything is valid. `quando` backdates (importers, demo)."""
     attore = attore or Attore.del_segnalante()
     errori: dict[str, list] = {}
+    dati = _luogo_dall_indirizzo(dati)
     lat, lon = _coordinate(dati, errori)
-    titolo = _testo(dati.titolo, "titolo", MAX_TITOLO, errori, obbligatorio=True)
-    descrizione = _testo(dati.descrizione, "descrizione", MAX_DESCRIZIONE, errori)
-    indirizzo = _testo(dati.indirizzo, "indirizzo", 250, errori)
-    nome = _testo(dati.nome, "nome", 160, errori)
+    titolo = valida_testo(dati.titolo, "titolo", MAX_TITOLO, errori, obbligatorio=True)
+    descrizione = valida_testo(dati.descrizione, "descrizione", MAX_DESCRIZIONE, errori)
+    indirizzo = valida_testo(dati.indirizzo, "indirizzo", 250, errori)
+    nome = valida_testo(dati.nome, "nome", 160, errori)
     email, telefono = _contatti(dati, errori)
+    url_media = _url(dati.url_media_esterno, errori)
     if dati.canale not in Canale.values:
         errori.setdefault("canale", []).append(_("Canale sconosciuto: «%(c)s».") % {"c": dati.canale})
     if errori:
@@ -127,8 +135,8 @@ def submit(
 
     quando = quando or timezone.now()
     cella = h3.latlng_to_cell(lat, lon, settings.CIVICO["H3_RESOLUTION"])
-    if not indirizzo:
-        indirizzo = _indirizzo_del_punto(ente, lat, lon)
+    indirizzo_trovato, cap = _indirizzo_del_punto(ente, lat, lon)
+    indirizzo = indirizzo or indirizzo_trovato
     salvati: list[str] = []
     try:
         with transaction.atomic():
@@ -136,6 +144,8 @@ def submit(
                 ente, categoria, attore, quando, cella, chiave, impronta,
                 lat=lat, lon=lon, titolo=titolo, descrizione=descrizione, indirizzo=indirizzo,
                 canale=dati.canale, risposte=risposte, nome=nome, email=email, telefono=telefono,
+                cap=cap, applicazione=applicazione, url_media_esterno=url_media,
+                dati_client={k: str(v)[:200] for k, v in dati.dati_client.items() if v},
             )
             for p in preparati:
                 _salva_allegato(s, p, salvati)
@@ -161,7 +171,9 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         ente=ente, codice=codice, anno=anno, numero=numero, token=codici.nuovo_token(),
         categoria=categoria, ufficio=ufficio, titolo=campi["titolo"],
         descrizione=campi["descrizione"], lat=campi["lat"], lon=campi["lon"],
-        indirizzo=campi["indirizzo"], cella_h3=cella, canale=campi["canale"],
+        indirizzo=campi["indirizzo"], cap=campi["cap"], cella_h3=cella, canale=campi["canale"],
+        applicazione=campi["applicazione"], dati_client=campi["dati_client"],
+        url_media_esterno=campi["url_media_esterno"],
         risposte=campi["risposte"],
         segnalante=attore.utente if attore.segnalante and attore.utente else None,
         segnalante_nome=campi["nome"], segnalante_email=campi["email"],
@@ -170,11 +182,11 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         scadenza=giorno + timedelta(days=categoria.giorni_risposta),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
-    eventi.registra(s, TipoEvento.CREATED, attore, quando=quando, pubblico=True,
+    eventi.registra(s, TipoEvento.CREATED, attore, quando=quando,
                     dati={"canale": s.canale, "categoria": categoria.nome})
     if ufficio is not None:
         eventi.registra(
-            s, TipoEvento.ROUTED, Attore.di_sistema(), quando=quando, pubblico=True,
+            s, TipoEvento.ROUTED, Attore.di_sistema(), quando=quando,
             dati={"ufficio": ufficio.nome, "ufficio_id": ufficio.pk,
                   "regola": regola.nome if regola else None},
         )
@@ -192,7 +204,8 @@ def _coordinate(dati: NuovaSegnalazione, errori: dict) -> tuple[float, float]:
     return lat, lon
 
 
-def _testo(valore: str | None, campo: str, massimo: int, errori: dict, *, obbligatorio: bool = False) -> str:
+def valida_testo(valore: str | None, campo: str, massimo: int, errori: dict, *, obbligatorio: bool = False) -> str:
+    """Trim and check a free text: required, length, no HTML. Adds to `errori`, returns it clean."""
     testo = (valore or "").strip()
     if obbligatorio and not testo:
         errori.setdefault(campo, []).append(_("Questo campo è obbligatorio."))
@@ -295,8 +308,34 @@ def _gia_ricevuta(chiave: str, impronta: str) -> Ricevuta | None:
     return Ricevuta(segnalazione=s, creata=False)
 
 
-def _indirizzo_del_punto(ente: Ente, lat: float, lon: float) -> str:
-    from civico.territorio.gazetteer import indirizzo_piu_vicino
+def _indirizzo_del_punto(ente: Ente, lat: float, lon: float) -> tuple[str, str]:
+    """The nearest house number's address and CAP, where the comune has a gazetteer."""
+    trovato = gazetteer.indirizzo_piu_vicino(ente, lat, lon)
+    return (trovato.testo, trovato.cap or "") if trovato else ("", "")
 
-    trovato = indirizzo_piu_vicino(ente, lat, lon)
-    return trovato.testo if trovato else ""
+
+def _luogo_dall_indirizzo(dati: NuovaSegnalazione) -> NuovaSegnalazione:
+    """No coordinates but an address in a known comune: place it through the gazetteer."""
+    if dati.lat not in (None, "") or dati.lon not in (None, "") or not dati.ente or not dati.indirizzo.strip():
+        return dati
+    trovati = gazetteer.cerca(dati.ente, dati.indirizzo, limite=1)
+    if not trovati:
+        raise InvalidData({"indirizzo": [
+            _("Non troviamo l'indirizzo «%(indirizzo)s» a %(ente)s: controlla o indica il punto sulla mappa.")
+            % {"indirizzo": dati.indirizzo.strip()[:100], "ente": dati.ente.nome}
+        ]})
+    return replace(dati, lat=trovati[0].lat, lon=trovati[0].lon, indirizzo=trovati[0].testo)
+
+
+def _url(valore: str, errori: dict) -> str:
+    url = (valore or "").strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        errori.setdefault("url_media_esterno", []).append(_("L'indirizzo della foto non è un URL http(s) valido."))
+        return ""
+    if len(url) > 500:
+        errori.setdefault("url_media_esterno", []).append(_("L'indirizzo della foto è troppo lungo."))
+    return url

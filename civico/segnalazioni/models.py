@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,8 @@ class Segnalazione(models.Model):
     ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="segnalazioni")
     # Human tracking code, e.g. AL-2026-000123: unique per ente and year, and overall.
     codice = models.CharField(_("codice"), max_length=32, unique=True)
+    # An opaque public identifier (API tokens, links that must not reveal counts).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     anno = models.PositiveIntegerField()
     numero = models.PositiveIntegerField()
     # Unguessable token of the reporter's private link.
@@ -51,6 +55,7 @@ class Segnalazione(models.Model):
     lat = models.FloatField(_("latitudine"))
     lon = models.FloatField(_("longitudine"))
     indirizzo = models.CharField(_("indirizzo"), max_length=250, blank=True)
+    cap = models.CharField(_("CAP"), max_length=5, blank=True)
     cella_h3 = models.CharField(_("cella H3"), max_length=16, db_index=True)
     canale = models.CharField(_("canale"), max_length=10, choices=Canale.choices)
     risposte = models.JSONField(_("risposte alle domande aggiuntive"), default=dict, blank=True)
@@ -62,6 +67,20 @@ class Segnalazione(models.Model):
     segnalante_nome = models.CharField(_("nome del segnalante"), max_length=160, blank=True)
     segnalante_email = models.EmailField(_("e-mail del segnalante"), blank=True)
     segnalante_telefono = models.CharField(_("telefono del segnalante"), max_length=40, blank=True)
+    assegnatario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="segnalazioni_assegnate", verbose_name=_("operatore assegnato"),
+    )
+    # The client application that submitted it (Open311/API), and what it told us about itself.
+    applicazione = models.ForeignKey(
+        "accounts.ApplicazioneClient", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="segnalazioni",
+    )
+    dati_client = models.JSONField(default=dict, blank=True)
+    url_media_esterno = models.URLField(_("foto su un altro sito"), max_length=500, blank=True)
+    # Latest public text of the timeline (Open311 status_notes). A projection of the events,
+    # written by eventi.registra in the same transaction, so lists need no event query.
+    nota_pubblica = models.TextField(blank=True)
     duplicato_di = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicati"
     )
@@ -142,6 +161,7 @@ class Allegato(models.Model):
 
 class TipoEvento(models.TextChoices):
     CREATED = "created", _("Segnalazione ricevuta")
+    COMMENT = "comment", _("Messaggio del segnalante")
     ROUTED = "routed", _("Assegnata a un ufficio")
     STATE_CHANGED = "state_changed", _("Cambio di stato")
     RECLASSIFIED = "reclassified", _("Categoria cambiata")
@@ -151,6 +171,13 @@ class TipoEvento(models.TextChoices):
     MEDIA_ADDED = "media_added", _("Allegato aggiunto")
     MERGED = "merged", _("Unita a un'altra segnalazione")
     PRIORITY_CHANGED = "priority_changed", _("Priorità cambiata")
+    ASSIGNED = "assigned", _("Assegnata a un operatore")
+
+
+class Visibilita(models.TextChoices):
+    PUBBLICA = "public", _("Pubblica")
+    SEGNALANTE = "reporter", _("Segnalante e uffici")
+    INTERNA = "internal", _("Solo uffici")
 
 
 class EventoQuerySet(models.QuerySet):
@@ -174,7 +201,9 @@ class Evento(models.Model):
     stato_da = models.CharField(max_length=20, choices=Stato.choices, blank=True)
     stato_a = models.CharField(max_length=20, choices=Stato.choices, blank=True)
     transizione = models.CharField(max_length=30, blank=True)
-    pubblico = models.BooleanField(_("pubblico"), default=True)
+    visibilita = models.CharField(
+        _("visibilità"), max_length=10, choices=Visibilita.choices, default=Visibilita.PUBBLICA
+    )
     testo = models.TextField(_("testo"), blank=True)
     attore = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

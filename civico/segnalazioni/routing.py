@@ -15,7 +15,7 @@ from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
 from civico.catalogo.models import Categoria, RegolaInstradamento, Ufficio
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi
-from civico.segnalazioni.models import Segnalazione, TipoEvento
+from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
 
 
 def ufficio_competente(
@@ -71,12 +71,13 @@ def reroute(segnalazione: Segnalazione, ufficio: Ufficio, attore: Attore, *, mot
         eventi.aggiorna(s, quando)
         s.save()
         eventi.registra(
-            s, TipoEvento.REROUTED, attore, quando=quando, pubblico=True, testo="",
+            s, TipoEvento.REROUTED, attore, quando=quando, testo="",
             dati={
                 "ufficio": ufficio.nome, "ufficio_id": ufficio.pk,
                 "da_ufficio": precedente.nome if precedente else None, "motivo": motivo,
             },
         )
         # The reason is for staff: an internal note keeps it out of the public timeline.
-        eventi.registra(s, TipoEvento.INTERNAL_NOTE, attore, quando=quando, pubblico=False, testo=motivo)
+        eventi.registra(s, TipoEvento.INTERNAL_NOTE, attore, quando=quando,
+                        visibilita=Visibilita.INTERNA, testo=motivo)
     return s

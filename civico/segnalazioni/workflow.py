@@ -154,7 +154,7 @@ def transition(
         eventi.aggiorna(s, quando)
         s.save()
         eventi.registra(
-            s, TipoEvento.STATE_CHANGED, attore, quando=quando, pubblico=True,
+            s, TipoEvento.STATE_CHANGED, attore, quando=quando,
             testo=testo, stato_da=stato_da, stato_a=t.a,
             transizione=nome, dati=dati,
         )

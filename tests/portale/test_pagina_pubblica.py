@@ -20,7 +20,7 @@ def _segnalazione_lavorata(ente):
     workflow.transition(s, "resolve", op, testo="Buca chiusa con asfalto a freddo.")
     from django.utils import timezone
 
-    eventi.registra(s, TipoEvento.INTERNAL_NOTE, op, quando=timezone.now(), pubblico=False,
+    eventi.registra(s, TipoEvento.INTERNAL_NOTE, op, quando=timezone.now(), visibilita="internal",
                     testo="Nota riservata: ditta Rossi")
     return s
 

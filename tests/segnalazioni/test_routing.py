@@ -69,9 +69,9 @@ def test_rerouting_is_a_public_event_with_an_internal_reason(alessandria):
     s.refresh_from_db()
     assert s.ufficio == verde
     evento = s.eventi.get(tipo=TipoEvento.REROUTED)
-    assert evento.pubblico and evento.dati["da_ufficio"] == "Lavori pubblici – strade"
+    assert evento.visibilita == "public" and evento.dati["da_ufficio"] == "Lavori pubblici – strade"
     nota = s.eventi.get(tipo=TipoEvento.INTERNAL_NOTE)
-    assert not nota.pubblico and "Radici" in nota.testo
+    assert nota.visibilita == "internal" and "Radici" in nota.testo
 
 
 def test_rerouting_needs_a_reason_a_role_and_an_office_of_the_same_comune(alessandria, casale):

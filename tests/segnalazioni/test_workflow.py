@@ -50,7 +50,7 @@ def test_every_allowed_transition_changes_state_and_appends_a_public_event(aless
     assert Segnalazione.objects.get(pk=s.pk).stato == t.a
     ultimo = s.eventi.order_by("-id").first()
     assert s.eventi.count() == prima + 1
-    assert (ultimo.stato_da, ultimo.stato_a, ultimo.transizione, ultimo.pubblico) == (da, t.a, nome, True)
+    assert (ultimo.stato_da, ultimo.stato_a, ultimo.transizione, ultimo.visibilita) == (da, t.a, nome, "public")
 
 
 @pytest.mark.parametrize(("nome", "da"), CASI_VIETATI[::3])

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComunicazioniConfig(AppConfig):
+    name = "civico.comunicazioni"
+    label = "comunicazioni"
+    verbose_name = _("Comunicazioni")
