@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "civico.segnalazioni",
     "civico.comunicazioni",
     "civico.portale",
+    "civico.open311",
+    "civico.api",
     "civico.demo",
 ]
 

@@ -7,5 +7,7 @@ urlpatterns = [
     path("healthz", portale.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/", include("civico.open311.urls")),
+    path("api/", include("civico.api.urls")),
     path("", include("civico.portale.urls")),
 ]
