@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("civico.open311.urls")),
     path("api/", include("civico.api.urls")),
+    path("backoffice/", include("civico.backoffice.urls")),
     path("", include("civico.portale.urls")),
 ]
