@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bootstrap_italia_template",
     "django_htmx",
+    "leaflet",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from civico.portale import views
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("seguimi/<str:token>/", views.segnalazione_privata, name="segnalazione_privata"),
     path("allegati/<int:pk>/", views.allegato, name="allegato"),
     path("allegati/<int:pk>/miniatura/", views.allegato, {"miniatura": True}, name="miniatura"),
+    # The reporting flow, the personal area and the app (PWA).
+    path("", include("civico.portale.urls_flusso")),
+    # Static pages, the comune's home, explore. Keep last: `<slug:ente>/` matches broadly.
+    path("", include("civico.portale.urls_pagine")),
 ]
