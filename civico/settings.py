@@ -6,6 +6,7 @@ README's "Configuration" table for the list.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -63,7 +64,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bootstrap_italia_template",
     "django_htmx",
-    "leaflet",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -180,6 +180,9 @@ STORAGES = {
         )
     },
 }
+# Leaflet's JS and CSS come from django-leaflet's static folder; the package itself is not an
+# installed app (it would require GDAL), so it is found without importing it.
+STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:  # whitenoise warns about a missing STATIC_ROOT; development serves from apps
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
