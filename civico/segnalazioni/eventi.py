@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from civico.accounts.permissions import Attore
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 
-# Sent after the transaction that appended the event has committed (never for a rolled-back one).
-# Receivers: live pages, the notification outbox.
+# Sent inside the transaction that appends the event: receivers write what must commit or roll
+# back with it (the notification outbox). Keep them fast and free of network calls.
+evento_aggiunto = Signal()
+# Sent after that transaction has committed (never for a rolled-back one): live pages, wake-ups.
 evento_registrato = Signal()
 
 
@@ -60,6 +62,7 @@ def registra(
         # The list APIs show the latest public word without reading the timeline.
         Segnalazione.objects.filter(pk=segnalazione.pk).update(nota_pubblica=testo)
         segnalazione.nota_pubblica = testo
+    evento_aggiunto.send(sender=Evento, evento=evento)
     transaction.on_commit(
         lambda: evento_registrato.send(sender=Evento, evento=evento), robust=True
     )
