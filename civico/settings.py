@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bootstrap_italia_template",
     "django_htmx",
+    "ninja",  # serves Swagger UI's files locally instead of from a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

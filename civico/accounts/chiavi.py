@@ -64,6 +64,11 @@ def crea_token(utente: Utente, nome: str) -> tuple[TokenAccesso, str]:
     return oggetto, token
 
 
+def revoca_token(token: TokenAccesso) -> None:
+    token.revocato_il = timezone.now()
+    token.save(update_fields=["revocato_il"])
+
+
 def utente_per_token(token: str | None) -> Utente | None:
     """The active user of a valid, unrevoked token; records its use."""
     if not token or len(token) > 200:

@@ -42,6 +42,7 @@ from civico.territorio import gazetteer
 MAX_TITOLO = 200
 MAX_DESCRIZIONE = 4000
 _HTML = re.compile(r"<\s*[a-zA-Z!/?][^>]*>")
+_CONTROLLO = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TELEFONO = re.compile(r"^\+?[0-9 ().-]{6,20}$")
 
 
@@ -216,7 +217,19 @@ def valida_testo(valore: str | None, campo: str, massimo: int, errori: dict, *, 
         )
     elif _HTML.search(testo):
         errori.setdefault(campo, []).append(_("Il testo non può contenere codice HTML."))
+    elif _CONTROLLO.search(testo) or not _codificabile(testo):
+        # NUL bytes break PostgreSQL and lone surrogates break every database: refuse them here,
+        # once, for every channel.
+        errori.setdefault(campo, []).append(_("Il testo contiene caratteri non validi."))
     return testo
+
+
+def _codificabile(testo: str) -> bool:
+    try:
+        testo.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _contatti(dati: NuovaSegnalazione, errori: dict) -> tuple[str, str]:

@@ -113,6 +113,8 @@ def test_a_point_outside_the_comune_the_channel_names_is_refused(alessandria, ca
         ({"titolo": "   "}, "titolo"),
         ({"descrizione": "<script>alert(1)</script>"}, "descrizione"),
         ({"descrizione": "d" * 4001}, "descrizione"),
+        ({"descrizione": "nul\x00byte"}, "descrizione"),
+        ({"titolo": "surrogato \ud800"}, "titolo"),
         ({"lat": "abc"}, "posizione"),
         ({"lat": 91}, "posizione"),
         ({"email": "non-una-mail"}, "email"),
