@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q, QuerySet
+
 from civico.accounts.models import Incarico, Ruolo
 
 if TYPE_CHECKING:
     from civico.accounts.models import Utente
+    from civico.enti.models import Ente
     from civico.segnalazioni.models import Segnalazione
 
 # Who works on reports, and who only looks at them.
@@ -85,3 +88,103 @@ def puo_vedere_contatti(utente: Utente | None, segnalazione: Segnalazione) -> bo
 
 def puo_lavorare(utente: Utente | None, segnalazione: Segnalazione) -> bool:
     return bool(ruoli_su(utente, segnalazione) & RUOLI_OPERATIVI)
+
+
+# --- Questions the backoffice asks about a person rather than one report. -------------------
+
+
+def ha_incarichi(utente: Utente | None) -> bool:
+    """Holds at least one staff role: the precondition of every backoffice page."""
+    if utente is None or not utente.is_authenticated or not utente.is_active:
+        return False
+    return bool(_incarichi(utente))
+
+
+def puo_vedere(utente: Utente | None, segnalazione: Segnalazione) -> bool:
+    """Staff who may open the report in the backoffice (working or read-only roles)."""
+    return bool(ruoli_su(utente, segnalazione) & RUOLI_LETTURA)
+
+
+def e_amministratore_piattaforma(utente: Utente | None) -> bool:
+    return ha_incarichi(utente) and any(i.ruolo == Ruolo.PLATFORM_ADMIN for i in _incarichi(utente))
+
+
+def filtro_visibili(utente: Utente | None) -> Q:
+    """A filter on Segnalazione: the reports of the enti and offices this person holds a role on.
+
+    The same rule as `ruoli_su`, written as one query condition so a list never loads rows the
+    person may not see. Nobody → a condition that matches nothing.
+    """
+    if not ha_incarichi(utente):
+        return Q(pk__in=[])
+    assert utente is not None
+    condizione = Q(pk__in=[])
+    for inc in _incarichi(utente):
+        if inc.ruolo not in RUOLI_LETTURA:
+            continue
+        if inc.ruolo == Ruolo.PLATFORM_ADMIN:
+            return Q()
+        if inc.ufficio_id is None:
+            condizione |= Q(ente_id=inc.ente_id)
+        else:
+            condizione |= Q(ente_id=inc.ente_id, ufficio_id=inc.ufficio_id)
+    return condizione
+
+
+def enti_visibili(utente: Utente | None) -> QuerySet[Ente]:
+    """The enti whose reports this person sees in the backoffice (all active ones for the
+    platform administrator)."""
+    from civico.enti.models import Ente
+
+    if not ha_incarichi(utente):
+        return Ente.objects.none()
+    if e_amministratore_piattaforma(utente):
+        return Ente.objects.filter(attivo=True)
+    assert utente is not None
+    return Ente.objects.filter(pk__in={i.ente_id for i in _incarichi(utente) if i.ruolo in RUOLI_LETTURA})
+
+
+def uffici_visibili(utente: Utente | None, ente: Ente) -> set[int] | None:
+    """The offices of `ente` this person is limited to; None means the whole ente."""
+    if e_amministratore_piattaforma(utente):
+        return None
+    if utente is None:
+        return set()
+    uffici: set[int] = set()
+    for inc in _incarichi(utente):
+        if inc.ente_id != ente.pk or inc.ruolo not in RUOLI_LETTURA:
+            continue
+        if inc.ufficio_id is None:
+            return None
+        uffici.add(inc.ufficio_id)
+    return uffici
+
+
+def puo_lavorare_in_ente(utente: Utente | None, ente: Ente) -> bool:
+    """Works on reports somewhere in this ente: may register a report on a citizen's behalf."""
+    if not ha_incarichi(utente):
+        return False
+    assert utente is not None
+    return any(
+        i.ruolo == Ruolo.PLATFORM_ADMIN or (i.ente_id == ente.pk and i.ruolo in RUOLI_OPERATIVI)
+        for i in _incarichi(utente)
+    )
+
+
+def chi_puo_lavorare(ente_id: int, ufficio_id: int | None = None, *, ogni_ufficio: bool = False) -> QuerySet[Utente]:
+    """People to offer when assigning a report of this ente and office: working roles on the
+    whole ente or on that very office (what `assegna` accepts). Platform administrators pass that
+    check too but are left out: listing them in every comune's menu would only be noise.
+    `ogni_ufficio`: anyone working in the ente, whatever their office (the inbox's filter)."""
+    from civico.accounts.models import Utente
+
+    copre = Q(incarichi__ente_id=ente_id, incarichi__ufficio__isnull=True)
+    if ogni_ufficio:
+        copre = Q(incarichi__ente_id=ente_id)
+    elif ufficio_id is not None:
+        copre |= Q(incarichi__ente_id=ente_id, incarichi__ufficio_id=ufficio_id)
+    return (
+        Utente.objects.filter(copre, is_active=True, incarichi__ruolo__in=RUOLI_OPERATIVI - {Ruolo.PLATFORM_ADMIN})
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
