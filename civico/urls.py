@@ -10,5 +10,7 @@ urlpatterns = [
     path("open311/", include("civico.open311.urls")),
     path("api/", include("civico.api.urls")),
     path("backoffice/", include("civico.backoffice.urls")),
+    # Before the portal: its `<slug:ente>/` pages would catch `/<ente>/avvisi.atom`.
+    path("", include("civico.comunicazioni.urls")),
     path("", include("civico.portale.urls")),
 ]

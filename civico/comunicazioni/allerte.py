@@ -1,0 +1,193 @@
+"""Area alerts: new and resolved reports (and the comune's avvisi) in a circle, a quartiere or
+the whole comune, of some categories; told at once or in a daily digest."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civico.comunicazioni import collegamenti
+from civico.comunicazioni.destinatari import Destinatario
+from civico.comunicazioni.messaggi import componi
+from civico.comunicazioni.models import (
+    Allerta,
+    Avviso,
+    ElementoRiepilogo,
+    Frequenza,
+    Notifica,
+    TipoArea,
+    TipoElemento,
+)
+from civico.enti.models import Ente
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
+from civico.segnalazioni.stati import Stato
+from civico.territorio import gazetteer
+from civico.territorio.distanza import distanza_m
+
+
+def crea(ente: Ente, *, utente=None, email: str = "", tipo_area: str = TipoArea.COMUNE, lat=None, lon=None,
+         raggio_m: int = 500, quartiere: str = "", categorie=(), nuove=True, risolte=True, avvisi=True,
+         frequenza: str = Frequenza.IMMEDIATA, nome: str = "") -> Allerta:
+    a = Allerta.objects.create(
+        ente=ente, utente=utente, email=(email or "").strip().lower(), tipo_area=tipo_area, lat=lat, lon=lon,
+        raggio_m=raggio_m, quartiere=quartiere, nuove=nuove, risolte=risolte, avvisi=avvisi,
+        frequenza=frequenza, nome=nome,
+    )
+    if categorie:
+        a.categorie.set(categorie)
+    return a
+
+
+def _quartiere_del_punto(ente: Ente, lat: float, lon: float) -> Callable[[], str]:
+    """Looked up once, and only if some alert asks for a quartiere."""
+    memo: list[str] = []
+
+    def quartiere() -> str:
+        if not memo:
+            trovato = gazetteer.indirizzo_piu_vicino(ente, lat, lon)
+            memo.append(trovato.quartiere if trovato else "")
+        return memo[0]
+
+    return quartiere
+
+
+def _nell_area(a: Allerta, lat: float, lon: float, quartiere: Callable[[], str]) -> bool:
+    if a.tipo_area == TipoArea.COMUNE:
+        return True
+    if a.tipo_area == TipoArea.CERCHIO:
+        return a.lat is not None and a.lon is not None and distanza_m(a.lat, a.lon, lat, lon) <= a.raggio_m
+    return bool(a.quartiere) and a.quartiere.casefold() == quartiere().casefold()
+
+
+def corrispondenti(s: Segnalazione, campo: str) -> list[Allerta]:
+    """The active alerts of the report's ente that watch its place and category."""
+    quartiere = _quartiere_del_punto(s.ente, s.lat, s.lon)
+    trovate = []
+    for a in Allerta.objects.filter(ente_id=s.ente_id, attiva=True, **{campo: True}).select_related(
+        "utente__preferenze"
+    ).prefetch_related("categorie"):
+        categorie = {c.pk for c in a.categorie.all()}
+        if categorie and s.categoria_id not in categorie:
+            continue
+        if _del_segnalante(a, s):
+            continue  # the reporter hears about their own report anyway
+        if _nell_area(a, s.lat, s.lon, quartiere):
+            trovate.append(a)
+    return trovate
+
+
+def _del_segnalante(a: Allerta, s: Segnalazione) -> bool:
+    if a.utente_id and a.utente_id == s.segnalante_id:
+        return True
+    email = (a.email or (a.utente.email if a.utente else "")).lower()
+    return bool(email) and email == (s.segnalante_email or "").strip().lower()
+
+
+def su_evento(evento: Evento, s: Segnalazione) -> list[Notifica]:
+    """Rows for the alerts an event triggers; digest items are stored straight away."""
+    if evento.tipo == TipoEvento.CREATED:
+        tipo, campo = TipoElemento.NUOVA, "nuove"
+    elif evento.tipo == TipoEvento.STATE_CHANGED and evento.stato_a == Stato.RESOLVED:
+        tipo, campo = TipoElemento.RISOLTA, "risolte"
+    else:
+        return []
+    if not s.pubblica:
+        return []
+    righe: list[Notifica] = []
+    for a in corrispondenti(s, campo):
+        if a.frequenza == Frequenza.GIORNALIERA:
+            ElementoRiepilogo.objects.get_or_create(allerta=a, tipo=tipo, segnalazione=s)
+        else:
+            righe += _immediata(a, s, tipo, evento)
+    return righe
+
+
+def destinatario(a: Allerta) -> Destinatario:
+    return Destinatario(utente=a.utente, email=a.email, disiscrizione=("a", a.pk))
+
+
+def _immediata(a: Allerta, s: Segnalazione, tipo: str, evento: Evento) -> list[Notifica]:
+    from civico.comunicazioni.outbox import Origine, righe_per
+
+    disiscrizione = collegamenti.disiscrizione("a", a.pk)
+    link = collegamenti.pagina_pubblica(s)
+    contesto = {"ente": s.ente, "s": s, "nuova": tipo == TipoElemento.NUOVA, "link": link,
+                "disiscrizione": disiscrizione, "allerta": a}
+
+    def oggetto() -> str:
+        if tipo == TipoElemento.NUOVA:
+            return _("Nuova segnalazione nella tua zona: %(titolo)s") % {"titolo": s.titolo}
+        return _("Risolta nella tua zona: %(titolo)s") % {"titolo": s.titolo}
+
+    origine = Origine(f"allerta:{a.pk}:{tipo}:{s.pk}", "allerta", s, evento)
+    return righe_per(destinatario(a), s.ente, origine,
+                     lambda lingua: componi("allerta", contesto, lingua, oggetto=oggetto,
+                                            breve=lambda: f"{oggetto()} {link}"),
+                     dati={"disiscrizione": disiscrizione, "url": link})
+
+
+def invia_riepiloghi(quando=None) -> int:
+    """One digest per alert with something waiting; run daily (`civico invia_riepiloghi`).
+    The digest's key names the day, so a second run the same day adds nothing."""
+    from civico.comunicazioni.consegna import accoda_dopo_il_commit
+    from civico.comunicazioni.outbox import Origine, righe_per, salva
+
+    quando = quando or timezone.now()
+    giorno = timezone.localdate(quando).isoformat()
+    per_allerta: dict[int, list[ElementoRiepilogo]] = defaultdict(list)
+    for e in ElementoRiepilogo.objects.filter(notifica__isnull=True, allerta__attiva=True).select_related(
+        "allerta__ente", "allerta__utente__preferenze", "segnalazione", "avviso"
+    ).order_by("creato_il", "id"):
+        per_allerta[e.allerta_id].append(e)
+    inviati = 0
+    for elementi in per_allerta.values():
+        a = elementi[0].allerta
+        disiscrizione = collegamenti.disiscrizione("a", a.pk)
+        contesto = {"ente": a.ente, "voci": [_voce(e) for e in elementi], "disiscrizione": disiscrizione}
+        with transaction.atomic():
+            righe = salva(righe_per(
+                destinatario(a), a.ente, Origine(f"riepilogo:{a.pk}:{giorno}", "riepilogo"),
+                lambda lingua, c=contesto, nome=a.ente.nome: componi(
+                    "riepilogo", c, lingua, oggetto=lambda: _oggetto_riepilogo(nome),
+                    breve=lambda: _oggetto_riepilogo(nome)),
+                dati={"disiscrizione": disiscrizione}, solo_email=True,
+            ))
+            if righe:
+                ElementoRiepilogo.objects.filter(pk__in=[e.pk for e in elementi]).update(notifica=righe[0])
+                accoda_dopo_il_commit([n.pk for n in righe])
+                inviati += 1
+    return inviati
+
+
+def _oggetto_riepilogo(ente: str) -> str:
+    return _("Le novità nella tua zona") + f" · {ente}"
+
+
+def _voce(e: ElementoRiepilogo) -> dict:
+    if e.avviso_id:
+        return {"tipo": e.tipo, "titolo": e.avviso.titolo, "testo": e.avviso.testo[:300],
+                "link": collegamenti.feed_avvisi(e.avviso.ente)}
+    s = e.segnalazione
+    return {"tipo": e.tipo, "titolo": f"{s.codice} · {s.titolo}", "testo": s.indirizzo,
+            "link": collegamenti.pagina_pubblica(s)}
+
+
+def per_avviso(avviso: Avviso) -> list[Allerta]:
+    """Alerts that watch avvisi and whose area and topics meet this one's."""
+    from civico.comunicazioni.avvisi import tocca
+
+    categorie_avviso = {c.pk for c in avviso.categorie.all()}
+    trovate = []
+    for a in Allerta.objects.filter(ente=avviso.ente, attiva=True, avvisi=True).select_related(
+        "utente__preferenze"
+    ).prefetch_related("categorie"):
+        categorie = {c.pk for c in a.categorie.all()}
+        if categorie and categorie_avviso and not categorie & categorie_avviso:
+            continue
+        if tocca(avviso, a):
+            trovate.append(a)
+    return trovate

@@ -1,0 +1,67 @@
+"""The app's settings: defaults, overridden by the environment, overridden by
+`settings.CIVICO_COMUNICAZIONI`. Read at call time, so tests can override them."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+
+_DA_AMBIENTE = {
+    "SMS_URL": "CIVICO_SMS_URL",
+    "SMS_TOKEN": "CIVICO_SMS_TOKEN",
+    "SMS_MITTENTE": "CIVICO_SMS_MITTENTE",
+    "SMS_SEGRETO_IN_ARRIVO": "CIVICO_SMS_SEGRETO",
+    "SMS_ENTE_PREDEFINITO": "CIVICO_SMS_ENTE",
+    "VAPID_PUBLIC_KEY": "CIVICO_VAPID_PUBLIC_KEY",
+    "VAPID_PRIVATE_KEY": "CIVICO_VAPID_PRIVATE_KEY",
+    "VAPID_SUBJECT": "CIVICO_VAPID_SUBJECT",
+    "APP_IO_URL": "CIVICO_APP_IO_URL",
+    "EMAIL_IN_ARRIVO_DOMINIO": "CIVICO_EMAIL_IN_ARRIVO_DOMINIO",
+}
+
+PREDEFINITE: dict[str, Any] = {
+    # Delivery: attempt n waits ATTESA_BASE * 2**(n-1) seconds (capped), MAX_TENTATIVI in all.
+    "MAX_TENTATIVI": 8,
+    "ATTESA_BASE_SECONDI": 60.0,
+    "ATTESA_MASSIMA_SECONDI": 6 * 3600.0,
+    # A row left "sending" longer than this (a worker died mid-send) is tried again.
+    "LEASE_INVIO_SECONDI": 600.0,
+    # The sweeper leaves alone rows due for less than this: their task is probably queued.
+    "GRAZIA_SPAZZINO_SECONDI": 120.0,
+    "TIMEOUT_HTTP_SECONDI": 10.0,
+    "SMS_URL": "",
+    "SMS_TOKEN": "",
+    "SMS_MITTENTE": "Civico",
+    "SMS_SEGRETO_IN_ARRIVO": "",
+    "SMS_ENTE_PREDEFINITO": "",
+    "VAPID_PUBLIC_KEY": "",
+    "VAPID_PRIVATE_KEY": "",
+    "VAPID_SUBJECT": "",
+    # Dotted path of a ServizioPush; empty: pywebpush when installed and VAPID keys are set.
+    "PUSH_SERVIZIO": "",
+    "APP_IO_URL": "https://api.io.pagopa.it",
+    "EMAIL_IN_ARRIVO_DOMINIO": "",
+    "EMAIL_IN_ARRIVO_MAX_BYTES": 30 * 1024 * 1024,
+    # The reporter's yes/no links after resolution stay valid this long.
+    "GIORNI_LINK_RISOLUZIONE": 30,
+}
+
+
+def impostazione(nome: str) -> Any:
+    propri = getattr(settings, "CIVICO_COMUNICAZIONI", {}) or {}
+    if nome in propri:
+        return propri[nome]
+    variabile = _DA_AMBIENTE.get(nome)
+    if variabile and os.environ.get(variabile):
+        return os.environ[variabile]
+    return PREDEFINITE[nome]
+
+
+def mittente() -> str:
+    return settings.DEFAULT_FROM_EMAIL
+
+
+def url_assoluto(percorso: str) -> str:
+    return settings.CIVICO["BASE_URL"].rstrip("/") + percorso

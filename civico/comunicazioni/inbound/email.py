@@ -1,0 +1,318 @@
+"""An e-mail to the comune's address: a new report, a reporter's reply, or noise to ignore.
+
+- Bounces and auto-replies (empty envelope sender, Auto-Submitted, multipart/report,
+  Precedence bulk/junk/auto_reply, X-Autoreply) are recorded and ignored: answering them
+  would start mail loops.
+- A subject carrying a tracking code of the ente (AL-2026-000123) from the reporter's address
+  becomes their message on that report (the office is told by the outbox).
+- Anything else is a new report: the place comes from an address in the text (the ente's
+  gazetteer); without one there is no point to put it on, so nothing is created and the
+  sender is asked for the address. Missing answers to the category's required questions are
+  asked the same way. Attachments go through intake's media checks; those refused are left
+  out and the sender is told.
+Each message (by Message-ID) is processed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from civico.accounts.permissions import Attore
+from civico.catalogo import services as catalogo
+from civico.comunicazioni import collegamenti
+from civico.comunicazioni.impostazioni import impostazione
+from civico.comunicazioni.inbound import testo as lettura
+from civico.comunicazioni.inbound.risposte import rispondi
+from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
+from civico.enti.models import Ente
+from civico.errors import DomainError, InvalidData
+from civico.segnalazioni import intake, interazioni, media
+from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO
+from civico.segnalazioni.models import Canale, Segnalazione
+
+logger = logging.getLogger(__name__)
+
+CODICE = re.compile(r"\b([A-Z]{1,8}-\d{4}-\d{6})\b")
+_PREFISSI = re.compile(r"^\s*((re|r|fw|fwd|i|inoltra|rif|aw|wg)\s*:\s*)+", re.IGNORECASE)
+_CITAZIONE = re.compile(
+    r"^(>|(on|il|le|am) .{4,200}(wrote|ha scritto|a écrit|schrieb)\s*:\s*$|-{2,}\s*(original|messaggio originale))",
+    re.IGNORECASE,
+)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_PRECEDENZE_AUTOMATICHE = {"bulk", "junk", "list", "auto_reply"}
+_MITTENTI_AUTOMATICI = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply)@", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Esito:
+    azione: str  # creata, messaggio, ignorata, richiesta (we asked for something), duplicata
+    motivo: str = ""
+    segnalazione: Segnalazione | None = None
+
+
+def ente_per_destinatario(indirizzo: str) -> Ente | None:
+    """The ente an address belongs to: its configured inbound address, or <slug>@ (or <sigla>@)
+    the platform's inbound domain."""
+    indirizzo = (indirizzo or "").strip().strip("<>").lower()
+    if not indirizzo or "@" not in indirizzo:
+        return None
+    canali = CanaliEnte.objects.filter(email_in_arrivo__iexact=indirizzo, ente__attivo=True).select_related("ente")
+    if trovato := canali.first():
+        return trovato.ente
+    locale, _chiocciola, dominio = indirizzo.rpartition("@")
+    atteso = (impostazione("EMAIL_IN_ARRIVO_DOMINIO") or "").lower()
+    if atteso and dominio != atteso:
+        return None
+    locale = locale.split("+", 1)[0]
+    return Ente.objects.filter(attivo=True, slug=locale).first() or Ente.objects.filter(
+        attivo=True, sigla__iexact=locale
+    ).first()
+
+
+def ricevi(dati: bytes, *, mittente_busta: str | None, destinatari: list[str]) -> Esito:
+    """Process one received message. Never raises for what the message contains."""
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(dati)
+        return _ricevi(msg, dati, mittente_busta or "", destinatari)
+    except Exception:  # noqa: BLE001 - a message we cannot read must not stop the listener
+        logger.exception("E-mail in arrivo illeggibile (%d byte), ignorata", len(dati))
+        return Esito("ignorata", "illeggibile")
+
+
+def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: list[str]) -> Esito:
+    id_messaggio = str(msg.get("Message-ID", "") or "").strip()
+    chiave = hashlib.sha256((id_messaggio or hashlib.sha256(dati).hexdigest()).encode()).hexdigest()
+    mittente = _mittente(msg)
+    oggetto = " ".join(str(msg.get("Subject", "") or "").split())[:250]
+    ente = next((e for e in map(ente_per_destinatario, destinatari) if e), None)
+    registro = {"chiave": chiave, "canale": "email", "mittente": mittente or mittente_busta[:320], "ente": ente,
+                "oggetto": oggetto}
+    if MessaggioInArrivo.objects.filter(chiave=chiave).exists():
+        return Esito("duplicata", "già ricevuta")
+    if motivo := automatico(msg, mittente_busta):
+        return _registra(registro, Esito("ignorata", motivo))
+    if ente is None:
+        return _registra(registro, Esito("ignorata", "destinatario sconosciuto"))
+    if not mittente:
+        return _registra(registro, Esito("ignorata", "mittente non valido"))
+    corpo = corpo_testo(msg)
+    allegati, scartati = _allegati(msg)
+    contesto = _Contesto(ente, mittente, _nome(msg), oggetto, corpo, allegati, scartati, id_messaggio, chiave)
+    codice = CODICE.search(oggetto.upper())
+    s = Segnalazione.objects.filter(ente=ente, codice=codice.group(1)).first() if codice else None
+    esito = _su_segnalazione(contesto, s) if s is not None else _nuova(contesto)
+    return _registra(registro, esito)
+
+
+def _registra(registro: dict, esito: Esito) -> Esito:
+    logger.info("E-mail da %s (%s): %s %s", registro["mittente"], registro["oggetto"][:60], esito.azione,
+                esito.motivo)
+    try:
+        with transaction.atomic():
+            MessaggioInArrivo.objects.create(
+                **registro, esito=esito.azione, dettaglio=esito.motivo[:2000], segnalazione=esito.segnalazione,
+                ricevuto_il=timezone.now(),
+            )
+    except IntegrityError:
+        pass  # the same message, processed meanwhile by another delivery
+    return esito
+
+
+def automatico(msg: EmailMessage, mittente_busta: str) -> str:
+    """Why this looks like a machine's message (bounce, auto-reply, list), or ""."""
+    if mittente_busta.strip() in ("", "<>"):
+        return "mittente della busta vuoto (notifica di mancato recapito)"
+    if str(msg.get("Return-Path", "")).strip() == "<>":
+        return "Return-Path vuoto"
+    auto = str(msg.get("Auto-Submitted", "") or "").strip().lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto}"
+    if msg.get_content_type() == "multipart/report":
+        return "rapporto di consegna (multipart/report)"
+    if str(msg.get("Precedence", "") or "").strip().lower() in _PRECEDENZE_AUTOMATICHE:
+        return "Precedence automatica"
+    if msg.get("X-Autoreply") or msg.get("X-Autorespond"):
+        return "risposta automatica"
+    if _MITTENTI_AUTOMATICI.match(_mittente(msg)):
+        return "mittente automatico"
+    return ""
+
+
+def _mittente(msg: EmailMessage) -> str:
+    indirizzo = parseaddr(str(msg.get("Reply-To") or msg.get("From") or ""))[1].strip().lower()
+    try:
+        validate_email(indirizzo)
+    except ValidationError:
+        return ""
+    return indirizzo
+
+
+def _nome(msg: EmailMessage) -> str:
+    return strip_tags(parseaddr(str(msg.get("From") or ""))[0]).strip()[:160]
+
+
+def corpo_testo(msg: EmailMessage) -> str:
+    """The new text of the message: plain part (or the HTML one as text), without scripts,
+    tags or the quoted message it answers."""
+    parte = msg.get_body(preferencelist=("plain", "html"))
+    if parte is None:
+        return ""
+    try:
+        contenuto = parte.get_content()
+    except (LookupError, UnicodeError, AssertionError):
+        contenuto = (parte.get_payload(decode=True) or b"").decode("utf-8", "replace")
+    if not isinstance(contenuto, str):
+        return ""
+    if parte.get_content_type() == "text/html":
+        contenuto = re.sub(r"<br\s*/?>|</p\s*>|</div\s*>", "\n", _SCRIPT.sub("", contenuto), flags=re.IGNORECASE)
+    contenuto = html.unescape(strip_tags(_SCRIPT.sub("", contenuto)))
+    righe = []
+    for riga in contenuto.replace("\r\n", "\n").split("\n"):
+        if _CITAZIONE.match(riga.strip()):
+            break  # the quoted message and all that follows
+        righe.append(riga.rstrip())
+    # No angle brackets left: intake refuses anything that looks like markup.
+    testo = re.sub(r"<\s*(?=[a-zA-Z!/?])", "< ", "\n".join(righe)).strip()
+    return re.sub(r"\n{3,}", "\n\n", testo)
+
+
+def _allegati(msg: EmailMessage) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(accepted attachments, names and reasons of the refused ones): intake's own checks."""
+    buoni: list[tuple[str, bytes]] = []
+    scartati: list[str] = []
+    massimo = settings.CIVICO["MAX_FILES_PER_REPORT"]
+    for parte in msg.iter_attachments():
+        nome = parte.get_filename() or "allegato"
+        try:
+            dati = parte.get_payload(decode=True) or b""
+        except Exception:  # noqa: BLE001 - a broken part is one more refused attachment
+            scartati.append(f"{nome}: illeggibile")
+            continue
+        if len(buoni) >= massimo:
+            scartati.append(f"{nome}: {_('troppi allegati')}")
+            continue
+        try:
+            media.prepara_allegato(nome, dati)
+        except InvalidData as exc:
+            scartati.append(f"{nome}: {exc}")
+            continue
+        buoni.append((nome, dati))
+    return buoni, scartati
+
+
+@dataclass(frozen=True)
+class _Contesto:
+    ente: Ente
+    mittente: str
+    nome: str
+    oggetto: str
+    corpo: str
+    allegati: list[tuple[str, bytes]]
+    scartati: list[str]
+    id_messaggio: str
+    chiave: str
+
+
+def _rispondi(c: _Contesto, righe: list, link: str = "") -> None:
+    oggetto = c.oggetto or _("La tua e-mail")
+    rispondi(c.ente, origine=c.chiave, email=c.mittente, in_risposta_a=c.id_messaggio, link=link,
+             oggetto=lambda: f"Re: {_PREFISSI.sub('', oggetto)}"[:250], righe=righe)
+
+
+def _su_segnalazione(c: _Contesto, s: Segnalazione) -> Esito:
+    """A reply about an existing report: the reporter's message to the office."""
+    email_segnalante = (s.segnalante_email or (s.segnalante.email if s.segnalante else "") or "").lower()
+    if not email_segnalante or c.mittente != email_segnalante:
+        _rispondi(c, [lambda: _(
+            "Abbiamo ricevuto il tuo messaggio sulla segnalazione %(codice)s, ma non viene dall'indirizzo di chi "
+            "l'ha fatta: non possiamo aggiungerlo. Se sei tu, scrivi dall'indirizzo usato per la segnalazione."
+        ) % {"codice": s.codice}])
+        return Esito("ignorata", "mittente diverso dal segnalante", s)
+    testo = c.corpo[:MAX_DESCRIZIONE] or _PREFISSI.sub("", c.oggetto)
+    attore = Attore.del_segnalante(s.segnalante)
+    try:
+        if testo.strip():
+            interazioni.commenta(s, attore, testo)
+        for nome, dati in c.allegati:
+            interazioni.aggiungi_allegato(s, attore, nome, dati)
+    except DomainError as exc:
+        _rispondi(c, [lambda: _("Non siamo riusciti ad aggiungere il tuo messaggio alla segnalazione %(codice)s:")
+                      % {"codice": s.codice}, str(exc)], link=collegamenti.pagina_privata(s))
+        return Esito("ignorata", str(exc), s)
+    if c.scartati:
+        _rispondi(c, [_intro_scartati, *c.scartati])
+    return Esito("messaggio", "", s)
+
+
+def _intro_scartati() -> str:
+    return _("Alcuni allegati non sono stati accettati:")
+
+
+def _titolo(c: _Contesto) -> str:
+    titolo = _PREFISSI.sub("", c.oggetto).strip()
+    if not titolo:
+        titolo = " ".join(c.corpo.split())[:80]
+    return titolo[:MAX_TITOLO]
+
+
+def _nuova(c: _Contesto) -> Esito:
+    testo = f"{c.oggetto}\n{c.corpo}"
+    titolo = _titolo(c)
+    if not titolo:
+        _rispondi(c, [lambda: _("Il messaggio è vuoto: descrivi il problema e indica l'indirizzo (via e numero "
+                                "civico).")])
+        return Esito("richiesta", "messaggio vuoto")
+    luogo = lettura.trova_indirizzo(c.ente, testo)
+    if luogo is None:
+        _rispondi(c, [
+            lambda: _("Grazie per la tua segnalazione al Comune di %(ente)s.") % {"ente": c.ente.nome},
+            lambda: _("Per registrarla ci serve il luogo: rispondi a questa e-mail indicando la via e il numero "
+                      "civico (per esempio «via Roma 12»)."),
+        ])
+        return Esito("richiesta", "indirizzo mancante")
+    categoria = lettura.categoria(c.ente, testo) or catalogo.trova_categoria(c.ente, "altro")
+    if categoria is None:
+        _rispondi(c, [lambda: _("Non capiamo di che problema si tratta: scrivi di nuovo descrivendolo meglio.")])
+        return Esito("richiesta", "categoria non trovata")
+    risposte = lettura.risposte_dal_testo(categoria, testo)
+    if mancanti := lettura.domande_mancanti(categoria, risposte):
+        _rispondi(c, [
+            lambda: _("Per registrare la segnalazione «%(titolo)s» ci servono ancora queste informazioni:")
+            % {"titolo": titolo},
+            *[lambda d=d: lettura.come_si_risponde(d) for d in mancanti],
+            lambda: _("Scrivi di nuovo includendo le risposte e l'indirizzo."),
+        ])
+        return Esito("richiesta", "risposte mancanti: " + ", ".join(d.codice for d in mancanti))
+    dati = intake.NuovaSegnalazione(
+        lat=luogo.lat, lon=luogo.lon, titolo=titolo, categoria=categoria.codice,
+        descrizione=c.corpo[:MAX_DESCRIZIONE], canale=Canale.EMAIL, indirizzo=luogo.testo, risposte=risposte,
+        nome=c.nome, email=c.mittente, ente=c.ente,
+    )
+    try:
+        ricevuta = intake.submit(dati, c.allegati, chiave_idempotenza=f"email:{c.chiave[:48]}")
+    except InvalidData as exc:
+        _rispondi(c, [lambda: _("Non siamo riusciti a registrare la segnalazione:"),
+                      *[m for messaggi in exc.errors.values() for m in messaggi]])
+        return Esito("richiesta", str(exc.as_dict()))
+    except DomainError as exc:
+        _rispondi(c, [lambda: _("Non siamo riusciti a registrare la segnalazione:"), str(exc)])
+        return Esito("richiesta", str(exc))
+    if c.scartati:
+        _rispondi(c, [_intro_scartati, *c.scartati])
+    return Esito("creata", "", ricevuta.segnalazione)

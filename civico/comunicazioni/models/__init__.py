@@ -1,0 +1,29 @@
+"""The models of comunicazioni, one module per concern."""
+
+from civico.comunicazioni.models.avvisi import Avviso, ConversazioneSms, MessaggioInArrivo, TipoAvviso
+from civico.comunicazioni.models.iscrizioni import (
+    AbbonamentoPush,
+    Allerta,
+    CanaliEnte,
+    ElementoRiepilogo,
+    Frequenza,
+    Iscrizione,
+    Lingua,
+    Preferenze,
+    TipoArea,
+    TipoElemento,
+)
+from civico.comunicazioni.models.notifiche import (
+    Canale,
+    EsitoTentativo,
+    Notifica,
+    StatoNotifica,
+    TentativoConsegna,
+)
+from civico.comunicazioni.models.sindaco import MessaggioSindaco, TipoMessaggio
+
+__all__ = [
+    "AbbonamentoPush", "Allerta", "Avviso", "Canale", "CanaliEnte", "ConversazioneSms", "ElementoRiepilogo",
+    "EsitoTentativo", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco", "Notifica",
+    "Preferenze", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento", "TipoMessaggio",
+]

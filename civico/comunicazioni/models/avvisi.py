@@ -1,0 +1,78 @@
+"""Avvisi: what the comune announces (works, closures, emergencies), for an area and topics."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TipoAvviso(models.TextChoices):
+    INFORMAZIONE = "informazione", _("Informazione")
+    LAVORI = "lavori", _("Lavori")
+    VIABILITA = "viabilita", _("Viabilità")
+    EVENTO = "evento", _("Evento")
+    EMERGENZA = "emergenza", _("Emergenza")
+
+
+class Avviso(models.Model):
+    ente = models.ForeignKey("enti.Ente", on_delete=models.CASCADE, related_name="avvisi")
+    titolo = models.CharField(_("titolo"), max_length=200)
+    testo = models.TextField(_("testo"))
+    tipo = models.CharField(_("tipo"), max_length=15, choices=TipoAvviso.choices, default=TipoAvviso.INFORMAZIONE)
+    valido_dal = models.DateTimeField(_("valido dal"))
+    valido_al = models.DateTimeField(_("valido fino al"), null=True, blank=True)
+    # Where: a GeoJSON Polygon/MultiPolygon, or a quartiere; neither means the whole comune.
+    area = models.JSONField(_("area (GeoJSON)"), null=True, blank=True)
+    quartiere = models.CharField(_("quartiere"), max_length=80, blank=True)
+    categorie = models.ManyToManyField("catalogo.Categoria", blank=True, related_name="+")
+    creato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    creato_il = models.DateTimeField(_("pubblicato il"))
+    aggiornato_il = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("avviso")
+        verbose_name_plural = _("avvisi")
+        ordering = ["-valido_dal", "-id"]
+        indexes = [models.Index(fields=["ente", "valido_dal"], name="avviso_ente_validita")]
+
+    def __str__(self) -> str:
+        return self.titolo
+
+
+class ConversazioneSms(models.Model):
+    """An SMS report still missing something (address, category, an answer): the next SMS from
+    the same number completes it. Forgotten after a day."""
+
+    telefono = models.CharField(max_length=40, unique=True)
+    ente = models.ForeignKey("enti.Ente", on_delete=models.CASCADE, related_name="+")
+    dati = models.JSONField(default=dict)
+    aggiornata_il = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.telefono
+
+
+class MessaggioInArrivo(models.Model):
+    """Every e-mail or SMS received, once: a redelivered message is recognised and not processed
+    again; staff can see what came in and what became of it."""
+
+    chiave = models.CharField(max_length=64, unique=True)
+    canale = models.CharField(max_length=10)
+    mittente = models.CharField(max_length=320)
+    ente = models.ForeignKey("enti.Ente", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    oggetto = models.CharField(max_length=250, blank=True)
+    esito = models.CharField(max_length=20)
+    dettaglio = models.TextField(blank=True)
+    segnalazione = models.ForeignKey(
+        "segnalazioni.Segnalazione", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ricevuto_il = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-ricevuto_il"]
+
+    def __str__(self) -> str:
+        return f"{self.canale} {self.mittente}: {self.esito}"

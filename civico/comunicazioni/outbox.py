@@ -1,0 +1,182 @@
+"""The outbox writer: inside the transaction that appends an event, one Notifica row per
+recipient and channel; after commit, the rows are handed to the worker.
+
+Who gets what: the reporter and the followers of the report for public events, the reporter
+alone for events meant for them (visibilita "reporter") and for the receipt, never anyone for
+internal ones; the office when the reporter writes or reopens; area alerts (allerte.py)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civico.comunicazioni import allerte, collegamenti, consegna, iscrizioni
+from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
+from civico.comunicazioni.impostazioni import impostazione, url_assoluto
+from civico.comunicazioni.messaggi import Messaggio, componi
+from civico.comunicazioni.models import CanaliEnte, Iscrizione, Notifica, StatoNotifica
+from civico.segnalazioni import eventi
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
+from civico.segnalazioni.stati import Stato
+
+logger = logging.getLogger(__name__)
+
+# Events worth a message to citizens; routing, notes, assignments and the like are not.
+PER_I_CITTADINI = frozenset({TipoEvento.STATE_CHANGED, TipoEvento.PUBLIC_ANSWER, TipoEvento.MERGED})
+
+
+@receiver(eventi.evento_aggiunto, dispatch_uid="comunicazioni.outbox")
+def _scrivi(sender, evento: Evento, **kwargs) -> None:
+    # A savepoint: a bug here is logged and must never stop a citizen's report or an office's work.
+    try:
+        with transaction.atomic():
+            scrivi_per_evento(evento)
+    except Exception:
+        logger.exception("Outbox: notifiche non scritte per l'evento %s", evento.pk)
+
+
+@receiver(eventi.evento_registrato, dispatch_uid="comunicazioni.accoda")
+def _accoda(sender, evento: Evento, **kwargs) -> None:
+    ids = list(Notifica.objects.filter(evento=evento, stato=StatoNotifica.IN_ATTESA).values_list("pk", flat=True))
+    consegna.accoda(ids)
+
+
+def scrivi_per_evento(evento: Evento) -> list[Notifica]:
+    s = evento.segnalazione
+    if evento.tipo == TipoEvento.CREATED:
+        iscrizioni.segui_come_segnalante(s)
+    if evento.visibilita == Visibilita.INTERNA:
+        return []
+    righe: list[Notifica] = []
+    da_segnalante = evento.dati.get("attore") == "segnalante"
+    if da_segnalante and (evento.tipo == TipoEvento.COMMENT or evento.transizione == "reopen"):
+        righe += _all_ufficio(evento, s)
+    if evento.tipo == TipoEvento.CREATED or evento.tipo in PER_I_CITTADINI:
+        for isc in Iscrizione.objects.filter(segnalazione=s).select_related("utente__preferenze"):
+            del_segnalante = iscrizioni.e_del_segnalante(isc, s)
+            if (evento.tipo == TipoEvento.CREATED or evento.visibilita == Visibilita.SEGNALANTE) \
+                    and not del_segnalante:
+                continue
+            if da_segnalante and del_segnalante and evento.tipo != TipoEvento.CREATED:
+                continue  # nobody is told what they just did themselves (the receipt aside)
+            d = Destinatario(isc.utente, isc.email, isc.telefono, ("i", isc.pk))
+            righe += _per_evento(evento, s, d, del_segnalante)
+    righe += allerte.su_evento(evento, s)
+    return salva(righe)
+
+
+def salva(righe: list[Notifica]) -> list[Notifica]:
+    """Store new rows, skipping any delivery key already present (the same address twice)."""
+    uniche = {n.chiave: n for n in righe}
+    gia = set(Notifica.objects.filter(chiave__in=list(uniche)).values_list("chiave", flat=True))
+    nuove = [n for k, n in uniche.items() if k not in gia]
+    return Notifica.objects.bulk_create(nuove)
+
+
+@dataclass(frozen=True)
+class Origine:
+    """What a row is about, for the delivery key and the staff's list."""
+
+    chiave: str
+    motivo: str
+    segnalazione: Segnalazione | None = None
+    evento: Evento | None = None
+
+
+def righe_per(d: Destinatario, ente, origine: Origine, messaggio_in, *, dati: dict | None = None,
+              solo_email: bool = False) -> list[Notifica]:
+    """One row per address of `d`; `messaggio_in(lingua)` composes the message once per language."""
+    adesso = timezone.now()
+    per_lingua: dict[str, Messaggio] = {}
+    righe = []
+    for r in recapiti(d, ente, solo_email=solo_email):
+        if r.lingua not in per_lingua:
+            per_lingua[r.lingua] = messaggio_in(r.lingua)
+        oggetto, testo, html = per_lingua[r.lingua].per_canale(r.canale)
+        righe.append(Notifica(
+            chiave=chiave(origine.chiave, r.canale, r.indirizzo), canale=r.canale, indirizzo=r.indirizzo,
+            utente_id=r.utente_id, lingua=r.lingua, segnalazione=origine.segnalazione, evento=origine.evento,
+            ente=ente, motivo=origine.motivo, oggetto=oggetto, testo=testo, html=html,
+            dati={**(dati or {}), **r.dati}, prossimo_tentativo_il=adesso, creata_il=adesso,
+        ))
+    return righe
+
+
+def indirizzo_in_arrivo(ente) -> str:
+    """Where citizens' replies should go: the ente's inbound address, if it has one."""
+    canali = CanaliEnte.objects.filter(ente=ente).first()
+    if canali and canali.email_in_arrivo:
+        return canali.email_in_arrivo
+    dominio = impostazione("EMAIL_IN_ARRIVO_DOMINIO")
+    return f"{ente.slug}@{dominio}" if dominio else ""
+
+
+def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante: bool) -> list[Notifica]:
+    disiscrizione = collegamenti.disiscrizione(*d.disiscrizione) if d.disiscrizione else ""
+    link = collegamenti.pagina_privata(s) if del_segnalante else (
+        collegamenti.pagina_pubblica(s) if s.pubblica else ""
+    )
+    chiede_conferma = del_segnalante and evento.stato_a == Stato.RESOLVED
+    rispondi = indirizzo_in_arrivo(s.ente) if del_segnalante else ""
+    contesto = {
+        "ente": s.ente, "s": s, "creata": evento.tipo == TipoEvento.CREATED,
+        "chi": lambda: eventi.chi(evento), "descrizione": lambda: eventi.descrizione(evento),
+        "stato": s.get_stato_display, "link": link, "segnalante": del_segnalante, "rispondi": bool(rispondi),
+        "link_si": collegamenti.risoluzione(s, True) if chiede_conferma else "",
+        "link_no": collegamenti.risoluzione(s, False) if chiede_conferma else "",
+        "disiscrizione": disiscrizione,
+    }
+
+    def oggetto() -> str:
+        if evento.tipo == TipoEvento.CREATED:
+            return _("Segnalazione %(codice)s ricevuta") % {"codice": s.codice}
+        if chiede_conferma:
+            return _("Il problema è stato risolto? Segnalazione %(codice)s") % {"codice": s.codice}
+        if evento.tipo == TipoEvento.PUBLIC_ANSWER:
+            return _("Risposta dell'ufficio sulla segnalazione %(codice)s") % {"codice": s.codice}
+        stato = Stato(evento.stato_a).label if evento.stato_a else s.get_stato_display()
+        return _("Segnalazione %(codice)s: %(stato)s") % {"codice": s.codice, "stato": stato}
+
+    def breve() -> str:
+        testo = _("Segnalazione ricevuta.") if evento.tipo == TipoEvento.CREATED else eventi.descrizione(evento)
+        return f"{s.codice}: {testo[:200]} {link}"
+
+    origine = Origine(f"evento:{evento.pk}", "evento", s, evento)
+    dati = {"disiscrizione": disiscrizione, "rispondi_a": rispondi, "url": link}
+    return righe_per(d, s.ente, origine, lambda lingua: componi("evento", contesto, lingua, oggetto=oggetto,
+                                                                   breve=breve), dati=dati)
+
+
+def _all_ufficio(evento: Evento, s: Segnalazione) -> list[Notifica]:
+    """The reporter wrote or reopened: tell the office's mailbox and the assigned operator."""
+    try:
+        link = url_assoluto(reverse("backoffice:scheda", args=[s.codice]))
+    except NoReverseMatch:
+        link = collegamenti.pagina_pubblica(s)
+    riaperta = evento.transizione == "reopen"
+    contesto = {"ente": s.ente, "s": s, "riaperta": riaperta, "descrizione": evento.testo, "link": link}
+
+    def oggetto() -> str:
+        if riaperta:
+            return _("Segnalazione %(codice)s riaperta dal segnalante") % {"codice": s.codice}
+        return _("Messaggio del segnalante sulla segnalazione %(codice)s") % {"codice": s.codice}
+
+    destinatari = []
+    casella = (s.ufficio.email if s.ufficio else "") or s.ente.email
+    if casella:
+        destinatari.append(Destinatario(email=casella))
+    if s.assegnatario_id:
+        destinatari.append(Destinatario(utente=s.assegnatario))
+    origine = Origine(f"evento:{evento.pk}", "ufficio", s, evento)
+    righe = []
+    for d in destinatari:
+        righe += righe_per(d, s.ente, origine, lambda lingua: componi(
+            "ufficio", contesto, lingua, oggetto=oggetto, breve=lambda: f"{s.codice}: {evento.testo[:200]}"
+        ), solo_email=d.utente is None)
+    return righe

@@ -1,0 +1,26 @@
+"""Background work (django-tasks): delivery, the sweeper, the daily digests."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def consegna_notifica(notifica_id: int) -> str:
+    from civico.comunicazioni.consegna import consegna
+
+    return consegna(notifica_id)
+
+
+@task()
+def consegna_in_sospeso() -> int:
+    from civico.comunicazioni.consegna import in_sospeso
+
+    return in_sospeso()
+
+
+@task()
+def invia_riepiloghi() -> int:
+    from civico.comunicazioni.allerte import invia_riepiloghi as invia
+
+    return invia()

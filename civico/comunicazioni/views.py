@@ -1,0 +1,117 @@
+"""Thin views: parse, call the service, render."""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from civico.accounts.permissions import Attore
+from civico.comunicazioni import collegamenti, iscrizioni, sindaco
+from civico.comunicazioni.impostazioni import impostazione
+from civico.comunicazioni.inbound import sms
+from civico.comunicazioni.models import AbbonamentoPush, TipoMessaggio
+from civico.enti.models import Ente
+from civico.errors import DomainError, InvalidData
+from civico.segnalazioni import interazioni
+from civico.segnalazioni.stati import Stato
+
+
+@csrf_exempt  # the signed link is the credential; mail clients POST it (RFC 8058) without a form
+@require_http_methods(["GET", "POST"])
+def disiscriviti(request: HttpRequest, firmato: str) -> HttpResponse:
+    letto = collegamenti.leggi_disiscrizione(firmato)
+    if letto is None:
+        return render(request, "comunicazioni/pagine/disiscriviti.html", {"non_valido": True}, status=404)
+    cosa = iscrizioni.descrivi_disiscrizione(*letto)
+    if request.method == "POST":
+        iscrizioni.disiscrivi(*letto)
+        return render(request, "comunicazioni/pagine/disiscriviti.html", {"fatto": True, "cosa": cosa})
+    return render(request, "comunicazioni/pagine/disiscriviti.html", {"cosa": cosa, "gia": not cosa})
+
+
+@require_http_methods(["GET", "POST"])
+def risolto(request: HttpRequest, firmato: str) -> HttpResponse:
+    """The reporter's answer to "Il problema è stato risolto?". The link opens a one-button
+    page: mail scanners follow links, and must not close or reopen reports by doing so."""
+    letto = collegamenti.leggi_risoluzione(firmato)
+    if letto is None:
+        return render(request, "comunicazioni/pagine/risolto.html", {"non_valido": True}, status=404)
+    s, si = letto
+    contesto = {"s": s, "si": si, "link": collegamenti.pagina_privata(s)}
+    if request.method == "POST":
+        if s.stato != Stato.RESOLVED:
+            return render(request, "comunicazioni/pagine/risolto.html", {**contesto, "gia": True})
+        try:
+            interazioni.conferma_risoluzione(
+                s, Attore.del_segnalante(s.segnalante), risolto=si, testo=request.POST.get("testo", "")
+            )
+        except DomainError as exc:
+            return render(request, "comunicazioni/pagine/risolto.html", {**contesto, "errore": exc}, status=400)
+        return render(request, "comunicazioni/pagine/risolto.html", {**contesto, "fatto": True})
+    return render(request, "comunicazioni/pagine/risolto.html", {**contesto, "gia": s.stato != Stato.RESOLVED})
+
+
+@csrf_exempt  # called by the SMS provider, authenticated by the shared secret
+@require_POST
+def sms_in_arrivo(request: HttpRequest) -> HttpResponse:
+    segreto = impostazione("SMS_SEGRETO_IN_ARRIVO")
+    dato = request.headers.get("X-Civico-Segreto", "")
+    if not segreto or not hmac.compare_digest(segreto.encode(), dato.encode()):
+        return JsonResponse({"errore": "non autorizzato"}, status=403)
+    try:
+        dati = json.loads(request.body or b"{}") if request.content_type == "application/json" else request.POST
+    except ValueError:
+        return JsonResponse({"errore": "JSON non valido"}, status=400)
+    if not isinstance(dati, dict) and not hasattr(dati, "get"):
+        return JsonResponse({"errore": "JSON non valido"}, status=400)
+    esito = sms.ricevi(
+        str(dati.get("from", "")), str(dati.get("to", "")), str(dati.get("text", "")), str(dati.get("id", ""))
+    )
+    return JsonResponse({"esito": esito.azione, "risposta": esito.risposta,
+                         "codice": esito.segnalazione.codice if esito.segnalazione else None})
+
+
+@login_required
+@require_POST
+def abbonamento_push(request: HttpRequest) -> HttpResponse:
+    """The browser's PushSubscription.toJSON(), for the signed-in citizen."""
+    try:
+        dati = json.loads(request.body)
+        endpoint, chiavi = str(dati["endpoint"]), dati["keys"]
+        p256dh, auth = str(chiavi["p256dh"]), str(chiavi["auth"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"errore": "abbonamento non valido"}, status=400)
+    if not endpoint.startswith("https://") or len(endpoint) > 1000:
+        return JsonResponse({"errore": "endpoint non valido"}, status=400)
+    AbbonamentoPush.objects.update_or_create(
+        endpoint=endpoint, defaults={"utente": request.user, "p256dh": p256dh[:200], "auth": auth[:100],
+                                     "attivo": True, "disattivato_il": None},
+    )
+    return JsonResponse({"ok": True, "vapid": impostazione("VAPID_PUBLIC_KEY")}, status=201)
+
+
+@require_http_methods(["GET", "POST"])
+def scrivi_al_sindaco(request: HttpRequest, ente: str) -> HttpResponse:
+    ente_obj = get_object_or_404(Ente, slug=ente, attivo=True)
+    contesto = {"ente": ente_obj, "tipi": TipoMessaggio.choices, "pubblicati": sindaco.pubblicati(ente_obj)[:20],
+                "dati": {}, "errori": {}}
+    if request.method == "POST":
+        p = request.POST
+        try:
+            sindaco.scrivi(
+                ente_obj, tipo=p.get("tipo", ""), testo=p.get("testo", ""), nome=p.get("nome", ""),
+                email=p.get("email", ""), utente=request.user, consenso_pubblicazione=p.get("consenso") == "1",
+                codice_segnalazione=p.get("codice_segnalazione", ""),
+            )
+        except InvalidData as exc:
+            contesto.update(dati=p, errori=exc.as_dict())
+            return render(request, "comunicazioni/pagine/scrivi_al_sindaco.html", contesto, status=400)
+        return redirect(f"{request.path}?inviato=1")
+    contesto["inviato"] = request.GET.get("inviato") == "1"
+    return render(request, "comunicazioni/pagine/scrivi_al_sindaco.html", contesto)

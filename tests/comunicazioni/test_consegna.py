@@ -1,0 +1,124 @@
+"""Delivery by the real worker (database queue) to a real SMTP server: once, even across
+outages, crashes between commit and enqueue, and duplicate tasks."""
+
+import time
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from civico.comunicazioni import consegna
+from civico.comunicazioni.models import EsitoTentativo, Notifica, StatoNotifica
+from civico.comunicazioni.notifiche import notifiche_della_segnalazione
+from civico.comunicazioni.tasks import consegna_notifica
+from civico.segnalazioni import interazioni
+from tests import factories
+from tests.comunicazioni.conftest import worker
+from tests.comunicazioni.server import ServerSmtp, porta_libera
+
+pytestmark = pytest.mark.usefixtures("coda_db", "comunicazioni")
+
+
+def test_the_receipt_reaches_the_smtp_server_as_html_and_text(alessandria_tx, smtp):
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    worker()
+
+    [msg] = smtp.messaggi
+    n = Notifica.objects.get(segnalazione=s)
+    assert msg["To"] == "mario@example.org" and s.codice in msg["Subject"]
+    assert msg["Message-ID"].strip().startswith(f"<{n.chiave}@")  # the delivery key
+    disiscrizione = msg["List-Unsubscribe"].strip()
+    assert disiscrizione.startswith("<http") and "/comunicazioni/disiscriviti/" in disiscrizione
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg.get_body(("plain",)).get_content().count(s.codice) >= 1
+    assert "Comune di Alessandria" in msg.get_body(("html",)).get_content()
+    n.refresh_from_db()
+    assert n.stato == StatoNotifica.INVIATA and n.tentativi == 1 and n.inviata_il
+
+
+def test_while_the_smtp_server_is_down_notifications_wait_retry_and_arrive_once(alessandria_tx, settings):
+    porta = porta_libera()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", porta, 2
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+
+    worker()  # nobody listens: the attempt fails and is scheduled again
+    n = Notifica.objects.get(segnalazione=s)
+    assert n.stato == StatoNotifica.IN_ATTESA and n.tentativi == 1 and "SMTP" in n.ultimo_errore
+    assert n.prossimo_tentativo_il > timezone.now() - timezone.timedelta(seconds=1)
+
+    server = ServerSmtp(porta).avvia()
+    try:
+        time.sleep(0.5)  # the backoff (0.2 s in these tests)
+        worker()
+        worker()  # a second pass finds nothing more to send
+        assert len(server.messaggi) == 1
+    finally:
+        server.ferma()
+    n.refresh_from_db()
+    assert n.stato == StatoNotifica.INVIATA and n.tentativi == 2
+    [riga] = notifiche_della_segnalazione(s)
+    assert [esito for _quando, esito, _errore in riga.storia] == [EsitoTentativo.TEMPORANEO, EsitoTentativo.OK]
+
+
+def test_after_the_last_attempt_the_notification_is_failed(alessandria_tx, settings, comunicazioni):
+    comunicazioni["MAX_TENTATIVI"] = 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", porta_libera(), 2
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+
+    worker()
+    time.sleep(0.5)
+    worker()
+
+    n = Notifica.objects.get(segnalazione=s)
+    assert n.stato == StatoNotifica.FALLITA and n.tentativi == 2
+    assert n.tentativi_consegna.count() == 2
+
+
+def test_a_crash_between_commit_and_enqueue_loses_nothing(alessandria_tx, smtp):
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    DBTaskResult.objects.all().delete()  # as if the process died right after the commit
+
+    worker()
+    assert smtp.messaggi == []
+    assert consegna.in_sospeso() == 1  # the sweeper finds the row…
+    worker()
+    assert len(smtp.messaggi) == 1  # …and it goes out
+    assert Notifica.objects.get(segnalazione=s).stato == StatoNotifica.INVIATA
+
+
+def test_a_task_enqueued_twice_sends_once(alessandria_tx, smtp):
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    n = Notifica.objects.get(segnalazione=s)
+    consegna_notifica.enqueue(n.pk)
+    consegna_notifica.enqueue(n.pk)
+
+    worker()
+
+    assert len(smtp.messaggi) == 1 and Notifica.objects.get(pk=n.pk).tentativi == 1
+
+
+def test_a_row_left_sending_by_a_dead_worker_is_tried_again_after_the_lease(alessandria_tx, smtp, comunicazioni):
+    comunicazioni["LEASE_INVIO_SECONDI"] = 0
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    DBTaskResult.objects.all().delete()
+    Notifica.objects.filter(segnalazione=s).update(stato=StatoNotifica.IN_INVIO, in_invio_dal=timezone.now())
+
+    assert consegna.in_sospeso() == 1
+    worker()
+    assert len(smtp.messaggi) == 1
+
+
+def test_the_whole_story_of_a_report_reaches_its_reporter_in_order(alessandria_tx, smtp):
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    op = factories.operatore(alessandria_tx)
+    interazioni.rispondi(s, op, "Abbiamo programmato l'intervento.")
+    interazioni.annota(s, op, "Nota interna da non inviare")
+
+    worker()
+
+    soggetti = [m["Subject"] for m in smtp.messaggi]
+    assert len(soggetti) == 2 and "ricevuta" in soggetti[0] and "Risposta" in soggetti[1]
+    assert all("Nota interna" not in m.get_body(("plain",)).get_content() for m in smtp.messaggi)
