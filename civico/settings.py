@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "civico.portale.contesto.portale",
             ],
         },
     },

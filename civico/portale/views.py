@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from civico.enti.models import Ente
+from civico.comunicazioni.avvisi import avvisi_attivi
+from civico.enti import geo
+from civico.errors import DomainError
+from civico.portale import esplora, live, pagine
+from civico.portale.contesto import impostazione
 from civico.segnalazioni import consultazione, eventi, workflow
 
 
@@ -23,9 +42,113 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": db}, status=status)
 
 
+# --- The national home and "find your comune" -------------------------------------------------
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    enti = Ente.objects.filter(attivo=True).order_by("nome")
-    return render(request, "portale/home.html", {"enti": enti})
+    q = request.GET.get("q", "").strip()
+    return render(request, "portale/home.html", {
+        "enti": pagine.enti_attivi(),
+        "q": q,
+        "risultati": pagine.cerca_comuni(q) if q else None,
+    })
+
+
+@require_GET
+def comune_vicino(request: HttpRequest) -> JsonResponse:
+    try:
+        ente = geo.comune_per_punto(request.GET.get("lat"), request.GET.get("lon"))
+    except DomainError as e:
+        return JsonResponse({"errore": {"codice": e.code, "messaggio": str(e)}}, status=400)
+    if ente is None:
+        return JsonResponse({"comune": None, "messaggio": _("Il punto non si trova in nessun comune italiano.")})
+    return JsonResponse({"comune": {
+        "nome": ente.nome, "provincia": ente.provincia, "slug": ente.slug, "attivo": ente.attivo,
+        "url": reverse("portale:ente", args=[ente.slug]),
+    }})
+
+
+# --- An ente's pages ----------------------------------------------------------------------------
+
+
+def _ente_attivo(request: HttpRequest, slug: str):
+    """The active ente of the URL; an inactive one gets a page saying so, with status 404."""
+    ente = pagine.ente(slug)
+    if ente is None:
+        raise Http404("Comune non trovato")
+    if not ente.attivo:
+        return None, render(request, "portale/ente_non_attivo.html", {"comune": ente}, status=404)
+    return ente, None
+
+
+def ente_home(request: HttpRequest, ente: str) -> HttpResponse:
+    ente, risposta = _ente_attivo(request, ente)
+    if risposta:
+        return risposta
+    recenti = [consultazione.scheda_pubblica(s, _base(request)) for s in pagine.recenti(ente)]
+    return render(request, "portale/ente.html", {
+        "ente": ente,
+        "recenti": recenti,
+        "punti": [_punto(s) for s in recenti],
+        "riquadro": pagine.riquadro(ente),
+        "risolte": pagine.risolte_ultimi_12_mesi(ente),
+        "categorie": pagine.categorie(ente),
+        "avvisi": list(avvisi_attivi(ente)[:5]),
+        "tile_url": impostazione("TILE_URL"),
+        "tile_attribuzione": impostazione("TILE_ATTRIBUZIONE"),
+    })
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _punto(scheda: dict) -> dict:
+    """What the map needs of a report: a subset of its public representation."""
+    return {k: scheda[k] for k in ("codice", "titolo", "stato", "stato_etichetta", "lat", "lon")}
+
+
+def esplora_segnalazioni(request: HttpRequest, ente: str) -> HttpResponse:
+    ente, risposta = _ente_attivo(request, ente)
+    if risposta:
+        return risposta
+    categorie = esplora.categorie_pubbliche(ente)
+    filtri = esplora.leggi_filtri(request.GET, categorie)
+    vista = "mappa" if request.GET.get("vista") == "mappa" else "elenco"
+    qs = esplora.filtra(ente, filtri)
+    contesto = {
+        "ente": ente, "filtri": filtri, "vista": vista, "categorie": categorie,
+        "stati": esplora.opzioni_stato(), "periodi": [(k, v[1]) for k, v in esplora.PERIODI.items()],
+    }
+    if vista == "elenco":
+        pagina = esplora.pagina(qs, request.GET.get("pagina"))
+        contesto.update(pagina=pagina, schede=[consultazione.scheda_pubblica(s, _base(request)) for s in pagina])
+    else:
+        contesto.update(totale=qs.count(), riquadro=pagine.riquadro(ente), tile_url=impostazione("TILE_URL"),
+                        tile_attribuzione=impostazione("TILE_ATTRIBUZIONE"))
+    return render(request, "portale/esplora.html", contesto)
+
+
+@require_GET
+def mappa_json(request: HttpRequest, ente: str) -> JsonResponse:
+    ente = pagine.ente(ente)
+    if ente is None or not ente.attivo:
+        raise Http404("Comune non trovato")
+    bbox = esplora.leggi_bbox(request.GET.get("bbox", ""))
+    try:
+        zoom = int(request.GET.get("zoom", ""))
+    except ValueError:
+        zoom = -1
+    if bbox is None or not 0 <= zoom <= 22:
+        messaggio = _("Indica bbox=ovest,sud,est,nord e zoom tra 0 e 22.")
+        return JsonResponse({"errore": {"codice": "parametri", "messaggio": messaggio}}, status=400)
+    filtri = esplora.leggi_filtri(request.GET, esplora.categorie_pubbliche(ente))
+    risposta = JsonResponse(esplora.mappa(esplora.filtra(ente, filtri), bbox, zoom))
+    risposta["Cache-Control"] = "public, max-age=30"
+    return risposta
+
+
+# --- A report's public page and its live updates ------------------------------------------------
 
 
 def segnalazione(request: HttpRequest, codice: str) -> HttpResponse:
@@ -46,18 +169,38 @@ def segnalazione_privata(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _pagina(request: HttpRequest, s, *, privata: bool) -> HttpResponse:
-    cronologia = [
-        {"evento": e, "testo": eventi.descrizione(e), "chi": eventi.chi(e)} for e in eventi.cronologia_pubblica(s)
-    ]
+    cronologia = [pagine.voce_cronologia(e) for e in eventi.cronologia_pubblica(s)]
+    # Live updates follow the public timeline, so only for reports the public may see.
+    in_diretta = s.pubblica and s.ente.attivo
     return render(
         request,
         "portale/segnalazione.html",
         {
             "s": s,
+            "ente": s.ente,
             "cronologia": cronologia,
             "stato_open311": workflow.stato_open311(s.stato),
             "privata": privata,
+            "url_eventi": reverse("portale:segnalazione_eventi", args=[s.codice]) if in_diretta else "",
+            "ultimo_evento": cronologia[-1]["evento"].pk if cronologia else 0,
         },
+    )
+
+
+async def segnalazione_eventi(request: HttpRequest, codice: str) -> HttpResponse:
+    """Server-Sent Events of a public report's timeline (see civico.portale.live)."""
+    dopo = live.posizione(request.headers.get("Last-Event-ID"), request.GET.get("dopo"))
+    segnalazione_id = await live.una_volta(live.id_pubblico, codice)
+    if segnalazione_id is None:
+        raise Http404("Segnalazione non trovata")
+    lingua = translation.get_language()
+    intestazioni = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
+    if not isinstance(request, ASGIRequest):
+        corpo = await live.subito(segnalazione_id, dopo, lingua)
+        return HttpResponse(corpo, content_type="text/event-stream; charset=utf-8", headers=intestazioni)
+    return StreamingHttpResponse(
+        live.flusso(segnalazione_id, dopo, lingua), content_type="text/event-stream; charset=utf-8",
+        headers=intestazioni,
     )
 
 
@@ -69,3 +212,29 @@ def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> FileResp
     response = FileResponse(f.open("rb"), content_type="image/jpeg" if miniatura else a.content_type)
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# --- Static pages and the satisfaction rating ---------------------------------------------------
+
+
+def pagina_statica(request: HttpRequest, modello: str) -> HttpResponse:
+    return render(request, f"portale/pagine/{modello}.html")
+
+
+@require_POST
+def valutazione(request: HttpRequest) -> HttpResponse:
+    pagina = request.POST.get("pagina", "")
+    registrata = pagine.registra_valutazione(pagina, request.POST.get("voto"), request.META.get("REMOTE_ADDR", ""))
+    if request.headers.get("X-Civico-Valutazione"):  # the page's script: a fragment, no reload
+        return render(request, "includes/valutazione_esito.html", {"registrata": registrata},
+                      status=200 if registrata else 400)
+    # Shown inside the rating box (the page comes back scrolled to it), not at the top.
+    if registrata:
+        messages.success(request, _("Grazie: la tua valutazione ci aiuta a migliorare il servizio."),
+                         extra_tags="valutazione")
+    else:
+        messages.error(request, _("Non è stato possibile registrare la valutazione: scegli da 1 a 5 stelle."),
+                       extra_tags="valutazione")
+    if not url_has_allowed_host_and_scheme(pagina, allowed_hosts={request.get_host()}) or not pagina.startswith("/"):
+        pagina = "/"
+    return HttpResponseRedirect(pagina + "#valutazione")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -43,4 +44,67 @@ def screenshot(page, nome: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     percorso = SCREENSHOTS / f"{nome}.png"
     page.screenshot(path=str(percorso), full_page=True)
+    return percorso
+
+
+@pytest.fixture(autouse=True)
+def _contesto_del_portale(settings):
+    from tests.portale.conftest import registra_contesto
+
+    registra_contesto(settings)
+
+
+# --- The portal's browser tests: viewports, no third parties, accessibility, screenshots ----------
+
+TELEFONO = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+DOCUMENTAZIONE = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+LOCALI = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture
+def apri(browser):
+    """apri(viewport, locale="it-IT", javascript=True, **opzioni) → a page whose requests to other
+    sites are refused and listed in `page.esterne` (map tiles need the network: tests never do)."""
+    contesti = []
+
+    def nuova(viewport=TELEFONO, locale="it-IT", javascript=True, **opzioni):
+        contesto = browser.new_context(viewport=viewport, locale=locale, java_script_enabled=javascript, **opzioni)
+        contesti.append(contesto)
+        esterne: list[str] = []
+
+        def filtra(route):
+            if urlsplit(route.request.url).hostname in LOCALI:
+                route.continue_()
+            else:
+                esterne.append(route.request.url)
+                route.abort()
+
+        contesto.route("**/*", filtra)
+        pagina = contesto.new_page()
+        pagina.esterne = esterne
+        return pagina
+
+    yield nuova
+    for contesto in contesti:
+        contesto.close()
+
+
+def violazioni_gravi(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one readable line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    risultati = Axe().run(page)
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}) {v['help']} → {[n['target'] for n in v['nodes'][:3]]}"
+        for v in risultati.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot_documentazione(page, nome: str) -> Path:
+    """A phone-sized picture of what the visitor first sees, for the README."""
+    DOCUMENTAZIONE.mkdir(parents=True, exist_ok=True)
+    percorso = DOCUMENTAZIONE / f"{nome}.png"
+    page.screenshot(path=str(percorso), full_page=False, animations="disabled")
     return percorso

@@ -1,0 +1,34 @@
+"""What every page of the portal needs in its template context, and the portal's own settings.
+
+Register `civico.portale.contesto.portale` in TEMPLATES' context processors. The settings are
+optional keys of `settings.CIVICO`; the defaults below keep a fresh install working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+PREDEFINITI: dict[str, Any] = {
+    # The ente's accessibility declaration (AgID's form publishes it; each ente has its own URL).
+    "URL_DICHIARAZIONE_ACCESSIBILITA": "https://form.agid.gov.it/",
+    # Map tiles: OpenStreetMap's own servers are fine for a demo, not for heavy production use.
+    "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "TILE_ATTRIBUZIONE": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+}
+
+# The reporting flow lives in another part of the portal; the footer links it by path.
+URL_SEGNALA = "/segnala/"
+
+
+def impostazione(nome: str) -> Any:
+    return getattr(settings, "CIVICO", {}).get(nome, PREDEFINITI[nome])
+
+
+def portale(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "url_dichiarazione_accessibilita": impostazione("URL_DICHIARAZIONE_ACCESSIBILITA"),
+        "url_segnala": URL_SEGNALA,
+    }
