@@ -9,6 +9,7 @@ PIP    := $(BIN)/pip --disable-pip-version-check -q
 run: $(VENV)/.runtime
 	$(BIN)/civico migrate --noinput
 	$(BIN)/civico demo
+	$(BIN)/civico otp_demo
 	$(BIN)/civico run
 
 test: $(VENV)/.dev

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from civico.backoffice.views import accesso, casella, scheda, sportello
 
 app_name = "backoffice"
-urlpatterns: list = []
+urlpatterns = [
+    path("", casella.casella, name="casella"),
+    path("accedi/", accesso.accedi, name="accedi"),
+    path("accedi/codice/", accesso.codice, name="codice"),
+    path("accedi/attiva/", accesso.attiva, name="attiva"),
+    path("esci/", accesso.esci, name="esci"),
+    path("esporta.csv", casella.esporta_csv, name="esporta_csv"),
+    path("esporta.xlsx", casella.esporta_xlsx, name="esporta_xlsx"),
+    path("viste/", casella.salva_vista, name="salva_vista"),
+    path("viste/<int:pk>/elimina/", casella.elimina_vista, name="elimina_vista"),
+    path("blocco/", casella.blocco, name="blocco"),
+    path("segnalazioni/<str:codice>/", scheda.scheda, name="scheda"),
+    path("segnalazioni/<str:codice>/azioni/<slug:nome>/", scheda.azione, name="azione"),
+    path("allegati/<int:pk>/", scheda.allegato, name="allegato"),
+    path("allegati/<int:pk>/miniatura/", scheda.allegato, {"miniatura": True}, name="miniatura"),
+    path("nuova/", sportello.nuova, name="nuova"),
+    path("nuova/<str:codice>/ricevuta/", sportello.ricevuta, name="ricevuta"),
+]

@@ -15,8 +15,10 @@ SCREENSHOTS = Path(os.environ.get("CIVICO_SCREENSHOTS", "var/test/screenshots"))
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: while Playwright's sync API is open its event loop counts as
+    running in this thread, which would break async tests of other modules run after it."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}: browser tests skipped (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

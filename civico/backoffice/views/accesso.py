@@ -1,0 +1,130 @@
+"""Sign-in pages: password, then the TOTP code (or enrolling an authenticator app), sign-out."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from civico.accounts.permissions import ha_incarichi
+from civico.backoffice import accesso
+from civico.backoffice.forms import FormAccesso, FormCodice
+
+
+def _pagina_bloccato(request: HttpRequest) -> HttpResponse:
+    return render(request, "backoffice/accesso/bloccato.html",
+                  {"minuti": accesso.minuti_di_blocco(request)}, status=403)
+
+
+def _errore_codice(esito: str, sbagliato: str) -> str:
+    if esito == "attendi":
+        return _("Troppi codici sbagliati di seguito: attendi qualche secondo e scrivi il codice che vedi adesso.")
+    return sbagliato
+
+
+def _con_next(nome: str, prossima: str) -> str:
+    return f"{reverse(nome)}?{urlencode({'next': prossima})}"
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def accedi(request: HttpRequest) -> HttpResponse:
+    prossima = accesso.destinazione(request, request.POST.get("next") or request.GET.get("next"))
+    if accesso.e_staff_verificato(request.user):
+        return redirect(prossima)
+    form = FormAccesso(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        if accesso.bloccato(request, username):
+            return _pagina_bloccato(request)
+        utente = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if accesso.appena_bloccato(request):
+            return _pagina_bloccato(request)
+        if utente is None:
+            form.add_error(None, _("Nome utente o password non corretti."))
+        elif not ha_incarichi(utente):
+            form.add_error(None, _("Questo account non ha incarichi presso un comune: il backoffice è riservato "
+                                   "al personale degli uffici."))
+        else:
+            accesso.metti_in_attesa(request, utente)
+            passo = "backoffice:codice" if accesso.dispositivo(utente) else "backoffice:attiva"
+            return redirect(_con_next(passo, prossima))
+    return render(request, "backoffice/accesso/accedi.html", {"form": form, "next": prossima},
+                  status=400 if form.errors else 200)
+
+
+@csrf_protect
+@never_cache
+def codice(request: HttpRequest) -> HttpResponse:
+    """Second factor for a person who already has an authenticator app."""
+    utente = accesso.in_attesa(request)
+    prossima = accesso.destinazione(request, request.POST.get("next") or request.GET.get("next"))
+    if utente is None:
+        messages.info(request, _("Per sicurezza ricomincia dall'inserimento della password."))
+        return redirect(_con_next("backoffice:accedi", prossima))
+    device = accesso.dispositivo(utente)
+    if device is None:
+        return redirect(_con_next("backoffice:attiva", prossima))
+    form = FormCodice(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if accesso.bloccato(request, utente.get_username()):
+            return _pagina_bloccato(request)
+        esito = accesso.verifica_codice(request, utente, device, form.cleaned_data["codice"])
+        if esito == "ok":
+            accesso.completa_accesso(request, utente, device)
+            return redirect(prossima)
+        if accesso.appena_bloccato(request):
+            return _pagina_bloccato(request)
+        form.add_error("codice", _errore_codice(esito, _("Codice non valido o scaduto: controlla l'ora del "
+                                                         "telefono e riprova.")))
+    return render(request, "backoffice/accesso/codice.html", {"form": form, "next": prossima, "utente": utente},
+                  status=400 if form.errors else 200)
+
+
+@csrf_protect
+@never_cache
+def attiva(request: HttpRequest) -> HttpResponse:
+    """First sign-in: enrol an authenticator app by scanning a QR code, then confirm a code."""
+    utente = accesso.in_attesa(request)
+    prossima = accesso.destinazione(request, request.POST.get("next") or request.GET.get("next"))
+    if utente is None:
+        messages.info(request, _("Per sicurezza ricomincia dall'inserimento della password."))
+        return redirect(_con_next("backoffice:accedi", prossima))
+    if accesso.dispositivo(utente) is not None:
+        return redirect(_con_next("backoffice:codice", prossima))
+    device = accesso.dispositivo_da_attivare(utente)
+    form = FormCodice(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if accesso.bloccato(request, utente.get_username()):
+            return _pagina_bloccato(request)
+        esito = accesso.verifica_codice(request, utente, device, form.cleaned_data["codice"])
+        if esito == "ok":
+            accesso.completa_accesso(request, utente, device)
+            messages.success(request, _("App di autenticazione attivata: d'ora in poi ti chiederemo il suo codice."))
+            return redirect(prossima)
+        if accesso.appena_bloccato(request):
+            return _pagina_bloccato(request)
+        form.add_error("codice", _errore_codice(esito, _("Il codice non corrisponde: inquadra di nuovo il QR code "
+                                                         "e riprova.")))
+    contesto = {
+        "form": form, "next": prossima, "utente": utente,
+        "qr": accesso.qr_svg(device.config_url), "segreto": accesso.segreto(device),
+    }
+    return render(request, "backoffice/accesso/attiva.html", contesto, status=400 if form.errors else 200)
+
+
+@require_POST
+@csrf_protect
+def esci(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("Sei uscito dal backoffice."))
+    return redirect("backoffice:accedi")

@@ -1,0 +1,164 @@
+"""The inbox, its exports, saved views and bulk actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civico.accounts.models import Utente
+from civico.accounts.permissions import (
+    chi_puo_lavorare,
+    enti_visibili,
+    puo_lavorare_in_ente,
+    uffici_visibili,
+)
+from civico.backoffice import azioni, esporta
+from civico.backoffice import casella as servizio
+from civico.backoffice.accesso import staff_richiesto
+from civico.backoffice.models import VistaSalvata
+from civico.catalogo.models import Categoria, Ufficio
+from civico.enti.models import Ente
+from civico.errors import InvalidData
+from civico.segnalazioni.models import Canale, Priorita
+from civico.segnalazioni.stati import Stato
+from civico.segnalazioni.workflow import APERTI, TRANSIZIONI
+
+
+def _ente(utente: Utente, sigla: str | None, enti: list[Ente] | None = None) -> Ente:
+    """The ente of the inbox: the one asked for, if visible, else the person's first one."""
+    if enti is None:
+        qs = enti_visibili(utente).order_by("nome").only("id", "nome", "sigla")
+        ente = (qs.filter(sigla=(sigla or "").upper()).first() if sigla else None) or qs.first()
+    else:
+        ente = next((e for e in enti if e.sigla == (sigla or "").upper()), enti[0] if enti else None)
+    if ente is None:
+        raise Http404("Nessun comune visibile")
+    return ente
+
+
+@staff_richiesto
+def casella(request: HttpRequest) -> HttpResponse:
+    utente = request.user
+    enti = list(enti_visibili(utente).order_by("nome").only("id", "nome", "sigla"))  # not the boundary
+    ente = _ente(utente, request.GET.get("ente"), enti)
+    filtri = servizio.leggi_filtri(request.GET)
+    risultato = servizio.casella(utente, ente, filtri)
+    lavora = puo_lavorare_in_ente(utente, ente)
+    tutti_gli_uffici = list(Ufficio.objects.filter(ente=ente).order_by("nome"))
+    limitati = uffici_visibili(utente, ente)
+    contesto = {
+        "comune": ente,
+        "enti": enti,
+        "c": risultato,
+        "f": filtri,
+        "schede": [(scheda, risultato.conteggi[scheda.nome]) for scheda in servizio.SCHEDE],
+        "aperti": list(APERTI),
+        "ordinamenti": servizio.ORDINAMENTI,
+        "scadenze": servizio.SCADENZE,
+        "per_pagina": servizio.PER_PAGINA,
+        "stati": Stato.choices,
+        "priorita": Priorita.choices,
+        "canali": Canale.choices,
+        "categorie": list(Categoria.objects.filter(ente=ente).order_by("nome")),
+        # The filter offers the offices one sees; a re-route may go to any active office.
+        "uffici": [u for u in tutti_gli_uffici if limitati is None or u.pk in limitati],
+        "uffici_tutti": [u for u in tutti_gli_uffici if u.attivo],
+        "operatori": list(chi_puo_lavorare(ente.pk, ogni_ufficio=True)),
+        "quartieri": servizio.quartieri(ente),
+        "viste": list(VistaSalvata.objects.filter(utente=utente)),
+        "lavora": lavora,
+        "transizioni": list(TRANSIZIONI.values()),
+        "altre_azioni": azioni.ALTRE_AZIONI,
+        "filtri_qs": _senza(request.GET, "pagina"),
+    }
+    if request.htmx and request.htmx.target == "elenco":
+        return render(request, "backoffice/casella/_elenco.html", contesto)
+    return render(request, "backoffice/casella/casella.html", contesto)
+
+
+def _senza(qd: QueryDict, *chiavi: str) -> str:
+    copia = qd.copy()
+    for chiave in chiavi:
+        copia.pop(chiave, None)
+    return copia.urlencode()
+
+
+@staff_richiesto
+def esporta_csv(request: HttpRequest) -> StreamingHttpResponse:
+    utente = request.user
+    ente = _ente(utente, request.GET.get("ente"))
+    qs = servizio.selezione(utente, ente, servizio.leggi_filtri(request.GET))
+    con_contatti = puo_lavorare_in_ente(utente, ente)
+    righe = esporta.csv_righe(esporta.intestazioni(con_contatti), esporta.righe(qs, utente, con_contatti))
+    risposta = StreamingHttpResponse(righe, content_type="text/csv; charset=utf-8")
+    risposta["Content-Disposition"] = f'attachment; filename="{_nome_file(ente, "csv")}"'
+    return risposta
+
+
+@staff_richiesto
+def esporta_xlsx(request: HttpRequest) -> HttpResponse:
+    utente = request.user
+    ente = _ente(utente, request.GET.get("ente"))
+    qs = servizio.selezione(utente, ente, servizio.leggi_filtri(request.GET))
+    con_contatti = puo_lavorare_in_ente(utente, ente)
+    contenuto = esporta.xlsx(esporta.intestazioni(con_contatti), esporta.righe(qs, utente, con_contatti))
+    risposta = HttpResponse(
+        contenuto, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    risposta["Content-Disposition"] = f'attachment; filename="{_nome_file(ente, "xlsx")}"'
+    return risposta
+
+
+def _nome_file(ente: Ente, estensione: str) -> str:
+    return f"segnalazioni-{ente.sigla.lower()}-{timezone.localdate():%Y-%m-%d}.{estensione}"
+
+
+# --- Saved views --------------------------------------------------------------------------------
+
+
+@require_POST
+@staff_richiesto
+def salva_vista(request: HttpRequest) -> HttpResponse:
+    nome = request.POST.get("nome", "").strip()[:80]
+    filtri = QueryDict(request.POST.get("querystring", "").lstrip("?")[:2000])
+    querystring = _senza(filtri, "pagina", "csrfmiddlewaretoken")
+    if not nome:
+        messages.error(request, _("Dai un nome alla vista da salvare."))
+    else:
+        VistaSalvata.objects.update_or_create(utente=request.user, nome=nome, defaults={"querystring": querystring})
+        messages.success(request, _("Vista «%(nome)s» salvata.") % {"nome": nome})
+    return redirect(f"{reverse('backoffice:casella')}?{querystring}")
+
+
+@require_POST
+@staff_richiesto
+def elimina_vista(request: HttpRequest, pk: int) -> HttpResponse:
+    vista = get_object_or_404(VistaSalvata, pk=pk, utente=request.user)
+    vista.delete()
+    messages.success(request, _("Vista «%(nome)s» eliminata.") % {"nome": vista.nome})
+    return redirect("backoffice:casella")
+
+
+# --- Bulk actions -------------------------------------------------------------------------------
+
+
+@require_POST
+@staff_richiesto
+def blocco(request: HttpRequest) -> HttpResponse:
+    ritorno = f"{reverse('backoffice:casella')}?{_senza(QueryDict(request.POST.get('ritorno', '')[:2000]))}"
+    nome = request.POST.get("azione", "")
+    codici = request.POST.getlist("codici")
+    try:
+        esito = azioni.in_blocco(request.user, codici, nome, azioni.Dati.da_richiesta(request.POST))
+    except InvalidData as errore:
+        messages.error(request, str(errore))
+        return redirect(ritorno)
+    contesto = {"esito": esito, "ritorno": ritorno, "etichetta": azioni.etichetta(nome),
+                "totale": len(esito.riuscite) + len(esito.rifiutate)}
+    return render(request, "backoffice/casella/blocco.html", contesto)
+

@@ -1,0 +1,128 @@
+"""A report's workspace: what staff read and the actions they take, one click each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from civico.accounts.permissions import (
+    Attore,
+    chi_puo_lavorare,
+    filtro_visibili,
+    puo_lavorare,
+    puo_vedere_contatti,
+)
+from civico.backoffice import azioni, vicine
+from civico.backoffice import scheda as servizio
+from civico.backoffice.accesso import staff_richiesto
+from civico.catalogo.models import Ufficio
+from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
+from civico.segnalazioni.models import Segnalazione, TipoAllegato
+from civico.segnalazioni.workflow import transizioni_possibili
+
+TILE_URL_PREDEFINITO = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+ESITO = "backoffice_esito"  # the last action's outcome, shown once by the workspace
+
+
+def _carica(request: HttpRequest, codice: str) -> Segnalazione:
+    s = servizio.carica(request.user, codice)
+    if s is None:
+        raise Http404("Segnalazione non trovata")
+    return s
+
+
+@staff_richiesto
+def scheda(request: HttpRequest, codice: str) -> HttpResponse:
+    s = _carica(request, codice)
+    esito = request.session.pop(ESITO, None)
+    return _pagina(request, s, esito=esito[1] if esito and esito[0] == s.codice else "")
+
+
+def _pagina(
+    request: HttpRequest, s: Segnalazione, *, errore: DomainError | None = None, azione: str = "",
+    dati: azioni.Dati | None = None, status: int = 200, esito: str = "",
+) -> HttpResponse:
+    utente = request.user
+    lavora = puo_lavorare(utente, s)
+    foto, documenti = servizio.allegati(s)
+    duplicati = vicine.possibili_duplicati(s, utente)
+    intorno = vicine.vicine(s, Segnalazione.objects.filter(filtro_visibili(utente)),
+                            escluse={d.segnalazione.pk for d in duplicati})
+    contesto = {
+        "s": s,
+        "lavora": lavora,
+        "contatti": puo_vedere_contatti(utente, s),
+        "transizioni": transizioni_possibili(s, Attore.staff(utente)) if lavora else [],
+        "altre_azioni": azioni.ALTRE_AZIONI,
+        "operatori": list(chi_puo_lavorare(s.ente_id, s.ufficio_id)) if lavora else [],
+        "uffici": list(Ufficio.objects.filter(ente_id=s.ente_id, attivo=True).exclude(pk=s.ufficio_id))
+        if lavora else [],
+        "cronologia": servizio.cronologia(s),
+        "risposte": servizio.risposte(s),
+        "foto": foto,
+        "documenti": documenti,
+        "duplicati": duplicati,
+        "vicine": intorno,
+        "punti": _punti(s, duplicati, intorno),
+        "tile_url": settings.CIVICO.get("TILE_URL", TILE_URL_PREDEFINITO),
+        "esito": esito,
+        "errore": errore,
+        "azione_errata": azione,
+        "dati": dati,
+    }
+    # htmx swaps only successful answers: an error page must arrive as 200 to be shown.
+    return render(request, "backoffice/scheda/scheda.html", contesto, status=200 if request.htmx else status)
+
+
+def _punti(s: Segnalazione, *gruppi: list[vicine.Vicina]) -> list[dict]:
+    """The map's markers: the report first, then its neighbours."""
+    punti = [{"codice": s.codice, "lat": s.lat, "lon": s.lon, "titolo": s.titolo, "questa": True}]
+    for gruppo in gruppi:
+        punti += [
+            {"codice": v.segnalazione.codice, "lat": v.segnalazione.lat, "lon": v.segnalazione.lon,
+             "titolo": v.segnalazione.titolo, "questa": False}
+            for v in gruppo
+        ]
+    return punti
+
+
+@require_POST
+@staff_richiesto
+def azione(request: HttpRequest, codice: str, nome: str) -> HttpResponse:
+    s = _carica(request, codice)
+    dati = azioni.Dati.da_richiesta(request.POST, request.FILES)
+    try:
+        messaggio = azioni.esegui(s, nome, request.user, dati)
+    except DomainError as errore:
+        s = _carica(request, codice)  # as it is now: the failed action changed nothing
+        return _pagina(request, s, errore=errore, azione=nome, dati=dati, status=_stato(errore))
+    # Shown inside the part of the page htmx swaps (the site's base shows messages outside it).
+    request.session[ESITO] = (s.codice, messaggio)
+    return redirect("backoffice:scheda", codice=s.codice)
+
+
+def _stato(errore: DomainError) -> int:
+    if isinstance(errore, Conflict):
+        return 409
+    if isinstance(errore, NotAllowed):
+        return 403
+    return 400 if isinstance(errore, InvalidData) else errore.status
+
+
+@staff_richiesto
+def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> FileResponse:
+    """Photos and documents for staff who may open the report: never from a public folder."""
+    a = servizio.allegato_per_staff(request.user, pk)
+    if a is None:
+        raise Http404("Allegato non trovato")
+    usa_miniatura = miniatura and bool(a.miniatura)
+    f = a.miniatura if usa_miniatura else a.file
+    documento = a.tipo == TipoAllegato.DOCUMENTO
+    risposta = FileResponse(
+        f.open("rb"), content_type="image/jpeg" if usa_miniatura else a.content_type,
+        as_attachment=documento, filename=a.nome_originale or f.name.rsplit("/", 1)[-1],
+    )
+    risposta["Cache-Control"] = "private, max-age=3600"
+    return risposta

@@ -1,0 +1,92 @@
+"""Bulk actions from the inbox: each report through the same door, each refusal with its reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from civico.accounts.permissions import Attore
+from civico.segnalazioni import interazioni, workflow
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
+from civico.segnalazioni.stati import Stato
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def blocco(client, codici, azione, **campi):
+    return client.post("/backoffice/blocco/", {"codici": codici, "azione": azione, "ritorno": "scheda=tutte", **campi})
+
+
+def test_fifty_reports_are_rerouted_at_once(come, persone, alessandria, verde):
+    codici = [factories.segnalazione(alessandria).codice for _ in range(50)]
+    risposta = blocco(come(persone.operatore), codici, "sposta", ufficio=verde.pk, testo="Sono aiuole")
+    assert risposta.status_code == 200
+    assert "50 segnalazioni aggiornate" in risposta.content.decode()
+    assert Segnalazione.objects.filter(codice__in=codici, ufficio=verde).count() == 50
+    assert Evento.objects.filter(segnalazione__codice__in=codici, tipo=TipoEvento.REROUTED).count() == 50
+
+
+def test_refusals_are_reported_one_by_one_with_their_reason(come, persone, alessandria, casale):
+    nuove = [factories.segnalazione(alessandria).codice for _ in range(3)]
+    gia_presa = factories.segnalazione(alessandria)
+    workflow.transition(gia_presa, "take_in_charge", Attore.staff(persone.operatore))
+    di_casale = factories.segnalazione(casale, punto=factories.CASALE)
+
+    risposta = blocco(come(persone.operatore), [*nuove, gia_presa.codice, di_casale.codice], "take_in_charge")
+    html = risposta.content.decode()
+    assert "3 segnalazioni aggiornate, 2 rifiutate" in html
+    esito = risposta.context["esito"]
+    assert esito.riuscite == nuove
+    motivi = dict(esito.rifiutate)
+    assert "nello stato «Presa in carico»" in motivi[gia_presa.codice]
+    assert "non trovata" in motivi[di_casale.codice]
+    assert Segnalazione.objects.get(pk=di_casale.pk).stato == Stato.SUBMITTED
+
+
+def test_a_missing_reason_stops_before_touching_anything(come, persone, alessandria):
+    codici = [factories.segnalazione(alessandria).codice for _ in range(3)]
+    risposta = blocco(come(persone.operatore), codici, "reject", testo="")
+    assert risposta.status_code == 302 and risposta["Location"] == "/backoffice/?scheda=tutte"
+    assert not Segnalazione.objects.filter(stato=Stato.REJECTED).exists()
+    pagina = come(persone.operatore).get(risposta["Location"])
+    assert "Per «Respingi» scrivi il messaggio o il motivo." in pagina.content.decode()
+
+
+def test_bulk_change_of_state_with_one_message(come, persone, alessandria):
+    codici = [factories.segnalazione(alessandria).codice for _ in range(4)]
+    blocco(come(persone.operatore), codici, "reject", testo="Area privata: non di competenza")
+    for s in Segnalazione.objects.filter(codice__in=codici):
+        assert s.stato == Stato.REJECTED and s.nota_pubblica == "Area privata: non di competenza"
+
+
+def test_bulk_assignment(come, persone, alessandria):
+    codici = [factories.segnalazione(alessandria).codice for _ in range(3)]
+    blocco(come(persone.amministratore), codici, "assegna", assegnatario=persone.operatore.pk)
+    assert Segnalazione.objects.filter(codice__in=codici, assegnatario=persone.operatore).count() == 3
+
+
+def test_bulk_assignment_without_a_person_is_refused_unless_nobody_is_chosen(come, persone, alessandria):
+    s = factories.segnalazione(alessandria)
+    interazioni.assegna(s, Attore.staff(persone.operatore), persone.operatore)
+    client = come(persone.operatore)
+    assert blocco(client, [s.codice], "assegna", assegnatario="").status_code == 302  # forgot to choose
+    assert Segnalazione.objects.get(pk=s.pk).assegnatario == persone.operatore
+    blocco(client, [s.codice], "assegna", assegnatario="nessuno")
+    assert Segnalazione.objects.get(pk=s.pk).assegnatario is None
+
+
+def test_an_operation_must_be_chosen(come, persone, alessandria):
+    s = factories.segnalazione(alessandria)
+    assert blocco(come(persone.operatore), [s.codice], "").status_code == 302
+
+
+def test_read_only_roles_are_refused_for_every_report(come, persone, alessandria):
+    codici = [factories.segnalazione(alessandria).codice for _ in range(2)]
+    risposta = blocco(come(persone.osservatore), codici, "take_in_charge")
+    assert len(risposta.context["esito"].rifiutate) == 2
+    assert "Non hai i permessi" in risposta.content.decode()
+
+
+def test_nothing_selected_is_a_clear_message(come, persone, alessandria):
+    risposta = blocco(come(persone.operatore), [], "take_in_charge")
+    assert risposta.status_code == 302
