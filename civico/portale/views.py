@@ -163,13 +163,17 @@ def segnalazione_privata(request: HttpRequest, token: str) -> HttpResponse:
     if s is None:
         raise Http404("Segnalazione non trovata")
     response = _pagina(request, s, privata=True)
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    # The token is in the URL: never send it to other sites. (Not "no-referrer": Chromium then
+    # sends `Origin: null` on the page's own forms and Django's CSRF check refuses them.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
 def _pagina(request: HttpRequest, s, *, privata: bool) -> HttpResponse:
-    cronologia = [pagine.voce_cronologia(e) for e in eventi.cronologia_pubblica(s)]
+    # The reporter (private link) also sees their messages with the office.
+    righe = eventi.cronologia_del_segnalante(s) if privata else eventi.cronologia_pubblica(s)
+    cronologia = [pagine.voce_cronologia(e) for e in righe]
     # Live updates follow the public timeline, so only for reports the public may see.
     in_diretta = s.pubblica and s.ente.attivo
     return render(

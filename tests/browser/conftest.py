@@ -60,7 +60,8 @@ def _contesto_del_portale(settings):
 
 TELEFONO = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-DOCUMENTAZIONE = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's screenshots are refreshed with CIVICO_SCREENSHOTS=docs/screenshots; by default under var/.
+DOCUMENTAZIONE = SCREENSHOTS
 LOCALI = {"127.0.0.1", "localhost", "::1"}
 
 

@@ -51,7 +51,7 @@ def test_a_report_of_a_private_category_is_not_public_but_the_private_link_works
     assert client.get(f"/segnalazioni/{s.codice}/").status_code == 404
     r = client.get(f"/seguimi/{s.token}/")
     assert r.status_code == 200 and s.codice in r.content.decode()
-    assert r["Referrer-Policy"] == "no-referrer"
+    assert r["Referrer-Policy"] == "same-origin"
 
 
 def test_unknown_code_and_token_are_404(client, alessandria):
@@ -89,3 +89,18 @@ def test_healthz_reports_the_database(client):
     corpo = r.json()
     assert corpo["status"] == "ok" and corpo["database"]["status"] == "ok"
     assert corpo["database"]["vendor"] in ("sqlite", "postgresql")
+
+
+def test_the_private_page_shows_the_reporters_messages_and_their_actions(client, alessandria):
+    from civico.accounts.permissions import Attore
+    from civico.segnalazioni import interazioni
+
+    s = factories.segnalazione(alessandria)
+    interazioni.commenta(s, Attore.del_segnalante(), "La buca si è allargata")
+
+    privata = client.get(f"/seguimi/{s.token}/").content.decode()
+    pubblica = client.get(f"/segnalazioni/{s.codice}/").content.decode()
+
+    assert "La buca si è allargata" in privata and "La buca si è allargata" not in pubblica
+    assert f"/seguimi/{s.token}/commenta/" in privata
+    assert 'rel="manifest"' in pubblica
