@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "civico.open311",
     "civico.api",
     "civico.backoffice",
+    "civico.backoffice.configurazione",
     "civico.demo",
 ]
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("civico.open311.urls")),
     path("api/", include("civico.api.urls")),
+    path("backoffice/configurazione/", include("civico.backoffice.configurazione.urls")),
+    path("backoffice/interventi/", include("civico.backoffice.configurazione.urls_interventi")),
     path("backoffice/", include("civico.backoffice.urls")),
     # Before the portal: its `<slug:ente>/` pages would catch `/<ente>/avvisi.atom`.
     path("", include("civico.comunicazioni.urls")),

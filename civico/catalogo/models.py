@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civico.enti.models import Ente
+from civico.segnalazioni.stati import Stato
 
 
 class Ufficio(models.Model):
@@ -43,6 +44,10 @@ class Categoria(models.Model):
     )
     giorni_risposta = models.PositiveIntegerField(
         _("tempo massimo di risposta (giorni)"), default=30, validators=[MinValueValidator(1)]
+    )
+    giorni_lavorativi = models.BooleanField(
+        _("conta solo i giorni lavorativi"), default=False,
+        help_text=_("Se no, i giorni sono di calendario (L. 241/1990); se sì, si saltano sabati, domeniche e festivi."),
     )
     foto_obbligatoria = models.BooleanField(_("foto obbligatoria"), default=False)
     contatti_obbligatori = models.BooleanField(_("contatti del segnalante obbligatori"), default=False)
@@ -130,3 +135,27 @@ class RegolaInstradamento(models.Model):
 
     def __str__(self) -> str:
         return self.nome
+
+
+class ModelloRisposta(models.Model):
+    """A ready answer staff pick and adapt: for a category (or any) and a state (or any)."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="modelli_risposta")
+    categoria = models.ForeignKey(
+        Categoria, on_delete=models.CASCADE, related_name="modelli_risposta", null=True, blank=True,
+        help_text=_("Vuota: vale per ogni categoria."),
+    )
+    stato = models.CharField(
+        _("stato"), max_length=20, choices=Stato.choices, blank=True,
+        help_text=_("Vuoto: vale in ogni stato."),
+    )
+    titolo = models.CharField(_("titolo"), max_length=160)
+    testo = models.TextField(_("testo"))
+
+    class Meta:
+        verbose_name = _("modello di risposta")
+        verbose_name_plural = _("modelli di risposta")
+        ordering = ["ente", "titolo"]
+
+    def __str__(self) -> str:
+        return self.titolo

@@ -5,6 +5,10 @@ Alessandria's category names are the real ones of its 2023–2024 Municipium exp
 
 from __future__ import annotations
 
+# Patron saints' days (a holiday for the SLA clocks in working days): (day, month).
+# Only Alessandria's (San Baudolino, 10 November) is set here; the others are left to their admins.
+SANTI_PATRONI = {"AL": (10, 11)}
+
 ENTI_ATTIVI = [
     # (ISTAT code, sigla of the tracking codes, e-mail, phone, website)
     ("006003", "AL", "urp@comune.alessandria.it", "0131 515111", "https://www.comune.alessandria.it"),

@@ -95,7 +95,9 @@ def _attiva_enti() -> dict[str, Ente]:
     enti = {}
     for istat, sigla, email, telefono, sito in C.ENTI_ATTIVI:
         ente = Ente.objects.get(codice_istat=istat)
-        campi = {"attivo": True, "sigla": sigla, "email": email, "telefono": telefono, "sito_web": sito}
+        giorno, mese = C.SANTI_PATRONI.get(sigla, (None, None))
+        campi = {"attivo": True, "sigla": sigla, "email": email, "telefono": telefono, "sito_web": sito,
+                 "santo_patrono_giorno": giorno, "santo_patrono_mese": mese}
         if any(getattr(ente, k) != v for k, v in campi.items()):
             for k, v in campi.items():
                 setattr(ente, k, v)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,17 @@ class Ente(models.Model):
     # A host name that serves this ente alone (e.g. segnalazioni.comune.alessandria.it): APIs
     # called on it need no jurisdiction_id.
     dominio = models.CharField(_("dominio dedicato"), max_length=253, blank=True, db_index=True)
+    # The patron saint's day is a local holiday: working-day deadlines skip it.
+    santo_patrono_giorno = models.PositiveSmallIntegerField(
+        _("santo patrono: giorno"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    santo_patrono_mese = models.PositiveSmallIntegerField(
+        _("santo patrono: mese"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    # The comune's protocol system (protocollo informatico): new reports are POSTed here, signed
+    # with HMAC-SHA256 of the secret; the system answers on our callback with the number.
+    protocollo_webhook_url = models.URLField(_("indirizzo del servizio di protocollo"), blank=True)
+    protocollo_segreto = models.CharField(_("segreto condiviso con il protocollo"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("ente")

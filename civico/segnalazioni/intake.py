@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ from civico.catalogo.models import Categoria
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
-from civico.segnalazioni import codici, eventi, media, routing
+from civico.segnalazioni import codici, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
 from civico.territorio import gazetteer
 
@@ -167,7 +167,6 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
     anno = quando.astimezone(ZoneInfo(ente.fuso_orario)).year
     numero, codice = codici.nuovo_numero(ente, anno)
     ufficio, regola = routing.ufficio_competente(categoria, campi["lat"], campi["lon"], cella)
-    giorno = quando.astimezone(ZoneInfo(ente.fuso_orario)).date()
     s = Segnalazione.objects.create(
         ente=ente, codice=codice, anno=anno, numero=numero, token=codici.nuovo_token(),
         categoria=categoria, ufficio=ufficio, titolo=campi["titolo"],
@@ -180,7 +179,7 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         segnalante_nome=campi["nome"], segnalante_email=campi["email"],
         segnalante_telefono=campi["telefono"], pubblica=categoria.pubblica,
         creata_il=quando, aggiornata_il=quando,
-        scadenza=giorno + timedelta(days=categoria.giorni_risposta),
+        scadenza=sla.calcola_scadenza(categoria, ente, quando),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
     eventi.registra(s, TipoEvento.CREATED, attore, quando=quando,

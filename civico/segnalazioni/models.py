@@ -92,6 +92,13 @@ class Segnalazione(models.Model):
     versione = models.PositiveIntegerField(default=1)
     chiave_idempotenza = models.CharField(max_length=128, null=True, blank=True, unique=True)
     impronta_richiesta = models.CharField(max_length=64, blank=True)
+    # SLA clock (civico.segnalazioni.sla): paused while the office waits for the reporter's answer;
+    # the days it stood still push `scadenza` forward.
+    in_attesa_dal = models.DateTimeField(_("in attesa del segnalante dal"), null=True, blank=True)
+    giorni_sospesi = models.PositiveIntegerField(_("giorni di sospensione"), default=0)
+    # When the office managers were told it is overdue: each deadline is escalated once.
+    sollecitata_il = models.DateTimeField(_("sollecitata il"), null=True, blank=True)
+    numero_protocollo = models.CharField(_("numero di protocollo"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("segnalazione")
@@ -172,6 +179,11 @@ class TipoEvento(models.TextChoices):
     MERGED = "merged", _("Unita a un'altra segnalazione")
     PRIORITY_CHANGED = "priority_changed", _("Priorità cambiata")
     ASSIGNED = "assigned", _("Assegnata a un operatore")
+    INFO_REQUESTED = "info_requested", _("Richiesta di informazioni al segnalante")
+    SLA_RESUMED = "sla_resumed", _("Ripreso il conteggio dei tempi")
+    ESCALATED = "escalated", _("Sollecito ai responsabili")
+    WORK_ORDER = "work_order", _("Inserita in un intervento")
+    PROTOCOL = "protocol", _("Protocollata")
 
 
 class Visibilita(models.TextChoices):
@@ -231,3 +243,42 @@ class Evento(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Gli eventi non si cancellano: sono la storia della segnalazione.")
+
+
+class StatoIntervento(models.TextChoices):
+    APERTO = "aperto", _("Aperto")
+    CHIUSO = "chiuso", _("Chiuso")
+
+
+class Intervento(models.Model):
+    """A work order: one crew or contractor fixing several reports, with its date and costs."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="interventi")
+    titolo = models.CharField(_("titolo"), max_length=200)
+    squadra_o_ditta = models.CharField(_("squadra o ditta"), max_length=200, blank=True)
+    data_prevista = models.DateField(_("data prevista"), null=True, blank=True)
+    costo_stimato = models.DecimalField(_("costo stimato (€)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    costo_effettivo = models.DecimalField(
+        _("costo effettivo (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    stato = models.CharField(
+        _("stato"), max_length=10, choices=StatoIntervento.choices, default=StatoIntervento.APERTO
+    )
+    segnalazioni = models.ManyToManyField(Segnalazione, related_name="interventi", blank=True)
+    creato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    creato_il = models.DateTimeField(_("creato il"))
+    chiuso_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chiuso_il = models.DateTimeField(_("chiuso il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intervento")
+        verbose_name_plural = _("interventi")
+        ordering = ["-creato_il"]
+        indexes = [models.Index(fields=["ente", "stato"], name="intervento_ente_stato")]
+
+    def __str__(self) -> str:
+        return self.titolo

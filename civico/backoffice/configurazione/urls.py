@@ -1,0 +1,36 @@
+"""/backoffice/configurazione/: an ente's configuration, and the protocol callback."""
+
+from django.urls import path
+
+from civico.backoffice.configurazione import views, views_persone, views_protocollo, views_zone
+
+app_name = "configurazione"
+urlpatterns = [
+    path("", views.indice, name="indice"),
+    path("protocollo/callback/<slug:ente>/", views_protocollo.callback, name="protocollo_callback"),
+    path("<slug:ente>/", views.ente, name="ente"),
+    path("<slug:ente>/uffici/", views.uffici, name="uffici"),
+    path("<slug:ente>/uffici/<int:pk>/", views.ufficio, name="ufficio"),
+    path("<slug:ente>/uffici/<int:pk>/disattiva/", views.disattiva_ufficio, name="disattiva_ufficio"),
+    path("<slug:ente>/uffici/<int:pk>/riattiva/", views.riattiva_ufficio, name="riattiva_ufficio"),
+    path("<slug:ente>/categorie/", views.categorie, name="categorie"),
+    path("<slug:ente>/categorie/nuova/", views.categoria, name="nuova_categoria"),
+    path("<slug:ente>/categorie/<int:pk>/", views.categoria, name="categoria"),
+    path("<slug:ente>/categorie/<int:categoria>/domande/nuova/", views.domanda, name="nuova_domanda"),
+    path("<slug:ente>/categorie/<int:categoria>/domande/<int:pk>/", views.domanda, name="domanda"),
+    path("<slug:ente>/categorie/<int:categoria>/domande/<int:pk>/elimina/", views.elimina_domanda,
+         name="elimina_domanda"),
+    path("<slug:ente>/regole/", views_zone.regole, name="regole"),
+    path("<slug:ente>/regole/nuova/", views_zone.regola, name="nuova_regola"),
+    path("<slug:ente>/regole/<int:pk>/", views_zone.regola, name="regola"),
+    path("<slug:ente>/regole/<int:pk>/elimina/", views_zone.elimina_regola, name="elimina_regola"),
+    path("<slug:ente>/modelli/", views_zone.modelli, name="modelli"),
+    path("<slug:ente>/modelli/nuovo/", views_zone.modello, name="nuovo_modello"),
+    path("<slug:ente>/modelli/<int:pk>/", views_zone.modello, name="modello"),
+    path("<slug:ente>/modelli/<int:pk>/elimina/", views_zone.elimina_modello, name="elimina_modello"),
+    path("<slug:ente>/staff/", views_persone.staff, name="staff"),
+    path("<slug:ente>/staff/<int:pk>/revoca/", views_persone.revoca_incarico, name="revoca_incarico"),
+    path("<slug:ente>/applicazioni/", views_persone.applicazioni, name="applicazioni"),
+    path("<slug:ente>/applicazioni/<int:pk>/revoca/", views_persone.revoca_applicazione,
+         name="revoca_applicazione"),
+]

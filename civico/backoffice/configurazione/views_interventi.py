@@ -1,0 +1,124 @@
+"""Work order pages: the list, a new work order, its reports, closing it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civico.accounts.permissions import Attore
+from civico.backoffice.accesso import staff_richiesto
+from civico.backoffice.configurazione.forms import AggiungiForm, ChiudiForm, InterventoForm, codici, mostra_errori
+from civico.backoffice.configurazione.permessi import operativo_richiesto
+from civico.enti.models import Ente
+from civico.errors import Conflict, InvalidData
+from civico.segnalazioni import interventi as servizi
+from civico.segnalazioni.models import Intervento, Segnalazione
+
+T = "backoffice/configurazione/"
+
+
+def _pagina(request: HttpRequest, ente: Ente, template: str, **contesto) -> HttpResponse:
+    return render(request, T + template, {"comune": ente, **contesto})
+
+
+def _segnalazioni(ente: Ente, testo: str) -> list[Segnalazione]:
+    """The reports named by their tracking codes; an unknown code is an error, not a skip."""
+    richiesti = codici(testo)
+    trovate = list(Segnalazione.objects.filter(ente=ente, codice__in=richiesti))
+    mancanti = sorted(set(richiesti) - {s.codice for s in trovate})
+    if mancanti:
+        raise InvalidData({"codici": [_("Codici sconosciuti in questo comune: %(c)s.") % {"c": ", ".join(mancanti)}]})
+    return trovate
+
+
+@staff_richiesto
+def indice(request: HttpRequest) -> HttpResponse:
+    attore = Attore.staff(request.user)
+    enti = [e for e in Ente.objects.filter(attivo=True).order_by("nome") if servizi.lavora_nell_ente(attore, e)]
+    if len(enti) == 1:
+        return redirect("interventi:elenco", enti[0].slug)
+    return render(request, T + "interventi_indice.html", {"enti": enti}, status=200 if enti else 403)
+
+
+@operativo_richiesto
+def elenco(request: HttpRequest, ente: Ente) -> HttpResponse:
+    tutti = Intervento.objects.filter(ente=ente).annotate(n=Count("segnalazioni")).order_by("stato", "-creato_il")
+    # The inbox may link here with ?codici=… to start a work order from selected reports.
+    form = InterventoForm(initial={"codici": request.GET.get("codici", "")})
+    return _pagina(request, ente, "interventi.html", interventi=tutti, form=form)
+
+
+@require_POST
+@operativo_richiesto
+def nuovo(request: HttpRequest, ente: Ente) -> HttpResponse:
+    form = InterventoForm(request.POST)
+    if form.is_valid():
+        dati = dict(form.cleaned_data)
+        testo = dati.pop("codici")
+        try:
+            creato = servizi.crea_intervento(ente, Attore.staff(request.user), segnalazioni=_segnalazioni(ente, testo),
+                                             **dati)
+        except InvalidData as errore:
+            mostra_errori(form, errore)
+        else:
+            messages.success(request, _("Intervento creato."))
+            return redirect("interventi:intervento", ente.slug, creato.pk)
+    tutti = Intervento.objects.filter(ente=ente).annotate(n=Count("segnalazioni")).order_by("stato", "-creato_il")
+    return _pagina(request, ente, "interventi.html", interventi=tutti, form=form)
+
+
+@operativo_richiesto
+def intervento(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
+    return _dettaglio(request, ente, get_object_or_404(Intervento, pk=pk, ente=ente))
+
+
+def _dettaglio(request: HttpRequest, ente: Ente, oggetto: Intervento, **contesto) -> HttpResponse:
+    contesto.setdefault("aggiungi", AggiungiForm())
+    contesto.setdefault("chiudi", ChiudiForm())
+    return _pagina(
+        request, ente, "intervento.html", intervento=oggetto,
+        segnalazioni=oggetto.segnalazioni.select_related("categoria", "ufficio").order_by("codice"), **contesto,
+    )
+
+
+@require_POST
+@operativo_richiesto
+def aggiungi(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
+    oggetto = get_object_or_404(Intervento, pk=pk, ente=ente)
+    form = AggiungiForm(request.POST)
+    if form.is_valid():
+        try:
+            servizi.aggiungi(oggetto, Attore.staff(request.user), _segnalazioni(ente, form.cleaned_data["codici"]))
+        except InvalidData as errore:
+            mostra_errori(form, errore)
+        except Conflict as errore:
+            messages.error(request, str(errore))
+        else:
+            messages.success(request, _("Segnalazioni aggiunte."))
+            return redirect("interventi:intervento", ente.slug, oggetto.pk)
+    return _dettaglio(request, ente, oggetto, aggiungi=form)
+
+
+@require_POST
+@operativo_richiesto
+def chiudi(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
+    oggetto = get_object_or_404(Intervento, pk=pk, ente=ente)
+    form = ChiudiForm(request.POST)
+    esito = None
+    if form.is_valid():
+        try:
+            esito = servizi.chiudi_intervento(oggetto, Attore.staff(request.user), **form.cleaned_data)
+        except InvalidData as errore:
+            mostra_errori(form, errore)
+        except Conflict as errore:
+            messages.error(request, str(errore))
+    if esito and not esito.non_risolte:
+        messages.success(request, _("Intervento chiuso: segnalazioni risolte %(n)d.") % {"n": len(esito.risolte)})
+        return redirect("interventi:intervento", ente.slug, oggetto.pk)
+    # Reports that could not be resolved are listed on this very page, each with its reason.
+    oggetto.refresh_from_db()
+    return _dettaglio(request, ente, oggetto, chiudi=form, esito=esito)

@@ -1,0 +1,30 @@
+"""`civico controlla_scadenze`: restart expired pauses and tell managers about overdue reports.
+
+Idempotent: run it daily (cron, systemd timer); a report is escalated once per deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from civico.segnalazioni import solleciti
+
+
+class Command(BaseCommand):
+    help = "Avvisa i responsabili d'ufficio delle segnalazioni che hanno superato la scadenza."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--oggi", help="La data di riferimento (AAAA-MM-GG); di norma oggi.")
+
+    def handle(self, *args, oggi: str | None = None, **options):
+        try:
+            giorno = date.fromisoformat(oggi) if oggi else None
+        except ValueError as errore:
+            raise CommandError(f"Data non valida: {oggi}") from errore
+        esito = solleciti.sollecita_ritardi(giorno)
+        self.stdout.write(f"Segnalazioni in ritardo segnalate ai responsabili: {esito.sollecitate}")
+        if esito.fallite:
+            # A non-zero exit makes cron or the timer report it; the next run tries them again.
+            raise CommandError(f"E-mail non inviate, da ritentare: {', '.join(esito.fallite)}")

@@ -1,0 +1,95 @@
+"""SLA clocks: by when a report must be answered, and which ones are late.
+
+Each category has a maximum time (`giorni_risposta`, 30 by default as in art. 2 of L. 241/1990),
+counted in calendar days or in working days. The day of receipt is not counted. Working days skip
+Saturdays, Sundays, Italian public holidays and the comune's patron saint. A calendar-day term that
+falls on a Sunday or a holiday moves to the next day that is not (art. 2963 c.c.), so a deadline
+never lands on a day the offices are closed by law.
+
+While the office waits for the reporter's answer the clock stands still (`attesa.py`); the days it
+stood still are added to the start before counting, so a pause moves the deadline by that much.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db.models import QuerySet
+
+from civico.catalogo.models import Categoria
+from civico.enti.models import Ente
+from civico.segnalazioni.models import Segnalazione
+from civico.segnalazioni.workflow import APERTI
+
+
+@lru_cache(maxsize=64)
+def _festivi_nazionali(anno: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("IT", years=anno))
+
+
+def santo_patrono(ente: Ente, anno: int) -> date | None:
+    if not (ente.santo_patrono_giorno and ente.santo_patrono_mese):
+        return None
+    try:
+        return date(anno, ente.santo_patrono_mese, ente.santo_patrono_giorno)
+    except ValueError:  # 29 February in a common year
+        return None
+
+
+def e_festivo(giorno: date, ente: Ente) -> bool:
+    """Sunday, a national public holiday or the comune's patron saint."""
+    return giorno.weekday() == 6 or giorno in _festivi_nazionali(giorno.year) or giorno == santo_patrono(
+        ente, giorno.year
+    )
+
+
+def e_lavorativo(giorno: date, ente: Ente) -> bool:
+    return giorno.weekday() < 5 and not e_festivo(giorno, ente)
+
+
+def giorno_locale(quando: datetime, ente: Ente) -> date:
+    return quando.astimezone(ZoneInfo(ente.fuso_orario)).date()
+
+
+def aggiungi_giorni(inizio: date, giorni: int, ente: Ente, *, lavorativi: bool) -> date:
+    """`giorni` days after `inizio` (which is not counted), by the rule of the category."""
+    if not lavorativi:
+        giorno = inizio + timedelta(days=giorni)
+        while e_festivo(giorno, ente):
+            giorno += timedelta(days=1)
+        return giorno
+    giorno, contati = inizio, 0
+    while contati < giorni:
+        giorno += timedelta(days=1)
+        if e_lavorativo(giorno, ente):
+            contati += 1
+    return giorno
+
+
+def calcola_scadenza(categoria: Categoria, ente: Ente, quando: datetime, *, giorni_sospesi: int = 0) -> date:
+    """The deadline of a report of `categoria` received at `quando`, paused for `giorni_sospesi`."""
+    inizio = giorno_locale(quando, ente) + timedelta(days=giorni_sospesi)
+    return aggiungi_giorni(inizio, categoria.giorni_risposta, ente, lavorativi=categoria.giorni_lavorativi)
+
+
+def scadenza_di(s: Segnalazione) -> date:
+    """The deadline a report should have now: its category, its receipt, its pauses so far."""
+    return calcola_scadenza(s.categoria, s.ente, s.creata_il, giorni_sospesi=s.giorni_sospesi)
+
+
+def _in_corso(qs: QuerySet[Segnalazione]) -> QuerySet[Segnalazione]:
+    # A report waiting for its reporter has a stopped clock: it cannot be late meanwhile.
+    return qs.filter(stato__in=APERTI, in_attesa_dal__isnull=True, scadenza__isnull=False)
+
+
+def in_ritardo(qs: QuerySet[Segnalazione], oggi: date) -> QuerySet[Segnalazione]:
+    """Open reports whose deadline has passed (the deadline day itself is still in time)."""
+    return _in_corso(qs).filter(scadenza__lt=oggi)
+
+
+def in_scadenza(qs: QuerySet[Segnalazione], oggi: date, giorni: int = 3) -> QuerySet[Segnalazione]:
+    """Open reports due between today and `giorni` calendar days from now."""
+    return _in_corso(qs).filter(scadenza__gte=oggi, scadenza__lte=oggi + timedelta(days=giorni))

@@ -1,0 +1,1 @@
+from tests.configurazione.cablaggio import accedi, pagine  # noqa: F401
