@@ -1,0 +1,179 @@
+"""Open311 fields, built from the public representation of a report and from the catalogue.
+
+A request is `scheda_pubblica()` renamed to the spec's words, so Open311, the public page and the
+JSON API cannot disagree, and no field the public may not see can appear here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
+
+from civico.catalogo.models import Categoria, TipoDomanda
+from civico.open311.risposte import TIPI
+from civico.segnalazioni import consultazione, eventi
+from civico.segnalazioni.consultazione import iso, scheda_pubblica
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
+from civico.segnalazioni.stati import Stato
+from civico.segnalazioni.workflow import stato_open311
+
+SPECIFICA = "http://wiki.open311.org/GeoReport_v2"
+# Sortable date of the last change to what this server offers (discovery's `changeset`).
+CHANGESET = "2026-11-27T00:00:00+01:00"
+LISTE = (TipoDomanda.SINGLE, TipoDomanda.MULTI)
+DESCRIZIONE_TIPI = {
+    TipoDomanda.STRING: _("Testo breve, su una riga (al massimo 200 caratteri)."),
+    TipoDomanda.NUMBER: _("Un numero (es. 3 oppure 2.5)."),
+    TipoDomanda.DATETIME: _("Data e ora W3C (es. 2026-05-04T09:30:00+02:00)."),
+    TipoDomanda.TEXT: _("Testo libero, anche su più righe (al massimo 2000 caratteri)."),
+    TipoDomanda.SINGLE: _("Una sola delle chiavi elencate in values."),
+    TipoDomanda.MULTI: _("Una o più delle chiavi elencate in values: attribute[codice][]=chiave, ripetuto."),
+}
+
+
+def servizio(c: Categoria) -> dict[str, Any]:
+    """One entry of GET services (`c` annotated by `ricerca.categorie`)."""
+    parole = c.parole_chiave if isinstance(c.parole_chiave, list) else []
+    return {
+        "service_code": c.codice,
+        "service_name": c.nome,
+        "description": c.descrizione or None,
+        "metadata": bool(c.ha_domande),
+        "type": "realtime",
+        "keywords": ", ".join(str(p) for p in parole) or None,
+        "group": c.gruppo or None,
+    }
+
+
+def definizione(c: Categoria) -> dict[str, Any]:
+    """GET services/{service_code}: the category's questions as Open311 attributes."""
+    attributi = []
+    for d in c.domande.all().order_by("ordine"):
+        attributo: dict[str, Any] = {
+            "variable": True,
+            "code": d.codice,
+            "datatype": d.tipo,
+            "required": d.obbligatoria,
+            "datatype_description": str(DESCRIZIONE_TIPI.get(d.tipo, "")) or None,
+            "order": d.ordine,
+            "description": d.testo,
+        }
+        if d.tipo in LISTE:
+            attributo["values"] = [{"key": str(v["key"]), "name": str(v["name"])} for v in d.valori]
+        attributi.append(attributo)
+    return {"service_code": c.codice, "attributes": attributi}
+
+
+def richiesta(s: Segnalazione, base_url: str, *, estensioni: bool = False) -> dict[str, Any]:
+    """One request of GET requests / requests/{id}, with our extensions when asked."""
+    scheda = scheda_pubblica(s, base_url)
+    foto = scheda["foto"]
+    campi: dict[str, Any] = {
+        "service_request_id": scheda["codice"],
+        "status": scheda["stato_open311"],
+        "status_notes": scheda["nota_pubblica"] or None,
+        "service_name": scheda["categoria"]["nome"],
+        "service_code": scheda["categoria"]["codice"],
+        "description": scheda["descrizione"] or scheda["titolo"],
+        "agency_responsible": scheda["ufficio"],
+        "service_notice": None,
+        "requested_datetime": iso(scheda["creata_il"]),
+        "updated_datetime": iso(scheda["aggiornata_il"]),
+        "expected_datetime": fine_giornata(scheda["scadenza"], s.ente.fuso_orario),
+        "address": scheda["indirizzo"] or None,
+        "address_id": None,
+        "zipcode": scheda["cap"] or None,
+        "lat": scheda["lat"],
+        "long": scheda["lon"],
+        "media_url": foto[0]["url"] if foto else scheda["url_media_esterno"] or None,
+    }
+    if estensioni:
+        campi["extended_attributes"] = {
+            "tracking_code": scheda["codice"],
+            "title": scheda["titolo"],
+            "channel": scheda["canale"],
+            "office": scheda["ufficio"],
+            "priority": scheda["priorita"],
+            "state": scheda["stato"],
+            "state_label": scheda["stato_etichetta"],
+            "photos": [{"media_url": f["url"], "thumbnail_url": f["miniatura"]} for f in foto],
+            "duplicate_of": scheda["duplicato_di"],
+            "url": scheda["url"],
+        }
+        campi["notes"] = note(s)
+    return campi
+
+
+def note(s: Segnalazione) -> list[dict[str, Any]]:
+    """The public timeline, each entry with the Open311 status the report had after it."""
+    cronologia = getattr(s, "cronologia_pubblica", None)
+    if cronologia is None:
+        cronologia = eventi.cronologia_pubblica(s)
+    return [
+        {"datetime": iso(e.creato_il), "description": str(eventi.descrizione(e)), "status": stato, "type": e.tipo}
+        for e, stato in con_stato(cronologia, Stato.SUBMITTED)
+    ]
+
+
+def con_stato(cronologia: Iterable[Evento], stato: str) -> Iterable[tuple[Evento, str]]:
+    """Pair each event (oldest first) with the Open311 status after it, from the state before."""
+    for e in cronologia:
+        stato = e.stato_a or stato
+        yield e, stato_open311(stato)
+
+
+def aggiornamento(e: Evento, stato: str, base_url: str) -> dict[str, Any]:
+    """One entry of mySociety's servicerequestupdates feed."""
+    return {
+        "update_id": str(e.pk),
+        "service_request_id": e.segnalazione.codice,
+        "status": stato,
+        "updated_datetime": iso(e.creato_il),
+        "description": str(eventi.descrizione(e)),
+        "media_url": _media_evento(e, base_url),
+    }
+
+
+def _media_evento(e: Evento, base_url: str) -> str:
+    if e.tipo != TipoEvento.MEDIA_ADDED or not isinstance(e.dati.get("allegato_id"), int):
+        return ""
+    allegato = consultazione.allegato_visibile(e.dati["allegato_id"])
+    return consultazione.url_foto(allegato, base_url) if allegato else ""
+
+
+def fine_giornata(giorno: date | None, fuso: str) -> str | None:
+    """A due date as the last second of that day in the comune's time zone."""
+    if giorno is None:
+        return None
+    return iso(datetime.combine(giorno, time(23, 59, 59), tzinfo=ZoneInfo(fuso)))
+
+
+def ricevuta(s: Segnalazione, base_url: str) -> dict[str, Any]:
+    """The answer to a POST: the tracking code, the token (our public uuid) and a notice."""
+    if s.pubblica:
+        avviso = _("Segnalazione ricevuta: la seguiamo su %(url)s") % {"url": scheda_pubblica(s, base_url)["url"]}
+    else:
+        avviso = _("Segnalazione ricevuta con il codice %(codice)s.") % {"codice": s.codice}
+    return {"service_request_id": s.codice, "token": str(s.uuid), "service_notice": str(avviso)}
+
+
+def discovery(url_api: str, url_guida: str, contatto: str) -> dict[str, Any]:
+    return {
+        "changeset": CHANGESET,
+        "contact": str(_("Assistenza: %(email)s. Documentazione: %(url)s") % {"email": contatto, "url": url_guida}),
+        "key_service": str(_("Le chiavi API (api_key) si chiedono al gestore della piattaforma: %(url)s")
+                           % {"url": url_guida}),
+        "endpoints": [
+            {
+                "specification": SPECIFICA,
+                "url": url_api,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": [TIPI["xml"].split(";")[0], TIPI["json"].split(";")[0]],
+            }
+        ],
+    }

@@ -1,0 +1,87 @@
+"""Open311 output: one plain data structure, rendered as the spec's XML or JSON.
+
+The JSON is the data itself; the XML follows the spec's Spark convention: a list is an element
+with the plural name holding one element of the singular name per item. XML is written with
+ElementTree (we never read XML here).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.http import HttpResponse
+
+TIPI = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+FORMATO_PREDEFINITO = "xml"  # the spec's required format: used when the suffix is unknown
+
+SINGOLARI = {
+    "services": "service",
+    "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+    "notes": "note",
+    "photos": "photo",
+    "service_request_updates": "request_update",
+}
+# Characters XML 1.0 cannot carry at all: ElementTree would write them and break the document.
+_NON_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class Errore(Exception):
+    """An Open311 error answer: HTTP status and one or more descriptions (spec: `errors`)."""
+
+    def __init__(self, status: int, *descrizioni: Any, headers: dict[str, str] | None = None):
+        super().__init__(status, descrizioni)
+        self.status = status
+        self.descrizioni = [str(d) for d in descrizioni]
+        self.headers = headers or {}
+
+    def errori(self) -> list[dict[str, Any]]:
+        return [{"code": self.status, "description": d} for d in self.descrizioni]
+
+
+def risposta(dati: Any, fmt: str, radice: str, *, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    """`dati` as JSON, or as XML under the root element `radice`."""
+    if fmt == "json":
+        corpo = json.dumps(dati, ensure_ascii=False, separators=(",", ":")).encode()
+    else:
+        corpo = xml(radice, dati)
+    r = HttpResponse(corpo, status=status, content_type=TIPI.get(fmt, TIPI[FORMATO_PREDEFINITO]))
+    for nome, valore in (headers or {}).items():
+        r[nome] = valore
+    return r
+
+
+def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:
+    fmt = fmt if fmt in TIPI else FORMATO_PREDEFINITO
+    return risposta(errore.errori(), fmt, "errors", status=errore.status, headers=errore.headers)
+
+
+def xml(radice: str, dati: Any) -> bytes:
+    contenitore = ET.Element("_")
+    _elemento(contenitore, radice, dati)
+    testo = ET.tostring(contenitore[0], encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + testo).encode()
+
+
+def _elemento(genitore: ET.Element, nome: str, valore: Any) -> None:
+    el = ET.SubElement(genitore, nome)
+    if isinstance(valore, dict):
+        for chiave, v in valore.items():
+            _elemento(el, chiave, v)
+    elif isinstance(valore, list | tuple):
+        singolare = SINGOLARI.get(nome, nome.removesuffix("s"))
+        for v in valore:
+            _elemento(el, singolare, v)
+    elif valore is None:
+        return
+    elif isinstance(valore, bool):
+        el.text = "true" if valore else "false"
+    else:
+        el.text = _NON_XML.sub("", str(valore))
