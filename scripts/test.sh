@@ -30,7 +30,11 @@ sqlite_rc=$?
 
 if $BIN/python - "$PG_URL" <<'PY' 2>/dev/null
 import sys, psycopg
-psycopg.connect(sys.argv[1].replace("postgresql://", "postgresql://", 1), connect_timeout=3).close()
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+# Django creates test_<name> from the server's maintenance database: the named one need not exist.
+info = conninfo_to_dict(sys.argv[1])
+info["dbname"] = "postgres"
+psycopg.connect(make_conninfo(**info), connect_timeout=3).close()
 PY
 then
   banner "tests on PostgreSQL ($PG_URL)"
