@@ -188,3 +188,29 @@ def chi_puo_lavorare(ente_id: int, ufficio_id: int | None = None, *, ogni_uffici
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def puo_configurare(utente: Utente | None, ente: Ente) -> bool:
+    """The ente's administrators (a role on the whole ente) and the platform administrators."""
+    if not ha_incarichi(utente):
+        return False
+    assert utente is not None
+    return any(
+        i.ruolo == Ruolo.PLATFORM_ADMIN
+        or (i.ruolo == Ruolo.ENTE_ADMIN and i.ente_id == ente.pk and i.ufficio_id is None)
+        for i in _incarichi(utente)
+    )
+
+
+def enti_configurabili(utente: Utente | None) -> QuerySet[Ente]:
+    """The enti this person may configure (every active one for the platform administrator)."""
+    from civico.enti.models import Ente
+
+    if not ha_incarichi(utente):
+        return Ente.objects.none()
+    if e_amministratore_piattaforma(utente):
+        return Ente.objects.filter(attivo=True)
+    assert utente is not None
+    return Ente.objects.filter(
+        pk__in={i.ente_id for i in _incarichi(utente) if i.ruolo == Ruolo.ENTE_ADMIN and i.ufficio_id is None}
+    )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civico.accounts import chiavi
 from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
-from civico.accounts.permissions import Attore
+from civico.accounts.permissions import Attore, enti_configurabili, puo_configurare  # noqa: F401 (re-exported)
 from civico.catalogo.models import Categoria, Domanda, ModelloRisposta, RegolaInstradamento, TipoDomanda, Ufficio
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
@@ -36,27 +36,6 @@ TIPI_CON_VALORI = {TipoDomanda.SINGLE, TipoDomanda.MULTI}
 
 
 # --- Who may configure -----------------------------------------------------------------------
-
-
-def puo_configurare(utente: Utente | None, ente: Ente) -> bool:
-    """The ente's administrators (a role on the whole ente) and the platform administrators."""
-    if utente is None or not utente.is_authenticated or not utente.is_active:
-        return False
-    incarichi = Incarico.objects.filter(utente=utente)
-    return incarichi.filter(
-        models.Q(ruolo=Ruolo.PLATFORM_ADMIN) | models.Q(ruolo=Ruolo.ENTE_ADMIN, ente=ente, ufficio__isnull=True)
-    ).exists()
-
-
-def enti_configurabili(utente: Utente | None) -> QuerySet[Ente]:
-    if utente is None or not utente.is_authenticated or not utente.is_active:
-        return Ente.objects.none()
-    incarichi = Incarico.objects.filter(utente=utente)
-    if incarichi.filter(ruolo=Ruolo.PLATFORM_ADMIN).exists():
-        return Ente.objects.filter(attivo=True)
-    return Ente.objects.filter(
-        pk__in=incarichi.filter(ruolo=Ruolo.ENTE_ADMIN, ufficio__isnull=True).values("ente_id")
-    )
 
 
 def verifica(utente: Utente | None, ente: Ente) -> None:

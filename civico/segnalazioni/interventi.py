@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civico.accounts.models import Incarico, Ruolo
-from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
+from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, puo_lavorare_in_ente, ruoli_attore
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
 from civico.segnalazioni import eventi, workflow
@@ -42,12 +41,8 @@ class EsitoChiusura:
 
 
 def lavora_nell_ente(attore: Attore, ente: Ente) -> bool:
-    """A working role somewhere in this ente (or on the whole platform)."""
-    utente = attore.utente
-    if utente is None or not utente.is_authenticated or not utente.is_active:
-        return False
-    incarichi = Incarico.objects.filter(utente=utente, ruolo__in=RUOLI_OPERATIVI)
-    return incarichi.filter(ruolo=Ruolo.PLATFORM_ADMIN).exists() or incarichi.filter(ente=ente).exists()
+    """A working role somewhere in this ente (or on the whole platform): the permission module's rule."""
+    return puo_lavorare_in_ente(attore.utente, ente)
 
 
 def crea_intervento(
