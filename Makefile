@@ -29,7 +29,7 @@ $(VENV)/.python:
 $(VENV)/.runtime: requirements.lock pyproject.toml | $(VENV)/.python
 	@echo "Installing Civico's dependencies from requirements.lock…"
 	$(PIP) install --require-hashes -r requirements.lock
-	$(PIP) install --no-deps --no-build-isolation -e . || $(PIP) install --no-deps -e .
+	$(PIP) install --no-deps -e .
 	@touch $@
 
 $(VENV)/.dev: requirements-dev.lock pyproject.toml $(VENV)/.runtime
