@@ -52,11 +52,12 @@ class Segnalazione(models.Model):
     )
     titolo = models.CharField(_("titolo"), max_length=200)
     descrizione = models.TextField(_("descrizione"), blank=True)
-    lat = models.FloatField(_("latitudine"))
-    lon = models.FloatField(_("longitudine"))
+    # Empty only for reports imported from platforms that did not record a place: kept, off the maps.
+    lat = models.FloatField(_("latitudine"), null=True, blank=True)
+    lon = models.FloatField(_("longitudine"), null=True, blank=True)
     indirizzo = models.CharField(_("indirizzo"), max_length=250, blank=True)
     cap = models.CharField(_("CAP"), max_length=5, blank=True)
-    cella_h3 = models.CharField(_("cella H3"), max_length=16, db_index=True)
+    cella_h3 = models.CharField(_("cella H3"), max_length=16, db_index=True, blank=True)
     canale = models.CharField(_("canale"), max_length=10, choices=Canale.choices)
     risposte = models.JSONField(_("risposte alle domande aggiuntive"), default=dict, blank=True)
     # The reporter: private, never shown on a public page.
@@ -99,16 +100,29 @@ class Segnalazione(models.Model):
     # When the office managers were told it is overdue: each deadline is escalated once.
     sollecitata_il = models.DateTimeField(_("sollecitata il"), null=True, blank=True)
     numero_protocollo = models.CharField(_("numero di protocollo"), max_length=64, blank=True)
+    # When it left the open states (first time since the last reopening): statistics read it directly.
+    chiusa_il = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    # Imported from another platform: its name and the report's id there (re-imports update, never duplicate).
+    origine = models.CharField(_("piattaforma di origine"), max_length=30, blank=True)
+    id_origine = models.CharField(_("identificativo di origine"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("segnalazione")
         verbose_name_plural = _("segnalazioni")
         ordering = ["-creata_il"]
         constraints = [
-            models.UniqueConstraint(fields=["ente", "anno", "numero"], name="numero_unico_per_anno")
+            models.UniqueConstraint(fields=["ente", "anno", "numero"], name="numero_unico_per_anno"),
+            models.UniqueConstraint(
+                fields=["ente", "origine", "id_origine"], condition=~models.Q(id_origine=""),
+                name="origine_unica_per_ente",
+            ),
         ]
         indexes = [
             models.Index(fields=["ente", "stato", "creata_il"], name="segn_ente_stato_data"),
+            models.Index(fields=["ente", "creata_il"], name="segn_ente_creata"),
+            models.Index(fields=["ente", "chiusa_il"], name="segn_ente_chiusa"),
+            models.Index(fields=["ente", "scadenza"], name="segn_ente_scadenza"),
+            models.Index(fields=["ente", "cella_h3"], name="segn_ente_cella"),
             models.Index(fields=["ente", "ufficio", "stato"], name="segn_ente_ufficio_stato"),
             models.Index(fields=["ente", "aggiornata_il"], name="segn_ente_aggiornata"),
         ]
@@ -156,6 +170,10 @@ class Allegato(models.Model):
     # Photos are public unless the report is not; documents never are.
     pubblico = models.BooleanField(default=True)
     creato_il = models.DateTimeField(auto_now_add=True)
+    # Photo redaction: the unredacted original, private (empty once destroyed or never redacted),
+    # and when staff reviewed the photo (held private until then where the ente asks for review).
+    originale = models.FileField(upload_to=_percorso_allegato, max_length=255, blank=True)
+    revisionato_il = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("allegato")

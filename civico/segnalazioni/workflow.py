@@ -151,6 +151,10 @@ def transition(
         stato_da = s.stato
         s.stato = t.a
         quando = quando or timezone.now()
+        if t.a in APERTI:
+            s.chiusa_il = None
+        elif s.chiusa_il is None:
+            s.chiusa_il = quando
         eventi.aggiorna(s, quando)
         s.save()
         eventi.registra(
