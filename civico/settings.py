@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "civico.territorio",
     "civico.segnalazioni",
     "civico.comunicazioni",
+    "civico.analisi",
     "civico.portale",
     "civico.open311",
     "civico.api",

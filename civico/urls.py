@@ -13,6 +13,7 @@ urlpatterns = [
     path("backoffice/interventi/", include("civico.backoffice.configurazione.urls_interventi")),
     path("backoffice/", include("civico.backoffice.urls")),
     # Before the portal: its `<slug:ente>/` pages would catch `/<ente>/avvisi.atom`.
+    path("", include("civico.analisi.urls")),
     path("", include("civico.comunicazioni.urls")),
     path("", include("civico.portale.urls")),
 ]

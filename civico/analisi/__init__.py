@@ -1,0 +1,1 @@
+"""Transparency and insight: public dashboards, open data, staff hotspots, importers from other platforms."""
