@@ -47,7 +47,28 @@ else
   warnings+=("POSTGRESQL NOT REACHABLE at $PG_URL: the PostgreSQL run was SKIPPED.")
 fi
 
+banner "dependency audit (pip-audit)"
+# Audits the locked requirements against the PyPA advisory database. Found vulnerabilities fail
+# the run; an unreachable vulnerability service only warns (CI must not go red offline).
+audit_json="$(mktemp)"
+$BIN/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off \
+  --format json --output "$audit_json" >/dev/null 2>"$audit_json.err"
+audit_rc=$?
+if [ -s "$audit_json" ]; then
+  if [ $audit_rc -ne 0 ]; then
+    $BIN/python -c 'import json,sys; d=json.load(open(sys.argv[1])); [print(f"{x[\"name\"]} {x[\"version\"]}: {v[\"id\"]} fix {v.get(\"fix_versions\")}") for x in d["dependencies"] for v in x.get("vulns",[])]' "$audit_json"
+    status=1
+    audit="VULNERABILITIES FOUND"
+  else
+    audit="clean"
+  fi
+else
+  audit="NOT RUN"
+  warnings+=("PIP-AUDIT COULD NOT REACH THE VULNERABILITY SERVICE: dependencies were NOT audited ($(tail -1 "$audit_json.err")).")
+fi
+rm -f "$audit_json" "$audit_json.err"
+
 banner "summary"
-echo "backends: SQLite ran (exit $sqlite_rc); PostgreSQL $pg; browser tests: $browser"
+echo "backends: SQLite ran (exit $sqlite_rc); PostgreSQL $pg; browser tests: $browser; pip-audit: $audit"
 for w in "${warnings[@]}"; do printf '\033[1;31mWARNING: %s\033[0m\n' "$w"; done
 exit $status

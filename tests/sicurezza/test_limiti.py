@@ -1,0 +1,92 @@
+"""Every write is rate limited per address, account or API key, with a clear 429 and Retry-After."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _contatori_azzerati():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def pochi(settings):
+    settings.CIVICO = {**settings.CIVICO, "LIMITI": {
+        "sindaco": {"ip": (2, 600)}, "sms": {"ip": (100, 60), "telefono": (2, 600)},
+        "segnala_contenuto": {"ip": (2, 600)}, "scrittura": {"ip": (2, 60)},
+        "api_scrittura": {"ip": (100, 60), "utente": (2, 60)},
+        "open311_invio": {"ip": (2, 60)},
+    }}
+
+
+def test_the_mayors_form_answers_429_with_retry_after_in_italian_and_english(client, alessandria, pochi):
+    url = f"/scrivi-al-sindaco/{alessandria.slug}/"
+    for _ in range(2):
+        client.post(url, {"tipo": "suggerimento", "testo": "Più alberi in piazza"})
+    r = client.post(url, {"tipo": "suggerimento", "testo": "Più alberi in piazza"})
+    assert r.status_code == 429 and int(r["Retry-After"]) > 0
+    assert "Troppe richieste" in r.content.decode()
+    r = client.post(url, {"tipo": "suggerimento", "testo": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 429 and "Too many requests" in r.content.decode()
+
+
+def test_another_address_is_not_slowed_by_someone_elses_flood(client, alessandria, pochi):
+    url = f"/scrivi-al-sindaco/{alessandria.slug}/"
+    for _ in range(3):
+        client.post(url, {"tipo": "suggerimento", "testo": "x"})
+    r = client.post(url, {"tipo": "suggerimento", "testo": "Più alberi"}, REMOTE_ADDR="203.0.113.9")
+    assert r.status_code != 429
+
+
+def test_the_sms_webhook_limits_each_sender_in_json(client, alessandria, pochi):
+    for _ in range(2):
+        client.post("/comunicazioni/sms/", {"from": "+393331112222", "to": "+390131", "text": "ciao"})
+    r = client.post("/comunicazioni/sms/", {"from": "+39 333 111 2222", "to": "+390131", "text": "ciao"})
+    assert r.status_code == 429 and r["Retry-After"]
+    assert r.json()["errore"]["codice"] == "rate_limited"
+    r = client.post("/comunicazioni/sms/", {"from": "+393339998888", "to": "+390131", "text": "ciao"})
+    assert r.status_code != 429
+
+
+def test_flagging_content_is_limited_per_address(client, alessandria, pochi):
+    s = factories.segnalazione(alessandria)
+    stati = [client.post(f"/segnalazioni/{s.codice}/segnala-contenuto/", {"motivo": "spam"}).status_code
+             for _ in range(3)]
+    assert stati == [302, 302, 429]
+
+
+def test_api_writes_are_limited_per_account_across_addresses(client, alessandria, pochi):
+    s = factories.segnalazione(alessandria)
+    intestazioni = {"HTTP_X_CIVICO_TOKEN": s.token, "content_type": "application/json"}
+    url = f"/api/v1/segnalante/segnalazioni/{s.codice}/commenti"
+    stati = [client.post(url, {"testo": "Ancora lì"}, REMOTE_ADDR=f"198.51.100.{i}", **intestazioni).status_code
+             for i in range(3)]
+    assert stati[:2] == [201, 201] and stati[2] == 429
+    r = client.post(url, {"testo": "Ancora lì"}, REMOTE_ADDR="198.51.100.99", **intestazioni)
+    assert r.json()["errore"]["codice"] == "rate_limited" and r["Retry-After"]
+
+
+def test_open311_posts_are_limited_per_address_even_with_several_keys(client, alessandria, pochi):
+    from civico.accounts.chiavi import crea_applicazione
+
+    stati = []
+    for i in range(3):
+        _app, chiave = crea_applicazione(f"App {i}", limite_al_minuto=100)
+        r = client.post("/open311/v2/requests.json", {
+            "api_key": chiave, "jurisdiction_id": "006003", "service_code": "buche",
+            "lat": factories.PIAZZA_LIBERTA[0], "long": factories.PIAZZA_LIBERTA[1],
+            "description": "Buca", "attribute[dimensione]": "grande",
+        })
+        stati.append(r.status_code)
+    assert stati[2] == 429 and stati[0] != 429
+
+
+def test_any_other_write_falls_under_the_generic_limit(client, db, pochi):
+    stati = [client.post("/i18n/setlang/", {"language": "en"}).status_code for _ in range(3)]
+    assert stati[2] == 429
