@@ -10,10 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 class Utente(AbstractUser):
     telefono = models.CharField(_("telefono"), max_length=40, blank=True)
+    # Proved by SPID or CIE (the `fiscalNumber` claim, without "TINIT-"): the identity key of
+    # citizens who sign in with a digital identity. Never shown outside the personal area.
+    codice_fiscale = models.CharField(_("codice fiscale"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("utente")
         verbose_name_plural = _("utenti")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codice_fiscale"], condition=~models.Q(codice_fiscale=""), name="codice_fiscale_unico"
+            )
+        ]
 
 
 class Ruolo(models.TextChoices):
@@ -99,3 +107,87 @@ class TokenAccesso(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nome} ({self.prefisso}…)"
+
+
+class TipoIdentita(models.TextChoices):
+    SPID = "spid", _("SPID")
+    CIE = "cie", _("CIE")
+
+
+class LivelloSpid(models.TextChoices):
+    """The `acr_values` of the SPID/CIE OIDC profile: the authentication level asked for."""
+
+    L1 = "https://www.spid.gov.it/SpidL1", _("SPID livello 1 (password)")
+    L2 = "https://www.spid.gov.it/SpidL2", _("SPID livello 2 (password e secondo fattore)")
+    L3 = "https://www.spid.gov.it/SpidL3", _("SPID livello 3 (dispositivo fisico)")
+
+
+class RelyingParty(models.Model):
+    """Civico as an OpenID Connect relying party of SPID and CIE, for one ente (or, without ente,
+    for the national portal). Registered with the identity federation under `client_id`.
+
+    The private keys never leave the server: the public half is published at `jwks_uri`.
+    """
+
+    ente = models.OneToOneField(
+        "enti.Ente", on_delete=models.CASCADE, related_name="relying_party", null=True, blank=True,
+        help_text=_("Vuoto: l'accesso del portale nazionale."),
+    )
+    client_id = models.URLField(_("client_id (identificativo dell'ente come relying party)"), max_length=300)
+    # JSON Web Key Set with the private keys (RSA, at least 2048 bits): one signs the request
+    # objects and the client assertions (private_key_jwt).
+    chiavi_private = models.JSONField(_("chiavi private (JWKS)"), default=dict, blank=True)
+    livello = models.CharField(
+        _("livello SPID richiesto"), max_length=40, choices=LivelloSpid.choices, default=LivelloSpid.L2
+    )
+    attivo = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        verbose_name = _("relying party SPID/CIE")
+        verbose_name_plural = _("relying party SPID/CIE")
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="relying_party_client_unico"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ente or _('portale nazionale')} · {self.client_id}"
+
+
+class ProviderIdentita(models.Model):
+    """An identity provider (a SPID IdP or the CIE one) that a relying party lets citizens use."""
+
+    relying_party = models.ForeignKey(RelyingParty, on_delete=models.CASCADE, related_name="provider")
+    tipo = models.CharField(_("tipo"), max_length=4, choices=TipoIdentita.choices)
+    nome = models.CharField(_("nome"), max_length=80)
+    # The OpenID Provider's issuer: its discovery document is issuer + /.well-known/openid-configuration.
+    issuer = models.URLField(_("issuer"), max_length=300)
+    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    attivo = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        verbose_name = _("provider di identità")
+        verbose_name_plural = _("provider di identità")
+        ordering = ["tipo", "ordine", "nome"]
+        constraints = [
+            models.UniqueConstraint(fields=["relying_party", "issuer"], name="provider_unico_per_rp")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} · {self.nome}"
+
+
+class RicevutaCancellazione(models.Model):
+    """Proof that an account was erased (art. 17 GDPR): a number, a time, what was done.
+
+    Holds no personal data: the person keeps the receipt, the ente keeps only this row."""
+
+    numero = models.CharField(_("numero"), max_length=24, unique=True)
+    eseguita_il = models.DateTimeField(_("eseguita il"))
+    riepilogo = models.JSONField(_("riepilogo"), default=dict)
+
+    class Meta:
+        verbose_name = _("ricevuta di cancellazione")
+        verbose_name_plural = _("ricevute di cancellazione")
+
+    def __str__(self) -> str:
+        return self.numero

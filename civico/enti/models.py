@@ -41,6 +41,26 @@ class Ente(models.Model):
     # with HMAC-SHA256 of the secret; the system answers on our callback with the number.
     protocollo_webhook_url = models.URLField(_("indirizzo del servizio di protocollo"), blank=True)
     protocollo_segreto = models.CharField(_("segreto condiviso con il protocollo"), max_length=128, blank=True)
+    # Privacy (GDPR) settings: they drive retention, photo review and the generated art. 13 notice.
+    conservazione_contatti_mesi = models.PositiveSmallIntegerField(
+        _("mesi di conservazione dei recapiti dopo la chiusura"), null=True, blank=True, default=24,
+        validators=[MaxValueValidator(240)],
+        help_text=_("Dopo questo periodo nome, e-mail e telefono del segnalante sono anonimizzati. "
+                    "Vuoto: conservati finché il segnalante non chiede la cancellazione."),
+    )
+    foto_in_revisione = models.BooleanField(
+        _("foto nascoste fino alla revisione"), default=False,
+        help_text=_("Le nuove foto restano riservate finché il personale non le ha controllate."),
+    )
+    conserva_originali_foto = models.BooleanField(
+        _("conserva l'originale delle foto oscurate"), default=True,
+        help_text=_("Se no, l'originale è distrutto quando la foto viene oscurata."),
+    )
+    rpd_nome = models.CharField(_("responsabile della protezione dei dati (RPD)"), max_length=160, blank=True)
+    rpd_email = models.EmailField(_("e-mail dell'RPD"), blank=True)
+    gestore_piattaforma = models.CharField(
+        _("gestore della piattaforma (responsabile del trattamento)"), max_length=200, blank=True
+    )
 
     class Meta:
         verbose_name = _("ente")

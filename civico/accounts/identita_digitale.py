@@ -1,0 +1,64 @@
+"""SPID and CIE as a sign-in method of the personal area: which relying party serves a request,
+which providers its buttons list. The protocol itself is in `oidc`, the pages in `views_spid`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.request import split_domain_port
+from django.utils.translation import gettext_lazy as _
+
+from civico.accounts.models import ProviderIdentita, RelyingParty, Utente
+
+
+def relying_party(request: HttpRequest) -> RelyingParty | None:
+    """The ente's own relying party on its dedicated domain, otherwise the national portal's."""
+    dominio, _porta = split_domain_port(request.get_host())
+    attive = RelyingParty.objects.filter(attivo=True).select_related("ente")
+    if dominio:
+        propria = attive.filter(ente__dominio__iexact=dominio, ente__attivo=True).first()
+        if propria is not None:
+            return propria
+    return attive.filter(ente__isnull=True).first()
+
+
+def provider(rp: RelyingParty | None, tipo: str | None = None) -> QuerySet[ProviderIdentita]:
+    if rp is None:
+        return ProviderIdentita.objects.none()
+    qs = rp.provider.filter(attivo=True)
+    return qs.filter(tipo=tipo) if tipo else qs
+
+
+class AccessoSpidCie:
+    """The sign-in method shown before the e-mail link (AgID: digital identity first)."""
+
+    codice = "spid-cie"
+    etichetta = _("Entra con SPID o CIE")
+    template = "accounts/_accesso_spid_cie.html"
+
+    def disponibile(self) -> bool:
+        # Per request the template tag decides what to show; here: is anything configured at all.
+        return ProviderIdentita.objects.filter(attivo=True, relying_party__attivo=True).exists()
+
+
+ACCESSO_SPID_CIE = AccessoSpidCie()
+
+
+def account_da_identita(codice_fiscale: str, email: str, nome: str, cognome: str) -> Utente:
+    """The citizen's account for a digital identity: the one with this codice fiscale, else the
+    e-mail-link account of the same (provider-verified) address, else a new one. Name and e-mail
+    are refreshed from the identity at every sign-in (once-only: the citizen never types them).
+    Call inside a transaction."""
+    utente = Utente.objects.select_for_update().filter(codice_fiscale=codice_fiscale).first()
+    if utente is None and email:
+        utente = Utente.objects.select_for_update().filter(username=email, codice_fiscale="").first()
+    if utente is None:
+        libero = bool(email) and not Utente.objects.filter(username=email).exists()
+        utente = Utente(username=email if libero else f"cf-{codice_fiscale.lower()}")
+        utente.set_unusable_password()
+    utente.codice_fiscale = codice_fiscale
+    utente.first_name, utente.last_name = nome[:150] or utente.first_name, cognome[:150] or utente.last_name
+    if email:
+        utente.email = email
+    utente.save()
+    return utente

@@ -1,0 +1,13 @@
+"""Background work of `accounts` (django-tasks): the retention of reporters' contact data."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def applica_conservazione() -> int:
+    """Run daily (`civico conservazione` from cron, or enqueued by the worker's scheduler)."""
+    from civico.accounts import gdpr
+
+    return gdpr.applica_conservazione()

@@ -1,0 +1,98 @@
+"""Pages of the SPID/CIE sign-in: the redirect to the provider, the return, our public keys.
+
+Thin: `oidc` speaks the protocol, `area_accesso.completa_accesso` opens the session."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from civico.accounts import identita_digitale, oidc
+from civico.accounts.models import ProviderIdentita
+from civico.errors import DomainError
+from civico.portale import area_accesso
+
+log = logging.getLogger(__name__)
+CHIAVE_SESSIONE = "oidc_in_corso"
+MAX_IN_CORSO = 5  # sign-ins started in other tabs and not finished
+DURATA_S = 600
+
+
+def _dopo(request: HttpRequest, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return reverse("portale:area")
+
+
+@never_cache
+@require_GET
+def avvia(request: HttpRequest, pk: int) -> HttpResponse:
+    rp = identita_digitale.relying_party(request)
+    provider = identita_digitale.provider(rp).filter(pk=pk).select_related("relying_party").first()
+    if provider is None:
+        raise Http404(_("Gestore dell'identità non disponibile su questo sito."))
+    try:
+        richiesta = oidc.inizia(provider, request.build_absolute_uri(reverse("portale:spid_cie_ritorno")))
+    except DomainError as exc:
+        return _errore(request, str(exc), status=502)
+    in_corso = {
+        k: v for k, v in request.session.get(CHIAVE_SESSIONE, {}).items()
+        if v.get("creato", 0) > time.time() - DURATA_S
+    }
+    in_corso = dict(sorted(in_corso.items(), key=lambda kv: kv[1]["creato"])[-(MAX_IN_CORSO - 1):])
+    in_corso[richiesta.state] = {**richiesta.stato, "dopo": _dopo(request, request.GET.get("next", ""))}
+    request.session[CHIAVE_SESSIONE] = in_corso
+    return redirect(richiesta.url)
+
+
+@never_cache
+@require_GET
+def ritorno(request: HttpRequest) -> HttpResponse:
+    in_corso = request.session.get(CHIAVE_SESSIONE, {})
+    stato = in_corso.pop(request.GET.get("state", ""), None)
+    request.session[CHIAVE_SESSIONE] = in_corso
+    if stato is None or stato.get("creato", 0) < time.time() - DURATA_S:
+        return _errore(request, _("La richiesta di accesso è scaduta o non è partita da qui: riprova."))
+    if request.GET.get("error"):
+        # The citizen cancelled, or the provider refused: say so, without echoing its text.
+        return _errore(request, _("L'accesso è stato annullato o rifiutato dal gestore dell'identità."))
+    provider = ProviderIdentita.objects.select_related("relying_party").filter(pk=stato["provider"]).first()
+    if provider is None or not request.GET.get("code"):
+        return _errore(request, _("La risposta del gestore dell'identità non è completa: riprova."))
+    try:
+        dati = oidc.completa(provider, stato, request.GET["code"])
+        if not dati.codice_fiscale:
+            raise oidc.AccessoNonRiuscito(_("Il gestore dell'identità non ha indicato il codice fiscale."))
+        identita = area_accesso.Identita(
+            email=dati.email, metodo=provider.tipo, email_verificata=bool(dati.email),
+            nome=dati.nome, cognome=dati.cognome, codice_fiscale=dati.codice_fiscale,
+        )
+        area_accesso.completa_accesso(request, identita)
+    except DomainError as exc:
+        log.info("accesso %s non riuscito: %s", provider.tipo, getattr(exc, "code", "errore"))
+        return _errore(request, str(exc))
+    messages.success(request, _("Hai effettuato l'accesso con %(tipo)s.") % {"tipo": provider.get_tipo_display()})
+    return redirect(stato.get("dopo") or reverse("portale:area"))
+
+
+def _errore(request: HttpRequest, testo: str, status: int = 400) -> HttpResponse:
+    return render(request, "accounts/accesso_non_riuscito.html", {"errore": testo}, status=status)
+
+
+@require_GET
+def chiavi(request: HttpRequest) -> JsonResponse:
+    """The relying party's `jwks_uri`: providers check our signatures and encrypt to us with it."""
+    rp = identita_digitale.relying_party(request)
+    if rp is None:
+        raise Http404(_("Accesso con SPID o CIE non configurato per questo sito."))
+    return JsonResponse(oidc.chiavi_pubbliche(rp), content_type="application/jwk-set+json")
