@@ -65,7 +65,9 @@ def _nell_area(a: Allerta, lat: float, lon: float, quartiere: Callable[[], str])
 
 def corrispondenti(s: Segnalazione, campo: str) -> list[Allerta]:
     """The active alerts of the report's ente that watch its place and category."""
-    quartiere = _quartiere_del_punto(s.ente, s.lat, s.lon)
+    # An imported report may have no place: only whole-comune alerts can watch it.
+    senza_luogo = s.lat is None or s.lon is None
+    quartiere = (lambda: "") if senza_luogo else _quartiere_del_punto(s.ente, s.lat, s.lon)
     trovate = []
     for a in Allerta.objects.filter(ente_id=s.ente_id, attiva=True, **{campo: True}).select_related(
         "utente__preferenze"
@@ -75,6 +77,8 @@ def corrispondenti(s: Segnalazione, campo: str) -> list[Allerta]:
             continue
         if _del_segnalante(a, s):
             continue  # the reporter hears about their own report anyway
+        if senza_luogo and a.tipo_area != TipoArea.COMUNE:
+            continue
         if _nell_area(a, s.lat, s.lon, quartiere):
             trovate.append(a)
     return trovate

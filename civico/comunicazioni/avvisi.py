@@ -12,24 +12,103 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civico.accounts.models import Incarico, Ruolo, Utente
+from civico.accounts import permissions
+from civico.accounts.models import Utente
 from civico.comunicazioni import allerte, collegamenti
 from civico.comunicazioni.messaggi import componi
-from civico.comunicazioni.models import Allerta, Avviso, ElementoRiepilogo, TipoArea, TipoAvviso, TipoElemento
+from civico.comunicazioni.models import (
+    Allerta,
+    Avviso,
+    ElementoRiepilogo,
+    StatoAvviso,
+    TipoArea,
+    TipoAvviso,
+    TipoElemento,
+)
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni.intake import valida_testo
 from civico.territorio import gazetteer
 
-RUOLI_AVVISI = {Ruolo.PLATFORM_ADMIN, Ruolo.ENTE_ADMIN, Ruolo.SINDACO, Ruolo.OFFICE_MANAGER}
-
 
 def puo_pubblicare(utente: Utente | None, ente: Ente) -> bool:
-    if utente is None or not utente.is_authenticated:
-        return False
-    return Incarico.objects.filter(utente=utente, ruolo__in=RUOLI_AVVISI).filter(
-        Q(ente=ente) | Q(ruolo=Ruolo.PLATFORM_ADMIN)
-    ).exists()
+    return permissions.puo_pubblicare_avvisi(utente, ente)
+
+
+def _valida(ente: Ente, *, titolo: str, testo: str, tipo: str, valido_dal: datetime | None,
+            valido_al: datetime | None, area: dict | None, quartiere: str, categorie) -> dict:
+    errori: dict = {}
+    campi = {
+        "titolo": valida_testo(titolo, "titolo", 200, errori, obbligatorio=True),
+        "testo": valida_testo(testo, "testo", 10_000, errori, obbligatorio=True),
+        "quartiere": valida_testo(quartiere, "quartiere", 80, errori),
+        "tipo": tipo, "valido_dal": valido_dal or timezone.now(), "valido_al": valido_al, "area": area,
+    }
+    if tipo not in TipoAvviso.values:
+        errori["tipo"] = [gettext_lazy("Tipo di avviso sconosciuto.")]
+    if valido_al and valido_al <= campi["valido_dal"]:
+        errori["valido_al"] = [gettext_lazy("La fine della validità deve venire dopo l'inizio.")]
+    if area is not None and _poligono(area) is None:
+        errori["area"] = [gettext_lazy("L'area deve essere un poligono GeoJSON valido.")]
+    if any(getattr(c, "ente_id", ente.pk) != ente.pk for c in categorie):
+        errori["categorie"] = [gettext_lazy("Scegli categorie di questo comune.")]
+    if errori:
+        raise InvalidData(errori)
+    return campi
+
+
+def salva(ente: Ente, utente: Utente, avviso: Avviso | None = None, *, titolo: str, testo: str,
+          tipo: str = TipoAvviso.INFORMAZIONE, valido_dal: datetime | None = None,
+          valido_al: datetime | None = None, area: dict | None = None, quartiere: str = "",
+          categorie=()) -> Avviso:
+    """Create a draft, or edit an avviso (a published one stays published and is not pushed again)."""
+    if not puo_pubblicare(utente, ente) or (avviso is not None and avviso.ente_id != ente.pk):
+        raise NotAllowed(gettext_lazy("Solo il comune può pubblicare avvisi."))
+    campi = _valida(ente, titolo=titolo, testo=testo, tipo=tipo, valido_dal=valido_dal, valido_al=valido_al,
+                    area=area, quartiere=quartiere, categorie=categorie)
+    adesso = timezone.now()
+    with transaction.atomic():
+        if avviso is None:
+            avviso = Avviso(ente=ente, creato_da=utente, creato_il=adesso, stato=StatoAvviso.BOZZA)
+        for nome, valore in campi.items():
+            setattr(avviso, nome, valore)
+        avviso.aggiornato_il = adesso
+        avviso.save()
+        avviso.categorie.set(categorie)
+    return avviso
+
+
+def metti_online(avviso: Avviso, utente: Utente) -> Avviso:
+    """Publish a draft (or a withdrawn avviso again) and push it to the alerts, once."""
+    if not puo_pubblicare(utente, avviso.ente):
+        raise NotAllowed(gettext_lazy("Solo il comune può pubblicare avvisi."))
+    with transaction.atomic():
+        avviso = Avviso.objects.select_for_update().get(pk=avviso.pk)
+        if avviso.stato == StatoAvviso.PUBBLICATO:
+            return avviso
+        adesso = timezone.now()
+        avviso.stato, avviso.ritirato_il, avviso.aggiornato_il = StatoAvviso.PUBBLICATO, None, adesso
+        if avviso.creato_il > adesso or avviso.diffuso_il is None:
+            avviso.creato_il = adesso
+        da_diffondere = avviso.diffuso_il is None
+        avviso.diffuso_il = avviso.diffuso_il or adesso
+        avviso.save()
+        if da_diffondere:
+            diffondi(avviso)
+    return avviso
+
+
+def ritira(avviso: Avviso, utente: Utente) -> Avviso:
+    """Take it off the portal, the feed and the API (the digests not sent yet drop it too)."""
+    if not puo_pubblicare(utente, avviso.ente):
+        raise NotAllowed(gettext_lazy("Solo il comune può pubblicare avvisi."))
+    adesso = timezone.now()
+    with transaction.atomic():
+        Avviso.objects.filter(pk=avviso.pk).update(stato=StatoAvviso.RITIRATO, ritirato_il=adesso,
+                                                   aggiornato_il=adesso)
+        ElementoRiepilogo.objects.filter(avviso=avviso, notifica__isnull=True).delete()
+    avviso.refresh_from_db()
+    return avviso
 
 
 def pubblica(
@@ -37,30 +116,11 @@ def pubblica(
     valido_dal: datetime | None = None, valido_al: datetime | None = None, area: dict | None = None,
     quartiere: str = "", categorie=(),
 ) -> Avviso:
-    if not puo_pubblicare(utente, ente):
-        raise NotAllowed(gettext_lazy("Solo il comune può pubblicare avvisi."))
-    errori: dict = {}
-    titolo = valida_testo(titolo, "titolo", 200, errori, obbligatorio=True)
-    testo = valida_testo(testo, "testo", 10_000, errori, obbligatorio=True)
-    if tipo not in TipoAvviso.values:
-        errori["tipo"] = [gettext_lazy("Tipo di avviso sconosciuto.")]
-    adesso = timezone.now()
-    valido_dal = valido_dal or adesso
-    if valido_al and valido_al <= valido_dal:
-        errori["valido_al"] = [gettext_lazy("La fine della validità deve venire dopo l'inizio.")]
-    if area is not None and _poligono(area) is None:
-        errori["area"] = [gettext_lazy("L'area deve essere un poligono GeoJSON valido.")]
-    if errori:
-        raise InvalidData(errori)
+    """Write and publish in one step."""
     with transaction.atomic():
-        avviso = Avviso.objects.create(
-            ente=ente, titolo=titolo, testo=testo, tipo=tipo, valido_dal=valido_dal, valido_al=valido_al,
-            area=area, quartiere=quartiere.strip(), creato_da=utente, creato_il=adesso, aggiornato_il=adesso,
-        )
-        if categorie:
-            avviso.categorie.set(categorie)
-        diffondi(avviso)
-    return avviso
+        avviso = salva(ente, utente, titolo=titolo, testo=testo, tipo=tipo, valido_dal=valido_dal,
+                       valido_al=valido_al, area=area, quartiere=quartiere, categorie=categorie)
+        return metti_online(avviso, utente)
 
 
 def diffondi(avviso: Avviso) -> int:
@@ -97,7 +157,7 @@ def avvisi_attivi(ente: Ente, quando: datetime | None = None) -> QuerySet[Avviso
     """In force now, emergencies first, then the newest."""
     quando = quando or timezone.now()
     return (
-        Avviso.objects.filter(ente=ente, valido_dal__lte=quando)
+        Avviso.objects.filter(ente=ente, stato=StatoAvviso.PUBBLICATO, valido_dal__lte=quando)
         .filter(Q(valido_al__isnull=True) | Q(valido_al__gt=quando))
         .annotate(urgenza=Case(When(tipo=TipoAvviso.EMERGENZA, then=Value(0)), default=Value(1),
                                output_field=IntegerField()))

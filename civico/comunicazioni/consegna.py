@@ -4,6 +4,9 @@ A row is claimed by one conditional UPDATE pending→sending (under SELECT … F
 LOCKED where the database has it), so two workers or a retried task never send it twice. If a
 worker dies between claiming and recording, the sweeper hands the row back after a lease; the
 message may then go out again, with the same Message-ID so mail clients show it once.
+
+Rows written together (the followers of one event) travel in batches of LOTTO: one task claims
+them with one UPDATE, sends them over one SMTP connection and records the outcomes in bulk.
 """
 
 from __future__ import annotations
@@ -23,22 +26,26 @@ from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import EsitoTentativo, Notifica, StatoNotifica, TentativoConsegna
 
 logger = logging.getLogger(__name__)
+LOTTO = 100
 
 
 def accoda(ids: Iterable[int], *, quando: datetime | None = None) -> None:
-    """Ask the worker to deliver these rows (at `quando`, where the backend can wait)."""
-    from civico.comunicazioni.tasks import consegna_notifica
+    """Ask the worker to deliver these rows (at `quando`, where the backend can wait): one task
+    for a single row, one per LOTTO rows otherwise."""
+    from civico.comunicazioni.tasks import consegna_lotto, consegna_notifica
 
+    ids = list(ids)
     puo_attendere = consegna_notifica.get_backend().supports_defer
-    for pk in ids:
+    if quando is not None and not puo_attendere and quando > timezone.now():
+        return  # a backend that cannot wait (tests' immediate one): the sweeper will do it
+    for inizio in range(0, len(ids), LOTTO):
+        parte = ids[inizio : inizio + LOTTO]
+        task = consegna_notifica if len(parte) == 1 else consegna_lotto
+        argomento = parte[0] if len(parte) == 1 else parte
         try:
-            if quando is not None and puo_attendere:
-                consegna_notifica.using(run_after=quando).enqueue(pk)
-            elif quando is None or quando <= timezone.now():
-                consegna_notifica.enqueue(pk)
-            # else: a backend that cannot wait (tests' immediate one): the sweeper will do it.
-        except Exception:  # noqa: BLE001 - the row is safe in the outbox; the sweeper retries it
-            logger.exception("Notifica %s: accodamento non riuscito, ci penserà lo spazzino", pk)
+            (task.using(run_after=quando) if quando is not None and puo_attendere else task).enqueue(argomento)
+        except Exception:  # noqa: BLE001 - the rows are safe in the outbox; the sweeper retries them
+            logger.exception("Notifiche %s: accodamento non riuscito, ci penserà lo spazzino", parte[:5])
 
 
 def accoda_dopo_il_commit(ids: list[int]) -> None:
@@ -59,6 +66,66 @@ def consegna(pk: int) -> str:
         esito = canali.Esito.temporaneo(f"{type(exc).__name__}: {exc}")
     durata = int((time.monotonic() - t0) * 1000)
     return _registra(n, esito, inizio, durata)
+
+
+def consegna_lotto(ids: list[int]) -> dict[str, int]:
+    """Deliver the due rows among `ids`, in order, over the channels' kept-open connections."""
+    conteggio: dict[str, int] = {}
+    righe = _prendi_lotto(ids)
+    fatti: list[tuple[Notifica, canali.Esito, datetime, int]] = []
+    # A channel that failed temporarily (SMTP down) is not tried again for the rest of the batch:
+    # its rows wait for their backoff instead of each waiting for a timeout now.
+    giu: dict[str, str] = {}
+    for n in righe:
+        inizio, t0 = timezone.now(), time.monotonic()
+        if n.canale in giu:
+            esito = canali.Esito.temporaneo(giu[n.canale])
+        else:
+            try:
+                esito = canali.canale(n.canale).invia(n)
+            except Exception as exc:  # noqa: BLE001 - as in consegna(): the row is kept, the worker lives
+                logger.exception("Notifica %s: errore inatteso del canale %s", n.pk, n.canale)
+                esito = canali.Esito.temporaneo(f"{type(exc).__name__}: {exc}")
+            if esito.esito == EsitoTentativo.TEMPORANEO and n.canale == "email":
+                giu[n.canale] = f"{esito.errore} (rinviata con il resto del lotto)"
+        fatti.append((n, esito, inizio, int((time.monotonic() - t0) * 1000)))
+    riuscite = [f for f in fatti if f[1].esito == EsitoTentativo.OK and not f[1].id_esterno]
+    if riuscite:
+        adesso = timezone.now()
+        with transaction.atomic():
+            TentativoConsegna.objects.bulk_create([
+                TentativoConsegna(notifica=n, numero=n.tentativi, iniziato_il=inizio, durata_ms=durata,
+                                  esito=EsitoTentativo.OK)
+                for n, _esito, inizio, durata in riuscite
+            ])
+            Notifica.objects.filter(pk__in=[f[0].pk for f in riuscite], stato=StatoNotifica.IN_INVIO).update(
+                stato=StatoNotifica.INVIATA, inviata_il=adesso, in_invio_dal=None, ultimo_errore=""
+            )
+        conteggio["inviata"] = len(riuscite)
+    for n, esito, inizio, durata in fatti:
+        if esito.esito == EsitoTentativo.OK and not esito.id_esterno:
+            continue
+        risultato = _registra(n, esito, inizio, durata)
+        conteggio[risultato] = conteggio.get(risultato, 0) + 1
+    return conteggio
+
+
+def _prendi_lotto(ids: list[int]) -> list[Notifica]:
+    """Claim the due rows with one UPDATE; the claim's timestamp tells ours from another
+    worker's (on SQLite, which has no SKIP LOCKED, two workers may race for the same ids)."""
+    adesso = timezone.now()
+    with transaction.atomic():
+        qs = Notifica.objects.filter(pk__in=ids, stato=StatoNotifica.IN_ATTESA, prossimo_tentativo_il__lte=adesso)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        dovute = list(qs.values_list("pk", flat=True))
+        Notifica.objects.filter(pk__in=dovute, stato=StatoNotifica.IN_ATTESA).update(
+            stato=StatoNotifica.IN_INVIO, tentativi=F("tentativi") + 1, in_invio_dal=adesso
+        )
+    return list(
+        Notifica.objects.filter(pk__in=dovute, stato=StatoNotifica.IN_INVIO, in_invio_dal=adesso)
+        .select_related("ente__canali", "segnalazione").order_by("pk")
+    )
 
 
 def _prendi(pk: int) -> Notifica | None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -39,8 +41,10 @@ PREDEFINITE: dict[str, Any] = {
     "VAPID_PUBLIC_KEY": "",
     "VAPID_PRIVATE_KEY": "",
     "VAPID_SUBJECT": "",
-    # Dotted path of a ServizioPush; empty: pywebpush when installed and VAPID keys are set.
+    # Dotted path of a ServizioPush; empty: pywebpush when the VAPID keys are set.
     "PUSH_SERVIZIO": "",
+    # Accept http://127.0.0.1 endpoints (a push service on loopback, in tests): never in production.
+    "PUSH_ENDPOINT_LOCALI": False,
     "APP_IO_URL": "https://api.io.pagopa.it",
     "EMAIL_IN_ARRIVO_DOMINIO": "",
     "EMAIL_IN_ARRIVO_MAX_BYTES": 30 * 1024 * 1024,
@@ -56,7 +60,22 @@ def impostazione(nome: str) -> Any:
     variabile = _DA_AMBIENTE.get(nome)
     if variabile and os.environ.get(variabile):
         return os.environ[variabile]
+    if nome.startswith("VAPID_") and (dal_file := _vapid_locale().get(nome)):
+        return dal_file
     return PREDEFINITE[nome]
+
+
+def file_vapid() -> Path:
+    """Where `civico genera_vapid --var` keeps the demo's key pair (like var/secret_key)."""
+    return Path(settings.VAR_DIR) / "vapid.json"
+
+
+def _vapid_locale() -> dict[str, str]:
+    try:
+        dati = json.loads(file_vapid().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in dati.items() if k.startswith("VAPID_")} if isinstance(dati, dict) else {}
 
 
 def mittente() -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from civico.comunicazioni import allerte, collegamenti, consegna, iscrizioni
@@ -51,6 +52,8 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
     s = evento.segnalazione
     if evento.tipo == TipoEvento.CREATED:
         iscrizioni.segui_come_segnalante(s)
+    if evento.tipo == TipoEvento.ESCALATED:
+        return salva(_sollecito(evento, s))
     if evento.visibilita == Visibilita.INTERNA:
         return []
     righe: list[Notifica] = []
@@ -58,6 +61,7 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
     if da_segnalante and (evento.tipo == TipoEvento.COMMENT or evento.transizione == "reopen"):
         righe += _all_ufficio(evento, s)
     if evento.tipo == TipoEvento.CREATED or evento.tipo in PER_I_CITTADINI:
+        composti: dict = {}  # one rendering per (reporter or not, language), shared by the followers
         for isc in Iscrizione.objects.filter(segnalazione=s).select_related("utente__preferenze"):
             del_segnalante = iscrizioni.e_del_segnalante(isc, s)
             if (evento.tipo == TipoEvento.CREATED or evento.visibilita == Visibilita.SEGNALANTE) \
@@ -66,7 +70,7 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
             if da_segnalante and del_segnalante and evento.tipo != TipoEvento.CREATED:
                 continue  # nobody is told what they just did themselves (the receipt aside)
             d = Destinatario(isc.utente, isc.email, isc.telefono, ("i", isc.pk))
-            righe += _per_evento(evento, s, d, del_segnalante)
+            righe += _per_evento(evento, s, d, del_segnalante, composti)
     righe += allerte.su_evento(evento, s)
     return salva(righe)
 
@@ -117,8 +121,21 @@ def indirizzo_in_arrivo(ente) -> str:
     return f"{ente.slug}@{dominio}" if dominio else ""
 
 
-def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante: bool) -> list[Notifica]:
+# Stands for the follower's own unsubscribe link in a message rendered once for many followers
+# (letters and digits only: HTML escaping leaves it as it is).
+SEGNAPOSTO_DISISCRIZIONE = "CIVICOxDISISCRIZIONExSEGNAPOSTO"
+
+
+def _con_disiscrizione(m: Messaggio, url: str) -> Messaggio:
+    return Messaggio(oggetto=m.oggetto, testo=m.testo.replace(SEGNAPOSTO_DISISCRIZIONE, url),
+                     html=m.html.replace(SEGNAPOSTO_DISISCRIZIONE, url),
+                     breve=m.breve.replace(SEGNAPOSTO_DISISCRIZIONE, url))
+
+
+def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante: bool,
+                composti: dict | None = None) -> list[Notifica]:
     disiscrizione = collegamenti.disiscrizione(*d.disiscrizione) if d.disiscrizione else ""
+    composti = {} if composti is None else composti
     link = collegamenti.pagina_privata(s) if del_segnalante else (
         collegamenti.pagina_pubblica(s) if s.pubblica else ""
     )
@@ -130,7 +147,7 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
         "stato": s.get_stato_display, "link": link, "segnalante": del_segnalante, "rispondi": bool(rispondi),
         "link_si": collegamenti.risoluzione(s, True) if chiede_conferma else "",
         "link_no": collegamenti.risoluzione(s, False) if chiede_conferma else "",
-        "disiscrizione": disiscrizione,
+        "disiscrizione": SEGNAPOSTO_DISISCRIZIONE if disiscrizione else "",
     }
 
     def oggetto() -> str:
@@ -147,10 +164,17 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
         testo = _("Segnalazione ricevuta.") if evento.tipo == TipoEvento.CREATED else eventi.descrizione(evento)
         return f"{s.codice}: {testo[:200]} {link}"
 
+    def messaggio(lingua: str) -> Messaggio:
+        # The reporter's message differs (private link, yes/no links); the followers' only by
+        # the unsubscribe link, put in after rendering.
+        chiave_resa = (del_segnalante, bool(disiscrizione), lingua)
+        if chiave_resa not in composti:
+            composti[chiave_resa] = componi("evento", contesto, lingua, oggetto=oggetto, breve=breve)
+        return _con_disiscrizione(composti[chiave_resa], disiscrizione)
+
     origine = Origine(f"evento:{evento.pk}", "evento", s, evento)
     dati = {"disiscrizione": disiscrizione, "rispondi_a": rispondi, "url": link}
-    return righe_per(d, s.ente, origine, lambda lingua: componi("evento", contesto, lingua, oggetto=oggetto,
-                                                                   breve=breve), dati=dati)
+    return righe_per(d, s.ente, origine, messaggio, dati=dati)
 
 
 def _all_ufficio(evento: Evento, s: Segnalazione) -> list[Notifica]:
@@ -179,4 +203,29 @@ def _all_ufficio(evento: Evento, s: Segnalazione) -> list[Notifica]:
         righe += righe_per(d, s.ente, origine, lambda lingua: componi(
             "ufficio", contesto, lingua, oggetto=oggetto, breve=lambda: f"{s.codice}: {evento.testo[:200]}"
         ), solo_email=d.utente is None)
+    return righe
+
+
+def _sollecito(evento: Evento, s: Segnalazione) -> list[Notifica]:
+    """The overdue escalation (segnalazioni.solleciti): one e-mail per manager, keyed on the
+    report and the deadline it missed, so one overdue episode is escalated once."""
+    try:
+        link = url_assoluto(reverse("backoffice:scheda", args=[s.codice]))
+    except NoReverseMatch:
+        link = url_assoluto("/backoffice/")
+    scadenza = evento.dati.get("scadenza") or (s.scadenza.isoformat() if s.scadenza else "")
+    contesto = {
+        "ente": s.ente, "s": s, "link": link, "stato": s.get_stato_display,
+        "ufficio": s.ufficio.nome if s.ufficio else _("nessuno"),
+        "scadenza": formats.date_format(date.fromisoformat(scadenza), "DATE_FORMAT") if scadenza else "",
+    }
+
+    def oggetto() -> str:
+        return _("Segnalazione %(codice)s in ritardo") % {"codice": s.codice}
+
+    origine = Origine(f"sollecito:{s.pk}:{scadenza}", "sollecito", s, evento)
+    righe = []
+    for indirizzo in evento.dati.get("destinatari") or []:
+        righe += righe_per(Destinatario(email=indirizzo), s.ente, origine, lambda lingua: componi(
+            "sollecito", contesto, lingua, oggetto=oggetto, breve=oggetto), solo_email=True)
     return righe

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civico.accounts.models import Incarico, Ruolo, Utente
+from civico.accounts import permissions
+from civico.accounts.models import Utente
 from civico.catalogo.models import Ufficio
 from civico.comunicazioni.destinatari import Destinatario
 from civico.comunicazioni.messaggi import componi
@@ -63,10 +64,26 @@ def scrivi(
 
 
 def _ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> None:
-    if utente is None or not utente.is_authenticated or not Incarico.objects.filter(
-        Q(ente=ente, ruolo__in=[Ruolo.SINDACO, Ruolo.ENTE_ADMIN]) | Q(ruolo=Ruolo.PLATFORM_ADMIN), utente=utente,
-    ).exists():
+    if not permissions.e_ufficio_del_sindaco(utente, ente):
         raise NotAllowed(gettext_lazy("Solo l'ufficio del sindaco può farlo."))
+
+
+def in_arrivo(utente: Utente, *, tipo: str = "", da_rispondere: bool = False) -> QuerySet[MessaggioSindaco]:
+    """The mayor's office inbox: the messages of the enti where this person answers for the mayor."""
+    qs = MessaggioSindaco.objects.filter(ente__in=permissions.enti_ufficio_del_sindaco(utente))
+    if tipo in TipoMessaggio.values:
+        qs = qs.filter(tipo=tipo)
+    if da_rispondere:
+        qs = qs.filter(risposto_il__isnull=True)
+    return qs.select_related("ente", "segnalazione").order_by("-creato_il")
+
+
+def complimenti_visibili(utente: Utente) -> QuerySet[MessaggioSindaco]:
+    """Compliments about resolved reports this person's office worked on (what the office sees)."""
+    return MessaggioSindaco.objects.filter(
+        tipo=TipoMessaggio.COMPLIMENTO,
+        segnalazione__in=Segnalazione.objects.filter(permissions.filtro_visibili(utente)),
+    ).select_related("segnalazione__ufficio").order_by("-creato_il")
 
 
 def pubblica(messaggio: MessaggioSindaco, utente: Utente) -> MessaggioSindaco:

@@ -13,6 +13,13 @@ def consegna_notifica(notifica_id: int) -> str:
 
 
 @task()
+def consegna_lotto(notifica_ids: list[int]) -> dict[str, int]:
+    from civico.comunicazioni.consegna import consegna_lotto as consegna
+
+    return consegna(notifica_ids)
+
+
+@task()
 def consegna_in_sospeso() -> int:
     from civico.comunicazioni.consegna import in_sospeso
 

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from civico.comunicazioni import views
+from civico.comunicazioni import views, views_area, views_staff
 from civico.comunicazioni.feeds import FeedAvvisi
 
 app_name = "comunicazioni"
@@ -12,6 +12,26 @@ urlpatterns = [
     path("comunicazioni/risolto/<str:firmato>/", views.risolto, name="risolto"),
     path("comunicazioni/sms/", views.sms_in_arrivo, name="sms"),
     path("comunicazioni/push/", views.abbonamento_push, name="push"),
+    path("comunicazioni/push/chiave/", views.chiave_push, name="push_chiave"),
+    path("comunicazioni/push/elimina/", views.elimina_abbonamento_push, name="push_elimina"),
     path("scrivi-al-sindaco/<slug:ente>/", views.scrivi_al_sindaco, name="scrivi_al_sindaco"),
     path("<slug:ente>/avvisi.atom", FeedAvvisi(), name="avvisi_atom"),
+    # The citizen's preferences, inside the area personale (signed in by e-mail link).
+    path("area-personale/preferenze/", views_area.pagina, name="preferenze"),
+    path("area-personale/preferenze/allerte/nuova/", views_area.nuova_allerta, name="nuova_allerta"),
+    path("area-personale/preferenze/allerte/<int:pk>/elimina/", views_area.elimina_allerta,
+         name="elimina_allerta"),
+    path("area-personale/preferenze/seguite/<str:codice>/smetti/", views_area.smetti_di_seguire,
+         name="smetti_di_seguire"),
+    # Staff (password + TOTP, roles from accounts.permissions).
+    path("backoffice/comunicazioni/", views_staff.ingresso, name="staff"),
+    path("backoffice/comunicazioni/sindaco/", views_staff.sindaco_casella, name="staff_sindaco"),
+    path("backoffice/comunicazioni/sindaco/<int:pk>/", views_staff.sindaco_messaggio,
+         name="staff_sindaco_messaggio"),
+    path("backoffice/comunicazioni/complimenti/", views_staff.complimenti, name="staff_complimenti"),
+    path("backoffice/comunicazioni/avvisi/", views_staff.avvisi_elenco, name="staff_avvisi"),
+    path("backoffice/comunicazioni/avvisi/nuovo/", views_staff.avviso_modifica, name="staff_avviso_nuovo"),
+    path("backoffice/comunicazioni/avvisi/<int:pk>/", views_staff.avviso_modifica, name="staff_avviso"),
+    path("backoffice/comunicazioni/avvisi/<int:pk>/<str:azione>/", views_staff.avviso_stato,
+         name="staff_avviso_stato"),
 ]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import hmac
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civico.accounts.permissions import Attore
-from civico.comunicazioni import collegamenti, iscrizioni, sindaco
+from civico.comunicazioni import abbonamenti, collegamenti, iscrizioni, sindaco
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.inbound import sms
-from civico.comunicazioni.models import AbbonamentoPush, TipoMessaggio
+from civico.comunicazioni.models import TipoMessaggio
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni import interazioni
@@ -77,23 +77,48 @@ def sms_in_arrivo(request: HttpRequest) -> HttpResponse:
                          "codice": esito.segnalazione.codice if esito.segnalazione else None})
 
 
-@login_required
+@require_GET
+def chiave_push(request: HttpRequest) -> HttpResponse:
+    """The VAPID public key for pushManager.subscribe(); empty when push is not configured."""
+    return JsonResponse({"chiave": abbonamenti.chiave_pubblica()})
+
+
+def _json_della_stessa_origine(request: HttpRequest) -> bool:
+    """The CSRF check of the push endpoints, which the service worker calls without a token: a
+    JSON body cannot come from another site's form, and a cross-site fetch carries its Origin."""
+    origine = request.headers.get("Origin")
+    return request.content_type == "application/json" and (
+        origine is None or origine == f"{request.scheme}://{request.get_host()}"
+    )
+
+
+@csrf_exempt  # see _json_della_stessa_origine
 @require_POST
 def abbonamento_push(request: HttpRequest) -> HttpResponse:
-    """The browser's PushSubscription.toJSON(), for the signed-in citizen."""
+    """Save the browser's PushSubscription.toJSON() for the signed-in citizen."""
+    if not _json_della_stessa_origine(request):
+        return JsonResponse({"errore": _("Richiesta non valida.")}, status=403)
+    if not request.user.is_authenticated:
+        return JsonResponse({"errore": _("Accedi all'area personale per attivare le notifiche.")}, status=401)
     try:
-        dati = json.loads(request.body)
-        endpoint, chiavi = str(dati["endpoint"]), dati["keys"]
-        p256dh, auth = str(chiavi["p256dh"]), str(chiavi["auth"])
+        abbonamenti.salva(request.user, json.loads(request.body or b"null"))
+    except (ValueError, InvalidData):
+        return JsonResponse({"errore": _("Abbonamento alle notifiche non valido.")}, status=400)
+    return JsonResponse({"ok": True}, status=201)
+
+
+@csrf_exempt  # see _json_della_stessa_origine
+@require_POST
+def elimina_abbonamento_push(request: HttpRequest) -> HttpResponse:
+    if not _json_della_stessa_origine(request):
+        return JsonResponse({"errore": _("Richiesta non valida.")}, status=403)
+    if not request.user.is_authenticated:
+        return JsonResponse({"errore": _("Accedi all'area personale per attivare le notifiche.")}, status=401)
+    try:
+        endpoint = str(json.loads(request.body or b"null")["endpoint"])
     except (ValueError, KeyError, TypeError):
-        return JsonResponse({"errore": "abbonamento non valido"}, status=400)
-    if not endpoint.startswith("https://") or len(endpoint) > 1000:
-        return JsonResponse({"errore": "endpoint non valido"}, status=400)
-    AbbonamentoPush.objects.update_or_create(
-        endpoint=endpoint, defaults={"utente": request.user, "p256dh": p256dh[:200], "auth": auth[:100],
-                                     "attivo": True, "disattivato_il": None},
-    )
-    return JsonResponse({"ok": True, "vapid": impostazione("VAPID_PUBLIC_KEY")}, status=201)
+        return JsonResponse({"errore": _("Abbonamento alle notifiche non valido.")}, status=400)
+    return JsonResponse({"eliminato": abbonamenti.elimina(request.user, endpoint)})
 
 
 @require_http_methods(["GET", "POST"])

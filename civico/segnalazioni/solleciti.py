@@ -1,24 +1,21 @@
 """Overdue escalation: when a report misses its deadline, its office's managers are told once.
 
 Run daily by `civico controlla_scadenze`. Each report is handled in its own transaction under its
-row lock: the e-mail is sent before the commit that marks it, so a failed send is retried on the
-next run (at least once) and a marked report is never mailed again (idempotent).
+row lock: marking it and appending the internal "escalated" event are one commit, and the outbox
+(civico.comunicazioni) writes the managers' e-mails with that event, keyed on the report and the
+missed deadline. The worker delivers them with retries: an SMTP outage delays them, never loses
+them, and a marked report is never escalated again for the same deadline (idempotent).
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from civico.accounts.models import Ruolo, Utente
 from civico.accounts.permissions import Attore
@@ -50,7 +47,7 @@ def responsabili(s: Segnalazione) -> list[str]:
 @dataclass
 class Esito:
     sollecitate: int = 0
-    # Codes whose e-mail could not be sent: they stay unmarked and are tried again next run.
+    # Codes that could not be handled (a database error): unmarked, tried again next run.
     fallite: list[str] = field(default_factory=list)
 
 
@@ -63,8 +60,8 @@ def sollecita_ritardi(oggi: date | None = None) -> Esito:
     for s in da_sollecitare.order_by("scadenza", "pk").only("pk", "codice"):
         try:
             esito.sollecitate += sollecita(s, oggi)
-        except (OSError, smtplib.SMTPException) as errore:
-            log.warning("scadenze: sollecito per %s non inviato: %s", s.codice, errore)
+        except DatabaseError as errore:
+            log.warning("scadenze: sollecito per %s non registrato: %s", s.codice, errore)
             esito.fallite.append(s.codice)
     return esito
 
@@ -80,39 +77,14 @@ def sollecita(segnalazione: Segnalazione, oggi: date) -> bool:
         if s is None:  # handled meanwhile, or no longer late
             return False
         destinatari = responsabili(s)
-        if destinatari:
-            with translation.override(settings.LANGUAGE_CODE):
-                oggetto, testo = _messaggio(s)
-            send_mail(oggetto, testo, None, destinatari)
-        else:
+        if not destinatari:
             log.warning("scadenze: nessun responsabile da avvisare per %s", s.codice)
         quando = timezone.now()
         s.sollecitata_il = quando
         eventi.aggiorna(s, quando)
         s.save()
+        # The outbox writes one e-mail per address of `destinatari` with this event.
         eventi.registra(s, TipoEvento.ESCALATED, Attore.di_sistema(), quando=quando, visibilita=Visibilita.INTERNA,
                         dati={"destinatari": destinatari, "scadenza": s.scadenza.isoformat()})
     return True
 
-
-def _messaggio(s: Segnalazione) -> tuple[str, str]:
-    oggetto = _("Segnalazione %(codice)s in ritardo") % {"codice": s.codice}
-    testo = _(
-        "La segnalazione %(codice)s «%(titolo)s» (categoria %(categoria)s, ufficio %(ufficio)s) "
-        "doveva essere risolta entro il %(scadenza)s ed è ancora nello stato «%(stato)s».\n\n"
-        "Aprila qui: %(url)s\n"
-    ) % {
-        "codice": s.codice, "titolo": s.titolo, "categoria": s.categoria.nome,
-        "ufficio": s.ufficio.nome if s.ufficio else _("nessuno"),
-        "scadenza": formats.date_format(s.scadenza, "DATE_FORMAT"), "stato": s.get_stato_display(),
-        "url": _indirizzo(s),
-    }
-    return oggetto, testo
-
-
-def _indirizzo(s: Segnalazione) -> str:
-    base = settings.CIVICO["BASE_URL"].rstrip("/")
-    try:  # the backoffice workspace, once its pages are wired
-        return base + reverse("backoffice:scheda", args=[s.codice])
-    except NoReverseMatch:
-        return f"{base}/backoffice/"

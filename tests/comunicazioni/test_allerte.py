@@ -78,3 +78,21 @@ def test_an_unsubscribed_alert_is_silent(alessandria):
     assert iscrizioni.disiscrivi("a", a.pk)
     s = factories.segnalazione(alessandria)
     assert _avvisati(s) == set()
+
+
+def test_a_report_without_a_place_reaches_only_whole_comune_alerts(alessandria):
+    lat, lon = factories.PIAZZA_LIBERTA
+    allerte.crea(alessandria, email="comune@example.org", nuove=False)
+    allerte.crea(alessandria, email="vicino@example.org", nuove=False, tipo_area=TipoArea.CERCHIO,
+                 lat=lat, lon=lon, raggio_m=300)
+    allerte.crea(alessandria, email="centro@example.org", nuove=False, tipo_area=TipoArea.QUARTIERE,
+                 quartiere="Centro")
+    s = factories.segnalazione(alessandria)
+    # As an import from another platform leaves it: no position, no cell.
+    s.lat = s.lon = None
+    s.cella_h3 = ""
+    s.save(update_fields=["lat", "lon", "cella_h3"])
+    op = factories.operatore(alessandria)
+    workflow.transition(s, "take_in_charge", op)
+    workflow.transition(s, "resolve", op)
+    assert _avvisati(s) == {"comune@example.org"}

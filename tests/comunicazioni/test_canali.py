@@ -1,19 +1,16 @@
-"""SMS, App IO and Web Push against real local HTTP servers; outcomes mapped to retry or not."""
+"""SMS and App IO against real local HTTP servers; outcomes mapped to retry or not."""
 
 import pytest
 from django.utils import timezone
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import consegna
 from civico.comunicazioni.canali import appio
 from civico.comunicazioni.models import (
-    AbbonamentoPush,
     Canale,
     CanaliEnte,
     Notifica,
     StatoNotifica,
 )
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -99,46 +96,6 @@ def test_app_io_limits():
 def test_app_io_is_available_only_to_an_ente_with_a_key(alessandria, casale):
     CanaliEnte.objects.create(ente=alessandria, chiave_app_io="k")
     assert appio.CANALE.disponibile(alessandria) and not appio.CANALE.disponibile(casale)
-
-
-@pytest.fixture
-def push(comunicazioni, http):
-    comunicazioni["PUSH_SERVIZIO"] = "tests.comunicazioni.doppi.PushInChiaro"
-    return http
-
-
-def test_an_expired_push_subscription_is_switched_off_and_never_used_again(alessandria, push):
-    u = Utente.objects.create_user("paola")
-    a = AbbonamentoPush.objects.create(utente=u, endpoint=f"{push.url}/scaduto", p256dh="k", auth="a")
-    push.risposte[("POST", "/scaduto")] = (410, {})
-    n = _notifica(alessandria, Canale.PUSH, str(a.pk))
-
-    assert consegna.consegna(n.pk) == "fallita"  # no retry, no crash
-    a.refresh_from_db()
-    assert not a.attivo and a.disattivato_il
-    # The next event writes no push row for that browser.
-    s = factories.segnalazione(alessandria)
-    from civico.comunicazioni import iscrizioni
-    from civico.segnalazioni import interazioni
-
-    iscrizioni.segui(s, u)
-    interazioni.rispondi(s, factories.operatore(alessandria), "Novità")
-    assert not Notifica.objects.filter(segnalazione=s, canale=Canale.PUSH).exists()
-
-
-def test_a_push_arrives_with_title_and_link(alessandria, push):
-    u = Utente.objects.create_user("paola")
-    a = AbbonamentoPush.objects.create(utente=u, endpoint=f"{push.url}/vivo", p256dh="k", auth="a")
-    push.risposte[("POST", "/vivo")] = (201, {})
-    n = _notifica(alessandria, Canale.PUSH, str(a.pk), url="http://x/segnalazioni/AL-1/")
-    assert consegna.consegna(n.pk) == "inviata"
-    assert '"url": "http://x/segnalazioni/AL-1/"' in push.richieste[0]["json"]["payload"]
-
-
-def test_without_pywebpush_or_vapid_keys_push_is_not_configured(alessandria):
-    from civico.comunicazioni.canali import push
-
-    assert push.servizio() is None and not push.CANALE.disponibile(alessandria)
 
 
 def test_a_channel_that_crashes_does_not_crash_the_worker(alessandria, monkeypatch):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from civico.comunicazioni import consegna
-from civico.comunicazioni.models import EsitoTentativo, Notifica, StatoNotifica
+from civico.comunicazioni.models import EsitoTentativo, Iscrizione, Notifica, StatoNotifica
 from civico.comunicazioni.notifiche import notifiche_della_segnalazione
 from civico.comunicazioni.tasks import consegna_notifica
 from civico.segnalazioni import interazioni
@@ -122,3 +122,33 @@ def test_the_whole_story_of_a_report_reaches_its_reporter_in_order(alessandria_t
     soggetti = [m["Subject"] for m in smtp.messaggi]
     assert len(soggetti) == 2 and "ricevuta" in soggetti[0] and "Risposta" in soggetti[1]
     assert all("Nota interna" not in m.get_body(("plain",)).get_content() for m in smtp.messaggi)
+
+
+def test_a_bulk_event_survives_an_smtp_outage_every_follower_gets_exactly_one(alessandria_tx, settings,
+                                                                            comunicazioni):
+    """The batch path (one task for many rows, one SMTP connection): an outage fails the whole
+    batch, each row retries on its own, and when the server is back each address gets one e-mail."""
+    comunicazioni.update(ATTESA_BASE_SECONDI=4.0, ATTESA_MASSIMA_SECONDI=8.0)  # longer than a worker pass
+    porta = porta_libera()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", porta, 2
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    Iscrizione.objects.bulk_create([Iscrizione(segnalazione=s, email=f"seguace{i}@example.org") for i in range(30)])
+    interazioni.rispondi(s, factories.operatore(alessandria_tx), "Intervento programmato per lunedì.")
+
+    worker()  # the server is down: every attempt fails and is scheduled again
+    assert Notifica.objects.filter(segnalazione=s, stato=StatoNotifica.IN_ATTESA).count() == 32
+    assert Notifica.objects.filter(segnalazione=s, tentativi=1).count() == 32
+
+    server = ServerSmtp(porta).avvia()
+    try:
+        time.sleep(4.5)  # the backoff
+        worker()
+        consegna.in_sospeso()  # whatever the queue lost, the sweeper finds
+        worker()
+    finally:
+        server.ferma()
+    destinatari = sorted(m["To"] for m in server.messaggi)  # mario: the receipt and the answer
+    assert destinatari == sorted(["mario@example.org"] * 2 + [f"seguace{i}@example.org" for i in range(30)])
+    assert len({m["Message-ID"] for m in server.messaggi}) == 32
+    assert not Notifica.objects.filter(segnalazione=s).exclude(stato=StatoNotifica.INVIATA).exists()

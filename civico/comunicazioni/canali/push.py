@@ -1,16 +1,19 @@
-"""Web Push (VAPID). The encryption and signing need `pywebpush`; without it, or without VAPID
-keys, the channel is "not configured" and no push notification is even written.
+"""Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm (RFC 8291), through pywebpush.
 
-A push service answering 404/410 says the browser dropped the subscription: it is switched off
-and never used again."""
+Without VAPID keys (CIVICO_VAPID_PRIVATE_KEY/PUBLIC_KEY/SUBJECT, or var/vapid.json written by
+`civico genera_vapid --var`) the channel is "not configured" and no push row is even written.
+
+A push service answering 404/410 says the browser dropped the subscription: the subscription is
+deleted (an endpoint is personal data with no further use) and the row fails without a retry."""
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+from functools import lru_cache
 from typing import Protocol
 
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from civico.comunicazioni.canali import Esito
@@ -19,6 +22,8 @@ from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import AbbonamentoPush
 
 logger = logging.getLogger(__name__)
+TTL_SECONDI = 86400  # a push not delivered within a day is stale news
+MAX_PAYLOAD = 3000  # push services accept ~4 KB of ciphertext
 
 
 class ServizioPush(Protocol):
@@ -27,39 +32,67 @@ class ServizioPush(Protocol):
         ErroreDiRete when there was no answer."""
 
 
+@lru_cache(maxsize=4)
+def _vapid(chiave_privata: str):
+    from py_vapid import Vapid
+
+    return Vapid.from_string(chiave_privata)
+
+
+_locale = threading.local()
+
+
+def _sessione():
+    # One keep-alive session per worker thread: most pushes go to the same few services.
+    import requests
+
+    if getattr(_locale, "sessione", None) is None:
+        _locale.sessione = requests.Session()
+        _locale.sessione.trust_env = False  # no proxy from the environment for push services
+    return _locale.sessione
+
+
 class ServizioPywebpush:
-    """The real one, on pywebpush (aes128gcm + VAPID)."""
+    """The real one: pywebpush encrypts (aes128gcm) and signs the VAPID JWT."""
 
     def invia(self, endpoint: str, p256dh: str, auth: str, payload: bytes) -> int:
+        import requests
         from pywebpush import WebPushException, webpush
 
         try:
             r = webpush(
                 subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
-                data=payload, vapid_private_key=impostazione("VAPID_PRIVATE_KEY"),
-                vapid_claims={"sub": impostazione("VAPID_SUBJECT")}, ttl=86400,
-                timeout=float(impostazione("TIMEOUT_HTTP_SECONDI")),
+                data=payload, vapid_private_key=_vapid(impostazione("VAPID_PRIVATE_KEY")),
+                vapid_claims={"sub": impostazione("VAPID_SUBJECT")}, ttl=TTL_SECONDI,
+                timeout=float(impostazione("TIMEOUT_HTTP_SECONDI")), requests_session=_sessione(),
             )
         except WebPushException as exc:
             if exc.response is not None:
                 return exc.response.status_code
             raise ErroreDiRete(str(exc)) from exc
-        except OSError as exc:
+        except (requests.RequestException, OSError) as exc:
             raise ErroreDiRete(str(exc)) from exc
         return r.status_code
+
+
+def configurato() -> bool:
+    return bool(impostazione("VAPID_PRIVATE_KEY") and impostazione("VAPID_PUBLIC_KEY")
+                and impostazione("VAPID_SUBJECT"))
 
 
 def servizio() -> ServizioPush | None:
     percorso = impostazione("PUSH_SERVIZIO")
     if percorso:
         return import_string(percorso)()
-    if not (impostazione("VAPID_PRIVATE_KEY") and impostazione("VAPID_SUBJECT")):
-        return None
-    try:
-        import pywebpush  # noqa: F401
-    except ImportError:
-        return None
-    return ServizioPywebpush()
+    return ServizioPywebpush() if configurato() else None
+
+
+def contenuto(notifica) -> bytes:
+    """What the service worker shows: title, body, the page to open."""
+    corpo = notifica.testo[:300]
+    dati = {"title": notifica.oggetto[:120], "body": corpo, "url": notifica.dati.get("url", ""),
+            "tag": notifica.segnalazione.codice if notifica.segnalazione_id else notifica.motivo}
+    return json.dumps(dati, ensure_ascii=False).encode()[:MAX_PAYLOAD]
 
 
 class CanalePush:
@@ -70,23 +103,23 @@ class CanalePush:
         s = servizio()
         if s is None:
             return Esito.permanente("Web Push non configurato")
-        a = AbbonamentoPush.objects.filter(pk=int(notifica.indirizzo)).first()
-        if a is None or not a.attivo:
-            return Esito.permanente("Web Push: abbonamento non più attivo")
-        payload = json.dumps(
-            {"title": notifica.oggetto, "body": notifica.testo[:300], "url": notifica.dati.get("url", "")}
-        ).encode()
         try:
-            stato = s.invia(a.endpoint, a.p256dh, a.auth, payload)
+            a = AbbonamentoPush.objects.filter(pk=int(notifica.indirizzo), attivo=True).first()
+        except ValueError:
+            a = None
+        if a is None:
+            return Esito.permanente("Web Push: abbonamento non più attivo")
+        try:
+            stato = s.invia(a.endpoint, a.p256dh, a.auth, contenuto(notifica))
         except ErroreDiRete as exc:
             return Esito.temporaneo(f"Web Push: {exc}")
         if 200 <= stato < 300:
             return Esito.ok()
         if stato in (404, 410):
-            AbbonamentoPush.objects.filter(pk=a.pk).update(attivo=False, disattivato_il=timezone.now())
-            logger.info("Abbonamento push %s scaduto (HTTP %s): disattivato", a.pk, stato)
+            AbbonamentoPush.objects.filter(pk=a.pk).delete()
+            logger.info("Abbonamento push %s scaduto (HTTP %s): eliminato", a.pk, stato)
             return Esito.permanente(f"Web Push: abbonamento scaduto (HTTP {stato})")
-        if stato in (429,) or stato >= 500:
+        if stato in (408, 429) or stato >= 500:
             return Esito.temporaneo(f"Web Push: HTTP {stato}")
         return Esito.permanente(f"Web Push: HTTP {stato}")
 

@@ -121,12 +121,15 @@ def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: li
 
 
 def _registra(registro: dict, esito: Esito) -> Esito:
+    # A Subject or header with NUL bytes: PostgreSQL refuses them in text (found by tests/sicurezza/test_fuzz.py).
+    registro = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in registro.items()}
     logger.info("E-mail da %s (%s): %s %s", registro["mittente"], registro["oggetto"][:60], esito.azione,
                 esito.motivo)
     try:
         with transaction.atomic():
             MessaggioInArrivo.objects.create(
-                **registro, esito=esito.azione, dettaglio=esito.motivo[:2000], segnalazione=esito.segnalazione,
+                **registro, esito=esito.azione, dettaglio=esito.motivo.replace("\x00", "")[:2000],
+                segnalazione=esito.segnalazione,
                 ricevuto_il=timezone.now(),
             )
     except IntegrityError:

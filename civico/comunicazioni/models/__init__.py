@@ -1,6 +1,12 @@
 """The models of comunicazioni, one module per concern."""
 
-from civico.comunicazioni.models.avvisi import Avviso, ConversazioneSms, MessaggioInArrivo, TipoAvviso
+from civico.comunicazioni.models.avvisi import (
+    Avviso,
+    ConversazioneSms,
+    MessaggioInArrivo,
+    StatoAvviso,
+    TipoAvviso,
+)
 from civico.comunicazioni.models.iscrizioni import (
     AbbonamentoPush,
     Allerta,
@@ -25,5 +31,6 @@ from civico.comunicazioni.models.sindaco import MessaggioSindaco, TipoMessaggio
 __all__ = [
     "AbbonamentoPush", "Allerta", "Avviso", "Canale", "CanaliEnte", "ConversazioneSms", "ElementoRiepilogo",
     "EsitoTentativo", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco", "Notifica",
-    "Preferenze", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento", "TipoMessaggio",
+    "Preferenze", "StatoAvviso", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento",
+    "TipoMessaggio",
 ]

@@ -15,6 +15,12 @@ class TipoAvviso(models.TextChoices):
     EMERGENZA = "emergenza", _("Emergenza")
 
 
+class StatoAvviso(models.TextChoices):
+    BOZZA = "bozza", _("Bozza")
+    PUBBLICATO = "pubblicato", _("Pubblicato")
+    RITIRATO = "ritirato", _("Ritirato")
+
+
 class Avviso(models.Model):
     ente = models.ForeignKey("enti.Ente", on_delete=models.CASCADE, related_name="avvisi")
     titolo = models.CharField(_("titolo"), max_length=200)
@@ -31,6 +37,11 @@ class Avviso(models.Model):
     )
     creato_il = models.DateTimeField(_("pubblicato il"))
     aggiornato_il = models.DateTimeField()
+    # Drafts are seen by staff only; a withdrawn avviso disappears from the portal and the feed.
+    stato = models.CharField(_("stato"), max_length=10, choices=StatoAvviso.choices, default=StatoAvviso.PUBBLICATO)
+    ritirato_il = models.DateTimeField(null=True, blank=True)
+    # When it was pushed to the alerts (once: editing a published avviso does not push it again).
+    diffuso_il = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("avviso")
