@@ -9,6 +9,7 @@ or the action is refused with "Questa segnalazione è cambiata" instead of overw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -19,11 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from civico.accounts.models import Utente
 from civico.accounts.permissions import Attore, filtro_visibili
-from civico.catalogo.models import Ufficio
+from civico.catalogo.models import Categoria, Ufficio
+from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
-from civico.segnalazioni import interazioni, routing, workflow
+from civico.segnalazioni import attesa, interazioni, interventi, protocollo, routing, sla, workflow
 from civico.segnalazioni.intake import MAX_DESCRIZIONE, valida_testo
-from civico.segnalazioni.models import Segnalazione
+from civico.segnalazioni.models import Intervento, Segnalazione
 from civico.segnalazioni.workflow import TRANSIZIONI
 
 MSG_CAMBIATA = gettext_lazy("Questa segnalazione è cambiata: ricarica la pagina.")
@@ -34,7 +36,16 @@ ALTRE_AZIONI = {
     "rispondi": gettext_lazy("Risposta pubblica"),
     "rispondi_segnalante": gettext_lazy("Risposta solo al segnalante"),
     "annota": gettext_lazy("Nota interna"),
+    "richiedi_informazioni": gettext_lazy("Chiedi informazioni al segnalante"),
+    "priorita": gettext_lazy("Cambia priorità"),
+    "scadenza": gettext_lazy("Imposta la data prevista"),
+    "protocollo": gettext_lazy("Registra il protocollo"),
+    "riclassifica": gettext_lazy("Cambia categoria"),
+    "inoltra": gettext_lazy("Inoltra a un altro comune"),
+    "intervento": gettext_lazy("Aggiungi a un intervento"),
 }
+# Actions a bulk selection may not do: each needs a look at the single report.
+SOLO_SINGOLE = frozenset({"scadenza", "protocollo", "inoltra", "riclassifica"})
 MAX_IN_BLOCCO = 500
 
 
@@ -56,6 +67,13 @@ class Dati:
     ufficio: str = ""
     duplicato_di: str = ""
     foto: Any = None  # an uploaded file (closing photo)
+    priorita: str = ""
+    scadenza: str = ""  # YYYY-MM-DD
+    numero_protocollo: str = ""
+    categoria: str = ""
+    ente: str = ""  # the comune to forward to, by its sigla
+    ente_competente: str = ""  # "non di competenza": who is competent, in words
+    intervento: str = ""  # a work order id
 
     @classmethod
     def da_richiesta(cls, post: QueryDict, files: MultiValueDict | None = None) -> Dati:
@@ -67,6 +85,13 @@ class Dati:
             ufficio=post.get("ufficio", "").strip(),
             duplicato_di=post.get("duplicato_di", "").strip().upper(),
             foto=(files or {}).get("foto"),
+            priorita=post.get("priorita", "").strip(),
+            scadenza=post.get("scadenza", "").strip(),
+            numero_protocollo=post.get("numero_protocollo", ""),
+            categoria=post.get("categoria", "").strip(),
+            ente=post.get("ente", "").strip(),
+            ente_competente=post.get("ente_competente", "").strip(),
+            intervento=post.get("intervento", "").strip(),
         )
 
 
@@ -86,7 +111,11 @@ def esegui(s: Segnalazione, nome: str, utente: Utente, dati: Dati, *, controlla_
 def _fai(s: Segnalazione, nome: str, attore: Attore, dati: Dati) -> str:
     if nome in TRANSIZIONI:
         originale = _originale(s, dati.duplicato_di) if nome == "mark_duplicate" else None
-        s = workflow.transition(s, nome, attore, testo=dati.testo, duplicato_di=originale)
+        testo = dati.testo
+        if nome == "reject" and dati.ente_competente and testo.strip():  # the reason stays required
+            testo = _("Non di competenza: è competente %(chi)s. %(motivo)s") % {
+                "chi": dati.ente_competente[:200], "motivo": testo.strip()}
+        s = workflow.transition(s, nome, attore, testo=testo, duplicato_di=originale)
         if nome == "resolve" and dati.foto:
             interazioni.aggiungi_allegato(s, attore, dati.foto.name, dati.foto)
         return _("Fatto: ora la segnalazione è «%(stato)s».") % {"stato": s.get_stato_display()}
@@ -106,6 +135,29 @@ def _fai(s: Segnalazione, nome: str, attore: Attore, dati: Dati) -> str:
     if nome == "rispondi_segnalante":
         interazioni.rispondi(s, attore, dati.testo, solo_al_segnalante=True)
         return _("Risposta inviata al segnalante (non è pubblica).")
+    if nome == "richiedi_informazioni":
+        attesa.richiedi_informazioni(s, attore, dati.testo)
+        return _("Domanda inviata al segnalante: i tempi sono sospesi finché non risponde.")
+    if nome == "priorita":
+        s = sla.imposta_priorita(s, attore, dati.priorita)
+        return _("Priorità: %(p)s.") % {"p": s.get_priorita_display()}
+    if nome == "scadenza":
+        s = sla.imposta_scadenza(s, attore, _data(dati.scadenza), dati.testo)
+        return _("Data prevista impostata.")
+    if nome == "protocollo":
+        s = protocollo.registra_protocollo(s, attore, dati.numero_protocollo)
+        return _("Protocollo registrato: %(n)s.") % {"n": s.numero_protocollo}
+    if nome == "riclassifica":
+        s = routing.riclassifica(s, _categoria(s.ente_id, dati.categoria), attore, motivo=dati.testo)
+        return _("Categoria cambiata in %(c)s.") % {"c": s.categoria.nome}
+    if nome == "intervento":
+        lavoro = _intervento(s.ente_id, dati.intervento)
+        interventi.aggiungi(lavoro, attore, [s])
+        return _("Aggiunta all'intervento «%(titolo)s».") % {"titolo": lavoro.titolo}
+    if nome == "inoltra":
+        nuova = routing.inoltra(s, _ente(dati.ente), attore, motivo=dati.testo)
+        return _("Inoltrata al Comune di %(ente)s: nuovo codice %(codice)s.") % {
+            "ente": nuova.ente.nome, "codice": nuova.codice}
     interazioni.annota(s, attore, dati.testo)
     return _("Nota interna aggiunta.")
 
@@ -119,6 +171,34 @@ def _originale(s: Segnalazione, codice: str) -> Segnalazione:
             {"duplicato_di": [_("Non c'è una segnalazione «%(codice)s» in questo comune.") % {"codice": codice}]}
         )
     return originale
+
+
+def _data(valore: str) -> date:
+    try:
+        return date.fromisoformat(valore)
+    except ValueError:
+        raise InvalidData({"scadenza": [_("Indica una data valida (gg/mm/aaaa).")]}) from None
+
+
+def _categoria(ente_id: int, valore: str) -> Categoria:
+    categoria = Categoria.objects.filter(pk=int(valore), ente_id=ente_id).first() if valore.isdigit() else None
+    if categoria is None:
+        raise InvalidData({"categoria": [_("Scegli la nuova categoria dall'elenco.")]})
+    return categoria
+
+
+def _intervento(ente_id: int, valore: str) -> Intervento:
+    lavoro = Intervento.objects.filter(pk=int(valore), ente_id=ente_id).first() if valore.isdigit() else None
+    if lavoro is None:
+        raise InvalidData({"intervento": [_("Scegli un intervento aperto di questo comune.")]})
+    return lavoro
+
+
+def _ente(valore: str) -> Ente:
+    ente = Ente.objects.filter(attivo=True, sigla__iexact=valore).first() if valore else None
+    if ente is None:
+        raise InvalidData({"ente": [_("Scegli il comune a cui inoltrarla.")]})
+    return ente
 
 
 def _operatore(valore: str) -> Utente | None:
@@ -184,10 +264,10 @@ def _verifica_blocco(nome: str, dati: Dati, codici: list[str]) -> None:
         raise InvalidData({"codici": [_("Seleziona almeno una segnalazione.")]})
     if len(codici) > MAX_IN_BLOCCO:
         raise InvalidData({"codici": [_("Al massimo %(n)d segnalazioni alla volta.") % {"n": MAX_IN_BLOCCO}]})
-    if nome not in nomi_azioni():
+    if nome not in nomi_azioni() or nome in SOLO_SINGOLE:
         raise InvalidData({"azione": [_("Scegli un'operazione.")]})
     errori: dict = {}
-    obbligatorio = nome in ("sposta", "rispondi", "rispondi_segnalante", "annota") or (
+    obbligatorio = nome in ("sposta", "rispondi", "rispondi_segnalante", "annota", "richiedi_informazioni") or (
         nome in TRANSIZIONI and TRANSIZIONI[nome].testo_obbligatorio
     )
     if obbligatorio and not dati.testo.strip():
@@ -199,6 +279,8 @@ def _verifica_blocco(nome: str, dati: Dati, codici: list[str]) -> None:
         )
     if nome == "sposta" and not dati.ufficio:
         errori.setdefault("ufficio", []).append(_("Scegli l'ufficio di destinazione."))
+    if nome == "intervento" and not dati.intervento:
+        errori.setdefault("intervento", []).append(_("Scegli l'intervento."))
     if nome == "mark_duplicate" and not dati.duplicato_di:
         errori.setdefault("duplicato_di", []).append(_("Indica il codice della segnalazione originale."))
     if errori:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -60,7 +60,6 @@ SCADENZE: dict[str, Promise] = {
     "scadute": _("Scadute"),
     "in_scadenza": _("In scadenza (3 giorni)"),
 }
-_PESO_PRIORITA = {Priorita.URGENTE: 0, Priorita.ALTA: 1, Priorita.NORMALE: 2, Priorita.BASSA: 3}
 
 
 def q_scheda(nome: str, oggi: date) -> Q:
@@ -68,8 +67,8 @@ def q_scheda(nome: str, oggi: date) -> Q:
         return Q(stato__in=[Stato.SUBMITTED, Stato.REOPENED])
     if nome == "in_lavorazione":
         return Q(stato__in=[Stato.ACCEPTED, Stato.IN_PROGRESS])
-    if nome == "in_ritardo":
-        return Q(stato__in=APERTI, scadenza__lt=oggi)
+    if nome == "in_ritardo":  # a report waiting for its reporter has a stopped clock (sla.in_ritardo)
+        return Q(stato__in=APERTI, scadenza__lt=oggi, in_attesa_dal__isnull=True)
     return Q()
 
 
@@ -165,9 +164,10 @@ def filtra(qs: QuerySet[Segnalazione], f: Filtri, utente: Utente, ente: Ente, og
     if f.canali:
         qs = qs.filter(canale__in=f.canali)
     if f.scadenza == "scadute":
-        qs = qs.filter(stato__in=APERTI, scadenza__lt=oggi)
+        qs = qs.filter(q_scheda("in_ritardo", oggi))
     elif f.scadenza == "in_scadenza":
-        qs = qs.filter(stato__in=APERTI, scadenza__gte=oggi, scadenza__lte=oggi + timedelta(days=GIORNI_IN_SCADENZA))
+        qs = qs.filter(stato__in=APERTI, in_attesa_dal__isnull=True, scadenza__gte=oggi,
+                       scadenza__lte=oggi + timedelta(days=GIORNI_IN_SCADENZA))
     riquadro = f.bbox or (riquadro_quartiere(ente, f.quartiere) if f.quartiere else None)
     if f.quartiere and riquadro is None:
         return qs.none()  # a quartiere the gazetteer does not know: nothing is in it
@@ -226,10 +226,8 @@ def ordina(qs: QuerySet[Segnalazione], ordine: str) -> QuerySet[Segnalazione]:
         return qs.order_by(F("scadenza").asc(nulls_last=True), "-creata_il", "-id")
     if ordine == "aggiornate":
         return qs.order_by("-aggiornata_il", "-id")
-    if ordine == "priorita":
-        peso = Case(*(When(priorita=p, then=Value(n)) for p, n in _PESO_PRIORITA.items()),
-                    default=Value(9), output_field=IntegerField())
-        return qs.order_by(peso, "-creata_il", "-id")
+    if ordine == "priorita":  # urgente > alta > normale > bassa, on the index segn_ente_priorita
+        return qs.order_by("livello_priorita", "-creata_il", "-id")
     return qs.order_by("-creata_il", "-id")
 
 

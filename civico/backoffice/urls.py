@@ -1,5 +1,6 @@
 from django.urls import path
 
+from civico.backoffice import redazione
 from civico.backoffice.views import accesso, casella, scheda, sportello
 
 app_name = "backoffice"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("segnalazioni/<str:codice>/azioni/<slug:nome>/", scheda.azione, name="azione"),
     path("allegati/<int:pk>/", scheda.allegato, name="allegato"),
     path("allegati/<int:pk>/miniatura/", scheda.allegato, {"miniatura": True}, name="miniatura"),
+    path("allegati/<int:pk>/oscura/", redazione.pagina, name="redazione"),
     path("nuova/", sportello.nuova, name="nuova"),
     path("nuova/<str:codice>/ricevuta/", sportello.ricevuta, name="ricevuta"),
 ]

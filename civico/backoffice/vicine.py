@@ -51,7 +51,9 @@ def vicine(
     s: Segnalazione, visibili: QuerySet[Segnalazione], *, escluse: Collection[int] = (),
     raggio_m: float = RAGGIO_VICINE_M,
 ) -> list[Vicina]:
-    """Reports around `s` among those the reader may see, nearest first."""
+    """Reports around `s` among those the reader may see, nearest first (none if `s` has no place)."""
+    if not s.cella_h3 or s.lat is None or s.lon is None:
+        return []
     try:
         celle = _celle_intorno(s.cella_h3, raggio_m)
     except (ValueError, TypeError, h3.H3BaseException):

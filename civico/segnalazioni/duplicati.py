@@ -26,10 +26,12 @@ class Simile:
 
 
 def vicine(
-    ente: Ente, categoria: Categoria, lat: float, lon: float, *, raggio_m: float = RAGGIO_M, limite: int = LIMITE
+    ente: Ente, categoria: Categoria, lat: float | None, lon: float | None, *, raggio_m: float = RAGGIO_M,
+    limite: int = LIMITE,
 ) -> list[Simile]:
-    """Open public reports of `categoria` within `raggio_m` of the point, nearest first."""
-    if not (math.isfinite(lat) and math.isfinite(lon)) or raggio_m <= 0 or limite <= 0:
+    """Open public reports of `categoria` within `raggio_m` of the point, nearest first (none
+    without a point: reports imported without a place)."""
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)) or raggio_m <= 0 or limite <= 0:
         return []
     lat_min, lat_max, lon_min, lon_max = riquadro(lat, lon, raggio_m)
     candidate = Segnalazione.objects.filter(

@@ -35,6 +35,7 @@ from civico.catalogo.models import Categoria
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
+from civico.moderazione import servizi as moderazione
 from civico.segnalazioni import codici, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
 from civico.territorio import gazetteer
@@ -127,6 +128,7 @@ def submit(
         errori.setdefault("allegati", []).append(
             _("Per la categoria «%(c)s» serve almeno una foto.") % {"c": categoria.nome}
         )
+    moderazione.verifica_contatti(ente, email, telefono, errori)  # banned e-mails, domains, phones
     if categoria.contatti_obbligatori and not (email or telefono):
         errori.setdefault("email", []).append(
             _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome}
@@ -182,6 +184,7 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         scadenza=sla.calcola_scadenza(categoria, ente, quando),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
+    moderazione.maschera_segnalazione(s)  # phones, e-mails, codici fiscali, swearing: not public
     eventi.registra(s, TipoEvento.CREATED, attore, quando=quando,
                     dati={"canale": s.canale, "categoria": categoria.nome})
     if ufficio is not None:

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from civico.catalogo.models import Categoria, Ufficio
@@ -32,6 +33,16 @@ class Priorita(models.TextChoices):
     URGENTE = "urgente", _("Urgente")
 
 
+# The inbox sorts by urgency: a number the database can index (urgente first), kept by the
+# database itself from `priorita` so no writer can forget it.
+LIVELLO_PRIORITA = Case(
+    When(priorita=Priorita.URGENTE, then=Value(0)),
+    When(priorita=Priorita.ALTA, then=Value(1)),
+    When(priorita=Priorita.NORMALE, then=Value(2)),
+    default=Value(3),
+)
+
+
 class Segnalazione(models.Model):
     ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="segnalazioni")
     # Human tracking code, e.g. AL-2026-000123: unique per ente and year, and overall.
@@ -49,6 +60,9 @@ class Segnalazione(models.Model):
     stato = models.CharField(_("stato"), max_length=20, choices=Stato.choices, default=Stato.SUBMITTED)
     priorita = models.CharField(
         _("priorità"), max_length=10, choices=Priorita.choices, default=Priorita.NORMALE
+    )
+    livello_priorita = models.GeneratedField(
+        expression=LIVELLO_PRIORITA, output_field=models.PositiveSmallIntegerField(), db_persist=True
     )
     titolo = models.CharField(_("titolo"), max_length=200)
     descrizione = models.TextField(_("descrizione"), blank=True)
@@ -125,6 +139,7 @@ class Segnalazione(models.Model):
             models.Index(fields=["ente", "cella_h3"], name="segn_ente_cella"),
             models.Index(fields=["ente", "ufficio", "stato"], name="segn_ente_ufficio_stato"),
             models.Index(fields=["ente", "aggiornata_il"], name="segn_ente_aggiornata"),
+            models.Index(fields=["ente", "livello_priorita", "-creata_il", "-id"], name="segn_ente_priorita"),
         ]
 
     def __str__(self) -> str:
@@ -202,6 +217,7 @@ class TipoEvento(models.TextChoices):
     ESCALATED = "escalated", _("Sollecito ai responsabili")
     WORK_ORDER = "work_order", _("Inserita in un intervento")
     PROTOCOL = "protocol", _("Protocollata")
+    DEADLINE_SET = "deadline_set", _("Data prevista cambiata")
 
 
 class Visibilita(models.TextChoices):

@@ -8,14 +8,16 @@ from functools import lru_cache
 import h3
 import shapely
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
 from civico.catalogo.models import Categoria, RegolaInstradamento, Ufficio
+from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi
-from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 
 
 def ufficio_competente(
@@ -81,3 +83,144 @@ def reroute(segnalazione: Segnalazione, ufficio: Ufficio, attore: Attore, *, mot
         eventi.registra(s, TipoEvento.INTERNAL_NOTE, attore, quando=quando,
                         visibilita=Visibilita.INTERNA, testo=motivo)
     return s
+
+
+def riclassifica(segnalazione: Segnalazione, categoria: Categoria, attore: Attore, *, motivo: str = "") -> Segnalazione:
+    """Change the category (a public event): the deadline follows the new category's SLA, and the
+    report moves to the office competent for the new category at its place, when that differs."""
+    from civico.segnalazioni import sla  # sla reads the workflow, which reads this module's callers
+
+    with transaction.atomic():
+        s = Segnalazione.objects.select_for_update(of=("self",)).select_related("ente", "ufficio").get(
+            pk=segnalazione.pk
+        )
+        if not ruoli_attore(attore, s) & RUOLI_OPERATIVI:
+            raise NotAllowed(_("Non hai i permessi per cambiare la categoria di questa segnalazione."))
+        if categoria.ente_id != s.ente_id or not categoria.attiva:
+            raise InvalidData({"categoria": [_("Scegli una categoria attiva di questo comune.")]})
+        if categoria.pk == s.categoria_id:
+            return s
+        precedente = s.categoria
+        s.categoria = categoria
+        if s.scadenza is not None and s.stato in _aperti():
+            s.scadenza = sla.scadenza_di(s)
+            s.sollecitata_il = None
+        ufficio = s.ufficio
+        if s.lat is not None and s.lon is not None:
+            ufficio = ufficio_competente(categoria, s.lat, s.lon, s.cella_h3)[0] or ufficio
+        elif categoria.ufficio_predefinito:
+            ufficio = categoria.ufficio_predefinito
+        da_ufficio = s.ufficio
+        s.ufficio = ufficio
+        quando = timezone.now()
+        eventi.aggiorna(s, quando)
+        s.save()
+        eventi.registra(s, TipoEvento.RECLASSIFIED, attore, quando=quando,
+                        dati={"categoria": categoria.nome, "da_categoria": precedente.nome})
+        if ufficio is not None and ufficio != da_ufficio:
+            eventi.registra(s, TipoEvento.REROUTED, attore, quando=quando, dati={
+                "ufficio": ufficio.nome, "ufficio_id": ufficio.pk,
+                "da_ufficio": da_ufficio.nome if da_ufficio else None, "motivo": str(_("nuova categoria")),
+            })
+        if (motivo or "").strip():
+            eventi.registra(s, TipoEvento.INTERNAL_NOTE, attore, quando=quando,
+                            visibilita=Visibilita.INTERNA, testo=motivo.strip())
+    return s
+
+
+def _aperti() -> frozenset[str]:
+    from civico.segnalazioni.workflow import APERTI
+
+    return APERTI
+
+
+def inoltra(segnalazione: Segnalazione, ente: Ente, attore: Attore, *, motivo: str) -> Segnalazione:
+    """Forward a report to another comune on the platform (the place is in its territory: a
+    border case). The other comune receives a new report through the one door of intake, with its
+    own code, routing and deadline; this one is rejected with a public line naming the new code,
+    and its followers follow the new one. Returns the new report."""
+    from civico.segnalazioni import intake, workflow
+
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise InvalidData({"testo": [_("Indica il motivo dell'inoltro.")]})
+    s = Segnalazione.objects.select_related("ente", "categoria").get(pk=segnalazione.pk)
+    if not ruoli_attore(attore, s) & RUOLI_OPERATIVI:
+        raise NotAllowed(_("Non hai i permessi per inoltrare questa segnalazione."))
+    if ente.pk == s.ente_id:
+        raise InvalidData({"ente": [_("Scegli un altro comune.")]})
+    if s.lat is None or s.lon is None:
+        raise InvalidData({"ente": [_("Una segnalazione senza posizione non si può inoltrare a un altro comune.")]})
+    if s.stato not in _aperti():
+        raise _non_inoltrabile(s)
+    categoria = Categoria.objects.filter(ente=ente, codice=s.categoria.codice, attiva=True).first()
+    with transaction.atomic():
+        nuova = intake.submit(
+            intake.NuovaSegnalazione(
+                lat=s.lat, lon=s.lon, titolo=s.titolo, descrizione=s.descrizione, indirizzo=s.indirizzo,
+                categoria=categoria.pk if categoria else None, canale=s.canale, nome=s.segnalante_nome,
+                email=s.segnalante_email, telefono=s.segnalante_telefono, ente=ente,
+                risposte=s.risposte if categoria else {},
+            ),
+            attore=Attore.di_sistema(),
+        ).segnalazione
+        testo = _("Non di competenza: inoltrata al Comune di %(ente)s con il codice %(codice)s. %(motivo)s") % {
+            "ente": ente.nome, "codice": nuova.codice, "motivo": motivo}
+        workflow.transition(s, "reject", attore, testo=str(testo))
+        sposta_seguaci(s, nuova)
+    return nuova
+
+
+def _non_inoltrabile(s: Segnalazione) -> Exception:
+    from civico.errors import Conflict
+
+    return Conflict(
+        _("Una segnalazione «%(stato)s» non si inoltra.") % {"stato": s.get_stato_display()}, code="illegal_state"
+    )
+
+
+# --- Followers go where the report goes -------------------------------------------------------
+
+
+def sposta_seguaci(da: Segnalazione, a: Segnalazione) -> int:
+    """Move who follows (and supports, «Anche io») `da` to `a`, without doubling anyone who
+    already follows `a`. Returns how many moved. Call inside the transaction of the change."""
+    from civico.comunicazioni.models import Iscrizione
+
+    presenti = list(Iscrizione.objects.filter(segnalazione=a).values_list("utente_id", "email", "telefono"))
+    utenti = {u for u, _e, _t in presenti if u}
+    email = {e.lower() for u, e, _t in presenti if not u and e}
+    telefoni = {t for u, e, t in presenti if not u and not e and t}
+    spostate = 0
+    for isc in Iscrizione.objects.filter(segnalazione=da):
+        doppia = (isc.utente_id in utenti) if isc.utente_id else (
+            isc.email.lower() in email if isc.email else isc.telefono in telefoni
+        )
+        if doppia:
+            isc.delete()
+            continue
+        isc.segnalazione = a
+        isc.save(update_fields=["segnalazione"])
+        spostate += 1
+    return spostate
+
+
+@receiver(eventi.evento_aggiunto, dispatch_uid="civico.segnalazioni.routing.unisci_duplicata")
+def _unisci_duplicata(sender, evento: Evento, **kwargs) -> None:
+    """Marking a duplicate merges it: its followers and supporters move to the surviving report,
+    whose timeline says so. Inside the transaction of the transition, so both or neither happen."""
+    if evento.tipo != TipoEvento.STATE_CHANGED or evento.transizione != "mark_duplicate":
+        return
+    duplicata = evento.segnalazione
+    originale = Segnalazione.objects.select_for_update().get(pk=duplicata.duplicato_di_id)
+    spostate = sposta_seguaci(duplicata, originale)
+    quando = evento.creato_il
+    eventi.aggiorna(originale, quando)
+    originale.save()
+    eventi.registra(
+        originale, TipoEvento.MERGED, Attore(utente=evento.attore, nome_pubblico=evento.attore_pubblico),
+        quando=quando,
+        testo=str(_("La segnalazione %(codice)s è stata unita a questa: chi la seguiva ora segue questa.")
+                  % {"codice": duplicata.codice}),
+        dati={"unita": duplicata.codice, "seguaci_spostati": spostate},
+    )

@@ -17,11 +17,18 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
+from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
-from civico.segnalazioni.models import Segnalazione
+from civico.errors import Conflict, InvalidData, NotAllowed
+from civico.segnalazioni import eventi
+from civico.segnalazioni.intake import valida_testo
+from civico.segnalazioni.models import Priorita, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.workflow import APERTI
 
 
@@ -93,3 +100,69 @@ def in_ritardo(qs: QuerySet[Segnalazione], oggi: date) -> QuerySet[Segnalazione]
 def in_scadenza(qs: QuerySet[Segnalazione], oggi: date, giorni: int = 3) -> QuerySet[Segnalazione]:
     """Open reports due between today and `giorni` calendar days from now."""
     return _in_corso(qs).filter(scadenza__gte=oggi, scadenza__lte=oggi + timedelta(days=giorni))
+
+
+# --- What staff set by hand: the urgency and the expected date ------------------------------
+
+
+def imposta_priorita(segnalazione: Segnalazione, attore: Attore, priorita: str) -> Segnalazione:
+    """Change the priority (an internal event). The same priority again changes nothing."""
+    if priorita not in Priorita.values:
+        raise InvalidData({"priorita": [_("Scegli una priorità dall'elenco.")]})
+    with transaction.atomic():
+        s = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
+        _lavora(attore, s)
+        if s.priorita == priorita:
+            return s
+        precedente = s.priorita
+        s.priorita = priorita
+        quando = timezone.now()
+        eventi.aggiorna(s, quando)
+        s.save()
+        eventi.registra(
+            s, TipoEvento.PRIORITY_CHANGED, attore, quando=quando, visibilita=Visibilita.INTERNA,
+            testo=str(_("Priorità: %(da)s → %(a)s.") % {
+                "da": Priorita(precedente).label, "a": Priorita(priorita).label}),
+            dati={"priorita": priorita, "precedente": precedente},
+        )
+    return s
+
+
+def imposta_scadenza(segnalazione: Segnalazione, attore: Attore, giorno: date, motivo: str = "") -> Segnalazione:
+    """Set the expected date of resolution by hand: citizens see it on the timeline. It replaces
+    the computed one until the clock is recomputed (a pause ends, the category changes)."""
+    errori: dict = {}
+    motivo = valida_testo(motivo, "testo", 500, errori)
+    with transaction.atomic():
+        s = Segnalazione.objects.select_for_update(of=("self",)).select_related("ente").get(pk=segnalazione.pk)
+        _lavora(attore, s)
+        if s.stato not in APERTI:
+            raise Conflict(
+                _("Una segnalazione «%(stato)s» non ha più una data prevista.") % {"stato": s.get_stato_display()},
+                code="illegal_state",
+            )
+        if giorno < giorno_locale(s.creata_il, s.ente):
+            errori.setdefault("scadenza", []).append(_("La data prevista non può precedere la segnalazione."))
+        if errori:
+            raise InvalidData(errori)
+        if s.scadenza == giorno:
+            return s
+        precedente = s.scadenza
+        s.scadenza = giorno
+        s.sollecitata_il = None  # a new deadline: if it is missed too, managers hear again
+        quando = timezone.now()
+        eventi.aggiorna(s, quando)
+        s.save()
+        data = formats.date_format(giorno, "SHORT_DATE_FORMAT")
+        testo = _("Data prevista di risoluzione: %(data)s.") % {"data": data}
+        eventi.registra(
+            s, TipoEvento.DEADLINE_SET, attore, quando=quando,
+            testo=f"{testo} {motivo}".strip(),
+            dati={"scadenza": giorno.isoformat(), "precedente": precedente.isoformat() if precedente else None},
+        )
+    return s
+
+
+def _lavora(attore: Attore, s: Segnalazione) -> None:
+    if not ruoli_attore(attore, s) & RUOLI_OPERATIVI:
+        raise NotAllowed(_("Solo gli uffici che lavorano la segnalazione possono farlo."))

@@ -90,3 +90,27 @@ def test_read_only_roles_are_refused_for_every_report(come, persone, alessandria
 def test_nothing_selected_is_a_clear_message(come, persone, alessandria):
     risposta = blocco(come(persone.operatore), [], "take_in_charge")
     assert risposta.status_code == 302
+
+
+def test_bulk_add_to_a_work_order_refuses_closed_reports_one_by_one(come, persone, alessandria):
+    from civico.segnalazioni import interventi
+
+    aperte = [factories.segnalazione(alessandria) for _ in range(3)]
+    chiusa = factories.segnalazione(alessandria)
+    workflow.transition(chiusa, "reject", factories.operatore(alessandria), testo="No")
+    lavoro = interventi.crea_intervento(alessandria, Attore.staff(persone.operatore), "Via Roma: buche")
+    client = come(persone.operatore)
+    assert "Aggiungi a un intervento" in client.get("/backoffice/?ente=AL&scheda=tutte").content.decode()
+
+    risposta = blocco(client, [s.codice for s in aperte] + [chiusa.codice], "intervento", intervento=lavoro.pk)
+    esito = risposta.context["esito"]
+    assert sorted(esito.riuscite) == sorted(s.codice for s in aperte)
+    assert [c for c, _ in esito.rifiutate] == [chiusa.codice]
+    assert set(lavoro.segnalazioni.values_list("codice", flat=True)) == {s.codice for s in aperte}
+
+
+def test_bulk_refuses_actions_that_need_a_look_at_each_report(come, persone, alessandria):
+    s = factories.segnalazione(alessandria)
+    risposta = blocco(come(persone.operatore), [s.codice], "protocollo", numero_protocollo="1")
+    assert risposta.status_code == 302
+    assert Segnalazione.objects.get(pk=s.pk).numero_protocollo == ""

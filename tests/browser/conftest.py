@@ -56,6 +56,18 @@ def _contesto_del_portale(settings):
     registra_contesto(settings)
 
 
+@pytest.fixture(autouse=True)
+def _csp_con_eval_per_playwright(settings):
+    """Playwright's wait_for_function evaluates its string in the page, which the product's CSP
+    forbids ('unsafe-eval'). Allowed in browser tests only; every other directive (no inline
+    script, our origin only) still applies, so a page that breaks under the CSP still fails here."""
+    import copy
+
+    politica = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    politica["DIRECTIVES"]["script-src"] = [*politica["DIRECTIVES"]["script-src"], "'unsafe-eval'"]
+    settings.CONTENT_SECURITY_POLICY = politica
+
+
 # --- The portal's browser tests: viewports, no third parties, accessibility, screenshots ----------
 
 TELEFONO = {"width": 390, "height": 844}

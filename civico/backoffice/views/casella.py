@@ -24,7 +24,7 @@ from civico.backoffice.models import VistaSalvata
 from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.errors import InvalidData
-from civico.segnalazioni.models import Canale, Priorita
+from civico.segnalazioni.models import Canale, Intervento, Priorita, StatoIntervento
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, TRANSIZIONI
 
@@ -74,6 +74,8 @@ def casella(request: HttpRequest) -> HttpResponse:
         "lavora": lavora,
         "transizioni": list(TRANSIZIONI.values()),
         "altre_azioni": azioni.ALTRE_AZIONI,
+        "interventi": list(Intervento.objects.filter(ente=ente, stato=StatoIntervento.APERTO).only("titolo")[:200])
+        if lavora else [],
         "filtri_qs": _senza(request.GET, "pagina"),
     }
     if request.htmx and request.htmx.target == "elenco":

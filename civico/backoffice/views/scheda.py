@@ -17,9 +17,11 @@ from civico.accounts.permissions import (
 from civico.backoffice import azioni, vicine
 from civico.backoffice import scheda as servizio
 from civico.backoffice.accesso import staff_richiesto
-from civico.catalogo.models import Ufficio
+from civico.catalogo.configurazione import modelli_per
+from civico.catalogo.models import Categoria, Ufficio
+from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
-from civico.segnalazioni.models import Segnalazione, TipoAllegato
+from civico.segnalazioni.models import Priorita, Segnalazione, TipoAllegato
 from civico.segnalazioni.workflow import transizioni_possibili
 
 TILE_URL_PREDEFINITO = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -37,12 +39,13 @@ def _carica(request: HttpRequest, codice: str) -> Segnalazione:
 def scheda(request: HttpRequest, codice: str) -> HttpResponse:
     s = _carica(request, codice)
     esito = request.session.pop(ESITO, None)
-    return _pagina(request, s, esito=esito[1] if esito and esito[0] == s.codice else "")
+    return _pagina(request, s, esito=esito[1] if esito and esito[0] == s.codice else "",
+                   modello=request.GET.get("modello", ""))
 
 
 def _pagina(
     request: HttpRequest, s: Segnalazione, *, errore: DomainError | None = None, azione: str = "",
-    dati: azioni.Dati | None = None, status: int = 200, esito: str = "",
+    dati: azioni.Dati | None = None, status: int = 200, esito: str = "", modello: str = "",
 ) -> HttpResponse:
     utente = request.user
     lavora = puo_lavorare(utente, s)
@@ -50,6 +53,8 @@ def _pagina(
     duplicati = vicine.possibili_duplicati(s, utente)
     intorno = vicine.vicine(s, Segnalazione.objects.filter(filtro_visibili(utente)),
                             escluse={d.segnalazione.pk for d in duplicati})
+    modelli = modelli_per(s) if lavora else []
+    scelto = next((m for m in modelli if str(m.pk) == modello), None)
     contesto = {
         "s": s,
         "lavora": lavora,
@@ -67,6 +72,13 @@ def _pagina(
         "vicine": intorno,
         "punti": _punti(s, duplicati, intorno),
         "tile_url": settings.CIVICO.get("TILE_URL", TILE_URL_PREDEFINITO),
+        "modelli": modelli,
+        "modello_scelto": scelto,
+        "priorita": Priorita.choices,
+        "categorie": list(Categoria.objects.filter(ente_id=s.ente_id, attiva=True).exclude(pk=s.categoria_id))
+        if lavora else [],
+        "altri_comuni": list(Ente.objects.filter(attivo=True).exclude(pk=s.ente_id).only("nome", "sigla")
+                             .order_by("nome")) if lavora else [],
         "esito": esito,
         "errore": errore,
         "azione_errata": azione,
@@ -77,7 +89,9 @@ def _pagina(
 
 
 def _punti(s: Segnalazione, *gruppi: list[vicine.Vicina]) -> list[dict]:
-    """The map's markers: the report first, then its neighbours."""
+    """The map's markers: the report first, then its neighbours (none if it has no place)."""
+    if s.lat is None or s.lon is None:
+        return []
     punti = [{"codice": s.codice, "lat": s.lat, "lon": s.lon, "titolo": s.titolo, "questa": True}]
     for gruppo in gruppi:
         punti += [
