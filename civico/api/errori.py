@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import Field
 
+from civico.core import disponibilita
 from civico.errors import DomainError, InvalidData
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,9 @@ def registra_gestori(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def interno(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Database down or media storage full: the platform's 503 with Retry-After (civico.core).
+        if (motivo := disponibilita.causa(exc)) is not None:
+            return disponibilita.risposta_503(request, motivo, exc)
         # A bug, never the client's fault: logged with its traceback, answered in the same shape.
         logger.exception("Errore non gestito nell'API: %s %s", request.method, request.path)
         return risposta(request, 500, corpo("internal_error", _("Errore interno: riprova più tardi.")))

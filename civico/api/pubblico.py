@@ -144,7 +144,10 @@ _GEOJSON = {
 def segnalazioni(request: HttpRequest, filtri: Query[FiltriPubblici]):
     """Dalla più recente, a pagine: si passa a quella successiva con `cursor`. Con `format=geojson` la
     risposta è una FeatureCollection (application/geo+json) con lo stesso cursore."""
-    righe, successivo = pagina(filtri.applica(consultazione.elenco_pubblico()), filtri.cursor, filtri.limit)
+    qs = filtri.applica(consultazione.elenco_pubblico())
+    if filtri.formato == "geojson":  # a map format: reports imported without a place are not features
+        qs = qs.filter(lat__isnull=False, lon__isnull=False)
+    righe, successivo = pagina(qs, filtri.cursor, filtri.limit)
     if filtri.formato == "geojson":
         dati = R.geojson(request, righe, successivo)
         return HttpResponse(json.dumps(dati, cls=DjangoJSONEncoder), content_type="application/geo+json")

@@ -114,7 +114,8 @@ def geojson(request: HttpRequest, righe: list[Segnalazione], successivo: str | N
         lat, lon = proprieta.pop("lat"), proprieta.pop("lon")
         features.append({
             "type": "Feature", "id": s.codice,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            # RFC 7946 §3.2: an unlocated feature has a null geometry (the API filters them out for maps).
+            "geometry": {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None,
             "properties": proprieta,
         })
     # A foreign member (RFC 7946 §6.1): the cursor of the next page.

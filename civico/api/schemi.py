@@ -99,8 +99,8 @@ class SegnalazionePubblica(Schema):
     priorita: Priorita
     titolo: str
     descrizione: str
-    lat: float
-    lon: float
+    lat: float | None = Field(description="Vuota solo per segnalazioni importate senza posizione.")
+    lon: float | None
     indirizzo: str
     cap: str
     canale: Canale = Field(description="Da dove è arrivata (web, app, api, open311, telefono…).")

@@ -11,6 +11,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import shapely
 from django.conf import settings
@@ -33,7 +34,7 @@ PASSWORD_DEMO = "Civico-demo-2026"
 Progress = Callable[[str], None]
 
 
-def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print) -> dict:
+def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print, *, storico: bool = True) -> dict:
     inizio = time.perf_counter()
     progress("comuni d'Italia e confini…")
     comuni = carica_comuni(progress=progress)
@@ -51,9 +52,11 @@ def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print)
     create = _segnalazioni(al, segnalazioni_alessandria, progress)
     for sigla in ("CM", "NL"):
         create += _segnalazioni(enti[sigla], max(segnalazioni_alessandria // 6, 1), progress)
+    storiche = _storico_municipium(al, progress) if storico else 0
     return {
         "comuni": comuni, "enti_attivi": [e.nome for e in enti.values()], "stradario": stradario,
         "alberi": alberi, "account": account, "segnalazioni_create": create, "chiave_api": chiave_api,
+        "storico_importate": storiche,
         "segnalazioni_totali": Segnalazione.objects.count(), "secondi": time.perf_counter() - inizio,
     }
 
@@ -61,7 +64,8 @@ def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print)
 def testo_riepilogo(r: dict) -> str:
     righe = [
         f"Demo pronta in {r['secondi']:.1f} s: comuni attivi {', '.join(r['enti_attivi'])}; "
-        f"segnalazioni {r['segnalazioni_totali']} (nuove {r['segnalazioni_create']}).",
+        f"segnalazioni {r['segnalazioni_totali']} (nuove {r['segnalazioni_create']}; "
+        f"dallo storico Municipium 2023–2024 di Alessandria: {r.get('storico_importate', 0)} nuove).",
         f"Account dimostrativi (password per tutti: {PASSWORD_DEMO}):",
     ]
     righe += [f"  {u:<24} {ruolo}" for u, ruolo in r["account"]]
@@ -272,9 +276,27 @@ def _risposte(categoria: Categoria, rng: random.Random) -> dict:
     return risposte
 
 
+def _file_municipium() -> Path:
+    return settings.CIVICO["DATA_DIR"] / "alessandria" / "segnalazioni-municipium-2023-2024.csv.gz"
+
+
+def _storico_municipium(al: Ente, progress: Progress) -> int:
+    """Alessandria's real 2023–2024 reports, through the importer (idempotent by Municipium id).
+    When every row is already in, the file is not re-read: `make run` stays fast."""
+    from civico.analisi.importazione.municipium import importa_municipium
+
+    presenti = Segnalazione.objects.filter(ente=al, origine="municipium").count()
+    if presenti and presenti >= len(_leggi_municipium()):
+        return 0
+    progress("storico 2023–2024 di Alessandria (esportazione Municipium)…")
+    riepilogo = importa_municipium(_file_municipium(), al)
+    for problema in riepilogo.scartate[:5]:
+        progress(f"riga {problema.riga} scartata: {problema.motivo}")
+    return riepilogo.importate
+
+
 def _leggi_municipium() -> list[dict]:
-    percorso = settings.CIVICO["DATA_DIR"] / "alessandria" / "segnalazioni-municipium-2023-2024.csv.gz"
-    with gzip.open(percorso, "rt", encoding="utf-8") as f:
+    with gzip.open(_file_municipium(), "rt", encoding="utf-8") as f:
         return list(csv.DictReader(io.StringIO(f.read()), delimiter=";"))
 
 

@@ -23,7 +23,8 @@ def test_the_demo_loads_three_comuni_with_reports_and_a_second_run_changes_nothi
 
     assert sorted(riepilogo["enti_attivi"]) == ["Alessandria", "Casale Monferrato", "Novi Ligure"]
     assert Ente.objects.count() == 7899
-    assert Segnalazione.objects.filter(ente__sigla="AL").count() == 30
+    assert Segnalazione.objects.filter(ente__sigla="AL", origine="").count() == 30
+    assert Segnalazione.objects.filter(ente__sigla="AL", origine="municipium").count() == 3428
     stati = set(Segnalazione.objects.values_list("stato", flat=True))
     assert {Stato.SUBMITTED, Stato.RESOLVED} <= stati
     assert all(s.eventi.exists() for s in Segnalazione.objects.all())
@@ -37,6 +38,6 @@ def test_the_demo_loads_three_comuni_with_reports_and_a_second_run_changes_nothi
 
 
 def test_demo_reports_sit_on_real_house_numbers_with_their_address():
-    loader.carica_demo(segnalazioni_alessandria=10, progress=lambda _: None)
+    loader.carica_demo(segnalazioni_alessandria=10, progress=lambda _: None, storico=False)
     for s in Segnalazione.objects.filter(ente__sigla="AL"):
         assert s.indirizzo, s.codice

@@ -1,0 +1,288 @@
+"""Staff insight: hotspots, problems that come back after a repair, the weekly intake and its
+forecast, each office's workload and lateness, and what work orders cost per category and area.
+
+Every function takes the reports the person may see (`visibili`, built with the permission
+module's `filtro_visibili`) and never widens them. Counting happens in the database; only the
+small grouped results are shaped in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import h3
+from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from civico.analisi import sql
+from civico.catalogo.models import Categoria
+from civico.segnalazioni.models import Intervento, Segnalazione
+from civico.segnalazioni.stati import Stato
+from civico.segnalazioni.workflow import APERTI
+
+RISOLUZIONE_HOTSPOT = 9  # about 0.1 km²: a block, a small square
+RISOLUZIONE_AREA = 8  # about 0.7 km²: a neighbourhood, for costs
+RISOLTE = (Stato.RESOLVED, Stato.CLOSED)
+SETTIMANE_STORIA = 104
+SETTIMANE_PREVISIONE = 8
+
+
+@dataclass
+class Hotspot:
+    cella: str
+    categoria_id: int
+    categoria: str
+    n: int
+    aperte: int
+    ultima: Any
+    indirizzo: str
+    lat: float
+    lon: float
+
+
+def _nomi_categorie(ids: set[int]) -> dict[int, str]:
+    return dict(Categoria.objects.filter(pk__in=ids).values_list("pk", "nome"))
+
+
+def hotspot(visibili: QuerySet[Segnalazione], *, mesi: int = 6, minimo: int = 3, limite: int = 50) -> list[Hotspot]:
+    """H3 cells where reports of the same category recurred in the last `mesi` months."""
+    dal = timezone.now() - timedelta(days=round(mesi * 30.44))
+    qs = visibili.filter(creata_il__gte=dal, lat__isnull=False).exclude(cella_h3="").exclude(
+        stato__in=(Stato.DUPLICATE, Stato.WITHDRAWN)
+    ).order_by()
+    conti: dict[tuple[str, int], list] = defaultdict(lambda: [0, 0, None, "", 0.0, 0.0])
+    if sql.usa_postgresql():
+        righe = qs.annotate(_cella=sql.GenitoreH3(F("cella_h3"), RISOLUZIONE_HOTSPOT)).values(
+            "_cella", "categoria_id"
+        ).annotate(
+            n=Count("pk"), aperte=Count("pk", filter=Q(stato__in=APERTI)), ultima=Max("creata_il"),
+            indirizzo=Max("indirizzo"), lat=Max("lat"), lon=Max("lon"),
+        ).filter(n__gte=minimo).values_list(
+            "_cella", "categoria_id", "n", "aperte", "ultima", "indirizzo", "lat", "lon"
+        )
+        for cella, cat, n, aperte, ultima, indirizzo, lat, lon in righe:
+            conti[(cella, cat)] = [n, aperte, ultima, indirizzo, lat, lon]
+    else:
+        righe = qs.values("cella_h3", "categoria_id").annotate(
+            n=Count("pk"), aperte=Count("pk", filter=Q(stato__in=APERTI)), ultima=Max("creata_il"),
+            indirizzo=Max("indirizzo"), lat=Max("lat"), lon=Max("lon"),
+        ).values_list("cella_h3", "categoria_id", "n", "aperte", "ultima", "indirizzo", "lat", "lon")
+        for cella, cat, n, aperte, ultima, indirizzo, lat, lon in righe:
+            try:
+                genitore = h3.cell_to_parent(cella, RISOLUZIONE_HOTSPOT)
+            except (ValueError, h3.H3BaseException):
+                continue
+            c = conti[(genitore, cat)]
+            c[0] += n
+            c[1] += aperte
+            c[2] = max(filter(None, (c[2], ultima)))
+            c[3], c[4], c[5] = c[3] or indirizzo, lat, lon
+        conti = {k: v for k, v in conti.items() if v[0] >= minimo}
+    nomi = _nomi_categorie({cat for _, cat in conti})
+    risultato = [
+        Hotspot(cella=cella, categoria_id=cat, categoria=nomi.get(cat, "?"), n=v[0], aperte=v[1], ultima=v[2],
+                indirizzo=v[3], lat=v[4], lon=v[5])
+        for (cella, cat), v in conti.items()
+    ]
+    risultato.sort(key=lambda h: (-h.n, -h.aperte, h.cella))
+    return risultato[:limite]
+
+
+def celle_figlie(cella: str) -> list[str]:
+    """The stored-resolution cells inside a hotspot cell (for filtering its reports)."""
+    from django.conf import settings
+
+    res = settings.CIVICO["H3_RESOLUTION"]
+    if h3.get_resolution(cella) >= res:
+        return [cella]
+    return list(h3.cell_to_children(cella, res))
+
+
+def aperte_nel_hotspot(visibili: QuerySet[Segnalazione], cella: str, categoria_id: int) -> QuerySet[Segnalazione]:
+    return visibili.filter(cella_h3__in=celle_figlie(cella), categoria_id=categoria_id, stato__in=APERTI)
+
+
+def ricorrenti(visibili: QuerySet[Segnalazione], *, mesi: int = 12, limite: int = 50) -> list[dict[str, Any]]:
+    """Places (stored H3 cell and category) where a report came in after an earlier one there
+    had been resolved: the repair did not last, or the cause was not removed."""
+    dal = timezone.now() - timedelta(days=round(mesi * 30.44))
+    righe = (
+        visibili.filter(creata_il__gte=dal, lat__isnull=False).exclude(cella_h3="")
+        .exclude(stato__in=(Stato.DUPLICATE, Stato.WITHDRAWN)).order_by()
+        .values("cella_h3", "categoria_id")
+        .annotate(
+            n=Count("pk"), prima_risoluzione=Min("chiusa_il", filter=Q(stato__in=RISOLTE)),
+            ultima=Max("creata_il"), indirizzo=Max("indirizzo"),
+        )
+        .filter(n__gte=2, prima_risoluzione__isnull=False, ultima__gt=F("prima_risoluzione"))
+        .order_by("-n", "-ultima")[:limite]
+    )
+    righe = list(righe)
+    nomi = _nomi_categorie({r["categoria_id"] for r in righe})
+    return [{**r, "categoria": nomi.get(r["categoria_id"], "?")} for r in righe]
+
+
+# --- Weekly intake: trend and a seasonal forecast -----------------------------------------------
+
+
+def _lunedi(giorno: date) -> date:
+    return giorno - timedelta(days=giorno.weekday())
+
+
+def settimanale(visibili: QuerySet[Segnalazione], categoria_id: int | None, *, settimane: int = SETTIMANE_STORIA,
+                oggi: date | None = None) -> list[tuple[date, int]]:
+    """Reports received per week (Monday), the last `settimane` complete weeks, zeros included."""
+    oggi = oggi or timezone.localdate()
+    fine = _lunedi(oggi)  # the current week is incomplete: left out
+    inizio = fine - timedelta(weeks=settimane)
+    qs = visibili.filter(creata_il__date__gte=inizio, creata_il__date__lt=fine).order_by()
+    if categoria_id:
+        qs = qs.filter(categoria_id=categoria_id)
+    conti: dict[date, int] = defaultdict(int)
+    for settimana, n in qs.annotate(s=TruncWeek("creata_il")).values("s").annotate(n=Count("pk")).values_list("s", "n"):
+        conti[settimana.date() if hasattr(settimana, "date") else settimana] += n
+    return [(inizio + timedelta(weeks=i), conti.get(inizio + timedelta(weeks=i), 0)) for i in range(settimane)]
+
+
+def previsione(storia: list[tuple[date, int]], *, settimane: int = SETTIMANE_PREVISIONE) -> dict[str, Any]:
+    """A simple seasonal forecast of the next weeks' intake.
+
+    With at least a year of history: the same weeks of last year (averaged with their neighbours
+    to smooth the noise), scaled by how the last eight weeks compare with the same eight weeks a
+    year before (the trend). With less: the average of the last eight weeks. Plain enough for a
+    manager to check by hand; a planning aid, not a promise.
+    """
+    valori = [n for _, n in storia]
+    ultime = valori[-8:]
+    media_recente = sum(ultime) / len(ultime) if ultime else 0.0
+    ultimo = storia[-1][0] if storia else _lunedi(timezone.localdate()) - timedelta(weeks=1)
+    date_future = [ultimo + timedelta(weeks=i + 1) for i in range(settimane)]
+    stagionale = len(valori) >= 52 + 8
+    if stagionale:
+        anno_prima = valori[-52 - 8:-52]
+        base = sum(anno_prima) / len(anno_prima) if anno_prima else 0.0
+        rapporto = (media_recente / base) if base else 1.0
+        rapporto = min(max(rapporto, 0.25), 4.0)  # one odd year must not explode the forecast
+        stime = []
+        for i in range(settimane):
+            centro = len(valori) - 52 + i + 1
+            vicine = valori[max(centro - 1, 0):centro + 2]
+            stime.append(rapporto * sum(vicine) / len(vicine) if vicine else media_recente)
+    else:
+        rapporto = None
+        stime = [media_recente] * settimane
+    # Trend: least-squares slope over the history, in reports per week per week.
+    pendenza = _pendenza(valori)
+    return {
+        "metodo": "stagionale" if stagionale else "media-recente",
+        "rapporto_annuo": None if rapporto is None else round(rapporto, 2),
+        "pendenza": round(pendenza, 3),
+        "media_recente": round(media_recente, 1),
+        "settimane": [{"settimana": d, "stima": round(s, 1)} for d, s in zip(date_future, stime, strict=True)],
+    }
+
+
+def _pendenza(valori: list[int]) -> float:
+    n = len(valori)
+    if n < 2:
+        return 0.0
+    media_x, media_y = (n - 1) / 2, sum(valori) / n
+    num = sum((i - media_x) * (v - media_y) for i, v in enumerate(valori))
+    den = sum((i - media_x) ** 2 for i in range(n))
+    return num / den if den else 0.0
+
+
+# --- Offices ------------------------------------------------------------------------------------
+
+
+def carico_uffici(visibili: QuerySet[Segnalazione]) -> list[dict[str, Any]]:
+    """Per office: open reports, overdue ones, the oldest wait, resolved in the last 30 days."""
+    adesso = timezone.now()
+    oggi = timezone.localdate()
+    righe = (
+        visibili.order_by().values("ufficio_id", "ufficio__nome")
+        .annotate(
+            aperte=Count("pk", filter=Q(stato__in=APERTI)),
+            in_ritardo=Count("pk", filter=Q(stato__in=APERTI, scadenza__lt=oggi, in_attesa_dal__isnull=True)),
+            piu_vecchia=Min("creata_il", filter=Q(stato__in=APERTI)),
+            risolte_30=Count("pk", filter=Q(stato__in=RISOLTE, chiusa_il__gte=adesso - timedelta(days=30))),
+        )
+        .filter(Q(aperte__gt=0) | Q(risolte_30__gt=0))
+    )
+    risultato = []
+    for r in righe:
+        attesa = (adesso - r["piu_vecchia"]).days if r["piu_vecchia"] else None
+        quota = r["in_ritardo"] / r["aperte"] if r["aperte"] else None
+        risultato.append({
+            "ufficio": r["ufficio__nome"] or "", "aperte": r["aperte"], "in_ritardo": r["in_ritardo"],
+            "quota_ritardo": quota, "giorni_piu_vecchia": attesa, "risolte_30": r["risolte_30"],
+        })
+    return sorted(risultato, key=lambda r: (-r["in_ritardo"], -r["aperte"], r["ufficio"]))
+
+
+# --- Work-order costs ---------------------------------------------------------------------------
+
+
+def costi(ente_id: int, visibili: QuerySet[Segnalazione], *, dal: date, al: date) -> dict[str, Any]:
+    """What work orders created in the period cost, split per category and per area.
+
+    A work order's cost (the actual one, or the estimate while it is open) is shared equally by
+    its reports: a crew that fixed five potholes in one street cost a fifth of it for each.
+    Only reports the person may see are counted; their share of the cost still follows the rule.
+    """
+    interventi = {
+        i.pk: i for i in Intervento.objects.filter(
+            ente_id=ente_id, creato_il__date__gte=dal, creato_il__date__lte=al
+        ).annotate(quante=Count("segnalazioni"))
+    }
+    legami = (
+        Intervento.segnalazioni.through.objects.filter(intervento_id__in=list(interventi))
+        .filter(segnalazione__in=visibili.order_by().values("pk"))
+        .values_list("intervento_id", "segnalazione__categoria__nome", "segnalazione__cella_h3",
+                     "segnalazione__indirizzo")
+    )
+    per_categoria: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, set()])
+    per_area: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, set(), ""])
+    for intervento_id, categoria, cella, indirizzo in legami:
+        i = interventi[intervento_id]
+        costo = i.costo_effettivo if i.costo_effettivo is not None else i.costo_stimato
+        quota = (costo or Decimal(0)) / max(i.quante, 1)
+        c = per_categoria[categoria]
+        c[0] += quota
+        c[1] += 1
+        c[2].add(intervento_id)
+        area = _area(cella)
+        a = per_area[area]
+        a[0] += quota
+        a[1] += 1
+        a[2].add(intervento_id)
+        a[3] = a[3] or indirizzo
+    return {
+        "categorie": sorted(
+            ({"categoria": k, "costo": round(v[0], 2), "segnalazioni": v[1], "interventi": len(v[2]),
+              "per_segnalazione": round(v[0] / v[1], 2) if v[1] else None} for k, v in per_categoria.items()),
+            key=lambda r: -r["costo"],
+        ),
+        "aree": sorted(
+            ({"area": k, "vicino_a": v[3], "costo": round(v[0], 2), "segnalazioni": v[1], "interventi": len(v[2])}
+             for k, v in per_area.items()),
+            key=lambda r: -r["costo"],
+        ),
+        "totale": round(sum((v[0] for v in per_categoria.values()), Decimal(0)), 2),
+        "senza_costo": sum(1 for i in interventi.values() if i.costo_effettivo is None and i.costo_stimato is None),
+    }
+
+
+def _area(cella: str) -> str:
+    if not cella:
+        return ""
+    try:
+        return cella if h3.get_resolution(cella) <= RISOLUZIONE_AREA else h3.cell_to_parent(cella, RISOLUZIONE_AREA)
+    except (ValueError, h3.H3BaseException):
+        return ""
+
