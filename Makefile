@@ -4,12 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 
-.PHONY: run test lint bench clean messages
+.PHONY: run test lint bench carico clean messages
 
 run: $(VENV)/.runtime
 	$(BIN)/civico migrate --noinput
 	$(BIN)/civico demo
 	$(BIN)/civico otp_demo
+	$(BIN)/civico genera_vapid --var
 	$(BIN)/civico run
 
 test: $(VENV)/.dev
@@ -18,8 +19,13 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check civico tests bench
 
+# Load and fault test (about 4 minutes, loopback only, its own PostgreSQL cluster): see docs/deploy.md.
+carico: $(VENV)/.dev
+	$(BIN)/python bench/carico/carico.py
+
+# Seeds the PostgreSQL database civico_bench once (1,000,000 reports, 187 enti), then reuses it.
 bench: $(VENV)/.dev
-	$(BIN)/python bench/bench_geo.py
+	$(BIN)/python bench/bench_tutto.py
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Civico needs Python 3.11 or newer (set PYTHON=...)")'

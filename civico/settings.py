@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "civico.core",
     "civico.accounts",
     "civico.enti",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "civico.segnalazioni",
     "civico.comunicazioni",
     "civico.analisi",
+    "civico.moderazione",
     "civico.portale",
     "civico.open311",
     "civico.api",
@@ -87,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "civico.core.sicurezza.AllegatiSicuriMiddleware",  # inside WhiteNoise: uploads only, not static
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "civico.core.limiti.LimitiMiddleware",  # every write: per IP, account, API key (429)
+    "civico.moderazione.esca.EscaMiddleware",  # honeypot + minimum fill time on public forms
     # Last, as django-axes asks: it turns lockouts into a clear page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -213,6 +219,21 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    # Preloading is a promise about the whole domain that the ente must make: opt in.
+    SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "0") == "1"
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # see docs/security.md
+    # TLS ends at the proxy; probes on plain HTTP inside the network must not be redirected.
+    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Content-Security-Policy (django-csp 4): our origin only, no inline script (civico.core.sicurezza).
+from civico.core.sicurezza import politica_csp as _politica_csp  # noqa: E402
+
+CONTENT_SECURITY_POLICY = _politica_csp(
+    os.environ.get("CIVICO_TILE_URL"), os.environ.get("CIVICO_CSP_IMG_EXTRA", ""),
+    os.environ.get("CIVICO_CSP_CONNECT_EXTRA", ""),
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
@@ -238,4 +259,27 @@ CIVICO = {
     # How often another process re-checks that its in-memory boundary index is current.
     "GEO_INDEX_TTL_SECONDS": 60,
     "BASE_URL": os.environ.get("CIVICO_BASE_URL", "http://127.0.0.1:8000"),
+    # Rate limits per action, overriding civico.core.limiti.PREDEFINITI: {"sindaco": {"ip": (5, 600)}}.
+    "LIMITI": {},
+    # Public forms (civico.moderazione.esca): seconds a person needs at least, and whether a POST
+    # without the signed render time is refused (on in production; tests and scripts post without).
+    "MODULI_SECONDI_MINIMI": float(os.environ.get("CIVICO_MODULI_SECONDI_MINIMI", "3" if PRODUCTION else "0")),
+    "MODULI_TOKEN_OBBLIGATORIO": os.environ.get("CIVICO_MODULI_TOKEN_OBBLIGATORIO", "1" if PRODUCTION else "0") == "1",
 }
+
+# --- Production plumbing (civico.core, docs/deploy.md): media on S3, read replicas, JSON logs,
+# metrics, 503 + Retry-After when the database or the media storage is unavailable.
+from civico.core import configurazione as _piattaforma  # noqa: E402
+
+STORAGES["default"] = _piattaforma.storage_media(os.environ)
+DATABASES.update(_piattaforma.repliche(os.environ, DATABASES["default"]))
+DATABASE_ROUTERS = ["civico.core.repliche.RouterRepliche"]
+LOGGING = _piattaforma.logging_config(os.environ, PRODUCTION)
+CIVICO.update(_piattaforma.opzioni_piattaforma(os.environ, PRODUCTION))
+MIDDLEWARE = [
+    "civico.core.osservabilita.RichiestaMiddleware",  # outermost: request id, timing, metrics
+    "civico.core.disponibilita.DisponibilitaMiddleware",
+    "civico.core.repliche.ReplicheMiddleware",  # outside the session middleware: its save is a write
+    "civico.core.file_asgi.FileAsincroniMiddleware",  # outside WhiteNoise: streams its files under ASGI
+    *MIDDLEWARE,
+]

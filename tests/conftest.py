@@ -34,6 +34,14 @@ def _media_temporanei(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+@pytest.fixture(autouse=True)
+def _cache_vuota():
+    """Every test starts with no rate-limit counters and no cached figures left by another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def attiva(codice_istat: str, sigla: str, *, completo: bool) -> Ente:
     ente = Ente.objects.get(codice_istat=codice_istat)
     ente.attivo, ente.sigla, ente.email = True, sigla, f"urp@{sigla.lower()}.example.org"

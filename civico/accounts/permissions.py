@@ -214,3 +214,45 @@ def enti_configurabili(utente: Utente | None) -> QuerySet[Ente]:
     return Ente.objects.filter(
         pk__in={i.ente_id for i in _incarichi(utente) if i.ruolo == Ruolo.ENTE_ADMIN and i.ufficio_id is None}
     )
+
+
+# --- Communications: the mayor's office and the avvisi (civico.comunicazioni). ---------------
+
+RUOLI_UFFICIO_SINDACO = frozenset({Ruolo.SINDACO, Ruolo.ENTE_ADMIN})
+RUOLI_AVVISI = frozenset({Ruolo.ENTE_ADMIN, Ruolo.SINDACO, Ruolo.OFFICE_MANAGER})
+
+
+def _enti_con(utente: Utente | None, ruoli: frozenset[str]) -> set[int] | None:
+    """Ids of the enti where the person holds one of `ruoli` (None: every ente, platform admin)."""
+    if not ha_incarichi(utente):
+        return set()
+    assert utente is not None
+    if e_amministratore_piattaforma(utente):
+        return None
+    return {i.ente_id for i in _incarichi(utente) if i.ruolo in ruoli}
+
+
+def e_ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> bool:
+    """Reads and answers the messages to the mayor (Scrivi al sindaco) of this ente."""
+    enti = _enti_con(utente, RUOLI_UFFICIO_SINDACO)
+    return enti is None or ente.pk in enti
+
+
+def enti_ufficio_del_sindaco(utente: Utente | None) -> QuerySet[Ente]:
+    from civico.enti.models import Ente
+
+    enti = _enti_con(utente, RUOLI_UFFICIO_SINDACO)
+    return Ente.objects.filter(attivo=True) if enti is None else Ente.objects.filter(pk__in=enti)
+
+
+def puo_pubblicare_avvisi(utente: Utente | None, ente: Ente) -> bool:
+    """Writes, publishes and withdraws the ente's avvisi."""
+    enti = _enti_con(utente, RUOLI_AVVISI)
+    return enti is None or ente.pk in enti
+
+
+def enti_avvisi(utente: Utente | None) -> QuerySet[Ente]:
+    from civico.enti.models import Ente
+
+    enti = _enti_con(utente, RUOLI_AVVISI)
+    return Ente.objects.filter(attivo=True) if enti is None else Ente.objects.filter(pk__in=enti)

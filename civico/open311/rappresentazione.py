@@ -91,6 +91,8 @@ def richiesta(s: Segnalazione, base_url: str, *, estensioni: bool = False) -> di
         "long": scheda["lon"],
         "media_url": foto[0]["url"] if foto else scheda["url_media_esterno"] or None,
     }
+    if scheda["lat"] is None or scheda["lon"] is None:  # imported without a place: no point at all
+        del campi["lat"], campi["long"]
     if estensioni:
         campi["extended_attributes"] = {
             "tracking_code": scheda["codice"],

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from civico.accounts.chiavi import applicazione_per_chiave
 from civico.accounts.models import ApplicazioneClient
 from civico.catalogo.services import trova_categoria
-from civico.core.limiti import consuma
+from civico.core.limiti import consuma, ip_di, verifica
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import DomainError
@@ -130,7 +130,7 @@ def richieste(request: HttpRequest, fmt: str) -> HttpResponse:
 def _crea(request: HttpRequest, fmt: str) -> HttpResponse:
     ente = ente_richiesto(request)
     app = _applicazione(request, ente)
-    attesa = consuma(f"open311:{app.pk}", app.limite_al_minuto, 60)
+    attesa = consuma(f"open311:{app.pk}", app.limite_al_minuto, 60) or verifica("open311_invio", ip=ip_di(request))
     if attesa is not None:
         raise Errore(429, _("Troppe richieste da questa applicazione: riprova tra %(s)d secondi.") % {"s": attesa},
                      headers={"Retry-After": str(attesa)})

@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civico.accounts import identita_digitale
 from civico.accounts.models import Incarico, Utente
 from civico.errors import DomainError, NotAllowed
 from civico.portale.models import IndirizzoConfermato, LinkAccesso
@@ -42,6 +43,7 @@ class Identita:
     email_verificata: bool = False
     nome: str = ""
     cognome: str = ""
+    codice_fiscale: str = ""  # proved by SPID/CIE: then it, not the e-mail, names the account
 
 
 class MetodoAccesso(Protocol):
@@ -98,7 +100,7 @@ class LinkEmail:
 
 
 LINK_EMAIL = LinkEmail()
-METODI: list[MetodoAccesso] = [LINK_EMAIL]
+METODI: list[MetodoAccesso] = [identita_digitale.ACCESSO_SPID_CIE, LINK_EMAIL]
 
 
 def normalizza(email: str) -> str:
@@ -113,7 +115,12 @@ def completa_accesso(request: HttpRequest, identita: Identita) -> Utente:
     """Find or create the citizen's account (username = e-mail) and sign them in."""
     email = normalizza(identita.email)
     with transaction.atomic():
-        utente = Utente.objects.filter(username=email).first()
+        if identita.codice_fiscale:
+            utente = identita_digitale.account_da_identita(
+                identita.codice_fiscale, email, identita.nome, identita.cognome
+            )
+        else:
+            utente = Utente.objects.filter(username=email).first()
         if utente is None:
             utente = Utente(username=email, email=email, first_name=identita.nome, last_name=identita.cognome)
             utente.set_unusable_password()
@@ -122,7 +129,7 @@ def completa_accesso(request: HttpRequest, identita: Identita) -> Utente:
             raise NotAllowed(_("Questo account è del personale del comune: accedi dal backoffice."))
         if not utente.is_active:
             raise NotAllowed(_("Questo account è disattivato."))
-        if identita.email_verificata:
+        if identita.email_verificata and email:
             IndirizzoConfermato.objects.update_or_create(utente=utente, email=email)
     login(request, utente, backend=BACKEND_SESSIONE)
     return utente

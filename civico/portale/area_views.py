@@ -52,9 +52,7 @@ def accedi(request: HttpRequest) -> HttpResponse:
         return _accesso(request, form, status=400)
     email = area_accesso.normalizza(form.cleaned_data["email"])
     ip = request.META.get("REMOTE_ADDR", "")
-    if limiti.consuma(f"accesso-ip:{ip}", LINK_PER_IP, 600) or limiti.consuma(
-        f"accesso-email:{email}", LINK_PER_EMAIL, 600
-    ):
+    if limiti.verifica("accesso_email", ip=ip, email=email):  # CIVICO["LIMITI"] can change them
         form.add_error("email", _("Hai chiesto troppi link: riprova tra qualche minuto."))
         return _accesso(request, form, status=429)
     dopo = _sicuro(request, form.cleaned_data.get("next", ""))

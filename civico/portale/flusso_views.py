@@ -320,7 +320,8 @@ def anche_io(request: HttpRequest, uuid, codice: str) -> HttpResponse:
 def _autore(request: HttpRequest, bozza: Bozza) -> HttpResponse:
     valori = flusso.valori(bozza, flusso.AUTORE)
     if not valori and request.user.is_authenticated:
-        valori = {"email": request.user.email, "nome": request.user.get_full_name()}
+        # Once-only: what the account knows (from SPID/CIE: proved by the identity) is not asked again.
+        valori = {"email": request.user.email, "nome": request.user.get_full_name(), "telefono": request.user.telefono}
     errori = flusso.errori_salvati(bozza, flusso.AUTORE)
     if request.method == "POST":
         form = AutoreForm(request.POST)

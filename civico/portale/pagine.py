@@ -124,3 +124,19 @@ def registra_valutazione(percorso: str, voto: object, mittente: str) -> bool:
         return False
     ValutazionePagina.objects.create(pagina=pagina, voto=voto, creata_il=timezone.localdate())
     return True
+
+
+def informativa(slug: str) -> tuple[Ente, list] | None:
+    """The art. 13 notice of an active comune, generated from its settings (civico.accounts)."""
+    from civico.accounts import informativa as generatore
+
+    e = Ente.objects.filter(slug=slug, attivo=True).defer("confine").first()
+    return (e, generatore.informativa(e)) if e else None
+
+
+def registro_trattamenti(slug: str) -> tuple[Ente, list] | None:
+    """The comune's entry in the register of processing activities (art. 30 GDPR)."""
+    from civico.accounts import informativa as generatore
+
+    e = Ente.objects.filter(slug=slug, attivo=True).defer("confine").first()
+    return (e, generatore.registro(e)) if e else None

@@ -89,7 +89,7 @@ def ente_home(request: HttpRequest, ente: str) -> HttpResponse:
     return render(request, "portale/ente.html", {
         "ente": ente,
         "recenti": recenti,
-        "punti": [_punto(s) for s in recenti],
+        "punti": [_punto(s) for s in recenti if s["lat"] is not None],  # imported ones may have no place
         "riquadro": pagine.riquadro(ente),
         "risolte": pagine.risolte_ultimi_12_mesi(ente),
         "categorie": pagine.categorie(ente),

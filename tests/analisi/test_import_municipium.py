@@ -206,8 +206,9 @@ def test_the_shipped_file_is_the_published_one():
 def test_an_import_drops_the_stored_dashboards_it_made_stale(
     alessandria, casale, tmp_path, django_capture_on_commit_callbacks
 ):
-    from civico.analisi.models import Istantanea
     from django.utils import timezone
+
+    from civico.analisi.models import Istantanea
 
     for chiave in (f"v1|ente:{alessandria.pk}|x", "v1|piattaforma|x", f"v1|ente:{casale.pk}|x"):
         Istantanea.objects.create(chiave=chiave, dati={}, calcolata_il=timezone.now())

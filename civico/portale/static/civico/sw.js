@@ -131,3 +131,38 @@ function avvisa(bozza, messaggio) {
     finestre.forEach(function (f) { if (f.url.indexOf(bozza) === 0) f.postMessage(messaggio); });
   });
 }
+
+// --- Web Push (civico.comunicazioni): show the notification; a click opens its page.
+self.addEventListener("push", function (event) {
+  var d = {};
+  try { d = event.data ? event.data.json() : {}; } catch (e) { d = { body: event.data ? event.data.text() : "" }; }
+  event.waitUntil(self.registration.showNotification(d.title || "Civico", {
+    body: d.body || "", tag: d.tag || undefined, data: { url: d.url || "/" },
+    icon: CONFIG.shell.filter(function (u) { return u.indexOf("icona-192") >= 0; })[0]
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (url.origin !== self.location.origin) url = new URL("/", self.location.origin);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (finestre) {
+    for (var i = 0; i < finestre.length; i++) {
+      if (finestre[i].url === url.href && "focus" in finestre[i]) return finestre[i].focus();
+    }
+    return self.clients.openWindow(url.href);
+  }));
+});
+
+// The browser renewed the subscription: tell the server (the session cookie says who).
+self.addEventListener("pushsubscriptionchange", function (event) {
+  var vecchio = event.oldSubscription;
+  var opzioni = vecchio ? vecchio.options : null;
+  event.waitUntil((opzioni ? self.registration.pushManager.subscribe(opzioni) : Promise.reject())
+    .then(function (nuovo) {
+      return fetch("/comunicazioni/push/", {
+        method: "POST", credentials: "same-origin", body: JSON.stringify(nuovo.toJSON()),
+        headers: { "Content-Type": "application/json" }
+      });
+    }).catch(function () {}));
+});
