@@ -71,17 +71,6 @@ def riga(nome: str, valore: float, unita: str, base_nome: str, base: float | Non
 # --- Setup: database, Django, seed ------------------------------------------------------------
 
 
-def crea_database(url: str) -> None:
-    import psycopg
-
-    base, nome = url.rsplit("/", 1)
-    if nome in ("", "postgres", "test", "civico"):
-        raise SystemExit(f"Scegli un database dedicato al benchmark, non «{nome}».")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (nome,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{nome}"')
-
-
 def prepara_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["CIVICO_DEBUG"] = "0"  # as in production: no query log, no template debug
@@ -686,6 +675,8 @@ def main() -> None:
     inizio = time.perf_counter()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, args.sse * 2 + 512)), hard))
+    from bench_inbox import crea_database  # one copy of the "dedicated database" guard
+
     crea_database(args.url)
     prepara_django(args.url)
     from civico.demo.sintetico import semina

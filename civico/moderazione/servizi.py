@@ -255,52 +255,51 @@ def _decidi(s: Segnalazione, utente: Utente, esito: str) -> None:
     )
 
 
+def _da_moderare(segnalazione: Segnalazione, utente: Utente) -> Segnalazione:
+    """The report, locked for this transaction, if this person may moderate it."""
+    if not puo_lavorare(utente, segnalazione):
+        raise NotAllowed(_("Solo gli uffici che lavorano la segnalazione possono moderarla."))
+    return Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
+
+
+def _annota(s: Segnalazione, utente: Utente, testo: str, esito: str, motivo: str) -> None:
+    """Every moderation decision is an internal event with its reason."""
+    eventi.registra(s, TipoEvento.INTERNAL_NOTE, Attore.staff(utente), quando=timezone.now(),
+                    visibilita=Visibilita.INTERNA, testo=testo % {"m": motivo},
+                    dati={"moderazione": esito, "motivo": motivo})
+
+
 def nascondi(segnalazione: Segnalazione, utente: Utente, motivo: str) -> Segnalazione:
     """Hide a public report (abusive content): not public any more, flags accepted, an event."""
     motivo = _motivo(motivo)
-    if not puo_lavorare(utente, segnalazione):
-        raise NotAllowed(_("Solo gli uffici che lavorano la segnalazione possono moderarla."))
     with transaction.atomic():
-        s = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
+        s = _da_moderare(segnalazione, utente)
         if not s.pubblica:
             raise Conflict(_("La segnalazione non è pubblica: non c'è niente da nascondere."))
         Segnalazione.objects.filter(pk=s.pk).update(pubblica=False, versione=F("versione") + 1)
         s.refresh_from_db()
         _decidi(s, utente, EsitoSegnalazione.ACCOLTA)
-        eventi.registra(s, TipoEvento.INTERNAL_NOTE, Attore.staff(utente), quando=timezone.now(),
-                        visibilita=Visibilita.INTERNA,
-                        testo=str(_("Nascosta dalla moderazione: %(m)s") % {"m": motivo}),
-                        dati={"moderazione": NASCOSTA, "motivo": motivo})
+        _annota(s, utente, _("Nascosta dalla moderazione: %(m)s"), NASCOSTA, motivo)
     return s
 
 
 def ripristina(segnalazione: Segnalazione, utente: Utente, motivo: str) -> Segnalazione:
     """Make public again a report that moderation hid (only that: a category's private reports stay private)."""
     motivo = _motivo(motivo)
-    if not puo_lavorare(utente, segnalazione):
-        raise NotAllowed(_("Solo gli uffici che lavorano la segnalazione possono moderarla."))
     with transaction.atomic():
-        s = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
+        s = _da_moderare(segnalazione, utente)
         if not nascosta_da_moderazione(s):
             raise Conflict(_("La segnalazione non è stata nascosta dalla moderazione."))
         Segnalazione.objects.filter(pk=s.pk).update(pubblica=True, versione=F("versione") + 1)
         s.refresh_from_db()
-        eventi.registra(s, TipoEvento.INTERNAL_NOTE, Attore.staff(utente), quando=timezone.now(),
-                        visibilita=Visibilita.INTERNA,
-                        testo=str(_("Ripristinata dalla moderazione: %(m)s") % {"m": motivo}),
-                        dati={"moderazione": RIPRISTINATA, "motivo": motivo})
+        _annota(s, utente, _("Ripristinata dalla moderazione: %(m)s"), RIPRISTINATA, motivo)
     return s
 
 
 def respingi(segnalazione: Segnalazione, utente: Utente, motivo: str) -> None:
     """The flags were unfounded: close them, the report stays public; an internal event."""
     motivo = _motivo(motivo)
-    if not puo_lavorare(utente, segnalazione):
-        raise NotAllowed(_("Solo gli uffici che lavorano la segnalazione possono moderarla."))
     with transaction.atomic():
-        s = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
+        s = _da_moderare(segnalazione, utente)
         _decidi(s, utente, EsitoSegnalazione.RESPINTA)
-        eventi.registra(s, TipoEvento.INTERNAL_NOTE, Attore.staff(utente), quando=timezone.now(),
-                        visibilita=Visibilita.INTERNA,
-                        testo=str(_("Segnalazioni di contenuto respinte: %(m)s") % {"m": motivo}),
-                        dati={"moderazione": "respinta", "motivo": motivo})
+        _annota(s, utente, _("Segnalazioni di contenuto respinte: %(m)s"), "respinta", motivo)
