@@ -60,6 +60,7 @@ def test_check_deploy_passes_with_a_production_environment(tmp_path):
         "STATIC_ROOT": str(tmp_path / "static"),
     }
     env.pop("CIVICO_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for Playwright, never in production
     esito = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                            cwd=RADICE, env=env, capture_output=True, text=True)
     assert esito.returncode == 0, esito.stdout + esito.stderr
