@@ -100,3 +100,13 @@ def test_the_inbound_email_parser_never_fails_on_random_messages(ente, gestore, 
     assert esito.azione in {"creata", "messaggio", "ignorata", "richiesta", "duplicata"}
     # ricevi() guards the listener with a catch-all; an exception reaching it is a parser bug.
     assert not gestore.record, [r.getMessage() for r in gestore.record]
+
+
+@pytest.mark.parametrize("oggetto,corpo", [("Buca\x00 in via Dante", "c'è una buca"), ("Buca", "una\x00buca"),
+                                           ("\x00", "\x00")])
+def test_nul_bytes_in_an_email_never_stop_it(ente, gestore, oggetto, corpo):
+    """Found by the fuzz test above on PostgreSQL: a NUL in the Subject reached the automatic reply."""
+    dati = _mime(oggetto, corpo, b"\x00\x01", "image/png", "x")
+    esito = posta.ricevi(dati, mittente_busta="mario@example.org", destinatari=["al@segnalazioni.example.org"])
+    assert esito.azione in {"creata", "messaggio", "richiesta"}
+    assert not gestore.record, [r.getMessage() for r in gestore.record]

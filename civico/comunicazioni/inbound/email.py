@@ -99,7 +99,7 @@ def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: li
     id_messaggio = str(msg.get("Message-ID", "") or "").strip()
     chiave = hashlib.sha256((id_messaggio or hashlib.sha256(dati).hexdigest()).encode()).hexdigest()
     mittente = _mittente(msg)
-    oggetto = " ".join(str(msg.get("Subject", "") or "").split())[:250]
+    oggetto = _senza_nul(" ".join(str(msg.get("Subject", "") or "").split()))[:250]
     ente = next((e for e in map(ente_per_destinatario, destinatari) if e), None)
     registro = {"chiave": chiave, "canale": "email", "mittente": mittente or mittente_busta[:320], "ente": ente,
                 "oggetto": oggetto}
@@ -111,13 +111,23 @@ def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: li
         return _registra(registro, Esito("ignorata", "destinatario sconosciuto"))
     if not mittente:
         return _registra(registro, Esito("ignorata", "mittente non valido"))
-    corpo = corpo_testo(msg)
+    corpo = _senza_nul(corpo_testo(msg))
     allegati, scartati = _allegati(msg)
-    contesto = _Contesto(ente, mittente, _nome(msg), oggetto, corpo, allegati, scartati, id_messaggio, chiave)
+    nome = _senza_nul(_nome(msg))
+    contesto = _Contesto(ente, mittente, nome, oggetto, corpo, allegati, scartati, id_messaggio, chiave)
     codice = CODICE.search(oggetto.upper())
     s = Segnalazione.objects.filter(ente=ente, codice=codice.group(1)).first() if codice else None
     esito = _su_segnalazione(contesto, s) if s is not None else _nuova(contesto)
     return _registra(registro, esito)
+
+
+def _senza_nul(testo: str) -> str:
+    """What a message says, minus the NUL bytes and lone surrogates no database stores (PostgreSQL
+    refuses NUL in text): the subject and body reach replies, reports and logs."""
+    return _ILLEGGIBILI.sub("", testo)
+
+
+_ILLEGGIBILI = re.compile("[\x00\ud800-\udfff]")
 
 
 def _registra(registro: dict, esito: Esito) -> Esito:
