@@ -12,6 +12,7 @@ database query or operation it rests on (the ratio shows our code's overhead):
 Prints a table, writes bench/results/make-bench.json and the charts docs/bench/*.svg. Run:
     .venv/bin/python bench/bench_tutto.py [--url postgresql://postgres@127.0.0.1:5432/civico_bench]
         [--reports 1000000] [--enti 187] [--workers 2] [--durata 20] [--sse 1000] [--giri 30]
+        [--solo live,letture]   (only some parts; written to bench/results/make-bench-<parts>.json)
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ RISULTATI = RADICE / "bench" / "results" / "make-bench.json"
 GRAFICI = RADICE / "docs" / "bench"
 HOST = "127.0.0.1"
 OBIETTIVO_LETTURA_MS = 200.0
+PARTI = ("geo", "memoria", "intake", "letture", "live", "casella", "cruscotto")
 
 
 def log(riga: str) -> None:
@@ -670,7 +672,12 @@ def main() -> None:
     parser.add_argument("--giri-cruscotto", type=int, default=5,
                         help="runs of each dashboard page (its live mode takes seconds per page)")
     parser.add_argument("--punti", type=int, default=200_000, help="random points for point → ente")
+    parser.add_argument("--solo", default=",".join(PARTI),
+                        help=f"only these parts, comma-separated, of: {','.join(PARTI)} (default: all)")
     args = parser.parse_args()
+    parti = set(args.solo.split(","))
+    if not parti <= set(PARTI):
+        parser.error(f"--solo: parti sconosciute {sorted(parti - set(PARTI))}; scegli tra {','.join(PARTI)}")
 
     inizio = time.perf_counter()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -693,34 +700,36 @@ def main() -> None:
           f"carico medio {info['carico_medio']} (condivisa: cifre pessimistiche)", flush=True)
 
     righe: list[dict] = []
-    g = misura_geo(args.punti)
-    righe.append(riga(f"point → ente, {g['comuni']:,} comuni (in-process)", g["al_secondo"], "lookups/CPU-s",
+    if "geo" in parti:
+        g = misura_geo(args.punti)
+        righe.append(riga(f"point → ente, {g['comuni']:,} comuni (in-process)", g["al_secondo"], "lookups/CPU-s",
                       "STRtree queries/CPU-s", g["nudo_al_secondo"], obiettivo="≥ 50.000/s",
                       ok=g["al_secondo"] >= 50_000, obiettivo_numerico=50_000, piu_alto_meglio=True,
                       vettoriale_al_secondo=round(g["vettoriale_al_secondo"]),
                       al_secondo_orologio=round(g["al_secondo_orologio"])))
-    righe[-1]["rapporto"] = round(g["nudo_al_secondo"] / g["al_secondo"], 1)  # time ratio, not rate ratio
+        righe[-1]["rapporto"] = round(g["nudo_al_secondo"] / g["al_secondo"], 1)  # time ratio, not rate ratio
 
     chiave = chiave_api()
     campioni = campioni_intake(2000)
     foto = foto_jpeg()
-    osservate = aperte_da_osservare(args.sse)
-    nudo_live = live_nudo(osservate)
-    nudo_intake = intake_nudo(60, None)
-    nudo_foto = intake_nudo(60, foto)
-    rss_base = rss_nudo()
+    osservate = aperte_da_osservare(args.sse) if "live" in parti else []
+    nudo_live = live_nudo(osservate) if "live" in parti else None
+    nudo_intake = intake_nudo(60, None) if "intake" in parti else None
+    nudo_foto = intake_nudo(60, foto) if "intake" in parti else None
+    rss_base = rss_nudo() if "memoria" in parti else None
 
     porta = porta_libera()
     log(f"avvio civico serve su {HOST}:{porta} con {args.workers} worker…")
     server = avvia_server(porta, args.workers)
     try:
         asyncio.run(carico_intake(porta, args.clienti, 4, campioni, chiave, None))  # warm-up: every worker
-        rss = rss_workers(server)
-        righe.append(riga("memory of one worker, every boundary loaded", max(rss), "MB",
-                          "Django + index, no server (MB)", rss_base, obiettivo="< 300 MB",
-                          ok=max(rss) < 300, obiettivo_numerico=300, worker_mb=[round(x, 1) for x in rss]))
+        if "memoria" in parti:
+            rss = rss_workers(server)
+            righe.append(riga("memory of one worker, every boundary loaded", max(rss), "MB",
+                              "Django + index, no server (MB)", rss_base, obiettivo="< 300 MB",
+                              ok=max(rss) < 300, obiettivo_numerico=300, worker_mb=[round(x, 1) for x in rss]))
         for nome, f, nudo in (("intake, JSON API, no photo", None, nudo_intake),
-                              ("intake, multipart API, one photo", foto, nudo_foto)):
+                              ("intake, multipart API, one photo", foto, nudo_foto)) if "intake" in parti else ():
             r = asyncio.run(carico_intake(porta, args.clienti, args.durata, campioni, chiave, f))
             log(f"  {nome}: {r['al_secondo']:.1f}/s, mediana {r['mediana_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms")
             righe.append(riga(f"{nome}, {args.clienti} clients", r["al_secondo"], "reports/s",
@@ -728,35 +737,41 @@ def main() -> None:
                               obiettivo_numerico=200, piu_alto_meglio=True, **{k: (round(v, 1) if isinstance(
                                   v, float) else v) for k, v in r.items()}))
             righe[-1]["rapporto"] = round(r["mediana_ms"] / nudo, 1) if nudo else None
-        righe += misura_letture(porta, args.giri)
-        lv = asyncio.run(misura_live(porta, osservate, args.cambi))
-        righe.append(riga(f"live: state change → SSE event, {lv['connessioni']} connections", lv["p95_ms"],
-                          "ms p95 (live)", "the poller's query, ms", nudo_live, obiettivo="p95 < 1 s",
-                          ok=lv["p95_ms"] < 1000 and lv["connessioni"] >= args.sse, obiettivo_numerico=1000,
-                          **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in lv.items()}))
+        if "letture" in parti:
+            righe += misura_letture(porta, args.giri)
+        if "live" in parti:
+            lv = asyncio.run(misura_live(porta, osservate, args.cambi))
+            righe.append(riga(f"live: state change → SSE event, {lv['connessioni']} connections", lv["p95_ms"],
+                              "ms p95 (live)", "the poller's query, ms", nudo_live, obiettivo="p95 < 1 s",
+                              ok=lv["p95_ms"] < 1000 and lv["connessioni"] >= args.sse, obiettivo_numerico=1000,
+                              **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in lv.items()}))
     finally:
         ferma_server(server)
-    casella = misura_casella(args.giri)
+    fine_live = [righe.pop()] if "live" in parti else []
+    casella = misura_casella(args.giri) if "casella" in parti else None
     if casella:
-        righe.insert(-1, casella)
-    cruscotto = misura_cruscotto(args.url, args.giri_cruscotto)
-    righe[-1:-1] = cruscotto
+        righe.append(casella)
+    cruscotto = misura_cruscotto(args.url, args.giri_cruscotto) if "cruscotto" in parti else []
+    righe += cruscotto + fine_live
 
     stampa(righe)
-    if not cruscotto:
+    if not cruscotto and "cruscotto" in parti:
         print("Cruscotto: bench/bench_cruscotto.py assente o non riuscito: figura non misurata.")
     durata = time.perf_counter() - inizio
-    RISULTATI.parent.mkdir(parents=True, exist_ok=True)
-    RISULTATI.write_text(json.dumps({
+    tutte = parti == set(PARTI)
+    # A partial run (--solo) writes beside the full results and leaves the charts alone.
+    risultati = RISULTATI if tutte else RISULTATI.with_name(f"make-bench-{'-'.join(sorted(parti))}.json")
+    risultati.parent.mkdir(parents=True, exist_ok=True)
+    risultati.write_text(json.dumps({
         "quando": datetime.now(UTC).isoformat(timespec="seconds"), "macchina": info,
         "macchina_dopo": {"carico_medio": [round(x, 2) for x in os.getloadavg()]},
         "dati": seme, "riusati": esito.riusato, "segnalazioni": args.reports, "enti": args.enti,
         "workers": args.workers, "figure": righe, "secondi": round(durata),
     }, indent=2, ensure_ascii=False) + "\n")
-    RISULTATI.with_suffix(".md").write_text(markdown(righe, info, seme))
-    for p in grafici(righe):
+    risultati.with_suffix(".md").write_text(markdown(righe, info, seme))
+    for p in grafici(righe) if tutte else ():
         print(f"grafico: {p.relative_to(RADICE)}")
-    print(f"risultati: {RISULTATI.relative_to(RADICE)} — make bench in {durata / 60:.1f} minuti")
+    print(f"risultati: {risultati.relative_to(RADICE)} — make bench in {durata / 60:.1f} minuti")
 
 
 if __name__ == "__main__":

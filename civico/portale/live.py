@@ -1,7 +1,8 @@
 """Live updates of a public report's page, as Server-Sent Events.
 
-One poller per process (per event loop) reads the database about once a second for the reports
-that open pages watch, and hands their new public events to those pages. Each page could poll on
+One poller per process (per event loop) reads the database for the reports that open pages watch,
+and hands their new public events to those pages: on PostgreSQL as soon as an event is committed
+(LISTEN/NOTIFY, `civico.portale.risveglio`), and about once a second in any case. Each page could poll on
 its own, but under ASGI Django gives every request its own thread for database work, and a page
 stays connected for ten minutes: a few hundred readers would hold a few hundred threads and
 PostgreSQL connections. Here they hold one of each per process.
@@ -31,13 +32,17 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from civico.portale import pagine
+from civico.portale.risveglio import Risveglio
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.models import Evento, Visibilita
 from civico.segnalazioni.stati import Stato
 
 log = logging.getLogger(__name__)
 
-INTERVALLO_S = 1.0  # how often the poller reads the database
+INTERVALLO_S = 1.0  # how often the poller reads the database when nothing wakes it earlier
+# On PostgreSQL a committed event wakes the poller at once (civico.portale.risveglio); this is the
+# least time between two reads, so a busy platform costs each process at most 1/PAUSA_S reads a second.
+PAUSA_S = 0.2
 BATTITO_S = 15.0  # a comment line after this much silence keeps proxies from closing the stream
 DURATA_S = 600.0  # then the stream ends and the browser reconnects (spreads load, frees workers)
 RIPROVA_MS = 3000  # the browser's reconnection delay under ASGI
@@ -113,6 +118,7 @@ class Poller:
         self.cursori: dict[int, int] = {}  # report → last event id handed out
         self._dal: int | None = None
         self._compito: asyncio.Task | None = None
+        self._risveglio = Risveglio()
 
     def iscrivi(self, segnalazione_id: int) -> asyncio.Queue[Novita]:
         coda: asyncio.Queue[Novita] = asyncio.Queue()
@@ -152,6 +158,7 @@ class Poller:
         loop = asyncio.get_running_loop()
         # One thread, hence one database connection, for the whole poller.
         esecutore = ThreadPoolExecutor(max_workers=1, thread_name_prefix="civico-live")
+        self._risveglio.avvia()
         try:
             while self.code:
                 if self.cursori:
@@ -163,11 +170,14 @@ class Poller:
                     except Exception:  # the database is down or restarting: try again shortly
                         log.exception("lettura degli eventi per le pagine in diretta non riuscita")
                         await loop.run_in_executor(esecutore, connections.close_all)
-                await asyncio.sleep(INTERVALLO_S)
+                pausa = min(PAUSA_S, INTERVALLO_S)
+                await asyncio.sleep(pausa)
+                await self._risveglio.attendi(INTERVALLO_S - pausa)
         finally:
             # Synchronously, before any await: a new reader from now on starts a new poller.
             self._compito, self._dal = None, None
             try:
+                await self._risveglio.ferma()
                 await loop.run_in_executor(esecutore, connections.close_all)
             finally:
                 esecutore.shutdown(wait=False)

@@ -101,6 +101,35 @@ def test_the_stream_resumes_after_the_last_event_seen_then_pushes_new_ones(aless
     assert nuovo["html"].startswith("<li ") and f'data-id="{nuovo["id"]}"' in nuovo["html"]
 
 
+def test_on_postgresql_a_committed_change_reaches_the_page_without_waiting_for_the_poll(
+    alessandria_reale, monkeypatch
+):
+    """LISTEN/NOTIFY: with the poll interval set to a minute, the news still arrives at once."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; elsewhere the interval alone delivers")
+    monkeypatch.setattr(live, "INTERVALLO_S", 60.0)
+    s = factories.segnalazione(alessandria_reale)
+    op = factories.operatore(alessandria_reale)
+    ultimo = s.eventi.order_by("id").last().id
+
+    async def scenario():
+        risposta = await _apri(s.codice, dopo=ultimo)
+
+        async def lavora():
+            await asyncio.sleep(1.0)  # the poller has read once and now waits up to a minute
+            await sync_to_async(workflow.transition)(s, "take_in_charge", op)
+
+        compito = asyncio.create_task(lavora())
+        corpo = await leggi(risposta, lambda t: len(messaggi(t)) >= 1, secondi=15)
+        await compito
+        return corpo
+
+    (nuovo,) = messaggi(async_to_sync(scenario)())
+    assert nuovo["stato"] == "accepted" and "presa in carico" in nuovo["html"]
+
+
 def test_internal_notes_never_reach_the_stream(alessandria_reale):
     s = factories.segnalazione(alessandria_reale)
     op = factories.operatore(alessandria_reale)
