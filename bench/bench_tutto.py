@@ -196,7 +196,7 @@ def porta_libera() -> int:
 
 
 def avvia_server(porta: int, workers: int) -> subprocess.Popen:
-    ambiente = {**os.environ, "LOG_LEVEL": "warning", "CONN_MAX_AGE": "60", "CIVICO_DEBUG": "0",
+    ambiente = {**os.environ, "LOG_LEVEL": "warning", "CIVICO_DB_POOL": "8", "CIVICO_DEBUG": "0",
                 "DJANGO_SETTINGS_MODULE": "impostazioni_bench",  # bench/impostazioni_bench.py: no rate limits
                 "PYTHONPATH": os.pathsep.join(filter(None, [str(RADICE / "bench"), os.environ.get("PYTHONPATH")]))}
     registro = open(Path(os.environ["CIVICO_VAR_DIR"]) / "serve.log", "ab")  # noqa: SIM115 — the server's lifetime

@@ -272,6 +272,7 @@ CIVICO = {
 from civico.core import configurazione as _piattaforma  # noqa: E402
 
 STORAGES["default"] = _piattaforma.storage_media(os.environ)
+_piattaforma.usa_pool(DATABASES["default"], _piattaforma.pool_connessioni(os.environ))
 DATABASES.update(_piattaforma.repliche(os.environ, DATABASES["default"]))
 DATABASE_ROUTERS = ["civico.core.repliche.RouterRepliche"]
 LOGGING = _piattaforma.logging_config(os.environ, PRODUCTION)

@@ -1,6 +1,6 @@
 """Production settings read from the environment: media on S3, read replicas, logs, metrics.
 
-Plain functions without Django imports, called from civico/settings.py so that each concern is
+Plain functions that need no Django settings, called from civico/settings.py so that each concern is
 one line there and its rules can be read (and tested) in one place. See docs/deploy.md.
 """
 
@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 # Aliases of the read replicas in DATABASES: replica_1, replica_2, …
 PREFISSO_REPLICA = "replica_"
@@ -50,6 +51,34 @@ def storage_media(env: Mapping[str, str]) -> dict[str, Any]:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": opzioni}
 
 
+def pool_connessioni(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """psycopg's connection pool for PostgreSQL when CIVICO_DB_POOL (connections per process) is set.
+
+    Under ASGI Django runs each request's database work in a thread of its own, so persistent
+    connections (CONN_MAX_AGE) are never reused and pile up until PostgreSQL refuses clients
+    ("too many clients already": seen by make bench as 503s). A pool shared by the threads of a
+    process keeps at most this many open and lends them request by request; a request that finds
+    none free waits up to CIVICO_DB_POOL_TIMEOUT seconds, then gets the usual 503 + Retry-After.
+    """
+    testo = env.get("CIVICO_DB_POOL", "").strip()
+    if not testo:
+        return None
+    try:
+        massimo, attesa = int(testo), float(env.get("CIVICO_DB_POOL_TIMEOUT", "10"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"CIVICO_DB_POOL e CIVICO_DB_POOL_TIMEOUT devono essere numeri: {exc}") from exc
+    if massimo < 1 or attesa <= 0:
+        raise ImproperlyConfigured("CIVICO_DB_POOL deve essere almeno 1 e CIVICO_DB_POOL_TIMEOUT positivo.")
+    return {"min_size": 1, "max_size": massimo, "timeout": attesa}
+
+
+def usa_pool(voce: dict[str, Any], pool: dict[str, Any] | None) -> None:
+    """Give a PostgreSQL DATABASES entry the pool (which excludes persistent connections)."""
+    if pool and voce.get("ENGINE", "").endswith("postgresql"):
+        voce.setdefault("OPTIONS", {})["pool"] = dict(pool)
+        voce["CONN_MAX_AGE"] = 0
+
+
 def repliche(env: Mapping[str, str], primario: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """One DATABASES entry per URL in CIVICO_DATABASE_REPLICA_URLS (comma separated).
 
@@ -63,6 +92,7 @@ def repliche(env: Mapping[str, str], primario: Mapping[str, Any]) -> dict[str, d
         attesa = int(env.get("CIVICO_REPLICA_CONNECT_TIMEOUT", "2"))
         voce.setdefault("OPTIONS", {}).setdefault("connect_timeout", attesa)
         voce["TEST"] = {"MIRROR": "default"}
+        usa_pool(voce, pool_connessioni(env))
         voci[f"{PREFISSO_REPLICA}{i}"] = voce
     return voci
 
