@@ -353,6 +353,43 @@ async def carico_intake(porta: int, clienti: int, durata: float, campioni: list[
             "p95_ms": p95(latenze), "errori": errori, "secondi": trascorso}
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 if it has gone)."""
+    try:
+        campi = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(campi[11]) + int(campi[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_postgresql() -> float:
+    """CPU seconds of every PostgreSQL process, counting the backends that have exited (their
+    time is added to the postmaster's children's time, fields cutime/cstime)."""
+    totale = 0.0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            nome = (d / "comm").read_text().strip()
+            campi = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if nome.startswith("postgres"):
+            totale += sum(int(x) for x in campi[11:15]) / os.sysconf("SC_CLK_TCK")
+    return totale
+
+
+def cpu_per_parte(server: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds so far of the app server's processes, of PostgreSQL and of this client."""
+    return {"app": sum(_cpu_s(p) for p in discendenti(server.pid)), "pg": _cpu_postgresql(),
+            "client": time.process_time()}
+
+
+def cpu_per_segnalazione(prima: dict[str, float], dopo: dict[str, float], n: int) -> dict[str, float]:
+    """Milliseconds of CPU per accepted report, by part: where the two cores went."""
+    return {f"cpu_{k}_ms": round(1000 * (dopo[k] - prima[k]) / max(n, 1), 1) for k in ("app", "pg", "client")}
+
+
 def intake_nudo(giri: int, foto: bytes | None) -> float:
     """Median ms of the bare writes one intake rests on: the code counter, the report row and its
     two first events, in one transaction (rolled back), plus writing the photo's bytes to disk."""
@@ -730,8 +767,12 @@ def main() -> None:
                               ok=max(rss) < 300, obiettivo_numerico=300, worker_mb=[round(x, 1) for x in rss]))
         for nome, f, nudo in (("intake, JSON API, no photo", None, nudo_intake),
                               ("intake, multipart API, one photo", foto, nudo_foto)) if "intake" in parti else ():
+            prima = cpu_per_parte(server)
             r = asyncio.run(carico_intake(porta, args.clienti, args.durata, campioni, chiave, f))
-            log(f"  {nome}: {r['al_secondo']:.1f}/s, mediana {r['mediana_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms")
+            r.update(cpu_per_segnalazione(prima, cpu_per_parte(server), r["accettate"]))
+            log(f"  {nome}: {r['al_secondo']:.1f}/s, mediana {r['mediana_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms; "
+                f"CPU per segnalazione: app {r['cpu_app_ms']:.1f} ms, PostgreSQL {r['cpu_pg_ms']:.1f} ms, "
+                f"client {r['cpu_client_ms']:.1f} ms")
             righe.append(riga(f"{nome}, {args.clienti} clients", r["al_secondo"], "reports/s",
                               "bare INSERTs, median ms", nudo, obiettivo="≥ 200/s", ok=r["al_secondo"] >= 200,
                               obiettivo_numerico=200, piu_alto_meglio=True, **{k: (round(v, 1) if isinstance(

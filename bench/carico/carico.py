@@ -147,6 +147,7 @@ class Servizi:
             "DATABASE_URL": self.cluster.url("civico_carico"), "CIVICO_VAR_DIR": str(tmp / "var"),
             "MEDIA_ROOT": str(self.media), "CIVICO_DEBUG": "0", "CIVICO_LOG_FORMAT": "json",
             "CIVICO_RETRY_AFTER": "2", "CIVICO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "CIVICO_DB_POOL": "8",  # as docs/deploy.md advises for civico serve
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "impostazioni_carico", "PYTHONPATH": str(Path(__file__).parent),
         }

@@ -77,6 +77,9 @@ def usa_pool(voce: dict[str, Any], pool: dict[str, Any] | None) -> None:
     if pool and voce.get("ENGINE", "").endswith("postgresql"):
         voce.setdefault("OPTIONS", {})["pool"] = dict(pool)
         voce["CONN_MAX_AGE"] = 0
+        # The pool checks a connection before lending it: after PostgreSQL restarts, the dead
+        # ones are replaced instead of failing one request each.
+        voce["CONN_HEALTH_CHECKS"] = True
 
 
 def repliche(env: Mapping[str, str], primario: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
