@@ -90,12 +90,6 @@ def dimentica_ente(ente: Ente) -> None:
     ).delete()
 
 
-def dimentica() -> None:
-    """Forget cached and stored figures (tests, and after an import rewrote history)."""
-    Istantanea.objects.all().delete()
-    cache.clear()
-
-
 def _e_predefinita(filtri: Filtri) -> bool:
     base = predefiniti()
     return not filtri.categoria and filtri.dal == base.dal and filtri.al == base.al

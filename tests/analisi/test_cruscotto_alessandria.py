@@ -62,7 +62,6 @@ def test_dashboard_figures_match_the_csv(alessandria):
 
     riepilogo = importa_municipium(FILE, alessandria)
     assert not riepilogo.scartate, riepilogo.scartate[:5]
-    istantanee.dimentica()
 
     dati = istantanee.figure(alessandria, Filtri(dal=date(2023, 1, 1), al=date.today()))
 
