@@ -147,11 +147,15 @@ def segnalazioni(request: HttpRequest, filtri: Query[FiltriPubblici]):
     qs = filtri.applica(consultazione.elenco_pubblico())
     if filtri.formato == "geojson":  # a map format: reports imported without a place are not features
         qs = qs.filter(lat__isnull=False, lon__isnull=False)
-    righe, successivo = pagina(qs, filtri.cursor, filtri.limit)
+    # The page and its cursor from two columns, then the cards from plain rows: a model instance
+    # per report cost more than the card itself.
+    posizioni, successivo = pagina(qs.select_related(None).prefetch_related(None).only("creata_il"),
+                                   filtri.cursor, filtri.limit)
+    schede = R.schede(request, qs.filter(pk__in=[s.pk for s in posizioni]).order_by("-creata_il", "-id"))
     if filtri.formato == "geojson":
-        dati = R.geojson(request, righe, successivo)
+        dati = R.geojson(schede, successivo)
         return HttpResponse(json.dumps(dati, cls=DjangoJSONEncoder), content_type="application/geo+json")
-    return {"risultati": [R.scheda(request, s) for s in righe], "cursore_successivo": successivo}
+    return {"risultati": schede, "cursore_successivo": successivo}
 
 
 @router.get(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from civico.accounts.permissions import Attore, puo_vedere_contatti
 from civico.enti.models import Ente
@@ -20,9 +23,19 @@ def base_url(request: HttpRequest) -> str:
 
 
 def scheda(request: HttpRequest, s: Segnalazione) -> dict[str, Any]:
-    dati = consultazione.scheda_pubblica(s, base_url(request))
+    return _date_iso(consultazione.scheda_pubblica(s, base_url(request)))
+
+
+def schede(request: HttpRequest, qs: QuerySet[Segnalazione]) -> list[dict[str, Any]]:
+    """`scheda` of every report `qs` selects, built from plain rows (no model instance per row)."""
+    carte = consultazione.Schede(base_url(request))
+    fuso = timezone.get_current_timezone()  # once: reading it per date is a thread-local lookup each
+    return [_date_iso(carte.scheda(r), fuso) for r in consultazione.righe(qs)]
+
+
+def _date_iso(dati: dict[str, Any], fuso: tzinfo | None = None) -> dict[str, Any]:
     for campo in _DATE:
-        dati[campo] = consultazione.iso(dati[campo])
+        dati[campo] = consultazione.iso(dati[campo], fuso)
     return dati
 
 
@@ -106,14 +119,13 @@ def indirizzo(i: Indirizzo) -> dict[str, Any]:
             "distanza_m": round(i.distanza_m, 1) if i.distanza_m is not None else None}
 
 
-def geojson(request: HttpRequest, righe: list[Segnalazione], successivo: str | None) -> dict[str, Any]:
-    """A FeatureCollection (RFC 7946): one Point per report, the public facts as properties."""
+def geojson(schede: list[dict[str, Any]], successivo: str | None) -> dict[str, Any]:
+    """A FeatureCollection (RFC 7946): one Point per report (`schede`), the public facts as properties."""
     features = []
-    for s in righe:
-        proprieta = scheda(request, s)
+    for proprieta in schede:
         lat, lon = proprieta.pop("lat"), proprieta.pop("lon")
         features.append({
-            "type": "Feature", "id": s.codice,
+            "type": "Feature", "id": proprieta["codice"],
             # RFC 7946 §3.2: an unlocated feature has a null geometry (the API filters them out for maps).
             "geometry": {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None,
             "properties": proprieta,

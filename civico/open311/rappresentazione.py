@@ -7,16 +7,18 @@ JSON API cannot disagree, and no field the public may not see can appear here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civico.catalogo.models import Categoria, TipoDomanda
+from civico.enti.models import Ente
 from civico.open311.risposte import TIPI
 from civico.segnalazioni import consultazione, eventi
-from civico.segnalazioni.consultazione import iso, scheda_pubblica
+from civico.segnalazioni.consultazione import Riga, Schede, iso, scheda_pubblica
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import stato_open311
@@ -68,9 +70,21 @@ def definizione(c: Categoria) -> dict[str, Any]:
     return {"service_code": c.codice, "attributes": attributi}
 
 
-def richiesta(s: Segnalazione, base_url: str, *, estensioni: bool = False) -> dict[str, Any]:
-    """One request of GET requests / requests/{id}, with our extensions when asked."""
-    scheda = scheda_pubblica(s, base_url)
+def richieste(righe: list[Riga], ente: Ente, base_url: str,
+              cronologie: dict[int, list[Evento]] | None = None) -> list[dict[str, Any]]:
+    """GET requests / requests/{id}: one request per row, with our extensions when the public
+    timelines are given (`ricerca.cronologie`)."""
+    schede = Schede(base_url)
+    fuso = timezone.get_current_timezone()  # once: reading it per date is a thread-local lookup each
+    return [
+        richiesta(schede.scheda(r), ente.fuso_orario, fuso, None if cronologie is None else cronologie[r["id"]])
+        for r in righe
+    ]
+
+
+def richiesta(scheda: dict[str, Any], fuso_ente: str, fuso: tzinfo,
+              cronologia: list[Evento] | None = None) -> dict[str, Any]:
+    """One request: `scheda_pubblica` in the spec's words; with our extensions if `cronologia` is given."""
     foto = scheda["foto"]
     campi: dict[str, Any] = {
         "service_request_id": scheda["codice"],
@@ -81,9 +95,9 @@ def richiesta(s: Segnalazione, base_url: str, *, estensioni: bool = False) -> di
         "description": scheda["descrizione"] or scheda["titolo"],
         "agency_responsible": scheda["ufficio"],
         "service_notice": None,
-        "requested_datetime": iso(scheda["creata_il"]),
-        "updated_datetime": iso(scheda["aggiornata_il"]),
-        "expected_datetime": fine_giornata(scheda["scadenza"], s.ente.fuso_orario),
+        "requested_datetime": iso(scheda["creata_il"], fuso),
+        "updated_datetime": iso(scheda["aggiornata_il"], fuso),
+        "expected_datetime": fine_giornata(scheda["scadenza"], fuso_ente, fuso),
         "address": scheda["indirizzo"] or None,
         "address_id": None,
         "zipcode": scheda["cap"] or None,
@@ -93,7 +107,7 @@ def richiesta(s: Segnalazione, base_url: str, *, estensioni: bool = False) -> di
     }
     if scheda["lat"] is None or scheda["lon"] is None:  # imported without a place: no point at all
         del campi["lat"], campi["long"]
-    if estensioni:
+    if cronologia is not None:
         campi["extended_attributes"] = {
             "tracking_code": scheda["codice"],
             "title": scheda["titolo"],
@@ -106,17 +120,15 @@ def richiesta(s: Segnalazione, base_url: str, *, estensioni: bool = False) -> di
             "duplicate_of": scheda["duplicato_di"],
             "url": scheda["url"],
         }
-        campi["notes"] = note(s)
+        campi["notes"] = note(cronologia, fuso)
     return campi
 
 
-def note(s: Segnalazione) -> list[dict[str, Any]]:
+def note(cronologia: list[Evento], fuso: tzinfo | None = None) -> list[dict[str, Any]]:
     """The public timeline, each entry with the Open311 status the report had after it."""
-    cronologia = getattr(s, "cronologia_pubblica", None)
-    if cronologia is None:
-        cronologia = eventi.cronologia_pubblica(s)
     return [
-        {"datetime": iso(e.creato_il), "description": str(eventi.descrizione(e)), "status": stato, "type": e.tipo}
+        {"datetime": iso(e.creato_il, fuso), "description": str(eventi.descrizione(e)), "status": stato,
+         "type": e.tipo}
         for e, stato in con_stato(cronologia, Stato.SUBMITTED)
     ]
 
@@ -147,11 +159,12 @@ def _media_evento(e: Evento, base_url: str) -> str:
     return consultazione.url_foto(allegato, base_url) if allegato else ""
 
 
-def fine_giornata(giorno: date | None, fuso: str) -> str | None:
-    """A due date as the last second of that day in the comune's time zone."""
+def fine_giornata(giorno: date | None, fuso_ente: str, fuso: tzinfo | None = None) -> str | None:
+    """A due date as the last second of that day in the comune's time zone (`fuso_ente`), written
+    like every date here (`iso`, in `fuso` or the active time zone)."""
     if giorno is None:
         return None
-    return iso(datetime.combine(giorno, time(23, 59, 59), tzinfo=ZoneInfo(fuso)))
+    return iso(datetime.combine(giorno, time(23, 59, 59), tzinfo=ZoneInfo(fuso_ente)), fuso)
 
 
 def ricevuta(s: Segnalazione, base_url: str) -> dict[str, Any]:

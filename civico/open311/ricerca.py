@@ -1,69 +1,47 @@
 """The reads behind Open311: public reports, public events and the catalogue of one ente.
 
 Every report comes from `consultazione.elenco_pubblico()`, narrowed by the client's filters and
-limited to the columns `scheda_pubblica` reads (the ente's boundary, a large JSON, and the
-reporter's data are never loaded).
+read as `consultazione.righe`: the plain columns the public card reads (the ente's boundary, a
+large JSON, and the reporter's data are never loaded), without a model instance per row.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
 
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Value
 
-from civico.catalogo.models import Categoria, Domanda, Ufficio
+from civico.catalogo.models import Categoria, Domanda
 from civico.enti.models import Ente
 from civico.open311.parametri import Cerchio, FiltriRichieste, Intervallo, Pagina, Riquadro
-from civico.segnalazioni.consultazione import elenco_pubblico
+from civico.segnalazioni import consultazione
+from civico.segnalazioni.consultazione import Riga
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
 
-# What `scheda_pubblica` and the Open311 fields read, and nothing else.
-CAMPI_SCHEDA = (
-    "codice", "uuid", "stato", "priorita", "titolo", "descrizione", "lat", "lon", "indirizzo", "cap",
-    "canale", "creata_il", "aggiornata_il", "scadenza", "nota_pubblica", "url_media_esterno",
-    "ente", "categoria", "ufficio", "duplicato_di", "duplicato_di__codice",
-)
 METRI_PER_GRADO = 6_371_008.8 * math.pi / 180  # mean Earth radius
 
 
 def segnalazioni(ente: Ente) -> QuerySet[Segnalazione]:
-    """Public reports of one ente. Its ente, categories and offices are few: `con_catalogo` attaches
-    them from memory rather than joining and building them again for every row."""
-    return (
-        elenco_pubblico().filter(ente=ente)
-        .select_related(None).select_related("duplicato_di")
-        .only(*CAMPI_SCHEDA)
-    )
+    """Public reports of one ente."""
+    return consultazione.elenco_pubblico().filter(ente=ente)
 
 
-def con_catalogo(ente: Ente, righe: Iterable[Segnalazione]) -> list[Segnalazione]:
-    righe = list(righe)
-    if not righe:
-        return righe
-    categorie = Categoria.objects.filter(ente=ente).only("codice", "nome").in_bulk()
-    uffici = Ufficio.objects.filter(ente=ente).only("nome").in_bulk()
-    for s in righe:
-        s.ente = ente
-        if s.categoria_id in categorie:
-            s.categoria = categorie[s.categoria_id]
-        if s.ufficio_id in uffici:
-            s.ufficio = uffici[s.ufficio_id]
-    return righe
+def richieste(ente: Ente, f: FiltriRichieste) -> list[Riga]:
+    """The page of public reports the filters select, newest first, ready for `consultazione.Schede`."""
+    return consultazione.righe(selezione(ente, f))
 
 
-def con_cronologia(qs: QuerySet[Segnalazione]) -> QuerySet[Segnalazione]:
-    """Prefetch the public timeline (what `eventi.cronologia_pubblica` reads) for a whole page."""
-    pubblici = Evento.objects.filter(visibilita=Visibilita.PUBBLICA).order_by("creato_il", "id")
-    return qs.prefetch_related(Prefetch("eventi", queryset=pubblici, to_attr="cronologia_pubblica"))
-
-
-def richieste(ente: Ente, f: FiltriRichieste) -> list[Segnalazione]:
-    """The page of public reports the filters select, newest first, ready for `scheda_pubblica`."""
-    return con_catalogo(ente, selezione(ente, f))
+def cronologie(righe: list[Riga]) -> dict[int, list[Evento]]:
+    """The public timeline of each report (what `eventi.cronologia_pubblica` reads), in one query."""
+    per_segnalazione: dict[int, list[Evento]] = {r["id"]: [] for r in righe}
+    if per_segnalazione:
+        pubblici = Evento.objects.filter(visibilita=Visibilita.PUBBLICA, segnalazione_id__in=per_segnalazione)
+        for e in pubblici.order_by("creato_il", "id"):
+            per_segnalazione[e.segnalazione_id].append(e)
+    return per_segnalazione
 
 
 def selezione(ente: Ente, f: FiltriRichieste) -> QuerySet[Segnalazione]:
@@ -83,14 +61,12 @@ def selezione(ente: Ente, f: FiltriRichieste) -> QuerySet[Segnalazione]:
             qs = _nel_cerchio(qs, f.cerchio)
         if f.riquadro:
             qs = _nel_riquadro(qs, f.riquadro)
-    if f.estensioni:
-        qs = con_cronologia(qs)
     return _pagina(qs.order_by("-creata_il", "-id"), f.pagina)
 
 
-def richiesta(ente: Ente, codice: str, *, estensioni: bool = False) -> Segnalazione | None:
-    qs = segnalazioni(ente).filter(codice=codice.strip().upper())
-    return next(iter(con_catalogo(ente, (con_cronologia(qs) if estensioni else qs)[:1])), None)
+def richiesta(ente: Ente, codice: str) -> Riga | None:
+    righe = consultazione.righe(segnalazioni(ente).filter(codice=codice.strip().upper())[:1])
+    return righe[0] if righe else None
 
 
 def codice_per_token(ente: Ente, token: str) -> str | None:

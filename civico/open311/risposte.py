@@ -2,7 +2,7 @@
 
 The JSON is the data itself; the XML follows the spec's Spark convention: a list is an element
 with the plural name holding one element of the singular name per item. XML is written with
-ElementTree (we never read XML here).
+strings, as ElementTree would (we never read XML here).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
 
@@ -64,24 +63,47 @@ def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:
 
 
 def xml(radice: str, dati: Any) -> bytes:
-    contenitore = ET.Element("_")
-    _elemento(contenitore, radice, dati)
-    testo = ET.tostring(contenitore[0], encoding="unicode")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + testo).encode()
+    parti = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    _elemento(parti, radice, dati)
+    return "".join(parti).encode()
 
 
-def _elemento(genitore: ET.Element, nome: str, valore: Any) -> None:
-    el = ET.SubElement(genitore, nome)
+def _elemento(parti: list[str], nome: str, valore: Any) -> None:
+    """Write exactly what ElementTree's `tostring` writes for this element (tests compare the two):
+    its tree and serializer cost a third of a 1,000-request answer."""
     if isinstance(valore, dict):
-        for chiave, v in valore.items():
-            _elemento(el, chiave, v)
+        if valore:
+            parti.append(f"<{nome}>")
+            for chiave, v in valore.items():
+                _elemento(parti, chiave, v)
+            parti.append(f"</{nome}>")
+            return
     elif isinstance(valore, list | tuple):
-        singolare = SINGOLARI.get(nome, nome.removesuffix("s"))
-        for v in valore:
-            _elemento(el, singolare, v)
-    elif valore is None:
-        return
+        if valore:
+            singolare = SINGOLARI.get(nome, nome.removesuffix("s"))
+            parti.append(f"<{nome}>")
+            for v in valore:
+                _elemento(parti, singolare, v)
+            parti.append(f"</{nome}>")
+            return
     elif isinstance(valore, bool):
-        el.text = "true" if valore else "false"
-    else:
-        el.text = _NON_XML.sub("", str(valore))
+        parti.append(f"<{nome}>{'true' if valore else 'false'}</{nome}>")
+        return
+    elif valore is not None:
+        testo = _testo(valore)
+        if testo:
+            parti.append(f"<{nome}>{testo}</{nome}>")
+            return
+    parti.append(f"<{nome} />")  # no text and no children, as ElementTree writes it
+
+
+def _testo(valore: Any) -> str:
+    """Text content: characters XML cannot carry dropped, then &, < and > escaped (ElementTree's rules)."""
+    testo = _NON_XML.sub("", str(valore))
+    if "&" in testo:
+        testo = testo.replace("&", "&amp;")
+    if "<" in testo:
+        testo = testo.replace("<", "&lt;")
+    if ">" in testo:
+        testo = testo.replace(">", "&gt;")
+    return testo

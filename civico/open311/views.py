@@ -121,10 +121,9 @@ def richieste(request: HttpRequest, fmt: str) -> HttpResponse:
         return _crea(request, fmt)
     ente = ente_richiesto(request)
     filtri = parametri.filtri_richieste(request.GET, timezone.now())
-    base = _base(request)
-    dati = [rappresentazione.richiesta(s, base, estensioni=filtri.estensioni)
-            for s in ricerca.richieste(ente, filtri)]
-    return risposta(dati, fmt, "service_requests")
+    righe = ricerca.richieste(ente, filtri)
+    cronologie = ricerca.cronologie(righe) if filtri.estensioni else None
+    return risposta(rappresentazione.richieste(righe, ente, _base(request), cronologie), fmt, "service_requests")
 
 
 def _crea(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -172,10 +171,11 @@ def richiesta(request: HttpRequest, fmt: str, service_request_id: str) -> HttpRe
     non_trovata = Errore(404, _("service_request_id «%(codice)s» non trovato per il comune di %(ente)s.")
                          % {"codice": service_request_id[:40], "ente": ente.nome})
     estensioni = parametri.valore(request.GET, "extensions").lower() in ("true", "1")
-    s = ricerca.richiesta(ente, _senza_nul(service_request_id, non_trovata), estensioni=estensioni)
-    if s is None:
+    riga = ricerca.richiesta(ente, _senza_nul(service_request_id, non_trovata))
+    if riga is None:
         raise non_trovata
-    return risposta([rappresentazione.richiesta(s, _base(request), estensioni=estensioni)], fmt, "service_requests")
+    cronologie = ricerca.cronologie([riga]) if estensioni else None
+    return risposta(rappresentazione.richieste([riga], ente, _base(request), cronologie), fmt, "service_requests")
 
 
 @api("GET")

@@ -312,6 +312,37 @@ def test_a_duplicate_names_its_original(client, alessandria):
     assert r["status"] == "closed" and r["extended_attributes"]["duplicate_of"] == originale.codice
 
 
+def test_every_request_of_a_list_reads_as_its_public_card(client, alessandria):
+    """A list is built from plain rows, the public page from the model: both must give the same card."""
+    op = factories.operatore(alessandria)
+    lavorata = _lavorata(alessandria)
+    interazioni.aggiungi_allegato(lavorata, op, "seconda.jpg", immagini.jpeg())
+    doppia = factories.segnalazione(alessandria)
+    workflow.transition(doppia, "mark_duplicate", op, duplicato_di=lavorata)
+    senza_ufficio = factories.segnalazione(alessandria)
+    Segnalazione.objects.filter(pk=senza_ufficio.pk).update(ufficio=None, lat=None, lon=None)
+
+    elenco = get(client, "requests.json", extensions="true").json()
+
+    assert {r["service_request_id"] for r in elenco} == {lavorata.codice, doppia.codice, senza_ufficio.codice}
+    for r in elenco:
+        scheda = consultazione.scheda_pubblica(consultazione.pubblica(r["service_request_id"]), "http://testserver")
+        attributi = r["extended_attributes"]
+        assert (r["status"], r["service_code"], r["agency_responsible"], r["updated_datetime"]) == (
+            scheda["stato_open311"], scheda["categoria"]["codice"], scheda["ufficio"],
+            consultazione.iso(scheda["aggiornata_il"]))
+        assert (r.get("lat"), r.get("long")) == (scheda["lat"], scheda["lon"])
+        assert r["media_url"] == (scheda["foto"][0]["url"] if scheda["foto"] else None)
+        assert attributi["photos"] == [{"media_url": f["url"], "thumbnail_url": f["miniatura"]} for f in scheda["foto"]]
+        assert (attributi["duplicate_of"], attributi["state_label"], attributi["url"]) == (
+            scheda["duplicato_di"], scheda["stato_etichetta"], scheda["url"])
+    per_codice = {r["service_request_id"]: r for r in elenco}
+    assert len(per_codice[lavorata.codice]["extended_attributes"]["photos"]) == 2
+    assert per_codice[doppia.codice]["extended_attributes"]["duplicate_of"] == lavorata.codice
+    senza = per_codice[senza_ufficio.codice]
+    assert senza["agency_responsible"] is None and "lat" not in senza
+
+
 def test_lists_read_a_constant_number_of_queries(client, alessandria, django_assert_max_num_queries):
     for _ in range(2):
         _lavorata(alessandria)
