@@ -9,10 +9,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
 from civico.accounts.models import ApplicazioneClient, TokenAccesso, Utente
+from civico.core.memoria import Memoria
 from civico.enti.models import Ente
+
+# The ente too: an application sends only to its own, and whether that ente is active matters.
+_memoria = Memoria("applicazioni", ("accounts.ApplicazioneClient", "enti.Ente"), ttl_s=60)
 
 
 def _hash(segreto: str) -> str:
@@ -41,12 +46,23 @@ def imposta_chiave(app: ApplicazioneClient, chiave: str) -> None:
 
 
 def applicazione_per_chiave(chiave: str | None) -> ApplicazioneClient | None:
-    """The active application holding this key, or None (unknown, revoked or empty)."""
+    """The active application holding this key, or None (unknown, revoked or empty).
+
+    Every request of an application asks this: known keys are remembered per process until an
+    application or an ente is saved (or the memory's TTL passes); a revoked key stops working at
+    once. Unknown keys are not remembered: nobody fills the memory by guessing. The application
+    returned is shared: read it, never modify it."""
     if not chiave or len(chiave) > 200:
         return None
+    impronta = _hash(chiave)
+    return _memoria.prendi(impronta, lambda: _attiva(impronta), ricorda_none=False)
+
+
+def _attiva(impronta: str) -> ApplicazioneClient | None:
     return (
-        ApplicazioneClient.objects.select_related("ente")
-        .filter(chiave_hash=_hash(chiave), attiva=True, revocata_il__isnull=True)
+        ApplicazioneClient.objects.using(DEFAULT_DB_ALIAS).select_related("ente")
+        .defer("ente__confine")  # a comune's boundary is large and an application never reads it
+        .filter(chiave_hash=impronta, attiva=True, revocata_il__isnull=True)
         .first()
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from civico.comunicazioni.models import (
     TipoArea,
     TipoElemento,
 )
+from civico.core.memoria import Memoria
 from civico.enti.models import Ente
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
 from civico.segnalazioni.stati import Stato
@@ -65,6 +66,8 @@ def _nell_area(a: Allerta, lat: float, lon: float, quartiere: Callable[[], str])
 
 def corrispondenti(s: Segnalazione, campo: str) -> list[Allerta]:
     """The active alerts of the report's ente that watch its place and category."""
+    if not _ente_ha_allerte(s.ente_id, campo):
+        return []
     # An imported report may have no place: only whole-comune alerts can watch it.
     senza_luogo = s.lat is None or s.lon is None
     quartiere = (lambda: "") if senza_luogo else _quartiere_del_punto(s.ente, s.lat, s.lon)
@@ -82,6 +85,17 @@ def corrispondenti(s: Segnalazione, campo: str) -> list[Allerta]:
         if _nell_area(a, s.lat, s.lon, quartiere):
             trovate.append(a)
     return trovate
+
+
+# Most comuni have few or no alerts, and every new report asks: whether an ente has any active
+# alert of a kind is kept per process. Creating or saving one makes it stale at once; switching
+# one off with update() leaves a True that only costs the query it saves otherwise.
+_memoria = Memoria("allerte", ("comunicazioni.Allerta",), ttl_s=300)
+
+
+def _ente_ha_allerte(ente_id: int, campo: str) -> bool:
+    return _memoria.prendi((ente_id, campo), lambda: Allerta.objects.using(DEFAULT_DB_ALIAS).filter(
+        ente_id=ente_id, attiva=True, **{campo: True}).exists())
 
 
 def _del_segnalante(a: Allerta, s: Segnalazione) -> bool:

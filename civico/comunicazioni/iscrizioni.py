@@ -32,9 +32,10 @@ def segui_per_email(segnalazione: Segnalazione, email: str) -> bool:
     return True
 
 
-def segui_come_segnalante(s: Segnalazione) -> Iscrizione | None:
+def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False) -> Iscrizione | None:
     """The reporter follows their report from the start: by account, else e-mail, else phone.
-    Called by the outbox on the report's first event, in the same transaction."""
+    Called by the outbox on the report's first event, in the same transaction. `nuova`: the report
+    was inserted in this transaction, so nobody can follow it yet and nothing is looked up."""
     if s.segnalante_id:
         campi = {"utente_id": s.segnalante_id, "email": "", "telefono": ""}
         filtro = {"utente_id": s.segnalante_id}
@@ -44,8 +45,13 @@ def segui_come_segnalante(s: Segnalazione) -> Iscrizione | None:
         campi = filtro = {"utente": None, "email": "", "telefono": s.segnalante_telefono.strip()}
     else:
         return None
-    gia = Iscrizione.objects.filter(segnalazione=s, **filtro).first()
-    return gia or Iscrizione.objects.create(segnalazione=s, **campi)
+    gia = None if nuova else Iscrizione.objects.filter(segnalazione=s, **filtro).first()
+    if gia is not None:
+        return gia
+    isc = Iscrizione.objects.create(segnalazione=s, **campi)
+    if s.segnalante_id and Segnalazione.segnalante.is_cached(s):
+        isc.utente = s.segnalante  # the account intake holds: its preferences are read next
+    return isc
 
 
 def e_del_segnalante(isc: Iscrizione, s: Segnalazione) -> bool:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -22,6 +22,7 @@ from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
 from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
 from civico.comunicazioni.models import CanaliEnte, Iscrizione, Notifica, StatoNotifica
+from civico.core.memoria import Memoria
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
@@ -32,26 +33,51 @@ logger = logging.getLogger(__name__)
 PER_I_CITTADINI = frozenset({TipoEvento.STATE_CHANGED, TipoEvento.PUBLIC_ANSWER, TipoEvento.MERGED})
 
 
+# The ids of the rows written for an event, kept on it for `_accoda` (not read back after commit).
+_SCRITTE = "_civico_notifiche_scritte"
+
+
 @receiver(eventi.evento_aggiunto, dispatch_uid="comunicazioni.outbox")
 def _scrivi(sender, evento: Evento, **kwargs) -> None:
+    if not puo_scrivere(evento):
+        setattr(evento, _SCRITTE, [])
+        return
     # A savepoint: a bug here is logged and must never stop a citizen's report or an office's work.
     try:
         with transaction.atomic():
-            scrivi_per_evento(evento)
+            scritte = scrivi_per_evento(evento)
     except Exception:
         logger.exception("Outbox: notifiche non scritte per l'evento %s", evento.pk)
+        return
+    setattr(evento, _SCRITTE, [n.pk for n in scritte])
 
 
 @receiver(eventi.evento_registrato, dispatch_uid="comunicazioni.accoda")
 def _accoda(sender, evento: Evento, **kwargs) -> None:
-    ids = list(Notifica.objects.filter(evento=evento, stato=StatoNotifica.IN_ATTESA).values_list("pk", flat=True))
+    ids = getattr(evento, _SCRITTE, None)
+    if ids is None:  # written by another path (or not at all): what is waiting in the outbox
+        qs = Notifica.objects.filter(evento=evento, stato=StatoNotifica.IN_ATTESA)
+        ids = list(qs.values_list("pk", flat=True))
     consegna.accoda(ids)
 
 
+def puo_scrivere(evento: Evento) -> bool:
+    """Whether `scrivi_per_evento` may write anything for this event (its branches below): the
+    others (routing, notes, assignments…) need no savepoint and no query."""
+    if evento.tipo in (TipoEvento.CREATED, TipoEvento.ESCALATED) or evento.tipo in PER_I_CITTADINI:
+        return True
+    return evento.visibilita != Visibilita.INTERNA and evento.dati.get("attore") == "segnalante" and (
+        evento.tipo == TipoEvento.COMMENT or evento.transizione == "reopen"
+    )
+
+
 def scrivi_per_evento(evento: Evento) -> list[Notifica]:
+    if not puo_scrivere(evento):
+        return []
     s = evento.segnalazione
-    if evento.tipo == TipoEvento.CREATED:
-        iscrizioni.segui_come_segnalante(s)
+    creata = evento.tipo == TipoEvento.CREATED
+    # A new report's first event: its reporter, subscribed here, is the only one to tell.
+    proprio = iscrizioni.segui_come_segnalante(s, nuova=True) if creata else None
     if evento.tipo == TipoEvento.ESCALATED:
         return salva(_sollecito(evento, s))
     if evento.visibilita == Visibilita.INTERNA:
@@ -62,7 +88,10 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
         righe += _all_ufficio(evento, s)
     if evento.tipo == TipoEvento.CREATED or evento.tipo in PER_I_CITTADINI:
         composti: dict = {}  # one rendering per (reporter or not, language), shared by the followers
-        for isc in Iscrizione.objects.filter(segnalazione=s).select_related("utente__preferenze"):
+        iscritti = ([proprio] if proprio else []) if creata else (
+            Iscrizione.objects.filter(segnalazione=s).select_related("utente__preferenze")
+        )
+        for isc in iscritti:
             del_segnalante = iscrizioni.e_del_segnalante(isc, s)
             if (evento.tipo == TipoEvento.CREATED or evento.visibilita == Visibilita.SEGNALANTE) \
                     and not del_segnalante:
@@ -72,13 +101,17 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
             d = Destinatario(isc.utente, isc.email, isc.telefono, ("i", isc.pk))
             righe += _per_evento(evento, s, d, del_segnalante, composti)
     righe += allerte.su_evento(evento, s)
-    return salva(righe)
+    # Every key of a new report's first event names that event or that report: none exists yet.
+    return salva(righe, chiavi_nuove=creata)
 
 
-def salva(righe: list[Notifica]) -> list[Notifica]:
-    """Store new rows, skipping any delivery key already present (the same address twice)."""
+def salva(righe: list[Notifica], *, chiavi_nuove: bool = False) -> list[Notifica]:
+    """Store new rows, skipping any delivery key already present (the same address twice).
+    `chiavi_nuove`: the keys cannot be in the table yet, only repeated among `righe`."""
     uniche = {n.chiave: n for n in righe}
-    gia = set(Notifica.objects.filter(chiave__in=list(uniche)).values_list("chiave", flat=True))
+    gia = set() if chiavi_nuove else set(
+        Notifica.objects.filter(chiave__in=list(uniche)).values_list("chiave", flat=True)
+    )
     nuove = [n for k, n in uniche.items() if k not in gia]
     return Notifica.objects.bulk_create(nuove)
 
@@ -112,11 +145,16 @@ def righe_per(d: Destinatario, ente, origine: Origine, messaggio_in, *, dati: di
     return righe
 
 
+# The inbound address is read for every receipt: kept per process until a CanaliEnte is saved.
+_memoria_canali = Memoria("canali_ente", ("comunicazioni.CanaliEnte",), ttl_s=300)
+
+
 def indirizzo_in_arrivo(ente) -> str:
     """Where citizens' replies should go: the ente's inbound address, if it has one."""
-    canali = CanaliEnte.objects.filter(ente=ente).first()
-    if canali and canali.email_in_arrivo:
-        return canali.email_in_arrivo
+    proprio = _memoria_canali.prendi(ente.pk, lambda: CanaliEnte.objects.using(DEFAULT_DB_ALIAS).filter(
+        ente_id=ente.pk).values_list("email_in_arrivo", flat=True).first() or "")
+    if proprio:
+        return proprio
     dominio = impostazione("EMAIL_IN_ARRIVO_DOMINIO")
     return f"{ente.slug}@{dominio}" if dominio else ""
 

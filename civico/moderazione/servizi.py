@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from civico.accounts.permissions import (
     puo_configurare,
     puo_lavorare,
 )
+from civico.core.memoria import Memoria
 from civico.enti.models import Ente
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.moderazione.models import (
@@ -48,23 +50,41 @@ RIPRISTINATA = "ripristinata"
 # --- Masking at intake ---------------------------------------------------------------------------
 
 
-def maschera_segnalazione(s: Segnalazione) -> list[str]:
-    """Called by intake right after creating a report: replace personal data and profanity in its
-    public text, keep the original for the staff. Returns the kinds hidden (empty: untouched)."""
-    cambiati: dict[str, str] = {}
-    trovati: list[str] = []
-    for campo in CAMPI_PUBBLICI:
-        originale = getattr(s, campo) or ""
-        esito = maschera(originale)
+@dataclass(frozen=True)
+class Mascherati:
+    """The public text of a new report's fields, and the original words of those that changed."""
+
+    testi: dict[str, str]
+    originali: dict[str, tuple[str, tuple[str, ...]]]  # field → (as typed, kinds hidden)
+
+    @property
+    def trovati(self) -> list[str]:
+        tipi: list[str] = []
+        for _originale, trovati in self.originali.values():
+            tipi += [t for t in trovati if t not in tipi]
+        return tipi
+
+
+def maschera_campi(**campi: str) -> Mascherati:
+    """Intake masks before it inserts: phones, e-mails, codici fiscali and swearing never reach
+    the public columns, and the report is written once."""
+    testi: dict[str, str] = {}
+    originali: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for campo, originale in campi.items():
+        esito = maschera(originale or "")
+        testi[campo] = esito.testo if esito.cambiato else originale
         if esito.cambiato:
-            TestoOriginale.objects.create(segnalazione=s, campo=campo, testo=originale, trovati=list(esito.trovati))
-            cambiati[campo] = esito.testo
-            trovati += [t for t in esito.trovati if t not in trovati]
-    if cambiati:
-        Segnalazione.objects.filter(pk=s.pk).update(**cambiati)
-        for campo, valore in cambiati.items():
-            setattr(s, campo, valore)
-    return trovati
+            originali[campo] = (originale, tuple(esito.trovati))
+    return Mascherati(testi, originali)
+
+
+def conserva_originali(s: Segnalazione, mascherati: Mascherati) -> None:
+    """Keep the masked fields' original words for the staff (one statement, none if untouched)."""
+    if mascherati.originali:
+        TestoOriginale.objects.bulk_create([
+            TestoOriginale(segnalazione=s, campo=campo, testo=testo, trovati=list(trovati))
+            for campo, (testo, trovati) in mascherati.originali.items()
+        ])
 
 
 def originali(s: Segnalazione, utente: Utente | None) -> dict[str, str]:
@@ -90,21 +110,48 @@ def normalizza(tipo: str, valore: str) -> str:
 
 def vietato(ente: Ente | None, *, email: str = "", telefono: str = "") -> str | None:
     """The kind of ban that refuses these contacts in this ente (or anywhere), or None."""
-    condizioni = Q(pk__in=[])
+    cercati: list[tuple[str, str]] = []
     if email and "@" in email:
-        condizioni |= Q(tipo=TipoDivieto.EMAIL, valore=normalizza(TipoDivieto.EMAIL, email))
+        cercati.append((TipoDivieto.EMAIL, normalizza(TipoDivieto.EMAIL, email)))
         dominio = email.rsplit("@", 1)[1].strip().lower()
         # A ban on example.com also covers mail.example.com.
         parti = dominio.split(".")
-        domini = {".".join(parti[i:]) for i in range(len(parti) - 1)}
-        condizioni |= Q(tipo=TipoDivieto.DOMINIO, valore__in=domini)
+        cercati += [(TipoDivieto.DOMINIO, ".".join(parti[i:])) for i in range(len(parti) - 1)]
     if telefono:
         numero = normalizza(TipoDivieto.TELEFONO, telefono)
         if numero:
-            condizioni |= Q(tipo=TipoDivieto.TELEFONO, valore=numero)
-    qs = Divieto.objects.filter(condizioni, attivo=True)
-    qs = qs.filter(Q(ente__isnull=True) | Q(ente=ente)) if ente is not None else qs
-    return qs.values_list("tipo", flat=True).first()
+            cercati.append((TipoDivieto.TELEFONO, numero))
+    if not cercati:
+        return None
+    attivi = _divieti_attivi()
+    validi = [
+        (pk, tipo)
+        for cercato in cercati
+        for pk, tipo, ente_id in attivi.get(cercato, ())
+        if ente is None or ente_id is None or ente_id == ente.pk
+    ]
+    return min(validi)[1] if validi else None  # the oldest ban, as the database would list it
+
+
+# Every intake asks: the active bans are kept per process, and saving or deleting one (banning,
+# revoking) makes them stale at once (civico.core.memoria).
+_memoria = Memoria("divieti", ("moderazione.Divieto",), ttl_s=60)
+
+
+_Indice = dict[tuple[str, str], tuple[tuple[int, str, int | None], ...]]
+
+
+def _divieti_attivi() -> _Indice:
+    """(kind, normalised value) → the active bans on it: (id, kind, ente id or None)."""
+
+    def carica() -> _Indice:
+        indice: dict[tuple[str, str], list[tuple[int, str, int | None]]] = {}
+        attivi = Divieto.objects.using(DEFAULT_DB_ALIAS).filter(attivo=True).order_by("pk")
+        for pk, tipo, valore, ente_id in attivi.values_list("pk", "tipo", "valore", "ente_id"):
+            indice.setdefault((tipo, valore), []).append((pk, tipo, ente_id))
+        return {k: tuple(v) for k, v in indice.items()}
+
+    return _memoria.prendi("attivi", carica)
 
 
 def verifica_contatti(ente: Ente | None, email: str, telefono: str, errori: dict) -> None:

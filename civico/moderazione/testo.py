@@ -2,7 +2,7 @@
 
 Citizens often type their phone number, e-mail or codice fiscale into a report's description
 ("chiamatemi al 333…"), or swear. Before publication those are replaced; the original stays
-private for the staff (see `servizi.maschera_segnalazione`). Pure functions, no database.
+private for the staff (see `servizi.maschera_campi`). Pure functions, no database.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ segnalazione è stata presa in carico.") are rendered at read time, in the reade
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -28,6 +29,20 @@ def aggiorna(segnalazione: Segnalazione, quando: datetime) -> None:
     segnalazione.aggiornata_il = max(quando, segnalazione.aggiornata_il or quando)
 
 
+@dataclass(frozen=True)
+class NuovoEvento:
+    """One event to append with `registra_tutti` (the fields of `registra`)."""
+
+    tipo: str
+    attore: Attore
+    visibilita: str = Visibilita.PUBBLICA
+    testo: str = ""
+    stato_da: str = ""
+    stato_a: str = ""
+    transizione: str = ""
+    dati: dict | None = None
+
+
 def registra(
     segnalazione: Segnalazione,
     tipo: str,
@@ -42,31 +57,52 @@ def registra(
     dati: dict | None = None,
 ) -> Evento:
     """Append one event. Call inside the transaction that made the change it records."""
-    if visibilita not in Visibilita.values:
-        raise ValueError(f"visibilità sconosciuta: {visibilita}")
-    evento = Evento.objects.create(
+    nuovo = NuovoEvento(tipo, attore, visibilita, testo, stato_da, stato_a, transizione, dati)
+    evento = _evento(segnalazione, nuovo, quando)
+    evento.save()
+    _annunciato(segnalazione, evento)
+    return evento
+
+
+def registra_tutti(segnalazione: Segnalazione, nuovi: list[NuovoEvento], *, quando: datetime) -> list[Evento]:
+    """Append the events of one change in one INSERT (a new report: received, routed), then
+    announce each in order, as `registra` would have. Call inside the transaction of the change."""
+    creati = Evento.objects.bulk_create([_evento(segnalazione, n, quando) for n in nuovi])
+    for evento in creati:
+        _annunciato(segnalazione, evento)
+    return creati
+
+
+def _evento(segnalazione: Segnalazione, n: NuovoEvento, quando: datetime) -> Evento:
+    if n.visibilita not in Visibilita.values:
+        raise ValueError(f"visibilità sconosciuta: {n.visibilita}")
+    attore = n.attore
+    return Evento(
         segnalazione=segnalazione,
         ente_id=segnalazione.ente_id,
-        tipo=tipo,
-        visibilita=visibilita,
-        testo=testo,
-        stato_da=stato_da,
-        stato_a=stato_a,
-        transizione=transizione,
+        tipo=n.tipo,
+        visibilita=n.visibilita,
+        testo=n.testo,
+        stato_da=n.stato_da,
+        stato_a=n.stato_a,
+        transizione=n.transizione,
         attore=attore.utente if attore.utente and attore.utente.is_authenticated else None,
         attore_pubblico=_nome_pubblico(segnalazione, attore),
-        dati={"attore": _tipo_attore(attore), **(dati or {})},
+        dati={"attore": _tipo_attore(attore), **(n.dati or {})},
         creato_il=quando,
     )
-    if visibilita == Visibilita.PUBBLICA and testo:
+
+
+def _annunciato(segnalazione: Segnalazione, evento: Evento) -> None:
+    """What follows an appended event: the latest public word, the outbox, the after-commit news."""
+    if evento.visibilita == Visibilita.PUBBLICA and evento.testo:
         # The list APIs show the latest public word without reading the timeline.
-        Segnalazione.objects.filter(pk=segnalazione.pk).update(nota_pubblica=testo)
-        segnalazione.nota_pubblica = testo
+        Segnalazione.objects.filter(pk=segnalazione.pk).update(nota_pubblica=evento.testo)
+        segnalazione.nota_pubblica = evento.testo
     evento_aggiunto.send(sender=Evento, evento=evento)
     transaction.on_commit(
         lambda: evento_registrato.send(sender=Evento, evento=evento), robust=True
     )
-    return evento
 
 
 def _tipo_attore(attore: Attore) -> str:

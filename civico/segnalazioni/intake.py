@@ -150,8 +150,7 @@ def submit(
                 cap=cap, applicazione=applicazione, url_media_esterno=url_media,
                 dati_client={k: str(v)[:200] for k, v in dati.dati_client.items() if v},
             )
-            for p in preparati:
-                _salva_allegato(s, p, salvati)
+            allegati_salvati = [_salva_allegato(s, p, salvati) for p in preparati]
     except IntegrityError:
         _elimina_file(salvati)
         if chiave:  # the same key won a race in another request: answer with its report
@@ -162,6 +161,8 @@ def submit(
     except BaseException:
         _elimina_file(salvati)
         raise
+    # What the public card reads (as `consultazione.elenco_pubblico` prefetches it): known, not re-read.
+    s.foto_pubbliche = [a for a in allegati_salvati if a.pubblico]
     return Ricevuta(segnalazione=s, creata=True)
 
 
@@ -169,10 +170,12 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
     anno = quando.astimezone(ZoneInfo(ente.fuso_orario)).year
     numero, codice = codici.nuovo_numero(ente, anno)
     ufficio, regola = routing.ufficio_competente(categoria, campi["lat"], campi["lon"], cella)
+    # Phones, e-mails, codici fiscali, swearing: masked before the insert, never public.
+    mascherati = moderazione.maschera_campi(titolo=campi["titolo"], descrizione=campi["descrizione"])
     s = Segnalazione.objects.create(
         ente=ente, codice=codice, anno=anno, numero=numero, token=codici.nuovo_token(),
-        categoria=categoria, ufficio=ufficio, titolo=campi["titolo"],
-        descrizione=campi["descrizione"], lat=campi["lat"], lon=campi["lon"],
+        categoria=categoria, ufficio=ufficio, titolo=mascherati.testi["titolo"],
+        descrizione=mascherati.testi["descrizione"], lat=campi["lat"], lon=campi["lon"],
         indirizzo=campi["indirizzo"], cap=campi["cap"], cella_h3=cella, canale=campi["canale"],
         applicazione=campi["applicazione"], dati_client=campi["dati_client"],
         url_media_esterno=campi["url_media_esterno"],
@@ -184,15 +187,14 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         scadenza=sla.calcola_scadenza(categoria, ente, quando),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
-    moderazione.maschera_segnalazione(s)  # phones, e-mails, codici fiscali, swearing: not public
-    eventi.registra(s, TipoEvento.CREATED, attore, quando=quando,
-                    dati={"canale": s.canale, "categoria": categoria.nome})
+    moderazione.conserva_originali(s, mascherati)  # the words as typed, for the staff only
+    primi = [eventi.NuovoEvento(TipoEvento.CREATED, attore, dati={"canale": s.canale, "categoria": categoria.nome})]
     if ufficio is not None:
-        eventi.registra(
-            s, TipoEvento.ROUTED, Attore.di_sistema(), quando=quando,
-            dati={"ufficio": ufficio.nome, "ufficio_id": ufficio.pk,
-                  "regola": regola.nome if regola else None},
-        )
+        primi.append(eventi.NuovoEvento(
+            TipoEvento.ROUTED, Attore.di_sistema(),
+            dati={"ufficio": ufficio.nome, "ufficio_id": ufficio.pk, "regola": regola.nome if regola else None},
+        ))
+    eventi.registra_tutti(s, primi, quando=quando)
     return s
 
 
@@ -281,7 +283,7 @@ def _prepara_allegati(allegati: Sequence[tuple[str, Any]]) -> list[media.Allegat
     return [media.prepara_allegato(nome, contenuto) for nome, contenuto in allegati]
 
 
-def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[str]) -> None:
+def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[str]) -> Allegato:
     """Store the files, noting each in `salvati` at once so a later failure can remove them."""
     a = Allegato(
         segnalazione=s, tipo=p.tipo, nome_originale=p.nome_originale, content_type=p.content_type,
@@ -294,6 +296,7 @@ def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[s
         a.miniatura.save(f"min-{p.nome_file}", ContentFile(p.miniatura), save=False)
         salvati.append(a.miniatura.name)
     a.save()
+    return a
 
 
 def _elimina_file(nomi: list[str]) -> None:

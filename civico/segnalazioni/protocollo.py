@@ -145,8 +145,10 @@ def invia_al_protocollo_in_background(segnalazione_id: int) -> bool:
 
 @receiver(eventi.evento_registrato, dispatch_uid="civico.segnalazioni.protocollo.nuova_segnalazione")
 def _nuova_segnalazione(sender, evento: Evento, **kwargs) -> None:
-    # The worker posts it: intake never waits for the records system.
-    if evento.tipo == TipoEvento.CREATED and Ente.objects.filter(
-        pk=evento.ente_id, protocollo_webhook_url__gt="", protocollo_segreto__gt=""
-    ).exists():
+    # The worker posts it: intake never waits for the records system. Intake read the ente in
+    # this request: its settings are at hand.
+    if evento.tipo != TipoEvento.CREATED:
+        return
+    ente = evento.segnalazione.ente
+    if ente.protocollo_webhook_url and ente.protocollo_segreto:
         invia_al_protocollo_in_background.enqueue(evento.segnalazione_id)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
+from civico.catalogo import services as catalogo
 from civico.catalogo.models import Categoria, RegolaInstradamento, Ufficio
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
@@ -24,10 +25,7 @@ def ufficio_competente(
     categoria: Categoria, lat: float, lon: float, cella: str
 ) -> tuple[Ufficio | None, RegolaInstradamento | None]:
     """The first matching zone rule's office, else the category's default office."""
-    regole = RegolaInstradamento.objects.filter(ente_id=categoria.ente_id, attiva=True).select_related(
-        "ufficio"
-    )
-    for regola in regole.order_by("priorita", "id"):
+    for regola in catalogo.regole_attive(categoria.ente_id):
         if regola.categoria_id not in (None, categoria.pk):
             continue
         if regola.ufficio.attivo and _nella_zona(regola, lat, lon, cella):

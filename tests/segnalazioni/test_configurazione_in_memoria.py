@@ -1,0 +1,94 @@
+"""Intake keeps the configuration it reads at every report (keys, catalogue, bans, alerts) in
+memory: a change made by the comune or the platform, by any path, applies to the very next report."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from civico.accounts.chiavi import crea_applicazione, revoca
+from civico.accounts.models import ApplicazioneClient, Ruolo
+from civico.catalogo.models import Categoria, RegolaInstradamento
+from civico.comunicazioni import allerte
+from civico.comunicazioni.models import Notifica
+from civico.errors import InvalidData
+from civico.moderazione import servizi
+from civico.moderazione.models import TipoDivieto
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/segnalazioni"
+LAT, LON = factories.PIAZZA_LIBERTA
+
+
+def _invia(chiave: str):
+    dati = {"lat": LAT, "lon": LON, "titolo": "Buca", "categoria": "buche", "risposte": {"dimensione": "media"}}
+    return Client().post(URL, dati, content_type="application/json", headers={"X-Api-Key": chiave})
+
+
+def test_a_revoked_key_is_refused_at_the_next_request(alessandria):
+    app, chiave = crea_applicazione("App", limite_al_minuto=100)
+    assert _invia(chiave).status_code == 201
+
+    revoca(app)
+
+    assert _invia(chiave).status_code == 401
+
+
+def test_a_key_revoked_by_a_bulk_update_is_refused_at_the_next_request(alessandria):
+    app, chiave = crea_applicazione("App", limite_al_minuto=100)
+    assert _invia(chiave).status_code == 201
+
+    ApplicazioneClient.objects.filter(pk=app.pk).update(revocata_il=timezone.now())  # no save(), no signal
+
+    assert _invia(chiave).status_code == 401
+
+
+def test_a_category_switched_off_or_added_applies_to_the_next_report(alessandria):
+    factories.segnalazione(alessandria, categoria="buche")
+    buche = Categoria.objects.get(ente=alessandria, codice="buche")
+    buche.attiva = False
+    buche.save()
+
+    with pytest.raises(InvalidData) as e:
+        factories.segnalazione(alessandria, categoria="buche")
+    assert "categoria" in e.value.as_dict()
+    Categoria.objects.filter(pk=buche.pk).update(attiva=True)  # a bulk update counts as much
+    assert factories.segnalazione(alessandria, categoria="buche").categoria == buche
+
+    Categoria.objects.create(ente=alessandria, codice="nuova", nome="Nuova",
+                             ufficio_predefinito=buche.ufficio_predefinito)
+    assert factories.segnalazione(alessandria, categoria="nuova").categoria.codice == "nuova"
+
+
+def test_a_routing_rule_added_between_two_reports_routes_the_second(alessandria):
+    prima = factories.segnalazione(alessandria)
+    altro = alessandria.uffici.exclude(pk=prima.ufficio_id).first()
+    RegolaInstradamento.objects.create(ente=alessandria, nome="Tutto al centro", ufficio=altro, priorita=1,
+                                       zona={"type": "Polygon", "coordinates": [[
+                                           [LON - 0.01, LAT - 0.01], [LON + 0.01, LAT - 0.01],
+                                           [LON + 0.01, LAT + 0.01], [LON - 0.01, LAT + 0.01],
+                                           [LON - 0.01, LAT - 0.01]]]})
+
+    assert factories.segnalazione(alessandria).ufficio == altro
+
+
+def test_a_ban_applies_to_the_next_report(alessandria):
+    factories.segnalazione(alessandria, email="molesto@example.org")
+    admin = factories.staff("al.admin.memoria", Ruolo.ENTE_ADMIN, alessandria)
+    divieto = servizi.vieta(admin, TipoDivieto.EMAIL, "molesto@example.org", "spam", alessandria)
+
+    with pytest.raises(InvalidData):
+        factories.segnalazione(alessandria, email="molesto@example.org")
+
+    servizi.revoca(admin, divieto)
+    assert factories.segnalazione(alessandria, email="molesto@example.org").pk
+
+
+def test_an_alert_created_after_a_report_hears_of_the_next(alessandria):
+    factories.segnalazione(alessandria)  # the comune has no alert yet
+    allerte.crea(alessandria, email="quartiere@example.org")
+
+    s = factories.segnalazione(alessandria)
+
+    assert Notifica.objects.filter(segnalazione=s, motivo="allerta", indirizzo="quartiere@example.org").exists()
