@@ -273,6 +273,8 @@ from civico.core import configurazione as _piattaforma  # noqa: E402
 
 STORAGES["default"] = _piattaforma.storage_media(os.environ)
 _piattaforma.usa_pool(DATABASES["default"], _piattaforma.pool_connessioni(os.environ))
+if _cache := _piattaforma.cache_condivisa(os.environ):
+    CACHES = {"default": _cache}
 DATABASES.update(_piattaforma.repliche(os.environ, DATABASES["default"]))
 DATABASE_ROUTERS = ["civico.core.repliche.RouterRepliche"]
 LOGGING = _piattaforma.logging_config(os.environ, PRODUCTION)

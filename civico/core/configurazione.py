@@ -1,4 +1,5 @@
-"""Production settings read from the environment: media on S3, read replicas, logs, metrics.
+"""Production settings read from the environment: media on S3, the database pool and read
+replicas, the shared cache, logs, metrics.
 
 Plain functions that need no Django settings, called from civico/settings.py so that each concern is
 one line there and its rules can be read (and tested) in one place. See docs/deploy.md.
@@ -80,6 +81,23 @@ def usa_pool(voce: dict[str, Any], pool: dict[str, Any] | None) -> None:
         # The pool checks a connection before lending it: after PostgreSQL restarts, the dead
         # ones are replaced instead of failing one request each.
         voce["CONN_HEALTH_CHECKS"] = True
+
+
+def cache_condivisa(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """Django's cache on Redis when CIVICO_CACHE_URL is set (redis://, rediss:// or unix://).
+
+    Without it each process has its own memory cache: rate limits count per process, and a
+    change to remembered configuration (civico.core.memoria: a revoked API key, a ban, a
+    category) reaches the other workers only when their TTL expires. With it, at once.
+    """
+    url = env.get("CIVICO_CACHE_URL", "").strip()
+    if not url:
+        return None
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CIVICO_CACHE_URL deve essere un indirizzo Redis (redis://, rediss:// o unix://), non «{url[:40]}»."
+        )
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "civico"}
 
 
 def repliche(env: Mapping[str, str], primario: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -1,7 +1,15 @@
 """Intake keeps the configuration it reads at every report (keys, catalogue, bans, alerts) in
 memory: a change made by the comune or the platform, by any path, applies to the very next report."""
 
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+
 import pytest
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -10,6 +18,7 @@ from civico.accounts.models import ApplicazioneClient, Ruolo
 from civico.catalogo.models import Categoria, RegolaInstradamento
 from civico.comunicazioni import allerte
 from civico.comunicazioni.models import Notifica
+from civico.core import configurazione, memoria
 from civico.errors import InvalidData
 from civico.moderazione import servizi
 from civico.moderazione.models import TipoDivieto
@@ -92,3 +101,56 @@ def test_an_alert_created_after_a_report_hears_of_the_next(alessandria):
     s = factories.segnalazione(alessandria)
 
     assert Notifica.objects.filter(segnalazione=s, motivo="allerta", indirizzo="quartiere@example.org").exists()
+
+
+# --- Several workers: the shared cache (CIVICO_CACHE_URL) carries a change to every process -----
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def cache_redis(settings):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"SKIPPED: no Redis at {REDIS} for the shared-cache test")
+    settings.CACHES = {"default": configurazione.cache_condivisa({"CIVICO_CACHE_URL": REDIS})}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@contextmanager
+def _come_in_un_altro_processo():
+    """Writes made here go unseen by this process's memory, as if another worker made them."""
+    connection.execute_wrappers.remove(memoria._osserva)  # noqa: SLF001
+    try:
+        yield
+    finally:
+        connection.execute_wrappers.insert(0, memoria._osserva)  # noqa: SLF001
+
+
+def test_a_key_revoked_in_another_worker_is_refused_here_at_once_with_the_shared_cache(alessandria, cache_redis):
+    app, chiave = crea_applicazione("App", limite_al_minuto=100)
+    assert _invia(chiave).status_code == 201  # this process now remembers the key
+    with _come_in_un_altro_processo():
+        ApplicazioneClient.objects.filter(pk=app.pk).update(revocata_il=timezone.now())
+    assert _invia(chiave).status_code == 201  # nothing has told this process yet
+
+    # What the other worker's write does: a new version, written by a real second process to Redis.
+    codice = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'civico.settings'; django.setup();"
+        "from civico.accounts import chiavi; chiavi._memoria.invalida()"
+    )
+    subprocess.run([sys.executable, "-c", codice], env={**os.environ, "CIVICO_CACHE_URL": REDIS}, check=True,
+                   timeout=120, capture_output=True)
+
+    assert _invia(chiave).status_code == 401
+
+
+def test_a_cache_url_that_is_not_redis_stops_the_start_with_a_clear_message():
+    with pytest.raises(ImproperlyConfigured, match="CIVICO_CACHE_URL"):
+        configurazione.cache_condivisa({"CIVICO_CACHE_URL": "memcached://127.0.0.1:11211"})
+    assert configurazione.cache_condivisa({}) is None
