@@ -195,8 +195,16 @@ def porta_libera() -> int:
         return s.getsockname()[1]
 
 
+def cache_redis() -> dict[str, str]:
+    """Production's shared cache (docs/deploy.md) when the local Redis answers; else each worker's own."""
+    with contextlib.suppress(OSError), socket.create_connection((HOST, 6379), timeout=1):
+        return {"CIVICO_CACHE_URL": f"redis://{HOST}:6379/14"}
+    log("Redis non risponde su 6379: ogni worker usa la propria cache in memoria")
+    return {}
+
+
 def avvia_server(porta: int, workers: int) -> subprocess.Popen:
-    ambiente = {**os.environ, "LOG_LEVEL": "warning", "CIVICO_DB_POOL": "8", "CIVICO_DEBUG": "0",
+    ambiente = {**os.environ, **cache_redis(), "LOG_LEVEL": "warning", "CIVICO_DB_POOL": "8", "CIVICO_DEBUG": "0",
                 "DJANGO_SETTINGS_MODULE": "impostazioni_bench",  # bench/impostazioni_bench.py: no rate limits
                 "PYTHONPATH": os.pathsep.join(filter(None, [str(RADICE / "bench"), os.environ.get("PYTHONPATH")]))}
     registro = open(Path(os.environ["CIVICO_VAR_DIR"]) / "serve.log", "ab")  # noqa: SIM115 — the server's lifetime

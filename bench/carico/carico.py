@@ -18,12 +18,14 @@ PostgreSQL logs in var/carico/.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import random
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +42,13 @@ CIVICO = RADICE / ".venv" / "bin" / "civico"
 PYTHON = RADICE / ".venv" / "bin" / "python"
 URL = "/api/v1/segnalazioni"
 CENTRO = (44.9125, 8.6153)  # Alessandria
+
+
+def cache_redis() -> dict[str, str]:
+    """Production's shared cache (docs/deploy.md) when the local Redis answers."""
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=1):
+        return {"CIVICO_CACHE_URL": "redis://127.0.0.1:6379/13"}
+    return {}
 
 
 @dataclass
@@ -148,6 +157,7 @@ class Servizi:
             "MEDIA_ROOT": str(self.media), "CIVICO_DEBUG": "0", "CIVICO_LOG_FORMAT": "json",
             "CIVICO_RETRY_AFTER": "2", "CIVICO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "CIVICO_DB_POOL": "8",  # as docs/deploy.md advises for civico serve
+            **cache_redis(),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "impostazioni_carico", "PYTHONPATH": str(Path(__file__).parent),
         }

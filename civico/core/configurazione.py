@@ -65,7 +65,7 @@ def pool_connessioni(env: Mapping[str, str]) -> dict[str, Any] | None:
     if not testo:
         return None
     try:
-        massimo, attesa = int(testo), float(env.get("CIVICO_DB_POOL_TIMEOUT", "10"))
+        massimo, attesa = int(testo), float(env.get("CIVICO_DB_POOL_TIMEOUT", "3"))
     except ValueError as exc:
         raise ImproperlyConfigured(f"CIVICO_DB_POOL e CIVICO_DB_POOL_TIMEOUT devono essere numeri: {exc}") from exc
     if massimo < 1 or attesa <= 0:

@@ -84,7 +84,7 @@ def test_the_pool_replaces_persistent_connections_on_postgresql_only():
     configurazione.usa_pool(pg, pool)
     configurazione.usa_pool(sqlite, pool)
 
-    assert pg["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10.0} and pg["CONN_MAX_AGE"] == 0
+    assert pg["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 3.0} and pg["CONN_MAX_AGE"] == 0
     assert pg["CONN_HEALTH_CHECKS"]  # dead connections (PostgreSQL restarted) are replaced, not lent
     assert "pool" not in sqlite["OPTIONS"]
     assert configurazione.pool_connessioni({}) is None
