@@ -1,14 +1,38 @@
 import gc
+import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.asgi import get_asgi_application
+from django.db import DatabaseError, connections
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civico.settings")
 application = get_asgi_application()
 
-# Import every view now (the URLconf pulls in the apps' modules), then move everything loaded so
-# far out of the garbage collector's sight: a full collection otherwise walks these hundreds of
-# thousands of long-lived objects, ~100 ms that landed on whichever request triggered it.
+# Import every view now (the URLconf pulls in the apps' modules).
 get_resolver().url_patterns  # noqa: B018 — the import is the point
+
+# Build the comuni's boundary index before the first request: built by a request, it took seconds
+# while the other requests of the worker held their pooled connections waiting for it, and the
+# pool ran dry (503s at every start). With the database down the first request builds it later.
+from civico.enti import geo  # noqa: E402 — after the app registry is ready
+
+
+def _carica_confini() -> None:
+    try:
+        geo.indice()
+    except DatabaseError as exc:
+        logging.getLogger(__name__).warning("indice dei confini non caricato all'avvio: %s", exc)
+    finally:
+        connections.close_all()
+
+
+# uvicorn imports this module inside its event loop, where Django forbids database calls: a thread.
+with ThreadPoolExecutor(max_workers=1) as _esecutore:
+    _esecutore.submit(_carica_confini).result()
+
+# Move everything loaded so far out of the garbage collector's sight: a full collection otherwise
+# walks these hundreds of thousands of long-lived objects, ~100 ms landing on whichever request
+# triggered it.
 gc.freeze()

@@ -36,10 +36,14 @@ def _media_temporanei(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _cache_vuota():
-    """Every test starts with no rate-limit counters and no cached figures left by another."""
+    """Every test starts with no rate-limit counters, no cached figures and no remembered
+    configuration left by another."""
     from django.core.cache import cache
 
+    from civico.core import memoria
+
     cache.clear()
+    memoria.azzera_tutte()
 
 
 def attiva(codice_istat: str, sigla: str, *, completo: bool) -> Ente:

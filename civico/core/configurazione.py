@@ -97,7 +97,7 @@ def cache_condivisa(env: Mapping[str, str]) -> dict[str, Any] | None:
         raise ImproperlyConfigured(
             f"CIVICO_CACHE_URL deve essere un indirizzo Redis (redis://, rediss:// o unix://), non «{url[:40]}»."
         )
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "civico"}
+    return {"BACKEND": "civico.core.cache_redis.RedisCacheDiProcesso", "LOCATION": url, "KEY_PREFIX": "civico"}
 
 
 def repliche(env: Mapping[str, str], primario: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
