@@ -1,4 +1,4 @@
-"""Database down or media storage full: a clear 503 with Retry-After, never a bare 500.
+"""Database or shared cache down, media storage full: a clear 503 with Retry-After, never a bare 500.
 
 The middleware catches these errors from views; `errore_server` (handler500) catches the same
 ones raised outside views (a session saved by a middleware), where Django has already turned
@@ -25,12 +25,23 @@ _SPAZIO_ESAURITO = {errno.ENOSPC, errno.EDQUOT}
 
 
 def causa(exc: BaseException) -> str | None:
-    """'database' or 'storage' when `exc` means a passing unavailability, else None."""
+    """'database', 'cache' or 'storage' when `exc` means a passing unavailability, else None."""
     if isinstance(exc, OperationalError | InterfaceError):
         return "database"
+    if _redis_non_disponibile(exc):  # the shared cache (CIVICO_CACHE_URL) is down or restarting
+        return "cache"
     if isinstance(exc, OSError) and exc.errno in _SPAZIO_ESAURITO:
         return "storage"
     return "storage" if _s3_non_disponibile(exc) else None
+
+
+def _redis_non_disponibile(exc: BaseException) -> bool:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    return isinstance(exc, RedisConnectionError | RedisTimeoutError)
 
 
 def _s3_non_disponibile(exc: BaseException) -> bool:

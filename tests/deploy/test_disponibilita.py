@@ -86,3 +86,23 @@ def test_a_bug_is_still_a_500():
         r = disponibilita.errore_server(request)
 
     assert r.status_code == 500
+
+
+def test_with_the_shared_cache_down_clients_get_503_with_retry_after_not_a_500(settings, alessandria):
+    from django.test import Client
+
+    from civico.core import configurazione
+    from tests.deploy.conftest import porta_libera
+
+    chiusa = f"redis://127.0.0.1:{porta_libera()}/0"  # nothing listens there
+    settings.CACHES = {"default": configurazione.cache_condivisa({"CIVICO_CACHE_URL": chiusa})}
+    client = Client(raise_request_exception=False)
+
+    api = client.post("/api/v1/segnalazioni", {"lat": 44.91, "lon": 8.61, "titolo": "Buca", "categoria": "buche"},
+                      content_type="application/json")
+    pagina = client.get("/alessandria/")
+
+    assert api.status_code == 503 and api["Retry-After"] == "15"
+    assert api.json()["errore"]["codice"] == "servizio_non_disponibile"
+    assert pagina.status_code == 200  # a page that needs no cache is still served
+    assert not Segnalazione.objects.exists()
