@@ -57,13 +57,6 @@ class Mascherati:
     testi: dict[str, str]
     originali: dict[str, tuple[str, tuple[str, ...]]]  # field → (as typed, kinds hidden)
 
-    @property
-    def trovati(self) -> list[str]:
-        tipi: list[str] = []
-        for _originale, trovati in self.originali.values():
-            tipi += [t for t in trovati if t not in tipi]
-        return tipi
-
 
 def maschera_campi(**campi: str) -> Mascherati:
     """Intake masks before it inserts: phones, e-mails, codici fiscali and swearing never reach
