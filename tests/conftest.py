@@ -46,6 +46,16 @@ def _cache_vuota():
     memoria.azzera_tutte()
 
 
+@pytest.fixture(autouse=True)
+def _lingua_predefinita():
+    """A test that activates English (a request with Accept-Language, a page in English) must not
+    leave it active for the next test in the same thread."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def attiva(codice_istat: str, sigla: str, *, completo: bool) -> Ente:
     ente = Ente.objects.get(codice_istat=codice_istat)
     ente.attivo, ente.sigla, ente.email = True, sigla, f"urp@{sigla.lower()}.example.org"
