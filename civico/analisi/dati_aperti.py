@@ -8,8 +8,6 @@ Licence: CC BY 4.0, stated in every file that can carry it and in the HTTP `Link
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from civico.analisi.filtri import Filtri
+from civico.core import tabelle
 from civico.enti.models import Ente
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.models import Segnalazione
@@ -27,7 +26,7 @@ LICENZA_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENZA_NOME = "CC BY 4.0"
 BLOCCO = 1000
 FORMATI = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": tabelle.CONTENT_TYPE_CSV,
     "json": "application/json",
     "geojson": "application/geo+json",
 }
@@ -117,17 +116,10 @@ def _righe(qs: QuerySet[Segnalazione], base_url: str) -> Iterator[dict[str, Any]
 
 
 def csv_a_blocchi(qs: QuerySet[Segnalazione], base_url: str) -> Iterator[str]:
-    buffer = io.StringIO()
-    scrittore = csv.writer(buffer, lineterminator="\r\n")
-    scrittore.writerow(NOMI_COLONNE)
-    for i, r in enumerate(_righe(qs, base_url), 1):
-        valori = {**r, "foto": " ".join(r["foto"])}
-        scrittore.writerow(["" if valori[c] is None else valori[c] for c in NOMI_COLONNE])
-        if i % 200 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """The CSV through the product's one table writer: a title like `=HYPERLINK(…)` arrives as
+    text (`'=HYPERLINK(…)`), coordinates stay numbers."""
+    righe = ([r[c] if c != "foto" else " ".join(r["foto"]) for c in NOMI_COLONNE] for r in _righe(qs, base_url))
+    return tabelle.csv_righe(NOMI_COLONNE, righe)
 
 
 def _intestazione(ente: Ente, filtri: Filtri) -> dict[str, Any]:

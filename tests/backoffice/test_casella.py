@@ -221,7 +221,7 @@ def test_citizens_text_never_becomes_a_spreadsheet_formula(come, persone, alessa
     assert righe[0]["Titolo"].startswith("'=") and righe[0]["Nome del segnalante"].startswith("'+")
     libro = load_workbook(io.BytesIO(come(persone.operatore).get("/backoffice/esporta.xlsx").content))
     cella = libro.active["G2"]
-    assert cella.value == "=HYPERLINK(\"http://x\")" and cella.data_type == "s"
+    assert cella.value == "'=HYPERLINK(\"http://x\")" and cella.data_type == "s"
 
 
 def test_the_xlsx_export_opens_with_the_same_rows(come, persone, mondo):

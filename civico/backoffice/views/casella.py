@@ -22,6 +22,7 @@ from civico.backoffice import casella as servizio
 from civico.backoffice.accesso import staff_richiesto
 from civico.backoffice.models import VistaSalvata
 from civico.catalogo.models import Categoria, Ufficio
+from civico.core import tabelle
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 from civico.segnalazioni.models import Canale, Intervento, Priorita, StatoIntervento
@@ -96,10 +97,10 @@ def esporta_csv(request: HttpRequest) -> StreamingHttpResponse:
     ente = _ente(utente, request.GET.get("ente"))
     qs = servizio.selezione(utente, ente, servizio.leggi_filtri(request.GET))
     con_contatti = puo_lavorare_in_ente(utente, ente)
-    righe = esporta.csv_righe(esporta.intestazioni(con_contatti), esporta.righe(qs, utente, con_contatti))
-    risposta = StreamingHttpResponse(righe, content_type="text/csv; charset=utf-8")
-    risposta["Content-Disposition"] = f'attachment; filename="{_nome_file(ente, "csv")}"'
-    return risposta
+    return tabelle.risposta_csv(
+        esporta.intestazioni(con_contatti), esporta.righe(qs, utente, con_contatti), _nome_file(ente, "csv"),
+        separatore=";", bom=True,  # what Excel in Italian opens with a double click
+    )
 
 
 @staff_richiesto
@@ -108,12 +109,10 @@ def esporta_xlsx(request: HttpRequest) -> HttpResponse:
     ente = _ente(utente, request.GET.get("ente"))
     qs = servizio.selezione(utente, ente, servizio.leggi_filtri(request.GET))
     con_contatti = puo_lavorare_in_ente(utente, ente)
-    contenuto = esporta.xlsx(esporta.intestazioni(con_contatti), esporta.righe(qs, utente, con_contatti))
-    risposta = HttpResponse(
-        contenuto, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return tabelle.risposta_xlsx(
+        esporta.intestazioni(con_contatti), esporta.righe(qs, utente, con_contatti), _nome_file(ente, "xlsx"),
+        foglio=_("Segnalazioni"),
     )
-    risposta["Content-Disposition"] = f'attachment; filename="{_nome_file(ente, "xlsx")}"'
-    return risposta
 
 
 def _nome_file(ente: Ente, estensione: str) -> str:
