@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
@@ -37,47 +36,15 @@ from civico.moderazione.models import (
     TestoOriginale,
     TipoDivieto,
 )
-from civico.moderazione.testo import maschera
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
 
 MAX_MOTIVO = 300
-CAMPI_PUBBLICI = ("titolo", "descrizione")
 NASCOSTA = "nascosta"
 RIPRISTINATA = "ripristinata"
 
 
-# --- Masking at intake ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mascherati:
-    """The public text of a new report's fields, and the original words of those that changed."""
-
-    testi: dict[str, str]
-    originali: dict[str, tuple[str, tuple[str, ...]]]  # field → (as typed, kinds hidden)
-
-
-def maschera_campi(**campi: str) -> Mascherati:
-    """Intake masks before it inserts: phones, e-mails, codici fiscali and swearing never reach
-    the public columns, and the report is written once."""
-    testi: dict[str, str] = {}
-    originali: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for campo, originale in campi.items():
-        esito = maschera(originale or "")
-        testi[campo] = esito.testo if esito.cambiato else originale
-        if esito.cambiato:
-            originali[campo] = (originale, tuple(esito.trovati))
-    return Mascherati(testi, originali)
-
-
-def conserva_originali(s: Segnalazione, mascherati: Mascherati) -> None:
-    """Keep the masked fields' original words for the staff (one statement, none if untouched)."""
-    if mascherati.originali:
-        TestoOriginale.objects.bulk_create([
-            TestoOriginale(segnalazione=s, campo=campo, testo=testo, trovati=list(trovati))
-            for campo, (testo, trovati) in mascherati.originali.items()
-        ])
+# --- Masking (the gate itself is `cancello`) ------------------------------------------------------
 
 
 def originali(s: Segnalazione, utente: Utente | None) -> dict[str, str]:

@@ -1,37 +1,71 @@
-"""Masking of personal data and profanity in text that will be public.
+"""Masking of personal data and profanity in text that will be public: the one gate.
 
-Citizens often type their phone number, e-mail or codice fiscale into a report's description
-("chiamatemi al 333…"), or swear. Before publication those are replaced; the original stays
-private for the staff (see `servizi.maschera_campi`). Pure functions, no database.
+Citizens often type their phone number, e-mail, codice fiscale or IBAN into a report's title,
+description, address or into the answer "risolto? no, perché…" ("chiamatemi al 333…"), or swear.
+Every citizen text passes `maschera` (or `pubblico`, its cached form for readers) before it is
+public; the original stays private for the staff (see `servizi.maschera_campi`). Pure functions,
+no database.
+
+People write their data in many shapes (`0039 347 1234567`, `cell3471234567`, full-width digits,
+`nome(at)dominio.it`, `RSS MRA 80A01 H501U`): the text is NFKC-normalised and digits are
+separated from letters in a shadow copy that remembers where each character came from, then
+libraries made for the job find what to hide — `phonenumbers` (Italian numbers in free text, only
+valid ones, so house numbers, years, dates, CAPs and tracking codes survive) and `python-stdnum`
+(codice fiscale, IBAN). What they find is replaced in the original text, nothing else is touched.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
+import phonenumbers
 from django.conf import settings
+from stdnum import iban as stdnum_iban
+from stdnum.it import codicefiscale
 
 EMAIL = "email"
 TELEFONO = "telefono"
 CODICE_FISCALE = "codice_fiscale"
+IBAN = "iban"
 TURPILOQUIO = "turpiloquio"
 
 NASCOSTO = "[…]"
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Italian numbers: an optional +39/0039, then a mobile (3xx) or landline (0x) number of 6–11
-# digits, with spaces, dots, dashes or slashes between groups. Not preceded or followed by a
-# digit or letter, so house numbers, years, dates and tracking codes (AL-2026-000123) survive.
-_TELEFONO = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?39[\s./-]?)?\(?[03]\d{1,3}\)?(?:[\s./-]?\d){5,10}(?![\w])"
-)
-# Codice fiscale, with the omocodia letters (LMNPQRSTUV) allowed in the digit positions.
-_CF = re.compile(
-    r"\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b",
+# --- E-mail addresses, plain and disguised ------------------------------------------------------
+# "@" may be written "(at)", "[at]", "{chiocciola}", " at ", " chiocciola "; "." may be written
+# "(dot)", "[punto]", " dot ", " punto ". A bare word ("mario at casa punto it") counts only with
+# a known top-level domain, so English prose ("look at this.") is left alone.
+_APERTA, _CHIUSA = r"[(\[{<]", r"[)\]}>]"
+_AT = rf"(?:\s*@\s*|\s*{_APERTA}\s*(?:at|chiocciola)\s*{_CHIUSA}\s*|(?P<at_parola>\s+(?:at|chiocciola)\s+))"
+_PUNTO = rf"(?:\.|\s+\.\s+|\s*{_APERTA}\s*(?:dot|punto)\s*{_CHIUSA}\s*|\s+(?:dot|punto)\s+)"
+_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w+-]+(?:\.[\w+-]+)*{_AT}[\w-]+(?:{_PUNTO}[\w-]+)*{_PUNTO}(?P<tld>[a-z]{{2,24}})(?![\w-])",
     re.IGNORECASE,
 )
+_TLD_NOTI = frozenset({
+    "it", "com", "org", "net", "eu", "info", "gov", "edu", "io", "me", "biz", "de", "fr", "uk", "es", "ch",
+    "at", "be", "nl", "pt", "sm", "va", "co", "us", "ru", "cn", "email", "mail",
+})
+
+# --- Codici fiscali and IBANs, possibly split by spaces, dots or dashes ----------------------------
+_SEP = r"[\s./-]{0,2}"
+_CF_FORMA = (
+    [r"[A-Za-z]"] * 6 + [r"[0-9LMNPQRSTUVlmnpqrstuv]"] * 2 + [r"[ABCDEHLMPRSTabcdehlmprst]"]
+    + [r"[0-9LMNPQRSTUVlmnpqrstuv]"] * 2 + [r"[A-Za-z]"] + [r"[0-9LMNPQRSTUVlmnpqrstuv]"] * 3 + [r"[A-Za-z]"]
+)
+_CF = re.compile(r"(?<![A-Za-z0-9])" + _SEP.join(_CF_FORMA) + r"(?![A-Za-z0-9])")
+# The usual shape (no omocodia letters): distinctive enough to hide even with a wrong check letter.
+_CF_CLASSICO = re.compile(r"[A-Z]{6}\d{2}[ABCDEHLMPRST]\d{2}[A-Z]\d{3}[A-Z]")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[\s-]?[A-Za-z0-9]){11,32}")
+_IBAN_ITALIANO = re.compile(r"IT\d{2}[A-Z]\d{10}[A-Z0-9]{12}")
+
+# --- Phone numbers: a cheap look for six digits close together before the slow matcher -----------
+MIN_CIFRE_TELEFONO = 8
+_FORSE_TELEFONO = re.compile(r"(?:\d[^\d\n]{0,3}){7}\d")
+_LETTERA_CIFRA = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 # A small list, Italian and English: the words that must not appear on a municipality's pages.
 # Whole words only (and their usual inflections), so "Scassano" or "cazzuola" stay untouched.
@@ -61,14 +95,124 @@ class Mascherato:
         return bool(self.trovati)
 
 
+class _Ombra:
+    """A normalised copy of a text (NFKC: full-width digits become digits, "＠" becomes "@"),
+    optionally with a space between letters and digits ("cell3471234567"), that maps each of
+    its characters back to the original's."""
+
+    def __init__(self, testo: str, *, separa: bool = False):
+        if testo.isascii() and not separa:
+            self.testo, self._origine = testo, None
+            return
+        caratteri: list[str] = []
+        origine: list[int] = []
+        for i, c in enumerate(testo):
+            for n in (c if c.isascii() else unicodedata.normalize("NFKC", c)):
+                caratteri.append(n)
+                origine.append(i)
+        self.testo = "".join(caratteri)
+        self._origine = origine
+        if separa:
+            self.testo = self.testo.replace("_", " ")  # "347_123_4567": the matcher knows no underscores
+            self._separa()
+
+    def _separa(self) -> None:
+        assert self._origine is not None
+        testo, origine = self.testo, self._origine
+        punti = [m.start() for m in _LETTERA_CIFRA.finditer(testo)]
+        if not punti:
+            return
+        parti, nuova, inizio = [], [], 0
+        for p in punti:
+            parti += [testo[inizio:p], " "]
+            nuova += origine[inizio:p] + [origine[p]]
+            inizio = p
+        parti.append(testo[inizio:])
+        nuova += origine[inizio:]
+        self.testo, self._origine = "".join(parti), nuova
+
+    def originale(self, inizio: int, fine: int) -> tuple[int, int]:
+        """The span of the original text that shadow characters [inizio, fine) came from."""
+        if self._origine is None:
+            return inizio, fine
+        return self._origine[inizio], self._origine[fine - 1] + 1
+
+
+def _sostituisci(testo: str, tratti: list[tuple[int, int]]) -> str:
+    """Replace the (possibly overlapping) spans of the original text with NASCOSTO."""
+    uniti: list[list[int]] = []
+    for inizio, fine in sorted(tratti):
+        if uniti and inizio <= uniti[-1][1]:
+            uniti[-1][1] = max(uniti[-1][1], fine)
+        else:
+            uniti.append([inizio, fine])
+    parti, ultimo = [], 0
+    for inizio, fine in uniti:
+        parti += [testo[ultimo:inizio], NASCOSTO]
+        ultimo = fine
+    parti.append(testo[ultimo:])
+    return "".join(parti)
+
+
+def _email(ombra: _Ombra) -> list[tuple[int, int]]:
+    tratti = []
+    for m in _EMAIL.finditer(ombra.testo):
+        if m.group("at_parola") and m.group("tld").lower() not in _TLD_NOTI:
+            continue
+        tratti.append(ombra.originale(m.start(), m.end()))
+    return tratti
+
+
+def _codici_fiscali(ombra: _Ombra) -> list[tuple[int, int]]:
+    tratti = []
+    for m in _CF.finditer(ombra.testo):
+        compatto = re.sub(r"[\s./-]", "", m.group(0)).upper()
+        if _CF_CLASSICO.fullmatch(compatto) or codicefiscale.is_valid(compatto):
+            tratti.append(ombra.originale(m.start(), m.end()))
+    return tratti
+
+
+def _iban(ombra: _Ombra) -> list[tuple[int, int]]:
+    """IBANs the checksum accepts (or Italian-shaped ones with a typo), longest first: the
+    candidate may run on into the next words, so it is shortened until one is valid."""
+    tratti = []
+    for m in _IBAN.finditer(ombra.testo):
+        posizioni = [m.start() + i for i, c in enumerate(m.group(0)) if c.isalnum()]
+        compatto = "".join(ombra.testo[p] for p in posizioni).upper()
+        for lunghezza in range(min(len(compatto), 34), 14, -1):
+            candidato = compatto[:lunghezza]
+            if stdnum_iban.is_valid(candidato) or _IBAN_ITALIANO.fullmatch(candidato):
+                tratti.append(ombra.originale(m.start(), posizioni[lunghezza - 1] + 1))
+                break
+    return tratti
+
+
+def _telefoni(testo: str) -> list[tuple[int, int]]:
+    if not _FORSE_TELEFONO.search(testo):
+        return []  # fewer than six digits close together: no phone number (the common case)
+    ombra = _Ombra(testo, separa=True)
+    return [
+        ombra.originale(m.start, m.end)
+        for m in phonenumbers.PhoneNumberMatcher(ombra.testo, "IT", leniency=phonenumbers.Leniency.VALID)
+        # Six- and seven-digit numbers are valid on paper but rare, and are also how ISTAT codes
+        # (015146), protocol and pole numbers look: a real one today has at least eight digits.
+        if len(phonenumbers.national_significant_number(m.number)) >= MIN_CIFRE_TELEFONO
+    ]
+
+
+# In order: each kind is looked for in what the previous ones left, so the digits of a hidden IBAN
+# are not a phone number too.
+_RIVELATORI = (
+    (EMAIL, lambda t: _email(_Ombra(t))),
+    (CODICE_FISCALE, lambda t: _codici_fiscali(_Ombra(t))),
+    (IBAN, lambda t: _iban(_Ombra(t))),
+    (TELEFONO, _telefoni),
+)
+
+
 def _censura(m: re.Match[str]) -> str:
     parola = m.group(0)
     return parola[0] + "*" * (len(parola) - 1)
-
-
-def _telefono(m: re.Match[str]) -> str:
-    cifre = sum(c.isdigit() for c in m.group(0))
-    return NASCOSTO if 8 <= cifre <= 13 else m.group(0)
 
 
 def maschera(testo: str) -> Mascherato:
@@ -76,19 +220,21 @@ def maschera(testo: str) -> Mascherato:
     if not testo:
         return Mascherato(testo or "", ())
     trovati: list[str] = []
-    nuovo = _EMAIL.sub(NASCOSTO, testo)
-    if nuovo != testo:
-        trovati.append(EMAIL)
-    prima = nuovo
-    nuovo = _CF.sub(NASCOSTO, nuovo)
-    if nuovo != prima:
-        trovati.append(CODICE_FISCALE)
-    prima = nuovo
-    nuovo = _TELEFONO.sub(_telefono, nuovo)
-    if nuovo != prima:
-        trovati.append(TELEFONO)
+    nuovo = testo
+    for tipo, trova in _RIVELATORI:
+        tratti = trova(nuovo)
+        if tratti:
+            nuovo = _sostituisci(nuovo, tratti)
+            trovati.append(tipo)
     prima = nuovo
     nuovo = _parolacce().sub(_censura, nuovo)
     if nuovo != prima:
         trovati.append(TURPILOQUIO)
     return Mascherato(nuovo, tuple(trovati))
+
+
+@functools.lru_cache(maxsize=4096)
+def pubblico(testo: str) -> str:
+    """`maschera(testo).testo`, remembered: for readers that show the same texts again and again
+    (public cards of rows written before the write-time gate existed, or by an importer)."""
+    return maschera(testo).testo if testo else testo

@@ -6,7 +6,7 @@ segnalazione è stata presa in carico.") are rendered at read time, in the reade
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import Attore
+from civico.moderazione import cancello
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 
 # Sent inside the transaction that appends the event: receivers write what must commit or roll
@@ -57,9 +58,11 @@ def registra(
     dati: dict | None = None,
 ) -> Evento:
     """Append one event. Call inside the transaction that made the change it records."""
-    nuovo = NuovoEvento(tipo, attore, visibilita, testo, stato_da, stato_a, transizione, dati)
+    nuovo, mascherati = _al_cancello(NuovoEvento(tipo, attore, visibilita, testo, stato_da, stato_a, transizione, dati))
     evento = _evento(segnalazione, nuovo, quando)
     evento.save()
+    if mascherati is not None:
+        cancello.conserva_originale_evento(evento, mascherati)
     _annunciato(segnalazione, evento)
     return evento
 
@@ -67,10 +70,26 @@ def registra(
 def registra_tutti(segnalazione: Segnalazione, nuovi: list[NuovoEvento], *, quando: datetime) -> list[Evento]:
     """Append the events of one change in one INSERT (a new report: received, routed), then
     announce each in order, as `registra` would have. Call inside the transaction of the change."""
-    creati = Evento.objects.bulk_create([_evento(segnalazione, n, quando) for n in nuovi])
-    for evento in creati:
+    passati = [_al_cancello(n) for n in nuovi]
+    creati = Evento.objects.bulk_create([_evento(segnalazione, n, quando) for n, _m in passati])
+    for evento, (_n, mascherati) in zip(creati, passati, strict=True):
+        if mascherati is not None:
+            cancello.conserva_originale_evento(evento, mascherati)
         _annunciato(segnalazione, evento)
     return creati
+
+
+def _al_cancello(n: NuovoEvento) -> tuple[NuovoEvento, cancello.Mascherati | None]:
+    """A citizen's words that the public will read ("risolto? no, perché…", also the report's
+    latest public word and Open311's status_notes) pass the masking gate like the report's own
+    text; what it hid is kept for the staff. Staff write in the office's name and may publish the
+    office's numbers: their words are theirs to check."""
+    if not (n.testo and n.attore.segnalante and n.visibilita == Visibilita.PUBBLICA):
+        return n, None
+    mascherati = cancello.maschera_campi(testo=n.testo)
+    if not mascherati.originali:
+        return n, None
+    return replace(n, testo=mascherati.testi["testo"]), mascherati
 
 
 def _evento(segnalazione: Segnalazione, n: NuovoEvento, quando: datetime) -> Evento:

@@ -35,6 +35,7 @@ from civico.catalogo.models import Categoria
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
+from civico.moderazione import cancello
 from civico.moderazione import servizi as moderazione
 from civico.segnalazioni import codici, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
@@ -170,13 +171,15 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
     anno = quando.astimezone(ZoneInfo(ente.fuso_orario)).year
     numero, codice = codici.nuovo_numero(ente, anno)
     ufficio, regola = routing.ufficio_competente(categoria, campi["lat"], campi["lon"], cella)
-    # Phones, e-mails, codici fiscali, swearing: masked before the insert, never public.
-    mascherati = moderazione.maschera_campi(titolo=campi["titolo"], descrizione=campi["descrizione"])
+    # Phones, e-mails, codici fiscali, IBANs, swearing: masked before the insert, never public.
+    mascherati = cancello.maschera_campi(
+        titolo=campi["titolo"], descrizione=campi["descrizione"], indirizzo=campi["indirizzo"]
+    )
     s = Segnalazione.objects.create(
         ente=ente, codice=codice, anno=anno, numero=numero, token=codici.nuovo_token(),
         categoria=categoria, ufficio=ufficio, titolo=mascherati.testi["titolo"],
         descrizione=mascherati.testi["descrizione"], lat=campi["lat"], lon=campi["lon"],
-        indirizzo=campi["indirizzo"], cap=campi["cap"], cella_h3=cella, canale=campi["canale"],
+        indirizzo=mascherati.testi["indirizzo"], cap=campi["cap"], cella_h3=cella, canale=campi["canale"],
         applicazione=campi["applicazione"], dati_client=campi["dati_client"],
         url_media_esterno=campi["url_media_esterno"],
         risposte=campi["risposte"],
@@ -187,7 +190,7 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         scadenza=sla.calcola_scadenza(categoria, ente, quando),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
-    moderazione.conserva_originali(s, mascherati)  # the words as typed, for the staff only
+    cancello.conserva_originali(s, mascherati)  # the words as typed, for the staff only
     primi = [eventi.NuovoEvento(TipoEvento.CREATED, attore, dati={"canale": s.canale, "categoria": categoria.nome})]
     if ufficio is not None:
         primi.append(eventi.NuovoEvento(
