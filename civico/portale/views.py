@@ -10,6 +10,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseNotModified,
     HttpResponseRedirect,
     JsonResponse,
     StreamingHttpResponse,
@@ -185,6 +186,7 @@ def _pagina(request: HttpRequest, s, *, privata: bool) -> HttpResponse:
             "cronologia": cronologia,
             "stato_open311": workflow.stato_open311(s.stato),
             "privata": privata,
+            "foto": consultazione.foto_della_pagina(s),
             "url_eventi": reverse("portale:segnalazione_eventi", args=[s.codice]) if in_diretta else "",
             "ultimo_evento": cronologia[-1]["evento"].pk if cronologia else 0,
         },
@@ -208,14 +210,31 @@ async def segnalazione_eventi(request: HttpRequest, codice: str) -> HttpResponse
     )
 
 
-def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> FileResponse:
+# A photo can be redacted or hidden at any moment, so no shared cache keeps one: the versioned
+# URL (`?v=` the content's hash, what pages and APIs link) may stay a year in the viewer's own
+# cache, since a redaction gives a new URL; the bare URL is revalidated on every use.
+CACHE_VERSIONATA = "private, max-age=31536000, immutable"
+CACHE_SENZA_VERSIONE = "private, no-cache"
+
+
+def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> HttpResponse:
     a = consultazione.allegato_visibile(pk)
-    if a is None:
-        raise Http404("Allegato non trovato")
-    f = a.miniatura if miniatura and a.miniatura else a.file
-    response = FileResponse(f.open("rb"), content_type="image/jpeg" if miniatura else a.content_type)
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    chiesta = request.GET.get("v")
+    if a is None or (chiesta is not None and chiesta != consultazione.versione(a.sha256)):
+        # Hidden, removed, or bytes since redacted: gone at once, and nothing may keep this answer.
+        risposta = HttpResponse(_("Foto non disponibile."), status=404, content_type="text/plain; charset=utf-8")
+        risposta["Cache-Control"] = "no-store"
+        return risposta
+    etichetta = f'"{consultazione.versione(a.sha256)}{"-m" if miniatura else ""}"'
+    cache = CACHE_VERSIONATA if chiesta else CACHE_SENZA_VERSIONE
+    if etichetta in request.headers.get("If-None-Match", ""):
+        risposta = HttpResponseNotModified()
+    else:
+        f = a.miniatura if miniatura and a.miniatura else a.file
+        risposta = FileResponse(f.open("rb"), content_type="image/jpeg" if miniatura else a.content_type)
+    risposta["ETag"] = etichetta
+    risposta["Cache-Control"] = cache
+    return risposta
 
 
 # --- Static pages and the satisfaction rating ---------------------------------------------------

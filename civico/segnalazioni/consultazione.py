@@ -29,7 +29,7 @@ COLONNE = (
     "ente__nome", "ente__codice_istat", "ente__slug", "categoria__codice", "categoria__nome", "ufficio__nome",
     "duplicato_di__codice",
 )
-Riga = dict[str, Any]  # one report: COLONNE's values and "foto"
+Riga = dict[str, Any]  # one report: COLONNE's values and "foto" ((pk, version) of each public photo)
 _UUID = COLONNE.index("uuid")
 _CAMMINI = tuple((colonna, tuple(colonna.split("__"))) for colonna in COLONNE)
 
@@ -78,9 +78,27 @@ def allegato_visibile(pk: int) -> Allegato | None:
     )
 
 
+def versione(sha256: str) -> str:
+    """The content version a public photo's URL carries (`?v=`): redacting a photo changes its
+    bytes, so its URL, and the old URL stops answering at once (docs/security.md)."""
+    return sha256[:16]
+
+
 def url_foto(allegato: Allegato, base_url: str, *, miniatura: bool = False) -> str:
     nome = "portale:miniatura" if miniatura else "portale:allegato"
-    return base_url.rstrip("/") + reverse(nome, args=[allegato.pk])
+    return f"{base_url.rstrip('/')}{reverse(nome, args=[allegato.pk])}?v={versione(allegato.sha256)}"
+
+
+def foto_della_pagina(s: Segnalazione) -> list[dict[str, Any]]:
+    """The public photos of a report as its page shows them: versioned URLs and sizes."""
+    foto = getattr(s, "foto_pubbliche", None)
+    if foto is None:
+        foto = s.allegati.filter(pubblico=True).order_by("id")
+    return [
+        {"url": url_foto(a, ""), "miniatura": url_foto(a, "", miniatura=True),
+         "larghezza": a.larghezza, "altezza": a.altezza}
+        for a in foto
+    ]
 
 
 def scheda_pubblica(s: Segnalazione, base_url: str) -> dict[str, Any]:
@@ -94,7 +112,7 @@ def riga(s: Segnalazione) -> Riga:
     if foto is None:
         foto = list(s.allegati.filter(pubblico=True).order_by("id"))
     valori: Riga = {colonna: _attributo(s, cammino) for colonna, cammino in _CAMMINI}
-    valori["foto"] = tuple(a.pk for a in foto)
+    valori["foto"] = tuple((a.pk, versione(a.sha256)) for a in foto)
     return valori
 
 
@@ -110,11 +128,11 @@ def righe(qs: QuerySet[Segnalazione]) -> list[Riga]:
         # few requests.
         colonne[_UUID] = str(colonne[_UUID])
         valori.append(dict(zip(COLONNE, colonne, strict=True)))
-    foto: dict[int, list[int]] = {}
+    foto: dict[int, list[tuple[int, str]]] = {}
     if valori:
         pubbliche = Allegato.objects.filter(pubblico=True, segnalazione_id__in=[r["id"] for r in valori])
-        for segnalazione_id, pk in pubbliche.order_by("id").values_list("segnalazione_id", "id"):
-            foto.setdefault(segnalazione_id, []).append(pk)
+        for segnalazione_id, pk, sha in pubbliche.order_by("id").values_list("segnalazione_id", "id", "sha256"):
+            foto.setdefault(segnalazione_id, []).append((pk, versione(sha)))
     for r in valori:
         r["foto"] = tuple(foto.get(r["id"], ()))
     return valori
@@ -162,8 +180,10 @@ class Schede:
             "scadenza": r["scadenza"],
             "nota_pubblica": r["nota_pubblica"],
             "duplicato_di": r["duplicato_di__codice"],
-            "foto": [{"url": base + self._allegato.url(pk), "miniatura": base + self._miniatura.url(pk)}
-                     for pk in r["foto"]],
+            "foto": [
+                {"url": f"{base}{self._allegato.url(pk)}?v={v}", "miniatura": f"{base}{self._miniatura.url(pk)}?v={v}"}
+                for pk, v in r["foto"]
+            ],
             "url_media_esterno": r["url_media_esterno"],
             "url": base + self._pagina.url(r["codice"]),
         }
