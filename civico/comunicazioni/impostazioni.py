@@ -21,6 +21,7 @@ _DA_AMBIENTE = {
     "VAPID_SUBJECT": "CIVICO_VAPID_SUBJECT",
     "APP_IO_URL": "CIVICO_APP_IO_URL",
     "EMAIL_IN_ARRIVO_DOMINIO": "CIVICO_EMAIL_IN_ARRIVO_DOMINIO",
+    "EMAIL_IN_ARRIVO_AUTHSERV_ID": "CIVICO_EMAIL_IN_ARRIVO_AUTHSERV_ID",
 }
 
 PREDEFINITE: dict[str, Any] = {
@@ -48,6 +49,11 @@ PREDEFINITE: dict[str, Any] = {
     "APP_IO_URL": "https://api.io.pagopa.it",
     "EMAIL_IN_ARRIVO_DOMINIO": "",
     "EMAIL_IN_ARRIVO_MAX_BYTES": 30 * 1024 * 1024,
+    # The authserv-id(s) of the MTA in front of the listener, whose Authentication-Results are
+    # believed (comma-separated); empty: none is, DKIM is verified here (inbound/autenticazione.py).
+    "EMAIL_IN_ARRIVO_AUTHSERV_ID": "",
+    # dkimpy's DNS lookup (a callable or its dotted path); empty: dkimpy's own.
+    "EMAIL_IN_ARRIVO_DNS": "",
     # The reporter's yes/no links after resolution stay valid this long.
     "GIORNI_LINK_RISOLUZIONE": 30,
 }

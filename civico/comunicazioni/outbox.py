@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from civico.comunicazioni import allerte, collegamenti, consegna, iscrizioni
+from civico.comunicazioni import allerte, collegamenti, consegna, conversazioni, iscrizioni
 from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
 from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
@@ -177,7 +177,8 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
         collegamenti.pagina_pubblica(s) if s.pubblica else ""
     )
     chiede_conferma = del_segnalante and evento.stato_a == Stato.RESOLVED
-    rispondi = indirizzo_in_arrivo(s.ente) if del_segnalante else ""
+    # The reporter's reply must reach the conversation it answers: the signed reply address.
+    rispondi = conversazioni.indirizzo_di_risposta(s.codice, indirizzo_in_arrivo(s.ente)) if del_segnalante else ""
     contesto = {
         "ente": s.ente, "s": s, "creata": evento.tipo == TipoEvento.CREATED,
         "chi": lambda: eventi.chi(evento), "descrizione": lambda: eventi.descrizione(evento),

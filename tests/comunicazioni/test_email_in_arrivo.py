@@ -7,6 +7,7 @@ from email.message import EmailMessage
 import pytest
 from PIL import Image
 
+from civico.comunicazioni import conversazioni
 from civico.comunicazioni.inbound import email as posta
 from civico.comunicazioni.inbound import smtp as ascolto
 from civico.comunicazioni.models import MessaggioInArrivo, Notifica
@@ -150,12 +151,16 @@ def test_unknown_recipients_are_ignored(alessandria):
 
 
 @pytest.mark.django_db
-def test_a_reply_with_the_tracking_code_is_the_reporters_message(alessandria):
+def test_a_reply_to_the_signed_address_from_the_reporter_is_their_message(alessandria, comunicazioni):
+    # More variants, and everything held instead: test_email_risposte_firmate.py.
+    comunicazioni["EMAIL_IN_ARRIVO_AUTHSERV_ID"] = "mx.segnala.example.org"
     s = factories.segnalazione(alessandria, email="mario@example.org")
     s.ufficio.email = "strade@comune.example.org"
     s.ufficio.save()
     m = _email(oggetto=f"Re: Segnalazione {s.codice} ricevuta",
-               testo="La buca adesso è più profonda.\n\nIl giorno 3 maggio Civico ha scritto:\n> testo vecchio")
+               testo="La buca adesso è più profonda.\n\nIl giorno 3 maggio Civico ha scritto:\n> testo vecchio",
+               a=conversazioni.indirizzo_di_risposta(s.codice, COMUNE),
+               Authentication_Results="mx.segnala.example.org; dkim=pass header.d=example.org")
 
     esito = _ricevi(m)
 
@@ -166,11 +171,12 @@ def test_a_reply_with_the_tracking_code_is_the_reporters_message(alessandria):
 
 
 @pytest.mark.django_db
-def test_a_reply_from_someone_else_is_not_added(alessandria):
+def test_a_reply_from_someone_else_is_held_and_not_added(alessandria):
     s = factories.segnalazione(alessandria, email="mario@example.org")
     esito = _ricevi(_email(oggetto=f"Re: {s.codice}", mittente="intruso@example.org"), busta="intruso@example.org")
-    assert esito.azione == "ignorata" and not s.eventi.filter(tipo=TipoEvento.COMMENT).exists()
-    assert Notifica.objects.get(motivo="risposta").indirizzo == "intruso@example.org"
+    assert esito.azione == "trattenuta" and not s.eventi.filter(tipo=TipoEvento.COMMENT).exists()
+    assert MessaggioInArrivo.objects.get().revisione == "in_attesa"
+    assert not Notifica.objects.filter(motivo="risposta").exists()  # its From may be forged: no backscatter
 
 
 @pytest.mark.usefixtures("coda_db")

@@ -3,8 +3,13 @@
 - Bounces and auto-replies (empty envelope sender, Auto-Submitted, multipart/report,
   Precedence bulk/junk/auto_reply, X-Autoreply) are recorded and ignored: answering them
   would start mail loops.
-- A subject carrying a tracking code of the ente (AL-2026-000123) from the reporter's address
-  becomes their message on that report (the office is told by the outbox).
+- A reply speaks for the reporter (their message and photos on the report, the office told by
+  the outbox) only when both are proven: it was sent to the report's signed reply address
+  (conversazioni.py: envelope recipient, To, Cc or Delivered-To), and its From is the reporter's
+  address with the From domain authenticated (inbound/autenticazione.py). Reply-To never names
+  the sender. Anything else about a report (a code in the subject without the signed address, a
+  wrong or forged tag, another From, failed or missing authentication) is held for an operator
+  (inbound/trattenute.py): stored whole, shown to staff only, never public by itself.
 - Anything else is a new report: the place comes from an address in the text (the ente's
   gazetteer); without one there is no point to put it on, so nothing is created and the
   sender is asked for the address. Missing answers to the category's required questions are
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,16 +40,18 @@ from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import Attore
 from civico.catalogo import services as catalogo
-from civico.comunicazioni import collegamenti
+from civico.comunicazioni import collegamenti, conversazioni
 from civico.comunicazioni.impostazioni import impostazione
+from civico.comunicazioni.inbound import autenticazione
 from civico.comunicazioni.inbound import testo as lettura
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
+from civico.comunicazioni.models.avvisi import Revisione
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
-from civico.segnalazioni import intake, interazioni, media
+from civico.segnalazioni import eventi, intake, interazioni, media
 from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO
-from civico.segnalazioni.models import Canale, Segnalazione
+from civico.segnalazioni.models import Canale, Segnalazione, TipoEvento, Visibilita
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +68,7 @@ _MITTENTI_AUTOMATICI = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not
 
 @dataclass(frozen=True)
 class Esito:
-    azione: str  # creata, messaggio, ignorata, richiesta (we asked for something), duplicata
+    azione: str  # creata, messaggio, trattenuta (held for an operator), ignorata, richiesta, duplicata
     motivo: str = ""
     segnalazione: Segnalazione | None = None
 
@@ -72,14 +79,16 @@ def ente_per_destinatario(indirizzo: str) -> Ente | None:
     indirizzo = (indirizzo or "").strip().strip("<>").lower()
     if not indirizzo or "@" not in indirizzo:
         return None
-    canali = CanaliEnte.objects.filter(email_in_arrivo__iexact=indirizzo, ente__attivo=True).select_related("ente")
+    locale, _chiocciola, dominio = indirizzo.rpartition("@")
+    locale = locale.split("+", 1)[0]  # a conversation's reply address (conversazioni.py)
+    canali = CanaliEnte.objects.filter(
+        email_in_arrivo__iexact=f"{locale}@{dominio}", ente__attivo=True
+    ).select_related("ente")
     if trovato := canali.first():
         return trovato.ente
-    locale, _chiocciola, dominio = indirizzo.rpartition("@")
     atteso = (impostazione("EMAIL_IN_ARRIVO_DOMINIO") or "").lower()
     if atteso and dominio != atteso:
         return None
-    locale = locale.split("+", 1)[0]
     return Ente.objects.filter(attivo=True, slug=locale).first() or Ente.objects.filter(
         attivo=True, sigla__iexact=locale
     ).first()
@@ -109,16 +118,70 @@ def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: li
         return _registra(registro, Esito("ignorata", motivo))
     if ente is None:
         return _registra(registro, Esito("ignorata", "destinatario sconosciuto"))
-    if not mittente:
+    indirizzi = [*destinatari, *(v for n in ("To", "Cc", "Delivered-To") for v in msg.get_all(n) or [])]
+    etichette = conversazioni.etichette(indirizzi)
+    risposta = bool(etichette or CODICE.search(oggetto.upper()))
+    if not mittente and not risposta:
         return _registra(registro, Esito("ignorata", "mittente non valido"))
     corpo = _senza_nul(corpo_testo(msg))
     allegati, scartati = _allegati(msg)
     nome = _senza_nul(_nome(msg))
     contesto = _Contesto(ente, mittente, nome, oggetto, corpo, allegati, scartati, id_messaggio, chiave)
-    codice = CODICE.search(oggetto.upper())
-    s = Segnalazione.objects.filter(ente=ente, codice=codice.group(1)).first() if codice else None
-    esito = _su_segnalazione(contesto, s) if s is not None else _nuova(contesto)
-    return _registra(registro, esito)
+    if not risposta:
+        return _registra(registro, _nuova(contesto))  # intake: a new report, attached to nothing
+    s, motivo = _conversazione(ente, etichette, oggetto)
+    if not motivo:
+        motivo = _non_provato(msg, dati, s, mittente)
+    if motivo:
+        return _registra({**registro, "contenuto": dati, "revisione": Revisione.IN_ATTESA},
+                         _trattieni(contesto, s, motivo))
+    return _registra(registro, _su_segnalazione(contesto, s))
+
+
+def _conversazione(ente: Ente, etichette: list[conversazioni.Etichetta], oggetto: str
+                   ) -> tuple[Segnalazione | None, str]:
+    """The report this reply belongs to, and "" if its signed address proves it; otherwise the
+    report it names (if any) and why the address does not prove it."""
+    valide = {e.codice for e in etichette if e.valida}
+    nominata = next(iter(valide), None) or next((e.codice for e in etichette), None)
+    if nominata is None and (codice := CODICE.search(oggetto.upper())):
+        nominata = codice.group(1)
+    s = Segnalazione.objects.filter(ente=ente, codice=nominata).first() if nominata else None
+    if len(valide) > 1:
+        return s, "indirizzi di risposta di più segnalazioni"
+    if not valide:
+        if etichette:
+            return s, "indirizzo di risposta con firma non valida"
+        return s, "codice nell'oggetto senza l'indirizzo di risposta firmato"
+    if s is None:
+        return None, "indirizzo di risposta di una segnalazione di un altro ente o inesistente"
+    return s, ""
+
+
+def _non_provato(msg: EmailMessage, dati: bytes, s: Segnalazione, mittente: str) -> str:
+    """Why this message is not proven to be the reporter's, or "". The From alone counts."""
+    email_segnalante = (s.segnalante_email or (s.segnalante.email if s.segnalante else "") or "").lower()
+    if not mittente:
+        return "mittente (From) mancante, multiplo o non valido"
+    if not email_segnalante or mittente != email_segnalante:
+        return "il mittente (From) non è l'indirizzo del segnalante"
+    verifica = autenticazione.verifica(msg, dati, mittente.rpartition("@")[2])
+    return "" if verifica.provato else verifica.motivo
+
+
+def _trattieni(c: _Contesto, s: Segnalazione | None, motivo: str) -> Esito:
+    """Held for an operator: the message is stored whole (by `_registra`); the report's history
+    gets an internal note so its office sees it. Nothing public, no attachment stored, and no
+    reply: the From may be forged, and a reply would go to someone who never wrote."""
+    if s is not None:
+        testo = _("E-mail trattenuta per la revisione: non è provato che venga dal segnalante (%(motivo)s). "
+                  "Mittente: %(mittente)s. Oggetto: %(oggetto)s.") % {
+            "motivo": motivo, "mittente": c.mittente, "oggetto": c.oggetto}
+        with transaction.atomic():
+            eventi.registra(s, TipoEvento.INTERNAL_NOTE, Attore.di_sistema(), quando=timezone.now(),
+                            visibilita=Visibilita.INTERNA, testo=f"{testo}\n\n{c.corpo}"[:MAX_DESCRIZIONE],
+                            dati={"email_trattenuta": c.chiave})
+    return Esito("trattenuta", motivo, s)
 
 
 def _senza_nul(testo: str) -> str:
@@ -168,7 +231,13 @@ def automatico(msg: EmailMessage, mittente_busta: str) -> str:
 
 
 def _mittente(msg: EmailMessage) -> str:
-    indirizzo = parseaddr(str(msg.get("Reply-To") or msg.get("From") or ""))[1].strip().lower()
+    # From only: Reply-To is whatever the writer wants answers to go to, it names nobody.
+    # One From with one address: "From: reporter, someone-else" names nobody.
+    valori = msg.get_all("From") or []
+    indirizzi = getaddresses([str(v) for v in valori])
+    if len(valori) != 1 or len(indirizzi) != 1:
+        return ""
+    indirizzo = indirizzi[0][1].strip().lower()
     try:
         validate_email(indirizzo)
     except ValidationError:
@@ -249,21 +318,9 @@ def _rispondi(c: _Contesto, righe: list, link: str = "") -> None:
 
 
 def _su_segnalazione(c: _Contesto, s: Segnalazione) -> Esito:
-    """A reply about an existing report: the reporter's message to the office."""
-    email_segnalante = (s.segnalante_email or (s.segnalante.email if s.segnalante else "") or "").lower()
-    if not email_segnalante or c.mittente != email_segnalante:
-        _rispondi(c, [lambda: _(
-            "Abbiamo ricevuto il tuo messaggio sulla segnalazione %(codice)s, ma non viene dall'indirizzo di chi "
-            "l'ha fatta: non possiamo aggiungerlo. Se sei tu, scrivi dall'indirizzo usato per la segnalazione."
-        ) % {"codice": s.codice}])
-        return Esito("ignorata", "mittente diverso dal segnalante", s)
-    testo = c.corpo[:MAX_DESCRIZIONE] or _PREFISSI.sub("", c.oggetto)
-    attore = Attore.del_segnalante(s.segnalante)
+    """A proven reply about an existing report: the reporter's message to the office."""
     try:
-        if testo.strip():
-            interazioni.commenta(s, attore, testo)
-        for nome, dati in c.allegati:
-            interazioni.aggiungi_allegato(s, attore, nome, dati)
+        aggiungi_del_segnalante(s, c.corpo, c.oggetto, c.allegati)
     except DomainError as exc:
         _rispondi(c, [lambda: _("Non siamo riusciti ad aggiungere il tuo messaggio alla segnalazione %(codice)s:")
                       % {"codice": s.codice}, str(exc)], link=collegamenti.pagina_privata(s))
@@ -271,6 +328,25 @@ def _su_segnalazione(c: _Contesto, s: Segnalazione) -> Esito:
     if c.scartati:
         _rispondi(c, [_intro_scartati, *c.scartati])
     return Esito("messaggio", "", s)
+
+
+def aggiungi_del_segnalante(s: Segnalazione, corpo: str, oggetto: str, allegati: list[tuple[str, bytes]]) -> None:
+    """The reply's text and attachments on the report, as the reporter's: a proven reply, or a held
+    one an operator published (the same door)."""
+    testo = corpo[:MAX_DESCRIZIONE] or _PREFISSI.sub("", oggetto)
+    attore = Attore.del_segnalante(s.segnalante)
+    if testo.strip():
+        interazioni.commenta(s, attore, testo)
+    for nome, dati in allegati:
+        interazioni.aggiungi_allegato(s, attore, nome, dati)
+
+
+def leggi_trattenuto(dati: bytes) -> tuple[str, str, list[tuple[str, bytes]], list[str]]:
+    """(subject, text, accepted attachments, refused ones) of a held message, read as on arrival."""
+    msg = BytesParser(policy=policy.default).parsebytes(dati)
+    oggetto = _senza_nul(" ".join(str(msg.get("Subject", "") or "").split()))[:250]
+    allegati, scartati = _allegati(msg)
+    return oggetto, _senza_nul(corpo_testo(msg)), allegati, scartati
 
 
 def _intro_scartati() -> str:

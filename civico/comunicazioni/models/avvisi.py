@@ -66,6 +66,14 @@ class ConversazioneSms(models.Model):
         return self.telefono
 
 
+class Revisione(models.TextChoices):
+    """A reply whose sender is not proven is held for an operator (inbound/trattenute.py)."""
+
+    IN_ATTESA = "in_attesa", _("Da revisionare")
+    PUBBLICATA = "pubblicata", _("Aggiunta alla segnalazione")
+    SCARTATA = "scartata", _("Scartata")
+
+
 class MessaggioInArrivo(models.Model):
     """Every e-mail or SMS received, once: a redelivered message is recognised and not processed
     again; staff can see what came in and what became of it."""
@@ -81,6 +89,14 @@ class MessaggioInArrivo(models.Model):
         "segnalazioni.Segnalazione", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     ricevuto_il = models.DateTimeField()
+    # Held messages only: the message as received (nothing lost until an operator decides) and
+    # the decision.
+    contenuto = models.BinaryField(blank=True, default=b"", editable=False)
+    revisione = models.CharField(max_length=12, choices=Revisione.choices, blank=True, db_index=True)
+    revisionato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revisionato_il = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-ricevuto_il"]
