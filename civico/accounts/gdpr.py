@@ -21,11 +21,12 @@ from django.apps import apps
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civico.accounts import cancellazione
 from civico.accounts.models import RicevutaCancellazione, Utente
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Allegato, Evento, Segnalazione, TipoEvento, Visibilita
@@ -37,9 +38,6 @@ _ESCLUSI = ("password", "hash", "token", "segreto", "chiave", "nonce", "p256dh",
 # Apps whose rows are the ente's own records (offices, staff, configuration), not the citizen's.
 _APP_ESCLUSE = {"enti", "catalogo", "territorio", "admin", "sessions", "contenttypes", "auth", "otp_totp",
                 "otp_static", "django_tasks_db", "demo"}
-# Keys of an event's `dati` that may carry a person's contact data (inbound e-mail, SMS, phone).
-_DATI_PERSONALI = ("email", "mittente", "telefono", "nome", "from", "to")
-TESTO_RIMOSSO = "—"
 
 
 def _emails(utente: Utente) -> set[str]:
@@ -152,39 +150,32 @@ def esporta(utente: Utente) -> bytes:
 # --- Anonymisation of a report (erasure and retention share it) -------------------------------
 
 
-def anonimizza_segnalazione(s: Segnalazione, *, motivo: str) -> bool:
-    """Remove who sent the report from it and from its history; True if there was something.
+def testo_rimosso_su_richiesta() -> str:
+    return _("[testo rimosso su richiesta]")
 
-    Events are append-only history: this is the one place that edits them, only to blank
-    personal data (GDPR art. 17 prevails over keeping the record verbatim)."""
-    aveva = bool(s.segnalante_id or s.segnalante_nome or s.segnalante_email or s.segnalante_telefono
-                 or s.dati_client)
-    # Private texts the reporter wrote to the office, and contact data inside any event.
-    storia = list(Evento.objects.filter(segnalazione=s))
-    for e in storia:
-        dati = {k: v for k, v in e.dati.items() if k not in _DATI_PERSONALI}
-        testo = e.testo
-        if e.dati.get("attore") == "segnalante" and e.visibilita != Visibilita.PUBBLICA and testo:
-            testo = TESTO_RIMOSSO
-        if dati != e.dati or testo != e.testo or e.attore_id and e.dati.get("attore") == "segnalante":
-            aveva = True
-            models.QuerySet.update(  # bypasses EventoQuerySet's guard on purpose (see docstring)
-                Evento.objects.filter(pk=e.pk), dati=dati, testo=testo,
-                attore=None if e.dati.get("attore") == "segnalante" else e.attore_id,
-                attore_pubblico="" if e.dati.get("attore") == "segnalante" else e.attore_pubblico,
-            )
-    if not aveva:
+
+def testo_rimosso_per_conservazione() -> str:
+    return _("[testo rimosso: periodo di conservazione scaduto]")
+
+
+def anonimizza_segnalazione(s: Segnalazione, *, motivo: str, testo_rimosso: str | None = None) -> bool:
+    """Take whoever sent report `s` (locked by the caller) out of it and of what hangs on it
+    (`cancellazione.cancella_segnalazione`); note why in an internal event. True if there was
+    something."""
+    persona = cancellazione.Persona.della_segnalazione(s)
+    if not cancellazione.cancella_segnalazione(s, persona, testo_rimosso=testo_rimosso or testo_rimosso_su_richiesta()):
         return False
-    s.segnalante = None
-    s.segnalante_nome = s.segnalante_email = s.segnalante_telefono = ""
-    s.dati_client = {}
+    annota(s, motivo)
+    return True
+
+
+def annota(s: Segnalazione, motivo: str) -> None:
+    """The internal event that says why the report was anonymised (also the retention job's mark)."""
     adesso = timezone.now()
     eventi.aggiorna(s, adesso)
-    s.save(update_fields=["segnalante", "segnalante_nome", "segnalante_email", "segnalante_telefono",
-                          "dati_client", "versione", "aggiornata_il"])
+    s.save(update_fields=["versione", "aggiornata_il"])
     eventi.registra(s, TipoEvento.INTERNAL_NOTE, _attore_sistema(), quando=adesso, visibilita=Visibilita.INTERNA,
                     testo=motivo, dati={"privacy": "anonimizzata"})
-    return True
 
 
 def _attore_sistema():
@@ -214,15 +205,16 @@ def cancella_account(utente: Utente) -> Cancellazione:
 
     if utente.is_staff or utente.is_superuser or ha_incarichi(utente):
         raise NotAllowed(_("Questo account è del personale del comune: chiedi all'amministratore dell'ente."))
-    emails = _emails(utente)
     destinatario = utente.email
     with transaction.atomic():
         utente = Utente.objects.select_for_update().get(pk=utente.pk)
-        anonimizzate = sum(
-            anonimizza_segnalazione(s, motivo=_("Dati del segnalante cancellati su sua richiesta (art. 17 GDPR)."))
-            for s in segnalazioni_di(utente).select_for_update(of=("self",))
+        emails = _emails(utente)
+        anonimizzate, altri = cancellazione.cancella_persona(
+            cancellazione.Persona.dell_account(utente), testo_rimosso=testo_rimosso_su_richiesta(),
+            motivo=_("Dati del segnalante cancellati su sua richiesta (art. 17 GDPR)."),
         )
-        altri = _cancella_altri(utente, emails)
+        for etichetta, n in _cancella_altri(utente, emails).items():  # rows of models added since
+            altri[etichetta] = altri.get(etichetta, 0) + n
         adesso = timezone.now()
         ricevuta = RicevutaCancellazione.objects.create(
             numero=f"CANC-{adesso:%Y}-{secrets.token_hex(5).upper()}", eseguita_il=adesso,
@@ -237,9 +229,9 @@ def cancella_account(utente: Utente) -> Cancellazione:
 
 
 def _cancella_altri(utente: Utente, emails: set[str]) -> dict[str, int]:
-    """Rows holding the person's addresses without pointing at the account (subscriptions by
-    e-mail, alerts…): deleted when the address is what they are for, blanked otherwise.
-    Rows pointing at the account go with it (CASCADE) or lose the link (SET_NULL)."""
+    """The safety net after `cancellazione.cancella_persona`: any other e-mail column holding the
+    person's addresses (a model added since): deleted when the address is what the row is for,
+    blanked otherwise. Rows pointing at the account go with it (CASCADE) or lose the link (SET_NULL)."""
     contati: dict[str, int] = {}
     if not emails:
         return contati
@@ -283,21 +275,22 @@ def _invia_ricevuta(email: str, esito: Cancellazione) -> None:
 
 
 def da_anonimizzare(adesso: datetime | None = None) -> models.QuerySet[Segnalazione]:
-    """Closed reports of enti with a retention period, closed longer ago than it, that still
-    hold contact data."""
+    """Closed reports of enti with a retention period, closed longer ago than it, not yet
+    anonymised (no internal event says so): the reporter's fields are not the only trace of them
+    (typed address, originals, their texts in the history, outbox rows)."""
     adesso = adesso or timezone.now()
     Ente = apps.get_model("enti", "Ente")
     condizione = Q(pk__in=[])
     for ente_id, mesi in Ente.objects.filter(attivo=True, conservazione_contatti_mesi__isnull=False).values_list(
         "pk", "conservazione_contatti_mesi"
     ):
-        condizione |= Q(ente_id=ente_id, chiusa_il__lt=_mesi_fa(adesso, mesi))
-    con_dati = (Q(segnalante__isnull=False) | ~Q(segnalante_nome="") | ~Q(segnalante_email="")
-                | ~Q(segnalante_telefono=""))
-    return Segnalazione.objects.filter(condizione).filter(con_dati).filter(chiusa_il__isnull=False)
+        condizione |= Q(ente_id=ente_id, chiusa_il__lt=mesi_fa(adesso, mesi))
+    gia_fatta = Evento.objects.filter(segnalazione=OuterRef("pk"), tipo=TipoEvento.INTERNAL_NOTE,
+                                      dati__privacy="anonimizzata")
+    return Segnalazione.objects.filter(condizione).filter(chiusa_il__isnull=False).exclude(Exists(gia_fatta))
 
 
-def _mesi_fa(adesso: datetime, mesi: int) -> datetime:
+def mesi_fa(adesso: datetime, mesi: int) -> datetime:
     anno, mese = divmod(adesso.year * 12 + adesso.month - 1 - mesi, 12)
     giorno = min(adesso.day, 28)
     return adesso.replace(year=anno, month=mese + 1, day=giorno)
@@ -305,15 +298,21 @@ def _mesi_fa(adesso: datetime, mesi: int) -> datetime:
 
 def applica_conservazione(adesso: datetime | None = None, limite: int = 5000) -> int:
     """Anonymise what the retention periods say; each report in its own transaction, with an
-    internal event that says why. Returns how many were anonymised. Idempotent."""
+    internal event that says why (also when there was nothing left to take: the event marks it
+    done). Then the rows that expire on their own (`cancellazione.pulisci_scaduti`: sign-in links,
+    SMS conversations, inbound messages, outbox rows, letters to the mayor). Returns how many
+    reports had something anonymised. Idempotent."""
     fatte = 0
     for pk in list(da_anonimizzare(adesso).values_list("pk", flat=True)[:limite]):
         with transaction.atomic():
             s = Segnalazione.objects.select_for_update().select_related("ente").get(pk=pk)
-            mesi = s.ente.conservazione_contatti_mesi
-            if anonimizza_segnalazione(s, motivo=_(
-                "Recapiti del segnalante anonimizzati: conservazione di %(mesi)d mesi dalla chiusura."
-            ) % {"mesi": mesi}):
-                fatte += 1
-    log.info("conservazione: %d segnalazioni anonimizzate", fatte)
+            motivo = _("Recapiti del segnalante anonimizzati: conservazione di %(mesi)d mesi dalla chiusura.") % {
+                "mesi": s.ente.conservazione_contatti_mesi}
+            persona = cancellazione.Persona.della_segnalazione(s)
+            toccata = cancellazione.cancella_segnalazione(s, persona, testo_rimosso=testo_rimosso_per_conservazione())
+            toccata |= cancellazione.chiudi_per_conservazione(s)
+            annota(s, motivo)
+            fatte += toccata
+    scaduti = cancellazione.pulisci_scaduti(adesso)
+    log.info("conservazione: %d segnalazioni anonimizzate, altre righe %s", fatte, scaduti)
     return fatte
