@@ -29,8 +29,12 @@ PREDEFINITE: dict[str, Any] = {
     "MAX_TENTATIVI": 8,
     "ATTESA_BASE_SECONDI": 60.0,
     "ATTESA_MASSIMA_SECONDI": 6 * 3600.0,
-    # A row left "sending" longer than this (a worker died mid-send) is tried again.
-    "LEASE_INVIO_SECONDI": 600.0,
+    # A row left "sending" longer than this (a worker died mid-send) is tried again. A running
+    # batch renews it every third of it; one send is bounded by EMAIL_TIMEOUT, well below it.
+    "LEASE_INVIO_SECONDI": 30.0,
+    # How often the sweeper inside each worker looks for expired leases and forgotten rows:
+    # with the lease, a killed worker's messages leave within 30 + 10 s of its return.
+    "SPAZZINO_OGNI_SECONDI": 10.0,
     # The sweeper leaves alone rows due for less than this: their task is probably queued.
     "GRAZIA_SPAZZINO_SECONDI": 120.0,
     "TIMEOUT_HTTP_SECONDI": 10.0,

@@ -22,6 +22,7 @@ from civico.accounts import chiavi
 from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
 from civico.accounts.permissions import Attore
 from civico.catalogo.models import Categoria, Domanda, RegolaInstradamento, Ufficio
+from civico.comunicazioni import consegna
 from civico.demo import catalogo_demo as C
 from civico.enti.confini import carica_comuni
 from civico.enti.models import Ente
@@ -49,9 +50,11 @@ def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print,
     account = _staff(enti)
     chiave_api = _applicazione_demo()
     progress("segnalazioni dimostrative…")
-    create = _segnalazioni(al, segnalazioni_alessandria, progress)
-    for sigla in ("CM", "NL"):
-        create += _segnalazioni(enti[sigla], max(segnalazioni_alessandria // 6, 1), progress)
+    # A year of past reports: nobody is told now (no outbox backlog, no mail to demo reporters).
+    with consegna.storia_passata():
+        create = _segnalazioni(al, segnalazioni_alessandria, progress)
+        for sigla in ("CM", "NL"):
+            create += _segnalazioni(enti[sigla], max(segnalazioni_alessandria // 6, 1), progress)
     storiche = _storico_municipium(al, progress) if storico else 0
     return {
         "comuni": comuni, "enti_attivi": [e.nome for e in enti.values()], "stradario": stradario,

@@ -43,8 +43,10 @@ def porta_libera() -> int:
 
 
 @pytest.fixture
-def smtp(settings):
+def smtp(settings, django_capture_on_commit_callbacks):
     casella = Casella()
+    # The link goes through the outbox after commit: here the test's transaction never commits.
+    casella.dopo_il_commit = django_capture_on_commit_callbacks
     controller = Controller(casella, hostname="127.0.0.1", port=porta_libera())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -62,7 +64,8 @@ def _senza_limiti(settings):
 
 
 def chiedi_link(client, smtp, email="Giulia@Example.org", **extra) -> str:
-    r = client.post("/area-personale/accedi/", {"email": email, **extra})
+    with smtp.dopo_il_commit(execute=True):
+        r = client.post("/area-personale/accedi/", {"email": email, **extra})
     assert r.status_code == 200 and "Controlla la tua e-mail" in r.content.decode()
     destinatari, messaggio = smtp.attendi(len(smtp.messaggi) or 1)
     assert destinatari == [email.lower()]
