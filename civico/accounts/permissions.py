@@ -49,6 +49,20 @@ class Attore:
         return cls(utente=utente)
 
 
+def attore_del_link_privato(utente: Utente | None, segnalazione: Segnalazione) -> Attore:
+    """Who acts through a report's private token (`/seguimi/<token>/`, `X-Civico-Token`).
+
+    The reporter — unless the person signed in is staff and not the report's own registered
+    reporter (a link seen on a receipt or at work): then they act as themselves, as staff, so the
+    history never records an operator's act as the citizen's, and what only the reporter may do
+    (write to the office, confirm the fix) is refused by the service's own check."""
+    if utente is not None and utente.is_authenticated:
+        if ha_incarichi(utente) and segnalazione.segnalante_id != utente.pk:
+            return Attore.staff(utente)
+        return Attore.del_segnalante(utente)
+    return Attore.del_segnalante()
+
+
 def ruoli_su(utente: Utente | None, segnalazione: Segnalazione) -> set[str]:
     """The staff roles this user holds that cover the report's ente and office."""
     if utente is None or not utente.is_authenticated or not utente.is_active:

@@ -18,7 +18,7 @@ from ninja.utils import check_csrf
 
 from civico.accounts import chiavi
 from civico.accounts.models import ApplicazioneClient, Utente
-from civico.accounts.permissions import Attore
+from civico.accounts.permissions import Attore, attore_del_link_privato
 from civico.api.errori import NonAutenticato, NonTrovato
 from civico.errors import NotAllowed
 from civico.segnalazioni import consultazione
@@ -112,7 +112,8 @@ def del_segnalante(request: HttpRequest, codice: str) -> tuple[Segnalazione, Att
     if isinstance(auth, Segnalazione):
         if auth.codice != codice.strip().upper():
             raise NotAllowed(_("Il token non corrisponde a questa segnalazione."), code="token_mismatch")
-        return auth, Attore.del_segnalante()
+        # A staff member's portal session alongside the token acts as that staff member.
+        return auth, attore_del_link_privato(getattr(request, "user", None), auth)
     s = _per_codice(codice)
     if s.segnalante_id != auth.pk:
         raise NotAllowed(_("Solo chi ha fatto la segnalazione può farlo."), code="not_reporter")

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import shapely.geometry
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civico.accounts.models import Utente
@@ -22,11 +25,13 @@ from civico.catalogo.models import Categoria, Domanda, TipoDomanda
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import intake
-from civico.segnalazioni.models import Canale, Segnalazione
+from civico.segnalazioni.models import Canale, Evento, Segnalazione, TipoEvento
 from civico.territorio import gazetteer
 from civico.territorio.gazetteer import Indirizzo
 
 CANALI = (Canale.PHONE, Canale.POST, Canale.COUNTER, Canale.EMAIL)
+# The receipt shows the reporter's private link: printable only this long after the intake.
+MINUTI_RICEVUTA = 30
 CAMPI = ("canale", "categoria", "titolo", "descrizione", "indirizzo", "lat", "lon", "nome", "email", "telefono")
 
 
@@ -99,3 +104,27 @@ def registra(
         chiave_idempotenza=f"backoffice-{chiave}" if chiave else None,
     )
     return ricevuta.segnalazione
+
+
+def minuti_ricevuta() -> int:
+    return int(settings.CIVICO.get("RICEVUTA_SPORTELLO_MINUTI", MINUTI_RICEVUTA))
+
+
+def verifica_ricevuta(utente: Utente, s: Segnalazione) -> None:
+    """The receipt carries the reporter's private link (whoever holds it acts as the reporter), so
+    it is for the citizen standing at the counter or on the phone, not for the office: only the
+    person who registered the report, on an office channel, within `minuti_ricevuta()` minutes.
+    Raises `NotAllowed` with the reason."""
+    if s.canale not in CANALI:
+        raise NotAllowed(_(
+            "La ricevuta con il link privato si stampa solo per le segnalazioni registrate dall'ufficio "
+            "(telefono, lettera, sportello, e-mail)."
+        ))
+    creata = Evento.objects.filter(segnalazione=s, tipo=TipoEvento.CREATED).only("attore", "creato_il", "dati").first()
+    if creata is None or creata.attore_id != utente.pk or creata.dati.get("attore") != "staff":
+        raise NotAllowed(_("Solo chi ha registrato la segnalazione può stampare la ricevuta con il link privato."))
+    if timezone.now() - creata.creato_il > timedelta(minutes=minuti_ricevuta()):
+        raise NotAllowed(_(
+            "La ricevuta con il link privato si può stampare solo nei %(minuti)d minuti dopo la registrazione: "
+            "il codice della segnalazione resta nella sua scheda."
+        ) % {"minuti": minuti_ricevuta()})

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civico.accounts.permissions import Attore
+from civico.accounts.permissions import Attore, attore_del_link_privato
 from civico.core import limiti
 from civico.errors import DomainError, InvalidData
 from civico.portale.flusso_ricevuta import ricevuta_pdf
@@ -30,8 +30,8 @@ def _segnalazione(token: str) -> Segnalazione:
     return s
 
 
-def _attore(request: HttpRequest) -> Attore:
-    return Attore.del_segnalante(request.user if request.user.is_authenticated else None)
+def _attore(request: HttpRequest, s: Segnalazione) -> Attore:
+    return attore_del_link_privato(request.user, s)
 
 
 def _indietro(s: Segnalazione, ancora: str) -> HttpResponse:
@@ -59,7 +59,7 @@ def commenta(request: HttpRequest, token: str) -> HttpResponse:
     form.is_valid()
     if not _troppe(request, s, "commenta"):
         try:
-            interazioni.commenta(s, _attore(request), form.cleaned_data.get("testo", ""))
+            interazioni.commenta(s, _attore(request, s), form.cleaned_data.get("testo", ""))
         except DomainError as exc:
             _errore(request, exc, "commenta")
         else:
@@ -75,7 +75,7 @@ def foto(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("Scegli una foto o un documento da allegare."), extra_tags="campo-foto")
     elif not _troppe(request, s, "foto"):
         try:
-            interazioni.aggiungi_allegato(s, _attore(request), f.name, f)
+            interazioni.aggiungi_allegato(s, _attore(request, s), f.name, f)
         except DomainError as exc:
             _errore(request, exc, "foto")
         else:
@@ -92,7 +92,7 @@ def risolto(request: HttpRequest, token: str) -> HttpResponse:
         return _indietro(s, "azioni-segnalante")
     si = form.cleaned_data["risolto"] == "si"
     try:
-        interazioni.conferma_risoluzione(s, _attore(request), risolto=si, testo=form.cleaned_data.get("testo", ""))
+        interazioni.conferma_risoluzione(s, _attore(request, s), risolto=si, testo=form.cleaned_data.get("testo", ""))
     except DomainError as exc:
         _errore(request, exc, "risolto")
     else:

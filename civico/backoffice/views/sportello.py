@@ -15,7 +15,7 @@ from civico.backoffice.accesso import qr_svg, staff_richiesto
 from civico.backoffice.scheda import carica
 from civico.backoffice.views.scheda import TILE_URL_PREDEFINITO
 from civico.catalogo.models import Categoria
-from civico.errors import DomainError, InvalidData
+from civico.errors import DomainError, InvalidData, NotAllowed
 from civico.segnalazioni.models import Canale
 
 MAX_ALLEGATI_FORM = 5
@@ -83,10 +83,18 @@ def _errori(errore: DomainError) -> dict[str, list[str]]:
 
 @staff_richiesto
 def ricevuta(request: HttpRequest, codice: str) -> HttpResponse:
-    """A printable receipt for the citizen: the code, and the private link to follow the report."""
+    """A printable receipt for the citizen: the code, and the private link to follow the report.
+    Only for whoever registered the report, shortly after (`sportello.verifica_ricevuta`)."""
     s = carica(request.user, codice)
     if s is None or not puo_lavorare(request.user, s):
         raise Http404("Segnalazione non trovata")
+    try:
+        sportello.verifica_ricevuta(request.user, s)
+    except NotAllowed as negato:
+        risposta = render(request, "backoffice/sportello/ricevuta_negata.html", {"s": s, "motivo": str(negato)},
+                          status=403)
+        risposta["Cache-Control"] = "no-store"
+        return risposta
     link_privato = request.build_absolute_uri(reverse("portale:segnalazione_privata", args=[s.token]))
     contesto = {
         "s": s,
@@ -97,4 +105,5 @@ def ricevuta(request: HttpRequest, codice: str) -> HttpResponse:
     }
     risposta = render(request, "backoffice/sportello/ricevuta.html", contesto)
     risposta["Referrer-Policy"] = "no-referrer"  # the page holds the reporter's private link
+    risposta["Cache-Control"] = "no-store"  # …and must not outlive its window in a cache
     return risposta
