@@ -9,6 +9,9 @@ import sys
 
 
 def main() -> None:
+    from civico.core.processi import lega_al_padre
+
+    lega_al_padre()  # started by `civico run`: go when it goes
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civico.settings")
     from django.core.management import execute_from_command_line
 

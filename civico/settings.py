@@ -237,7 +237,11 @@ CONTENT_SECURITY_POLICY = _politica_csp(
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Development: the mail catcher `civico run` starts on this port (civico.core.posta_sviluppo),
+# so demo mail is read at /dev/posta/ and never reaches a real MTA.
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25" if PRODUCTION else "1025"))
+# One SMTP exchange must end well within the delivery lease (LEASE_INVIO_SECONDI, 30 s).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civico@localhost")
 
 LOGGING = {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,3 +26,5 @@ urlpatterns = [
     path("", include("civico.comunicazioni.urls")),
     path("", include("civico.portale.urls")),
 ]
+if not settings.PRODUCTION:  # the development mail catcher's list (civico.core.posta_sviluppo)
+    urlpatterns.insert(0, path("dev/posta/", piattaforma.posta_sviluppo, name="posta_sviluppo"))

@@ -1,5 +1,5 @@
-"""`civico consegna_in_sospeso`: the outbox sweeper. Run it every minute (cron, systemd timer)
-or leave it running with `--ogni 60`."""
+"""`civico consegna_in_sospeso`: one pass of the outbox sweeper, by hand (or looping with
+`--ogni`). Not needed in a deployment: every `civico worker` runs the sweeper itself."""
 
 import time
 
