@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from civico.comunicazioni import views, views_area, views_staff
+from civico.comunicazioni import views, views_area, views_staff, views_trattenute
 from civico.comunicazioni.feeds import FeedAvvisi
 
 app_name = "comunicazioni"
@@ -29,6 +29,9 @@ urlpatterns = [
     path("backoffice/comunicazioni/sindaco/<int:pk>/", views_staff.sindaco_messaggio,
          name="staff_sindaco_messaggio"),
     path("backoffice/comunicazioni/complimenti/", views_staff.complimenti, name="staff_complimenti"),
+    path("backoffice/comunicazioni/trattenute/", views_trattenute.elenco, name="staff_trattenute"),
+    path("backoffice/comunicazioni/trattenute/<int:pk>/<str:azione>/", views_trattenute.decidi,
+         name="staff_trattenuta"),
     path("backoffice/comunicazioni/avvisi/", views_staff.avvisi_elenco, name="staff_avvisi"),
     path("backoffice/comunicazioni/avvisi/nuovo/", views_staff.avviso_modifica, name="staff_avviso_nuovo"),
     path("backoffice/comunicazioni/avvisi/<int:pk>/", views_staff.avviso_modifica, name="staff_avviso"),

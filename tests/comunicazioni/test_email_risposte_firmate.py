@@ -31,6 +31,7 @@ from civico.errors import NotAllowed
 from civico.segnalazioni import interazioni
 from civico.segnalazioni.models import Allegato, Segnalazione, TipoEvento, Visibilita
 from tests import factories
+from tests.backoffice.conftest import entra_verificato
 from tests.comunicazioni.server import porta_libera
 
 COMUNE = "alessandria@segnala.example.org"
@@ -333,3 +334,35 @@ def test_over_real_smtp_a_signed_reply_is_published_and_a_forged_one_held(alessa
     assert s.eventi.get(tipo=TipoEvento.COMMENT).testo == "La buca adesso è più profonda."
     assert s.allegati.count() == 1
     assert sorted(MessaggioInArrivo.objects.values_list("esito", flat=True)) == ["messaggio", "trattenuta"]
+
+
+@pytest.mark.django_db
+def test_the_office_reviews_held_replies_on_its_page_and_others_cannot(client, settings, segnalazione, alessandria,
+                                                                       casale):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    s = segnalazione
+    vera = trattenuta(ricevi(risposta(s, autenticazione=None, testo="Sono io, scrivo da un altro server.")), s)
+    falsa = ricevi(risposta(s, mittente="intruso@intruso.example", testo="Il comune mente."), busta="x@intruso.example")
+    assert falsa.azione == "trattenuta"
+    pagina = "/backoffice/comunicazioni/trattenute/"
+
+    entra_verificato(client, factories.staff("cm.op", Ruolo.OPERATORE, casale))  # another ente
+    assert "Sono io" not in client.get(pagina).content.decode()
+    assert client.post(f"{pagina}{vera.pk}/pubblica/").status_code == 403
+    client.logout()
+    entra_verificato(client, factories.staff("al.op", Ruolo.OPERATORE, alessandria))
+    elenco = client.get(pagina).content.decode()
+    assert "Sono io, scrivo da un altro server." in elenco and "Il comune mente." in elenco
+    assert "buca.jpg" in elenco and "intruso@intruso.example" in elenco
+    # A public page shows neither, before or after.
+    pubblica = client.get(f"/segnalazioni/{s.codice}/")
+    assert pubblica.status_code == 200 and "Sono io" not in pubblica.content.decode()
+
+    client.post(f"{pagina}{vera.pk}/pubblica/")
+    client.post(f"{pagina}{MessaggioInArrivo.objects.get(mittente='intruso@intruso.example').pk}/scarta/")
+
+    assert s.eventi.get(tipo=TipoEvento.COMMENT).testo == "Sono io, scrivo da un altro server."
+    assert not s.eventi.filter(testo__contains="Il comune mente", visibilita__in=["public", "reporter"]).exists()
+    assert "Nessuna e-mail da verificare" in client.get(pagina).content.decode()
+    assert client.post(f"{pagina}{vera.pk}/pubblica/").status_code == 302  # decided already: told, not done twice
+    assert s.eventi.filter(tipo=TipoEvento.COMMENT).count() == 1

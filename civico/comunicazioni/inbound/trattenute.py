@@ -6,11 +6,15 @@ then nothing of it is public and its attachments are not stored as the report's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civico.accounts import permissions
+from civico.accounts.models import Utente
 from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
 from civico.comunicazioni.inbound import email
 from civico.comunicazioni.models import MessaggioInArrivo
@@ -24,6 +28,30 @@ def da_revisionare(segnalazione: Segnalazione) -> QuerySet[MessaggioInArrivo]:
     return MessaggioInArrivo.objects.filter(
         segnalazione=segnalazione, revisione=Revisione.IN_ATTESA
     ).order_by("ricevuto_il", "pk")
+
+
+@dataclass(frozen=True)
+class Trattenuta:
+    """A held message as the operator reviews it: what it says, read as on arrival."""
+
+    messaggio: MessaggioInArrivo
+    testo: str
+    allegati: list[str]  # the names of those that would be added (intake's checks passed)
+
+
+def da_revisionare_per(utente: Utente, limite: int = 100) -> list[Trattenuta]:
+    """The held messages about reports this person works on (their sender is personal data:
+    working roles only, like the reporter's contacts)."""
+    qs = MessaggioInArrivo.objects.filter(
+        revisione=Revisione.IN_ATTESA, segnalazione__in=Segnalazione.objects.filter(
+            permissions.filtro_visibili(utente))
+    ).select_related("segnalazione__ufficio").order_by("ricevuto_il", "pk")
+    voci = []
+    for m in qs[: limite * 2]:
+        if len(voci) < limite and permissions.puo_lavorare(utente, m.segnalazione):
+            _oggetto, testo, allegati, _scartati = email.leggi_trattenuto(bytes(m.contenuto))
+            voci.append(Trattenuta(m, testo, [nome for nome, _dati in allegati]))
+    return voci
 
 
 def pubblica(messaggio: MessaggioInArrivo, attore: Attore) -> MessaggioInArrivo:
