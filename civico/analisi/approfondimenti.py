@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from civico.analisi import sql
 from civico.catalogo.models import Categoria
+from civico.segnalazioni import sla
 from civico.segnalazioni.models import Intervento, Segnalazione
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
@@ -208,7 +209,7 @@ def carico_uffici(visibili: QuerySet[Segnalazione]) -> list[dict[str, Any]]:
         visibili.order_by().values("ufficio_id", "ufficio__nome")
         .annotate(
             aperte=Count("pk", filter=Q(stato__in=APERTI)),
-            in_ritardo=Count("pk", filter=Q(stato__in=APERTI, scadenza__lt=oggi, in_attesa_dal__isnull=True)),
+            in_ritardo=Count("pk", filter=sla.q_in_ritardo(oggi)),  # the inherited backlog apart
             piu_vecchia=Min("creata_il", filter=Q(stato__in=APERTI)),
             risolte_30=Count("pk", filter=Q(stato__in=RISOLTE, chiusa_il__gte=adesso - timedelta(days=30))),
         )

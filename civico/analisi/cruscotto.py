@@ -21,6 +21,7 @@ from civico.analisi import sql
 from civico.analisi.filtri import Filtri
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
+from civico.segnalazioni import sla
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
@@ -66,7 +67,7 @@ def calcola(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:
     ]
     res = RISOLUZIONE_H3_ENTE if ente is not None else RISOLUZIONE_H3_PIATTAFORMA
     celle = sorted(sql.conta_per_esagono(create, res).items(), key=lambda kv: (-kv[1], kv[0]))
-    arretrato = _arretrato(base)
+    arretrato, pregresse = _arretrato(base)
     return {
         "ente": _ente(ente),
         "filtri": filtri.come_dict(),
@@ -74,6 +75,8 @@ def calcola(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:
             "ricevute": sum(m["ricevute"] for m in mensile),
             "risolte": sum(m["risolte"] for m in mensile),
             "aperte": sum(f["n"] for f in arretrato),
+            # Inherited backlog (segnalazioni.pregresso): open, but counted apart unless the ente says so.
+            "pregresse": pregresse,
             "senza_posizione": ricevute["senza_posizione"],
         },
         "mensile": mensile,
@@ -200,18 +203,21 @@ def _giorni(valore: float | None) -> float | None:
     return None if valore is None else round(max(float(valore), 0.0), 1)
 
 
-def _arretrato(base: QuerySet) -> list[dict[str, Any]]:
-    """Reports open now, by how long they have been waiting (whatever the period)."""
+def _arretrato(base: QuerySet) -> tuple[list[dict[str, Any]], int]:
+    """Reports open now, by how long they have been waiting (whatever the period), and apart the
+    inherited backlog the ente does not count with them (`sla.q_conta_nei_ritardi`)."""
     adesso = timezone.now()
     soglie = [adesso - timedelta(days=inizio) for _, inizio in FASCE_ARRETRATO]
-    conteggi = {}
+    conta = sla.q_conta_nei_ritardi()
+    conteggi = {"_pregresse": Count("pk", filter=~conta)}
     for i, (codice, _inizio) in enumerate(FASCE_ARRETRATO):
-        condizione = Q(creata_il__lte=soglie[i])
+        condizione = conta & Q(creata_il__lte=soglie[i])
         if i + 1 < len(soglie):
             condizione &= Q(creata_il__gt=soglie[i + 1])
         conteggi[codice] = Count("pk", filter=condizione)
     risultato = base.filter(stato__in=APERTI).aggregate(**conteggi)
-    return [{"fascia": codice, "n": risultato[codice] or 0} for codice, _ in FASCE_ARRETRATO]
+    fasce = [{"fascia": codice, "n": risultato[codice] or 0} for codice, _ in FASCE_ARRETRATO]
+    return fasce, risultato["_pregresse"] or 0
 
 
 def _soddisfazione(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:

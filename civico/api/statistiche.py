@@ -39,7 +39,9 @@ class FiltriApplicati(Schema):
 class Totali(Schema):
     ricevute: int = Field(description="Segnalazioni create nel periodo.")
     risolte: int = Field(description="Segnalazioni risolte o chiuse nel periodo (per data di chiusura).")
-    aperte: int = Field(description="Segnalazioni aperte oggi, qualunque sia il periodo.")
+    aperte: int = Field(description="Segnalazioni aperte oggi, qualunque sia il periodo (senza l'arretrato ereditato).")
+    pregresse: int = Field(0, description="Aperte importate dalla piattaforma precedente e più vecchie dell'età "
+                                          "scelta dal comune (arretrato ereditato): contate a parte.")
     senza_posizione: int = Field(description="Ricevute nel periodo senza posizione (importate): fuori dalla mappa.")
 
 

@@ -8,7 +8,7 @@ or the action is refused with "Questa segnalazione è cambiata" instead of overw
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import Attore, filtro_visibili
+from civico.accounts.permissions import Attore
 from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
-from civico.errors import Conflict, DomainError, InvalidData
+from civico.errors import Conflict, InvalidData
 from civico.segnalazioni import attesa, interazioni, interventi, protocollo, routing, sla, workflow
 from civico.segnalazioni.intake import MAX_DESCRIZIONE, valida_testo
 from civico.segnalazioni.models import Intervento, Segnalazione
@@ -226,40 +226,9 @@ def nome_persona(utente: Utente | None) -> str:
 # --- Bulk ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class EsitoBlocco:
-    riuscite: list[str] = field(default_factory=list)
-    rifiutate: list[tuple[str, str]] = field(default_factory=list)  # (code, reason)
-
-
-def in_blocco(utente: Utente, codici: list[str], nome: str, dati: Dati) -> EsitoBlocco:
-    """The same action on many reports, each through the same door as a single click.
-
-    Bulk acts on each report as it is now (no version): the services still refuse what the state
-    or the person's role does not allow, and each refusal is reported with its reason.
-    """
-    _verifica_blocco(nome, dati, codici)
-    codici = list(dict.fromkeys(c.strip().upper() for c in codici if c.strip()))
-    trovate = {
-        s.codice: s for s in Segnalazione.objects.filter(filtro_visibili(utente), codice__in=codici)
-    }
-    esito = EsitoBlocco()
-    for codice in codici:
-        s = trovate.get(codice)
-        if s is None:
-            esito.rifiutate.append((codice, _("Segnalazione non trovata tra quelle che puoi vedere.")))
-            continue
-        try:
-            esegui(s, nome, utente, dati, controlla_versione=False)
-        except DomainError as errore:
-            esito.rifiutate.append((codice, str(errore)))
-        else:
-            esito.riuscite.append(codice)
-    return esito
-
-
-def _verifica_blocco(nome: str, dati: Dati, codici: list[str]) -> None:
-    """Mistakes that would refuse every report alike are reported once, before doing anything."""
+def verifica_blocco(nome: str, dati: Dati, codici: list[str]) -> None:
+    """Mistakes that would refuse every report alike are reported once, before doing anything
+    (the bulk actions themselves run in the background: backoffice.blocco)."""
     if not codici:
         raise InvalidData({"codici": [_("Seleziona almeno una segnalazione.")]})
     if len(codici) > MAX_IN_BLOCCO:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from civico.accounts.models import Utente
 from civico.accounts.permissions import filtro_visibili, puo_lavorare_in_ente
 from civico.enti.models import Ente
+from civico.segnalazioni import sla
 from civico.segnalazioni.models import Canale, Priorita, Segnalazione
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
@@ -60,6 +61,11 @@ SCADENZE: dict[str, Promise] = {
     "scadute": _("Scadute"),
     "in_scadenza": _("In scadenza (3 giorni)"),
 }
+# The inherited backlog (segnalazioni.pregresso): shown with the rest unless asked.
+PREGRESSO: dict[str, Promise] = {
+    "solo": _("Solo l'arretrato ereditato"),
+    "escluso": _("Senza l'arretrato ereditato"),
+}
 
 
 def q_scheda(nome: str, oggi: date) -> Q:
@@ -67,8 +73,8 @@ def q_scheda(nome: str, oggi: date) -> Q:
         return Q(stato__in=[Stato.SUBMITTED, Stato.REOPENED])
     if nome == "in_lavorazione":
         return Q(stato__in=[Stato.ACCEPTED, Stato.IN_PROGRESS])
-    if nome == "in_ritardo":  # a report waiting for its reporter has a stopped clock (sla.in_ritardo)
-        return Q(stato__in=APERTI, scadenza__lt=oggi, in_attesa_dal__isnull=True)
+    if nome == "in_ritardo":  # stopped clocks and the inherited backlog are not late (sla.q_in_ritardo)
+        return sla.q_in_ritardo(oggi)
     return Q()
 
 
@@ -82,6 +88,7 @@ class Filtri:
     priorita: list[str] = field(default_factory=list)
     canali: list[str] = field(default_factory=list)
     scadenza: str = ""
+    pregresso: str = ""
     quartiere: str = ""
     bbox: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
     testo: str = ""
@@ -93,7 +100,7 @@ class Filtri:
     def attivi(self) -> int:
         """How many filters narrow the list (the tab, sort and page don't count)."""
         return sum(bool(v) for v in (self.stati, self.categorie, self.uffici, self.assegnatario, self.priorita,
-                                     self.canali, self.scadenza, self.quartiere, self.bbox, self.testo))
+                                     self.canali, self.scadenza, self.pregresso, self.quartiere, self.bbox, self.testo))
 
 
 def leggi_filtri(qd: QueryDict) -> Filtri:
@@ -108,6 +115,7 @@ def leggi_filtri(qd: QueryDict) -> Filtri:
         priorita=[v for v in qd.getlist("priorita") if v in Priorita.values],
         canali=[v for v in qd.getlist("canale") if v in Canale.values],
         scadenza=_scelta(qd.get("scadenza"), set(SCADENZE), ""),
+        pregresso=_scelta(qd.get("pregresso"), set(PREGRESSO), ""),
         quartiere=(qd.get("quartiere") or "").strip()[:80],
         bbox=_bbox(qd.get("bbox", "")),
         testo=(qd.get("q") or "").strip()[:200],
@@ -168,6 +176,8 @@ def filtra(qs: QuerySet[Segnalazione], f: Filtri, utente: Utente, ente: Ente, og
     elif f.scadenza == "in_scadenza":
         qs = qs.filter(stato__in=APERTI, in_attesa_dal__isnull=True, scadenza__gte=oggi,
                        scadenza__lte=oggi + timedelta(days=GIORNI_IN_SCADENZA))
+    if f.pregresso:
+        qs = qs.filter(pregressa=f.pregresso == "solo")
     riquadro = f.bbox or (riquadro_quartiere(ente, f.quartiere) if f.quartiere else None)
     if f.quartiere and riquadro is None:
         return qs.none()  # a quartiere the gazetteer does not know: nothing is in it

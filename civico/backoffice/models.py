@@ -24,3 +24,47 @@ class VistaSalvata(models.Model):
 
     def __str__(self) -> str:
         return self.nome
+
+
+class StatoLavoro(models.TextChoices):
+    IN_CODA = "in_coda", _("In coda")
+    IN_CORSO = "in_corso", _("In corso")
+    FINITO = "finito", _("Finito")
+
+
+class LavoroInBlocco(models.Model):
+    """A bulk action from the inbox, done by the worker (backoffice.blocco): who asked, which
+    reports, which action with which fields; its progress is the count of its outcomes."""
+
+    utente = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lavori_in_blocco")
+    azione = models.CharField(max_length=40)
+    dati = models.JSONField(default=dict)  # the form's fields (azioni.Dati), one for every report
+    codici = models.JSONField(default=list)
+    totale = models.PositiveIntegerField(default=0)
+    stato = models.CharField(max_length=20, choices=StatoLavoro.choices, default=StatoLavoro.IN_CODA)
+    ritorno = models.CharField(max_length=2000, blank=True)  # the inbox's query string, to go back to
+    creato_il = models.DateTimeField()
+    finito_il = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("operazione in blocco")
+        verbose_name_plural = _("operazioni in blocco")
+
+    def __str__(self) -> str:
+        return f"{self.azione} × {self.totale}"
+
+
+class EsitoInBlocco(models.Model):
+    """One report's outcome in a bulk action, written in the same transaction as the action
+    itself: a retried task skips what is here, so nothing is done twice."""
+
+    lavoro = models.ForeignKey(LavoroInBlocco, on_delete=models.CASCADE, related_name="esiti")
+    codice = models.CharField(max_length=40)
+    riuscita = models.BooleanField(default=False)
+    motivo = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["lavoro", "codice"], name="esito_unico_per_lavoro")]
+
+    def __str__(self) -> str:
+        return self.codice

@@ -15,6 +15,7 @@ urlpatterns = [
     path("viste/", casella.salva_vista, name="salva_vista"),
     path("viste/<int:pk>/elimina/", casella.elimina_vista, name="elimina_vista"),
     path("blocco/", casella.blocco, name="blocco"),
+    path("blocco/<int:pk>/", casella.lavoro, name="lavoro"),
     path("segnalazioni/<str:codice>/", scheda.scheda, name="scheda"),
     path("segnalazioni/<str:codice>/azioni/<slug:nome>/", scheda.azione, name="azione"),
     path("allegati/<int:pk>/", scheda.allegato, name="allegato"),

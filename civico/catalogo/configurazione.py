@@ -62,7 +62,8 @@ def _stesso_ente(ente: Ente, **oggetti: models.Model | None) -> None:
 
 # --- The ente's own settings -----------------------------------------------------------------
 
-CAMPI_ENTE = ("santo_patrono_giorno", "santo_patrono_mese", "protocollo_webhook_url")
+CAMPI_ENTE = ("santo_patrono_giorno", "santo_patrono_mese", "protocollo_webhook_url", "pregresso_giorni",
+              "pregresso_nei_ritardi")
 
 
 def imposta_ente(utente: Utente, ente: Ente, *, nuovo_segreto: bool = False, **campi) -> str | None:

@@ -3,21 +3,21 @@ recipient and channel; after commit, the rows are handed to the worker.
 
 Who gets what: the reporter and the followers of the report for public events, the reporter
 alone for events meant for them (visibilita "reporter") and for the receipt, never anyone for
-internal ones; the office when the reporter writes or reopens; area alerts (allerte.py)."""
+internal ones; the office's mailbox when the reporter writes or reopens; area alerts (allerte.py);
+staff, each as they chose, about their work (personale.py: new, assigned, replied, reopened, overdue)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civico.comunicazioni import allerte, collegamenti, consegna, conversazioni, iscrizioni
+from civico.comunicazioni import allerte, collegamenti, consegna, conversazioni, iscrizioni, personale
 from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
 from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
@@ -64,7 +64,8 @@ def _accoda(sender, evento: Evento, **kwargs) -> None:
 def puo_scrivere(evento: Evento) -> bool:
     """Whether `scrivi_per_evento` may write anything for this event (its branches below): the
     others (routing, notes, assignments…) need no savepoint and no query."""
-    if evento.tipo in (TipoEvento.CREATED, TipoEvento.ESCALATED) or evento.tipo in PER_I_CITTADINI:
+    if evento.tipo in (TipoEvento.CREATED, TipoEvento.ESCALATED, TipoEvento.ASSIGNED) \
+            or evento.tipo in PER_I_CITTADINI:
         return True
     return evento.visibilita != Visibilita.INTERNA and evento.dati.get("attore") == "segnalante" and (
         evento.tipo == TipoEvento.COMMENT or evento.transizione == "reopen"
@@ -77,11 +78,10 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
     creata = evento.tipo == TipoEvento.CREATED
     # A new report's first event: its reporter, subscribed here, is the only one to tell.
     proprio = iscrizioni.segui_come_segnalante(s, nuova=True) if creata else None
-    if evento.tipo == TipoEvento.ESCALATED:
-        return salva(_sollecito(evento, s))
+    # Staff about their work (immediate rows; digest items and overdue summaries are stored).
+    righe: list[Notifica] = personale.su_evento(evento, s)
     if evento.visibilita == Visibilita.INTERNA:
-        return []
-    righe: list[Notifica] = []
+        return salva(righe)
     da_segnalante = evento.dati.get("attore") == "segnalante"
     if da_segnalante and (evento.tipo == TipoEvento.COMMENT or evento.transizione == "reopen"):
         righe += _all_ufficio(evento, s)
@@ -216,7 +216,8 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
 
 
 def _all_ufficio(evento: Evento, s: Segnalazione) -> list[Notifica]:
-    """The reporter wrote or reopened: tell the office's mailbox and the assigned operator."""
+    """The reporter wrote or reopened: tell the office's mailbox (the people working it are told
+    as they chose, by `personale`)."""
     try:
         link = url_assoluto(reverse("backoffice:scheda", args=[s.codice]))
     except NoReverseMatch:
@@ -233,37 +234,10 @@ def _all_ufficio(evento: Evento, s: Segnalazione) -> list[Notifica]:
     casella = (s.ufficio.email if s.ufficio else "") or s.ente.email
     if casella:
         destinatari.append(Destinatario(email=casella))
-    if s.assegnatario_id:
-        destinatari.append(Destinatario(utente=s.assegnatario))
     origine = Origine(f"evento:{evento.pk}", "ufficio", s, evento)
     righe = []
     for d in destinatari:
         righe += righe_per(d, s.ente, origine, lambda lingua: componi(
             "ufficio", contesto, lingua, oggetto=oggetto, breve=lambda: f"{s.codice}: {evento.testo[:200]}"
         ), solo_email=d.utente is None)
-    return righe
-
-
-def _sollecito(evento: Evento, s: Segnalazione) -> list[Notifica]:
-    """The overdue escalation (segnalazioni.solleciti): one e-mail per manager, keyed on the
-    report and the deadline it missed, so one overdue episode is escalated once."""
-    try:
-        link = url_assoluto(reverse("backoffice:scheda", args=[s.codice]))
-    except NoReverseMatch:
-        link = url_assoluto("/backoffice/")
-    scadenza = evento.dati.get("scadenza") or (s.scadenza.isoformat() if s.scadenza else "")
-    contesto = {
-        "ente": s.ente, "s": s, "link": link, "stato": s.get_stato_display,
-        "ufficio": s.ufficio.nome if s.ufficio else _("nessuno"),
-        "scadenza": formats.date_format(date.fromisoformat(scadenza), "DATE_FORMAT") if scadenza else "",
-    }
-
-    def oggetto() -> str:
-        return _("Segnalazione %(codice)s in ritardo") % {"codice": s.codice}
-
-    origine = Origine(f"sollecito:{s.pk}:{scadenza}", "sollecito", s, evento)
-    righe = []
-    for indirizzo in evento.dati.get("destinatari") or []:
-        righe += righe_per(Destinatario(email=indirizzo), s.ente, origine, lambda lingua: componi(
-            "sollecito", contesto, lingua, oggetto=oggetto, breve=oggetto), solo_email=True)
     return righe

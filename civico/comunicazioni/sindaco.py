@@ -56,11 +56,19 @@ def scrivi(
             ]
     if errori:
         raise InvalidData(errori)
-    return MessaggioSindaco.objects.create(
-        ente=ente, tipo=tipo, testo=testo, nome=nome, email=email,
-        utente=utente if utente is not None and utente.is_authenticated else None,
-        consenso_pubblicazione=consenso_pubblicazione, segnalazione=segnalazione, creato_il=timezone.now(),
-    )
+    from civico.comunicazioni import personale
+    from civico.comunicazioni.consegna import accoda_dopo_il_commit
+    from civico.comunicazioni.outbox import salva
+
+    with transaction.atomic():
+        messaggio = MessaggioSindaco.objects.create(
+            ente=ente, tipo=tipo, testo=testo, nome=nome, email=email,
+            utente=utente if utente is not None and utente.is_authenticated else None,
+            consenso_pubblicazione=consenso_pubblicazione, segnalazione=segnalazione, creato_il=timezone.now(),
+        )
+        # The mayor's office hears of it, each as they chose (at once, in the digest, never).
+        accoda_dopo_il_commit([n.pk for n in salva(personale.su_messaggio_sindaco(messaggio))])
+    return messaggio
 
 
 def _ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> None:

@@ -31,3 +31,10 @@ def invia_riepiloghi() -> int:
     from civico.comunicazioni.allerte import invia_riepiloghi as invia
 
     return invia()
+
+
+@task()
+def invia_riepiloghi_personale(solo_ritardi: bool = False) -> int:
+    from civico.comunicazioni.personale import invia_riepiloghi as invia
+
+    return invia(solo_ritardi=solo_ritardi)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("backoffice/comunicazioni/trattenute/", views_trattenute.elenco, name="staff_trattenute"),
     path("backoffice/comunicazioni/trattenute/<int:pk>/<str:azione>/", views_trattenute.decidi,
          name="staff_trattenuta"),
+    path("backoffice/comunicazioni/avvisi-di-lavoro/", views_staff.avvisi_di_lavoro, name="staff_preferenze"),
     path("backoffice/comunicazioni/avvisi/", views_staff.avvisi_elenco, name="staff_avvisi"),
     path("backoffice/comunicazioni/avvisi/nuovo/", views_staff.avviso_modifica, name="staff_avviso_nuovo"),
     path("backoffice/comunicazioni/avvisi/<int:pk>/", views_staff.avviso_modifica, name="staff_avviso"),

@@ -151,3 +151,28 @@ def avviso_stato(request: HttpRequest, pk: int, azione: str) -> HttpResponse:
         avvisi.ritira(avviso, request.user)
         messages.success(request, _("Avviso ritirato."))
     return redirect("comunicazioni:staff_avvisi")
+
+
+@staff_richiesto
+@require_http_methods(["GET", "POST"])
+def avvisi_di_lavoro(request: HttpRequest) -> HttpResponse:
+    """Each staff member's own choice, per kind of event: at once, daily digest, never."""
+    from civico.comunicazioni import personale
+    from civico.comunicazioni.models import ModoAvviso, TipoAvvisoPersonale
+
+    errori: dict = {}
+    scelte = personale.modi(request.user)
+    if request.method == "POST":
+        scelte = {t: request.POST.get(f"modo_{t}", "") for t in TipoAvvisoPersonale.values}
+        try:
+            personale.salva_modi(request.user, scelte)
+        except InvalidData as errore:
+            errori = errore.as_dict()
+        else:
+            messages.success(request, _("Preferenze salvate."))
+            return redirect("comunicazioni:staff_preferenze")
+    righe = [{"tipo": t, "etichetta": TipoAvvisoPersonale(t).label, "scelto": scelte.get(t, ""),
+              "modi": [(m, ModoAvviso(m).label) for m in personale.MODI_AMMESSI[t]],
+              "errori": errori.get(f"modo_{t}", [])} for t in TipoAvvisoPersonale.values]
+    return render(request, "comunicazioni/staff/avvisi_di_lavoro.html", {"righe": righe, "errori": errori},
+                  status=400 if errori else 200)

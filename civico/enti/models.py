@@ -56,6 +56,18 @@ class Ente(models.Model):
         _("conserva l'originale delle foto oscurate"), default=True,
         help_text=_("Se no, l'originale è distrutto quando la foto viene oscurata."),
     )
+    # Reports imported from the platform used before Civico that are still open and older than
+    # this are the inherited backlog (segnalazioni.pregresso): listed apart, not counted as overdue.
+    pregresso_giorni = models.PositiveSmallIntegerField(
+        _("età dell'arretrato ereditato (giorni)"), default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Le segnalazioni importate ancora aperte e più vecchie di così sono arretrato ereditato."),
+    )
+    pregresso_nei_ritardi = models.BooleanField(
+        _("conta l'arretrato ereditato nei ritardi"), default=False,
+        help_text=_("Se sì, l'arretrato ereditato conta tra le segnalazioni in ritardo, nei solleciti e nei "
+                    "cruscotti come le altre."),
+    )
     rpd_nome = models.CharField(_("responsabile della protezione dei dati (RPD)"), max_length=160, blank=True)
     rpd_email = models.EmailField(_("e-mail dell'RPD"), blank=True)
     gestore_piattaforma = models.CharField(

@@ -119,6 +119,9 @@ class Segnalazione(models.Model):
     # Imported from another platform: its name and the report's id there (re-imports update, never duplicate).
     origine = models.CharField(_("piattaforma di origine"), max_length=30, blank=True)
     id_origine = models.CharField(_("identificativo di origine"), max_length=64, blank=True)
+    # Inherited backlog (segnalazioni.pregresso): imported still open and older than the ente's
+    # chosen age. Visible and workable, but out of the overdue counts and alerts unless the ente says so.
+    pregressa = models.BooleanField(_("arretrato ereditato"), default=False)
 
     class Meta:
         verbose_name = _("segnalazione")

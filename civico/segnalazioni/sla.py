@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -87,14 +87,26 @@ def scadenza_di(s: Segnalazione) -> date:
     return calcola_scadenza(s.categoria, s.ente, s.creata_il, giorni_sospesi=s.giorni_sospesi)
 
 
+def q_conta_nei_ritardi() -> Q:
+    """Reports whose lateness counts: all but the inherited backlog, unless its ente counts it too
+    (`Ente.pregresso_nei_ritardi`). Inbox, escalation and dashboards all ask here."""
+    return Q(pregressa=False) | Q(ente__pregresso_nei_ritardi=True)
+
+
+def q_in_ritardo(oggi: date) -> Q:
+    """Open, clock running, deadline passed, and counted (the inbox's tab and the escalation)."""
+    # A report waiting for its reporter has a stopped clock: it cannot be late meanwhile.
+    return Q(stato__in=APERTI, in_attesa_dal__isnull=True, scadenza__lt=oggi) & q_conta_nei_ritardi()
+
+
 def _in_corso(qs: QuerySet[Segnalazione]) -> QuerySet[Segnalazione]:
     # A report waiting for its reporter has a stopped clock: it cannot be late meanwhile.
-    return qs.filter(stato__in=APERTI, in_attesa_dal__isnull=True, scadenza__isnull=False)
+    return qs.filter(q_conta_nei_ritardi(), stato__in=APERTI, in_attesa_dal__isnull=True, scadenza__isnull=False)
 
 
 def in_ritardo(qs: QuerySet[Segnalazione], oggi: date) -> QuerySet[Segnalazione]:
     """Open reports whose deadline has passed (the deadline day itself is still in time)."""
-    return _in_corso(qs).filter(scadenza__lt=oggi)
+    return qs.filter(q_in_ritardo(oggi))
 
 
 def in_scadenza(qs: QuerySet[Segnalazione], oggi: date, giorni: int = 3) -> QuerySet[Segnalazione]:

@@ -1,10 +1,12 @@
 """Overdue escalation: when a report misses its deadline, its office's managers are told once.
 
-Run daily by `civico controlla_scadenze`. Each report is handled in its own transaction under its
-row lock: marking it and appending the internal "escalated" event are one commit, and the outbox
-(civico.comunicazioni) writes the managers' e-mails with that event, keyed on the report and the
-missed deadline. The worker delivers them with retries: an SMTP outage delays them, never loses
-them, and a marked report is never escalated again for the same deadline (idempotent).
+Run by `civico controlla_scadenze`. Each report is handled in its own transaction under its row
+lock: marking it and appending the internal "escalated" event are one commit, and with that event
+the outbox (civico.comunicazioni.personale) puts the report in each manager's overdue summary
+(never one e-mail per report: a first run on a comune with a thousand late reports must not send
+a thousand e-mails). The command then sends the summaries, one per person per day; the worker
+delivers them with retries. A marked report is never escalated again for the same deadline.
+The inherited backlog is not late (`sla.q_conta_nei_ritardi`): it is never escalated.
 """
 
 from __future__ import annotations
@@ -25,23 +27,18 @@ from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
 log = logging.getLogger(__name__)
 
 
-def responsabili(s: Segnalazione) -> list[str]:
-    """E-mail addresses of the office managers of the report's office or of its whole ente;
-    the office's own address when it has no manager with an e-mail."""
+def responsabili(s: Segnalazione) -> list[Utente]:
+    """The office managers of the report's office or of its whole ente (those with an e-mail)."""
     copre = Q(incarichi__ufficio__isnull=True)
     if s.ufficio_id:
         copre |= Q(incarichi__ufficio_id=s.ufficio_id)
-    indirizzi = (
+    return list(
         Utente.objects.filter(copre, incarichi__ruolo=Ruolo.OFFICE_MANAGER, incarichi__ente_id=s.ente_id,
                               is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
         .distinct()
+        .order_by("email")
     )
-    trovati = sorted(set(indirizzi))
-    if not trovati and s.ufficio and s.ufficio.email:
-        trovati = [s.ufficio.email]
-    return trovati
 
 
 @dataclass
@@ -76,15 +73,18 @@ def sollecita(segnalazione: Segnalazione, oggi: date) -> bool:
         )
         if s is None:  # handled meanwhile, or no longer late
             return False
-        destinatari = responsabili(s)
-        if not destinatari:
+        persone = responsabili(s)
+        # An office with no manager to tell is told at its own mailbox.
+        caselle = [] if persone or not (s.ufficio and s.ufficio.email) else [s.ufficio.email]
+        if not (persone or caselle):
             log.warning("scadenze: nessun responsabile da avvisare per %s", s.codice)
         quando = timezone.now()
         s.sollecitata_il = quando
         eventi.aggiorna(s, quando)
         s.save()
-        # The outbox writes one e-mail per address of `destinatari` with this event.
+        # With this event the outbox puts the report in each one's overdue summary.
         eventi.registra(s, TipoEvento.ESCALATED, Attore.di_sistema(), quando=quando, visibilita=Visibilita.INTERNA,
-                        dati={"destinatari": destinatari, "scadenza": s.scadenza.isoformat()})
+                        dati={"destinatari": [p.email for p in persone] + caselle, "utenti": [p.pk for p in persone],
+                              "caselle": caselle, "scadenza": s.scadenza.isoformat()})
     return True
 

@@ -38,7 +38,7 @@ def storia(alessandria):
 def test_figures_count_public_reports_and_resolution_times(alessandria, storia):
     dati = cruscotto.calcola(alessandria, F.predefiniti())
 
-    assert dati["totali"] == {"ricevute": 5, "risolte": 3, "aperte": 2, "senza_posizione": 1}
+    assert dati["totali"] == {"ricevute": 5, "risolte": 3, "aperte": 2, "pregresse": 0, "senza_posizione": 1}
     buche = next(r for r in dati["tempi_categoria"] if r["codice"] == "buche")
     assert buche["risolte"] == 3
     assert buche["mediana_giorni"] == pytest.approx(4.0, abs=0.05)

@@ -20,6 +20,7 @@ from civico.analisi.importazione.lettura import ErroreFile
 from civico.analisi.importazione.mappatura import Mappatura
 from civico.analisi.importazione.righe import RigaImport, RigaNonValida, interpreta
 from civico.enti.models import Ente
+from civico.segnalazioni import pregresso
 
 # Called with (rows done, rows in all) while writing: the command draws a bar with it.
 Progresso = Callable[[int, int], None]
@@ -45,9 +46,11 @@ class Riepilogo:
     avvisi: list[Problema] = field(default_factory=list)
     categorie_create: list[str] = field(default_factory=list)
     senza_posizione: int = 0
+    pregresse: int = 0  # open, older than the ente's chosen age: marked as inherited backlog
     codifica: str = ""
     separatore: str = ""
     prova: bool = False
+    giorni_pregresso: int = 0
     secondi: float = 0.0
 
     def scarta(self, riga: int, motivo: str) -> None:
@@ -68,6 +71,11 @@ class Riepilogo:
                 "%(n)d segnalazione senza posizione: visibile negli elenchi, non sulle mappe.",
                 "%(n)d segnalazioni senza posizione: visibili negli elenchi, non sulle mappe.",
                 self.senza_posizione) % {"n": self.senza_posizione})
+        if self.pregresse:
+            righe.append(ngettext(
+                "%(n)d segnalazione aperta più vecchia di %(g)d giorni segnata come arretrato ereditato.",
+                "%(n)d segnalazioni aperte più vecchie di %(g)d giorni segnate come arretrato ereditato.",
+                self.pregresse) % {"n": self.pregresse, "g": self.giorni_pregresso})
         if self.categorie_create:
             righe.append(_("Categorie create (non attive: attivale dalla configurazione se servono): %(c)s.")
                          % {"c": ", ".join(self.categorie_create)})
@@ -111,6 +119,8 @@ def importa(
     try:
         with transaction.atomic():
             scrittura.scrivi(ente, mappatura, valide, r, adesso=adesso, progresso=progresso)
+            # Old open reports from the previous platform are its backlog, not Civico's delays.
+            r.pregresse, r.giorni_pregresso = pregresso.segna(ente, adesso), ente.pregresso_giorni
             if prova:
                 transaction.set_rollback(True)
             elif r.importate or r.aggiornate:

@@ -52,6 +52,14 @@ class EnteForm(Stile, forms.Form):
     protocollo_webhook_url = forms.URLField(label=_("Indirizzo del servizio di protocollo"), required=False,
                                             assume_scheme="https")
     nuovo_segreto = forms.BooleanField(label=_("Genera un nuovo segreto condiviso"), required=False)
+    # The inherited backlog (segnalazioni.pregresso): imported open reports older than this.
+    pregresso_giorni = forms.IntegerField(label=_("Età dell'arretrato ereditato (giorni)"), min_value=1,
+                                          max_value=3650, required=False)
+    pregresso_nei_ritardi = forms.BooleanField(label=_("Conta l'arretrato ereditato nei ritardi e nei cruscotti"),
+                                               required=False)
+    segna_pregresso = forms.BooleanField(
+        label=_("Segna ora come arretrato ereditato le segnalazioni importate aperte più vecchie di così"),
+        required=False)
 
 
 class UfficioForm(Stile, forms.ModelForm):

@@ -27,6 +27,7 @@ from civico.catalogo import configurazione as servizi
 from civico.catalogo.models import Categoria, Domanda, Ufficio
 from civico.enti.models import Ente
 from civico.errors import InvalidData
+from civico.segnalazioni import pregresso
 
 T = "backoffice/configurazione/"
 
@@ -58,10 +59,16 @@ def ente(request: HttpRequest, ente: Ente) -> HttpResponse:
     form = EnteForm(request.POST if request.method == "POST" else None, initial=iniziali)
     segreto = None
     if request.method == "POST" and form.is_valid():
-        ok, segreto = esegui(form, servizi.imposta_ente, request.user, ente, **form.cleaned_data)
+        # An empty age keeps the one set (imposta_ente keeps the fields it is not given).
+        campi = {k: v for k, v in form.cleaned_data.items()
+                 if k != "segna_pregresso" and not (k == "pregresso_giorni" and v is None)}
+        ok, segreto = esegui(form, servizi.imposta_ente, request.user, ente, **campi)
         if ok:
             ente.refresh_from_db()
             messages.success(request, _("Impostazioni salvate."))
+            if form.cleaned_data.get("segna_pregresso"):  # the reports imported before this setting
+                n = pregresso.segna(ente)
+                messages.success(request, _("Segnalazioni segnate come arretrato ereditato: %(n)d.") % {"n": n})
             if not segreto:
                 return redirect("configurazione:ente", ente.slug)
     return pagina(request, ente, "ente.html", "ente", form=form, segreto=segreto)

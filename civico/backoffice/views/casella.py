@@ -18,6 +18,7 @@ from civico.accounts.permissions import (
     uffici_visibili,
 )
 from civico.backoffice import azioni, esporta
+from civico.backoffice import blocco as lavori
 from civico.backoffice import casella as servizio
 from civico.backoffice.accesso import staff_richiesto
 from civico.backoffice.models import VistaSalvata
@@ -61,6 +62,7 @@ def casella(request: HttpRequest) -> HttpResponse:
         "aperti": list(APERTI),
         "ordinamenti": servizio.ORDINAMENTI,
         "scadenze": servizio.SCADENZE,
+        "pregresso": servizio.PREGRESSO,
         "per_pagina": servizio.PER_PAGINA,
         "stati": Stato.choices,
         "priorita": Priorita.choices,
@@ -151,15 +153,26 @@ def elimina_vista(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_richiesto
 def blocco(request: HttpRequest) -> HttpResponse:
-    ritorno = f"{reverse('backoffice:casella')}?{_senza(QueryDict(request.POST.get('ritorno', '')[:2000]))}"
+    """Record the bulk action and return at once: the worker does it (backoffice.blocco)."""
+    filtri = _senza(QueryDict(request.POST.get("ritorno", "")[:2000]))
+    ritorno = f"{reverse('backoffice:casella')}?{filtri}"
     nome = request.POST.get("azione", "")
     codici = request.POST.getlist("codici")
     try:
-        esito = azioni.in_blocco(request.user, codici, nome, azioni.Dati.da_richiesta(request.POST))
+        lavoro = lavori.avvia(request.user, codici, nome, azioni.Dati.da_richiesta(request.POST), ritorno=filtri)
     except InvalidData as errore:
         messages.error(request, str(errore))
         return redirect(ritorno)
-    contesto = {"esito": esito, "ritorno": ritorno, "etichetta": azioni.etichetta(nome),
-                "totale": len(esito.riuscite) + len(esito.rifiutate)}
-    return render(request, "backoffice/casella/blocco.html", contesto)
+    return redirect("backoffice:lavoro", pk=lavoro.pk)
 
+
+@staff_richiesto
+def lavoro(request: HttpRequest, pk: int) -> HttpResponse:
+    """A bulk action's progress, then its outcome; polled by htmx, refreshed without JS."""
+    trovato = lavori.del_richiedente(request.user, pk)
+    if trovato is None:
+        raise Http404
+    a = lavori.avanzamento(trovato)
+    contesto = {"a": a, "etichetta": azioni.etichetta(trovato.azione),
+                "ritorno": f"{reverse('backoffice:casella')}?{trovato.ritorno}"}
+    return render(request, "backoffice/casella/blocco.html", contesto)

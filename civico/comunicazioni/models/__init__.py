@@ -26,10 +26,17 @@ from civico.comunicazioni.models.notifiche import (
     StatoNotifica,
     TentativoConsegna,
 )
+from civico.comunicazioni.models.personale import (
+    ElementoPersonale,
+    ModoAvviso,
+    PreferenzaPersonale,
+    TipoAvvisoPersonale,
+)
 from civico.comunicazioni.models.sindaco import MessaggioSindaco, TipoMessaggio
 
 __all__ = [
-    "AbbonamentoPush", "Allerta", "Avviso", "Canale", "CanaliEnte", "ConversazioneSms", "ElementoRiepilogo",
+    "AbbonamentoPush", "Allerta", "ElementoPersonale", "ModoAvviso", "PreferenzaPersonale", "TipoAvvisoPersonale",
+    "Avviso", "Canale", "CanaliEnte", "ConversazioneSms", "ElementoRiepilogo",
     "EsitoTentativo", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco", "Notifica",
     "Preferenze", "StatoAvviso", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento",
     "TipoMessaggio",

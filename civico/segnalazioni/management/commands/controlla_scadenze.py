@@ -1,6 +1,8 @@
 """`civico controlla_scadenze`: restart expired pauses and tell managers about overdue reports.
 
-Idempotent: run it daily (cron, systemd timer); a report is escalated once per deadline.
+Idempotent: run it as often as you like (cron, systemd timer); a report is escalated once per
+deadline, and each manager gets at most one overdue summary a day, listing every report escalated
+since the previous one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"Data non valida: {oggi}") from errore
         esito = solleciti.sollecita_ritardi(giorno)
         self.stdout.write(f"Segnalazioni in ritardo segnalate ai responsabili: {esito.sollecitate}")
+        # The escalations are items of the day's summary (comunicazioni.personale): send it now.
+        from civico.comunicazioni import personale
+
+        self.stdout.write(f"Riepiloghi dei ritardi inviati: {personale.invia_riepiloghi(solo_ritardi=True)}")
         if esito.fallite:
             # A non-zero exit makes cron or the timer report it; the next run tries them again.
             raise CommandError(f"E-mail non inviate, da ritentare: {', '.join(esito.fallite)}")
