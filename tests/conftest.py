@@ -14,6 +14,7 @@ from civico.enti import geo
 from civico.enti.confini import carica_comuni
 from civico.enti.models import Ente
 from civico.territorio.importer import importa_stradario
+from tests.dns_finto import dns  # noqa: F401 — a DNS we control, for URLs checked by civico.core.rete
 
 
 def mondo() -> None:

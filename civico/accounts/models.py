@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -174,6 +175,16 @@ class ProviderIdentita(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tipo_display()} · {self.nome}"
+
+    def clean(self) -> None:
+        # The server fetches its discovery document and keys: https, outside our own network.
+        from civico.core import rete
+
+        if self.issuer:
+            try:
+                rete.verifica_url(self.issuer)
+            except rete.UrlNonPermesso as errore:
+                raise ValidationError({"issuer": [errore.messaggio]}) from None
 
 
 class RicevutaCancellazione(models.Model):

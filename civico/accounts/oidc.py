@@ -36,6 +36,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
 from civico.accounts.models import LivelloSpid, ProviderIdentita, RelyingParty
+from civico.core import rete
 from civico.errors import DomainError
 
 TIMEOUT_S = 10
@@ -95,8 +96,10 @@ def _chiave_firma(rp: RelyingParty) -> RSAKey:
 
 
 def _get(url: str, **kwargs) -> requests.Response:
+    # Discovery, JWKS, userinfo: URLs the server calls, so through civico.core.rete (https, never an
+    # address inside our network, no redirects), like the token request below.
     try:
-        risposta = requests.get(url, timeout=TIMEOUT_S, **kwargs)
+        risposta = rete.richiesta("GET", url, timeout=TIMEOUT_S, **kwargs)
         risposta.raise_for_status()
     except requests.RequestException as exc:
         raise AccessoNonRiuscito(_("Il gestore dell'identità non risponde: riprova tra qualche minuto.")) from exc
@@ -161,10 +164,10 @@ def completa(provider: ProviderIdentita, stato: dict[str, Any], code: str) -> Da
     rp = provider.relying_party
     meta = scoperta(provider)
     chiave = _chiave_firma(rp)
-    sessione = OAuth2Session(
+    sessione = rete.proteggi(OAuth2Session(
         rp.client_id, chiave, token_endpoint_auth_method="private_key_jwt",
         redirect_uri=stato["redirect_uri"],
-    )
+    ))
     sessione.register_client_auth_method(
         PrivateKeyJWT(meta["token_endpoint"], headers={"kid": chiave.kid}, alg="RS256")
     )

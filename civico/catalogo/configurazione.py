@@ -24,6 +24,7 @@ from civico.accounts import chiavi
 from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
 from civico.accounts.permissions import Attore, enti_configurabili, puo_configurare  # noqa: F401 (re-exported)
 from civico.catalogo.models import Categoria, Domanda, ModelloRisposta, RegolaInstradamento, TipoDomanda, Ufficio
+from civico.core import rete
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import routing
@@ -78,8 +79,11 @@ def imposta_ente(utente: Utente, ente: Ente, *, nuovo_segreto: bool = False, **c
     if giorno and mese and giorno > [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mese - 1]:
         raise InvalidData({"santo_patrono_giorno": [_("Questo giorno non esiste in quel mese.")]})
     valori["protocollo_webhook_url"] = url = (valori["protocollo_webhook_url"] or "").strip()
-    if url and not url.lower().startswith(("https://", "http://")):
-        raise InvalidData({"protocollo_webhook_url": [_("Serve un indirizzo http(s).")]})
+    if url:  # the server will POST there: https, outside our own network (civico.core.rete)
+        try:
+            rete.verifica_url(url)
+        except rete.UrlNonPermesso as errore:
+            raise InvalidData({"protocollo_webhook_url": [errore.messaggio]}) from None
     segreto = secrets.token_urlsafe(32) if nuovo_segreto else None
     with transaction.atomic():
         ente = Ente.objects.select_for_update().get(pk=ente.pk)

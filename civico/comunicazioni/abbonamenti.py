@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy
 
 from civico.accounts.models import Utente
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import AbbonamentoPush
+from civico.core import rete
 from civico.errors import InvalidData
 
 
@@ -29,13 +29,31 @@ def _valida(dati: object) -> tuple[str, str, str]:
         chiave, segreto = _b64url(p256dh), _b64url(auth)
     except (KeyError, TypeError, ValueError, binascii.Error):
         raise errore from None
-    parti = urlsplit(endpoint)
-    locale = parti.hostname in ("127.0.0.1", "localhost") and bool(impostazione("PUSH_ENDPOINT_LOCALI"))
-    if len(endpoint) > 1000 or not parti.hostname or not (parti.scheme == "https" or locale):
+    if len(endpoint) > 1000 or len(chiave) != 65 or chiave[0] != 4 or len(segreto) != 16:
         raise errore
-    if len(chiave) != 65 or chiave[0] != 4 or len(segreto) != 16:
-        raise errore
+    try:
+        endpoint = verifica_endpoint(endpoint)
+    except rete.UrlNonPermesso as exc:
+        raise InvalidData({"abbonamento": [exc.messaggio]}) from None
     return endpoint, p256dh.strip(), auth.strip()
+
+
+def _regole() -> dict:
+    """Where push messages may go: the known push services (PUSH_SERVIZI_PERMESSI), public
+    addresses only; loopback too only with PUSH_ENDPOINT_LOCALI (tests)."""
+    return {"locale": bool(impostazione("PUSH_ENDPOINT_LOCALI")),
+            "host_permessi": tuple(impostazione("PUSH_SERVIZI_PERMESSI"))}
+
+
+def verifica_endpoint(endpoint: str) -> str:
+    """Save time and send time: an endpoint of a known push service, resolving outside our network.
+    Raises rete.UrlNonPermesso (rete.NomeNonRisolto when the name does not resolve)."""
+    return rete.verifica_url(endpoint, **_regole())
+
+
+def sessione_http():
+    """The HTTP session push messages are sent through: the same rules at every connection."""
+    return rete.sessione(**_regole())
 
 
 def salva(utente: Utente, dati: object) -> AbbonamentoPush:

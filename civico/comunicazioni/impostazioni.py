@@ -49,7 +49,11 @@ PREDEFINITE: dict[str, Any] = {
     # Dotted path of a ServizioPush; empty: pywebpush when the VAPID keys are set.
     "PUSH_SERVIZIO": "",
     # Accept http://127.0.0.1 endpoints (a push service on loopback, in tests): never in production.
+    # Private and metadata addresses stay refused even then (civico.core.rete).
     "PUSH_ENDPOINT_LOCALI": False,
+    # The push services browsers use; an endpoint elsewhere is refused at save and at send time.
+    "PUSH_SERVIZI_PERMESSI": ("fcm.googleapis.com", "updates.push.services.mozilla.com",
+                              "*.push.apple.com", "*.notify.windows.com"),
     "APP_IO_URL": "https://api.io.pagopa.it",
     "EMAIL_IN_ARRIVO_DOMINIO": "",
     "EMAIL_IN_ARRIVO_MAX_BYTES": 30 * 1024 * 1024,

@@ -102,7 +102,9 @@ def abbonamento_push(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"errore": _("Accedi all'area personale per attivare le notifiche.")}, status=401)
     try:
         abbonamenti.salva(request.user, json.loads(request.body or b"null"))
-    except (ValueError, InvalidData):
+    except InvalidData as exc:  # the reason, e.g. an endpoint that is no known push service
+        return JsonResponse({"errore": str(exc.errors["abbonamento"][0])}, status=400)
+    except ValueError:
         return JsonResponse({"errore": _("Abbonamento alle notifiche non valido.")}, status=400)
     return JsonResponse({"ok": True}, status=201)
 

@@ -15,11 +15,9 @@ import hashlib
 import hmac
 import json
 import logging
-import urllib.error
-import urllib.parse
-import urllib.request
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
@@ -29,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from civico.accounts.permissions import RUOLI_OPERATIVI, SISTEMA, Attore, ruoli_attore
+from civico.core import rete
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData, NotAllowed
 from civico.segnalazioni import eventi
@@ -105,21 +104,18 @@ def invia_al_protocollo(segnalazione: Segnalazione) -> bool:
     ente = s.ente
     if not (ente.protocollo_webhook_url and ente.protocollo_segreto):
         return False
-    if urllib.parse.urlsplit(ente.protocollo_webhook_url).scheme not in ("http", "https"):
-        log.warning("protocollo: indirizzo non http(s) per %s", ente.slug)
-        return False
     corpo = json.dumps(dati_per_il_protocollo(s), ensure_ascii=False).encode()
-    richiesta = urllib.request.Request(
-        ente.protocollo_webhook_url, data=corpo, method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8",
-                 INTESTAZIONE_FIRMA: firma(ente.protocollo_segreto, corpo)},
-    )
-    try:
-        with urllib.request.urlopen(richiesta, timeout=TIMEOUT_SECONDI) as risposta:
-            return 200 <= risposta.status < 300
-    except (urllib.error.URLError, TimeoutError, OSError) as errore:
+    try:  # through civico.core.rete: never to an address inside our network, no redirects
+        risposta = rete.richiesta(
+            "POST", ente.protocollo_webhook_url, data=corpo, timeout=TIMEOUT_SECONDI,
+            headers={"Content-Type": "application/json; charset=utf-8",
+                     INTESTAZIONE_FIRMA: firma(ente.protocollo_segreto, corpo)},
+        )
+    except requests.RequestException as errore:
         log.warning("protocollo: invio di %s a %s fallito: %s", s.codice, ente.protocollo_webhook_url, errore)
         return False
+    risposta.close()
+    return 200 <= risposta.status_code < 300
 
 
 def registra_da_callback(ente: Ente, corpo: bytes, firma_ricevuta: str | None) -> Segnalazione:

@@ -172,7 +172,8 @@ class ProviderLocale:
 
 
 @pytest.fixture
-def op():
+def op(settings):
+    settings.CIVICO = {**settings.CIVICO, "RETE_LOCALE": True}  # the provider listens on loopback
     provider = ProviderLocale()
     yield provider
     provider.chiudi()

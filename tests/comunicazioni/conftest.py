@@ -25,7 +25,8 @@ def smtp(settings):
 
 
 @pytest.fixture
-def http():
+def http(settings):
+    settings.CIVICO = {**settings.CIVICO, "RETE_LOCALE": True}  # the provider is on loopback
     with ServerHttp() as server:
         yield server
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from civico.accounts.models import Utente
 from civico.comunicazioni import abbonamenti, consegna, iscrizioni
@@ -138,3 +139,92 @@ def test_genera_vapid_writes_the_demo_keys_once(settings, tmp_path):
     from civico.comunicazioni.canali import push
 
     assert push.configurato()
+
+
+# --- Where push messages may go (SSRF): known push services, public addresses, checked twice.
+
+def _con_endpoint(browser, endpoint: str) -> dict:
+    return browser.to_json() | {"endpoint": endpoint}
+
+
+@pytest.mark.parametrize("locali", [True, False])
+@pytest.mark.parametrize("endpoint", [
+    "https://10.0.0.5/wpush/x", "https://169.254.169.254/latest/meta-data/", "https://[fd00::1]/x",
+    "https://192.168.1.1:8443/x", "https://100.64.0.1/x", "https://2130706433/x", "https://0x7f.1/x",
+    "https://[::ffff:10.0.0.1]/x", "https://0.0.0.0/x", "https://fcm.googleapis.com@10.0.0.1/x",
+    "https://[fe80::1]/x", "http://fcm.googleapis.com/fcm/send/x", "https://fcm.googleapis.com.evil.example/x",
+])
+def test_push_endpoints_inside_the_network_or_elsewhere_are_refused_with_the_reason(
+        client, alessandria, vapid, comunicazioni, paola, locali, endpoint):
+    comunicazioni["PUSH_ENDPOINT_LOCALI"] = locali
+    browser = ServizioPush(vapid).nuovo_browser("x")
+    r = client.post("/comunicazioni/push/", json.dumps(_con_endpoint(browser, endpoint)),
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["errore"] != "Abbonamento alle notifiche non valido."
+    assert not AbbonamentoPush.objects.exists()
+
+
+def test_loopback_endpoints_only_with_the_test_switch(client, alessandria, vapid, comunicazioni, paola):
+    comunicazioni["PUSH_ENDPOINT_LOCALI"] = False
+    for endpoint in ("https://localhost/x", "https://127.0.0.1:8443/x", "https://[::1]/x", "https://127.1/x"):
+        browser = ServizioPush(vapid).nuovo_browser("x")
+        r = client.post("/comunicazioni/push/", json.dumps(_con_endpoint(browser, endpoint)),
+                        content_type="application/json")
+        assert r.status_code == 400, endpoint
+        assert "rete interna" in r.json()["errore"] or "non è tra quelli permessi" in r.json()["errore"]
+
+
+def test_only_the_known_push_services_are_accepted_and_the_reason_is_translated(
+        client, alessandria, vapid, comunicazioni, paola, dns):
+    comunicazioni["PUSH_ENDPOINT_LOCALI"] = False
+    dns.update({"fcm.googleapis.com": ["142.250.180.10"], "web.push.apple.com": ["17.188.1.1"],
+                "push.example.org": ["93.184.216.34"], "wns2-par02p.notify.windows.com": ["10.1.1.1"]})
+    browser = ServizioPush(vapid).nuovo_browser("x")
+
+    def abbona(endpoint, **extra):
+        return client.post("/comunicazioni/push/", json.dumps(_con_endpoint(browser, endpoint)),
+                           content_type="application/json", **extra)
+
+    assert abbona("https://fcm.googleapis.com/fcm/send/abc").status_code == 201
+    assert abbona("https://web.push.apple.com/QGx").status_code == 201
+    r = abbona("https://push.example.org/x")
+    assert r.status_code == 400 and r.json()["errore"] == "Il servizio push.example.org non è tra quelli permessi."
+    r = abbona("https://push.example.org/x", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.json()["errore"] == "The service push.example.org is not among the allowed ones."
+    # A known service's name answering an internal address is refused too.
+    r = abbona("https://wns2-par02p.notify.windows.com/w/?token=x", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.json()["errore"] == (
+        "The address wns2-par02p.notify.windows.com leads into an internal network and is not allowed.")
+
+
+def test_a_name_that_rebinds_to_loopback_gets_no_message_and_is_then_dropped(
+        client, alessandria, servizio, comunicazioni, paola, dns):
+    comunicazioni["PUSH_ENDPOINT_LOCALI"] = False
+    porta = servizio.url.rsplit(":", 1)[1]
+    browser = servizio.nuovo_browser("paola")
+    chiavi = browser.to_json()["keys"]
+    # Public at the check before sending, loopback (where our push service listens) at the connection.
+    dns["fcm.googleapis.com"] = ["142.250.180.10", "127.0.0.1"]
+    AbbonamentoPush.objects.create(utente=paola, endpoint=f"https://fcm.googleapis.com:{porta}/push/paola",
+                                   p256dh=chiavi["p256dh"], auth=chiavi["auth"])
+    _s, n = _notizia_per(alessandria, paola)
+
+    assert consegna.consegna(n.pk) == "riprova"  # the connection refused the address it resolved
+    assert servizio.ricevuti == [] and servizio.rifiutati == []
+    # Next attempt: the name answers loopback at the check already; the subscription is dropped.
+    Notifica.objects.filter(pk=n.pk).update(prossimo_tentativo_il=timezone.now())
+    assert consegna.consegna(n.pk) == "fallita"
+    n.refresh_from_db()
+    assert "non permesso" in n.ultimo_errore and servizio.ricevuti == []
+    assert not AbbonamentoPush.objects.get(utente=paola).attivo
+
+
+def test_rows_saved_before_the_rule_with_a_metadata_address_are_never_called(
+        client, alessandria, servizio, paola):
+    browser = servizio.nuovo_browser("paola")
+    chiavi = browser.to_json()["keys"]
+    AbbonamentoPush.objects.create(utente=paola, endpoint="http://169.254.169.254/latest/meta-data/",
+                                   p256dh=chiavi["p256dh"], auth=chiavi["auth"])
+    _s, n = _notizia_per(alessandria, paola)
+    assert consegna.consegna(n.pk) == "fallita"
+    assert "non permesso" in Notifica.objects.get(pk=n.pk).ultimo_errore and servizio.ricevuti == []

@@ -110,7 +110,8 @@ def test_an_impossible_patron_saint_day_is_refused(client, admin, alessandria):
     assert alessandria.santo_patrono_giorno is None
 
 
-def test_the_protocol_secret_is_generated_and_shown_once(client, admin, alessandria):
+def test_the_protocol_secret_is_generated_and_shown_once(client, admin, alessandria, dns):
+    dns["protocollo.example.org"] = ["93.184.216.34"]  # the webhook's name must resolve outside our network
     risposta = client.post(f"{BASE}/", {"protocollo_webhook_url": "https://protocollo.example.org/civico",
                                         "nuovo_segreto": "on"})
     alessandria.refresh_from_db()

@@ -47,6 +47,12 @@ class Protocollo:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _rete_locale(settings):
+    """The records system of these tests listens on loopback (civico.core.rete refuses it otherwise)."""
+    settings.CIVICO = {**settings.CIVICO, "RETE_LOCALE": True}
+
+
 @pytest.fixture
 def collegato(alessandria):
     with Protocollo() as server:

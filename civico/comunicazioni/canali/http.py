@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+import requests
+
 from civico.comunicazioni.impostazioni import impostazione
+from civico.core import rete
 
 
 @dataclass(frozen=True)
@@ -28,20 +29,19 @@ class ErroreDiRete(Exception):
 
 
 def richiesta(metodo: str, url: str, *, dati: Any = None, intestazioni: dict[str, str] | None = None) -> Risposta:
+    """Through civico.core.rete: the provider's URL is checked like any other the server calls
+    (https, never an address inside our network, no redirects)."""
     corpo = None if dati is None else json.dumps(dati).encode()
-    req = urllib.request.Request(url, data=corpo, method=metodo)
-    req.add_header("Accept", "application/json")
-    if corpo is not None:
-        req.add_header("Content-Type", "application/json")
-    for nome, valore in (intestazioni or {}).items():
-        req.add_header(nome, valore)
+    testata = {"Accept": "application/json", **({"Content-Type": "application/json"} if corpo is not None else {})}
+    testata.update(intestazioni or {})
     try:
-        with urllib.request.urlopen(req, timeout=float(impostazione("TIMEOUT_HTTP_SECONDI"))) as r:  # noqa: S310
-            return Risposta(r.status, r.read(1024 * 1024))
-    except urllib.error.HTTPError as exc:
-        return Risposta(exc.code, exc.read(1024 * 1024) if exc.fp else b"")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise ErroreDiRete(str(getattr(exc, "reason", exc))) from exc
+        with rete.sessione() as sessione, sessione.request(
+            metodo, url, data=corpo, headers=testata, stream=True, allow_redirects=False,
+            timeout=float(impostazione("TIMEOUT_HTTP_SECONDI")),
+        ) as r:  # at most 1 MB of the answer is read
+            return Risposta(r.status_code, r.raw.read(1024 * 1024, decode_content=True))
+    except (requests.RequestException, OSError, ValueError) as exc:
+        raise ErroreDiRete(str(exc)) from exc
 
 
 def esito_http(r: Risposta, cosa: str):

@@ -14,12 +14,15 @@ import threading
 from functools import lru_cache
 from typing import Protocol
 
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from civico.comunicazioni import abbonamenti
 from civico.comunicazioni.canali import Esito
 from civico.comunicazioni.canali.http import ErroreDiRete
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import AbbonamentoPush
+from civico.core import rete
 
 logger = logging.getLogger(__name__)
 TTL_SECONDI = 86400  # a push not delivered within a day is stale news
@@ -43,12 +46,12 @@ _locale = threading.local()
 
 
 def _sessione():
-    # One keep-alive session per worker thread: most pushes go to the same few services.
-    import requests
-
-    if getattr(_locale, "sessione", None) is None:
-        _locale.sessione = requests.Session()
-        _locale.sessione.trust_env = False  # no proxy from the environment for push services
+    # One keep-alive session per worker thread: most pushes go to the same few services. It checks
+    # every connection's address (civico.core.rete), so it is rebuilt when the rules change.
+    regole = (impostazione("PUSH_ENDPOINT_LOCALI"), tuple(impostazione("PUSH_SERVIZI_PERMESSI")))
+    if getattr(_locale, "regole", None) != regole:
+        _locale.sessione = abbonamenti.sessione_http()
+        _locale.regole = regole
     return _locale.sessione
 
 
@@ -109,6 +112,14 @@ class CanalePush:
             a = None
         if a is None:
             return Esito.permanente("Web Push: abbonamento non più attivo")
+        try:  # again at send time: a row saved before the rule, or a name that now points inside
+            abbonamenti.verifica_endpoint(a.endpoint)
+        except rete.NomeNonRisolto as exc:
+            return Esito.temporaneo(f"Web Push: {exc}")
+        except rete.UrlNonPermesso as exc:
+            AbbonamentoPush.objects.filter(pk=a.pk).update(attivo=False, disattivato_il=timezone.now())
+            logger.warning("Abbonamento push %s disattivato: %s", a.pk, exc)
+            return Esito.permanente(f"Web Push: indirizzo non permesso ({exc})")
         try:
             stato = s.invia(a.endpoint, a.p256dh, a.auth, contenuto(notifica))
         except ErroreDiRete as exc:
