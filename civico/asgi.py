@@ -8,7 +8,11 @@ from django.db import DatabaseError, connections
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civico.settings")
-application = get_asgi_application()
+_django = get_asgi_application()
+# The body cap wraps Django: Django reads a whole body before any middleware runs.
+from civico.core.corpo import LimiteCorpoASGI  # noqa: E402 — after the app registry is ready
+
+application = LimiteCorpoASGI(_django)
 
 # Import every view now (the URLconf pulls in the apps' modules).
 get_resolver().url_patterns  # noqa: B018 — the import is the point

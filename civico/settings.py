@@ -285,6 +285,7 @@ LOGGING = _piattaforma.logging_config(os.environ, PRODUCTION)
 CIVICO.update(_piattaforma.opzioni_piattaforma(os.environ, PRODUCTION))
 MIDDLEWARE = [
     "civico.core.osservabilita.RichiestaMiddleware",  # outermost: request id, timing, metrics
+    "civico.core.corpo.LimiteCorpoMiddleware",  # body cap under WSGI (ASGI: civico.asgi wraps the app)
     "civico.core.disponibilita.DisponibilitaMiddleware",
     "civico.core.repliche.ReplicheMiddleware",  # outside the session middleware: its save is a write
     "civico.core.file_asgi.FileAsincroniMiddleware",  # outside WhiteNoise: streams its files under ASGI

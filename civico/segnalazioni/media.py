@@ -2,7 +2,8 @@
 
 Pure functions, no database: the intake service calls them before its transaction and then
 saves the bytes. The type is decided from the content, never from the name or the declared
-type; photos are re-encoded as plain JPEG so no metadata (EXIF, GPS, ICC, XMP) is published.
+type; photos are re-encoded as plain JPEG so no metadata (EXIF, GPS, ICC, XMP) is published, and
+PDFs are rebuilt with their pages only, without anything that acts (scripts, links, forms, files).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import math
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol
@@ -28,20 +29,19 @@ from PIL import ExifTags, Image, ImageOps
 from civico.errors import InvalidData
 from civico.segnalazioni.models import TipoAllegato
 
+logger = logging.getLogger(__name__)
+
 MAX_PIXELS = 40_000_000  # decoded RGB ≈ 120 MB: the most one upload may cost in memory
 LATO_MAX = 2560
 LATO_MINIATURA = 400
 QUALITA_JPEG = 85
 QUALITA_MINIATURA = 80
 BLOCCO = 64 * 1024
-# Inspecting compressed PDF object streams must not become a zip bomb of its own.
-MAX_PDF_DECOMPRESSO = 64 * 1024 * 1024
 
 _FORMATI_IMMAGINE = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
 _MARCHI_HEIF = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs",
                 b"mif1", b"msf1"}
 _MARCHI_AVIF = {b"avif", b"avis"}
-_NOMI_PDF_ESEGUIBILI = {b"JavaScript", b"JS", b"Launch"}
 
 
 class _Leggibile(Protocol):
@@ -92,9 +92,8 @@ def prepara_allegato(
         _rifiuta(_("Il file \"%(nome)s\" è vuoto."), nome=mostrato)
     formato = _riconosci(contenuto, mostrato)
     if formato == "pdf":
-        _verifica_pdf(contenuto, mostrato)
-        return _preparato(TipoAllegato.DOCUMENTO, nome_originale, contenuto, "application/pdf",
-                          ".pdf", None, None, None, None)
+        return _preparato(TipoAllegato.DOCUMENTO, nome_originale, _ricostruisci_pdf(contenuto, mostrato),
+                          "application/pdf", ".pdf", None, None, None, None)
     jpeg, miniatura, (larghezza, altezza), gps = _ricodifica(contenuto, formato, mostrato)
     return _preparato(TipoAllegato.FOTO, nome_originale, jpeg, "image/jpeg", ".jpg",
                       miniatura, larghezza, altezza, gps)
@@ -333,64 +332,71 @@ def _jpeg(img: Image.Image, qualita: int) -> bytes:
     return uscita.getvalue()
 
 
-# --- PDF documents.
+# --- PDF documents: rebuilt, never stored as sent.
 
-_NOME_PDF = re.compile(rb"/((?:[A-Za-z0-9_.+\-]|#[0-9A-Fa-f]{2})+)")
-_ESCAPE_NOME = re.compile(rb"#([0-9A-Fa-f]{2})")
-_INIZIO_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+# What makes a PDF act rather than show: actions (JavaScript, launching programs, submitting
+# forms, opening links or other files), embedded files, multimedia, forms (AcroForm, XFA).
+_CHIAVI_ATTIVE = frozenset({
+    "/OpenAction", "/AA", "/JavaScript", "/JS", "/URI", "/Launch", "/SubmitForm", "/ImportData",
+    "/GoToR", "/GoToE", "/EmbeddedFiles", "/EmbeddedFile", "/RichMedia", "/RichMediaContent",
+    "/RichMediaSettings", "/XFA", "/AcroForm", "/FS", "/PA", "/Next",
+})
 
 
-def _verifica_pdf(dati: bytes, nome: str) -> None:
-    """Refuse actions that run code. A heuristic scan, not a full PDF parser: long names are
-    sought everywhere; the short /JS only outside stream bodies (random binary would match it);
-    compressed object streams, where modern PDFs keep their dictionaries, are inflated too."""
-    fuori, oggetti_compressi = _parti_pdf(dati)
-    if oggetti_compressi is None:
-        _rifiuta(_("Il file \"%(nome)s\" non si può controllare (è cifrato o danneggiato): "
-                   "allega un PDF senza protezione."), nome=nome)
-    if (
-        _nomi(dati) & {b"JavaScript", b"Launch"}
-        or (_nomi(fuori) | _nomi(oggetti_compressi or b"")) & _NOMI_PDF_ESEGUIBILI
-    ):
-        _rifiuta(_("Il file \"%(nome)s\" contiene codice eseguibile e non è accettato."),
+def _ricostruisci_pdf(dati: bytes, nome: str) -> bytes:
+    """A fresh PDF with the pages only (pikepdf/qpdf): the document catalogue, where open
+    actions, scripts, embedded files and forms live, is not carried over; annotations are
+    flattened into the page (what they show stays, what they do goes); every remaining action
+    or active key is removed. A PDF that cannot be opened (password, broken) is refused."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(dati)) as originale, pikepdf.new() as nuovo:
+            if len(originale.pages) == 0:
+                raise pikepdf.PdfError("nessuna pagina")
+            with contextlib.suppress(Exception):  # no appearance to keep is no reason to refuse
+                originale.flatten_annotations("all")
+            for pagina in originale.pages:
+                if "/Annots" in pagina.obj:
+                    del pagina.obj["/Annots"]
+                nuovo.pages.append(pagina)
+            _togli_contenuti_attivi(nuovo)
+            uscita = io.BytesIO()
+            # Streams are copied as they are (never inflated here: no decompression bomb).
+            nuovo.save(uscita, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                       deterministic_id=True, fix_metadata_version=False)
+            return uscita.getvalue()
+    except pikepdf.PasswordError:
+        _rifiuta(_("Il file \"%(nome)s\" è protetto da password: allega un PDF senza protezione."),
                  nome=nome)
+    except Exception as exc:  # noqa: BLE001 — whatever qpdf makes of the sender's bytes, never a 500
+        logger.info("PDF non ricostruibile (%s): %s", type(exc).__name__, str(exc)[:200])
+        _rifiuta(_("Il file \"%(nome)s\" è danneggiato o non è un PDF valido."), nome=nome)
 
 
-def _nomi(dati: bytes) -> set[bytes]:
-    return {_decodifica(m[1]) for m in _NOME_PDF.finditer(dati)}
+def _togli_contenuti_attivi(pdf) -> None:
+    """Walk every object reachable from the pages (iteratively: nesting is the sender's choice)
+    and delete the active keys, and any `/A` action."""
+    import pikepdf
 
-
-def _decodifica(nome: bytes) -> bytes:
-    """`/J#61vaScript` is `/JavaScript` to a reader, so it must be to us."""
-    return _ESCAPE_NOME.sub(lambda m: bytes([int(m[1], 16)]), nome)
-
-
-def _parti_pdf(dati: bytes) -> tuple[bytes, bytes | None]:
-    """(text outside streams, inflated object streams); None if an object stream is unreadable."""
-    fuori: list[bytes] = []
-    dentro: list[bytes] = []
-    budget = MAX_PDF_DECOMPRESSO
-    pos = 0
-    for inizio in _INIZIO_STREAM.finditer(dati):
-        if inizio.start() < pos:
+    da_visitare: list = [pdf.Root, pdf.trailer]
+    visti: set[tuple[int, int]] = set()
+    while da_visitare:
+        oggetto = da_visitare.pop()
+        if oggetto.is_indirect:
+            if oggetto.objgen in visti:
+                continue
+            visti.add(oggetto.objgen)
+        if isinstance(oggetto, pikepdf.Array):
+            da_visitare.extend(v for v in oggetto if isinstance(v, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream))
             continue
-        prima = dati[pos:inizio.start()]
-        fuori.append(prima)
-        fine = dati.find(b"endstream", inizio.end())
-        fine = len(dati) if fine < 0 else fine
-        dizionario = _decodifica(prima[prima.rfind(b"obj"):])
-        if re.search(rb"/Type\s*/ObjStm", dizionario):
-            # Predictors or other filters would hide names from a plain inflate.
-            if b"/FlateDecode" not in dizionario or b"/DecodeParms" in dizionario:
-                return b"", None
-            try:
-                inflato = zlib.decompressobj().decompress(dati[inizio.end():fine], budget + 1)
-            except zlib.error:
-                return b"", None
-            budget -= len(inflato)
-            if budget < 0:
-                return b"", None
-            dentro.append(inflato)
-        pos = fine + len(b"endstream")
-    fuori.append(dati[pos:])
-    return b" ".join(fuori), b" ".join(dentro)
+        if not isinstance(oggetto, pikepdf.Dictionary | pikepdf.Stream):
+            continue
+        for chiave in list(oggetto.keys()):
+            valore = oggetto[chiave]
+            if chiave in _CHIAVI_ATTIVE or chiave == "/A" or (
+                chiave == "/S" and str(valore) in _CHIAVI_ATTIVE
+            ):
+                del oggetto[chiave]
+            elif isinstance(valore, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream):
+                da_visitare.append(valore)

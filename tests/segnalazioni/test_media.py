@@ -7,6 +7,7 @@ import io
 import re
 import zlib
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ from civico.errors import InvalidData
 from civico.segnalazioni import media
 from civico.segnalazioni.media import prepara_allegato, verifica_numero_allegati
 from civico.segnalazioni.models import TipoAllegato
-from tests.segnalazioni import immagini
+from tests.segnalazioni import immagini, pdf_attivi
 
 MB = 1024 * 1024
 
@@ -231,20 +232,27 @@ def test_troppi_allegati_rifiutati():
 
 # --- PDF documents.
 
-def test_pdf_valido_conservato_identico():
-    dati = immagini.pdf(immagini.stream(b"", b"BT /F1 12 Tf (Ciao) Tj ET"))
+def test_pdf_valido_ricostruito_e_leggibile():
+    dati = pdf_attivi.base()
     p = prepara_allegato("verbale.pdf", dati, "application/octet-stream")
 
     assert p.tipo == TipoAllegato.DOCUMENTO and p.content_type == "application/pdf"
-    assert p.contenuto == dati
+    [testo] = pdf_attivi.pagine_e_testo(p.contenuto)[1]
+    assert pdf_attivi.TESTO.encode() in testo
     assert p.miniatura is None and p.gps is None and p.larghezza is None
     assert re.fullmatch(r"[0-9a-f]{16}\.pdf", p.nome_file)
+    assert p.sha256 == hashlib.sha256(p.contenuto).hexdigest()
 
 
 def test_pdf_con_dati_binari_che_sembrano_js_accettato():
-    # Compressed page content may contain the bytes "/JS " by chance: that is no action.
-    dati = immagini.pdf(immagini.stream(b"/Filter /FlateDecode", b"\x01/JS \x02" * 10))
-    assert prepara_allegato("scansione.pdf", dati).contenuto == dati
+    # Compressed page content may contain the bytes "/JS " by chance: that is no action, and the
+    # page's stream is copied as it is (never inflated).
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"\x01/JS \x02" * 10, Filter=pikepdf.Name.FlateDecode)
+    uscita = io.BytesIO()
+    pdf.save(uscita)
+    assert b"\x01/JS \x02" * 10 in prepara_allegato("scansione.pdf", uscita.getvalue()).contenuto
 
 
 @pytest.mark.parametrize(
@@ -253,24 +261,24 @@ def test_pdf_con_dati_binari_che_sembrano_js_accettato():
         immagini.pdf(
             b"<< /S /JavaScript /JS (app.alert(1)) >>", catalogo_extra=b"/OpenAction 4 0 R"
         ),
-        immagini.pdf(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>"),
-        immagini.pdf(b"<< /S /Launch /F (calc.exe) >>"),
+        immagini.pdf(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>", catalogo_extra=b"/OpenAction 4 0 R"),
+        immagini.pdf(b"<< /S /Launch /F (calc.exe) >>", catalogo_extra=b"/OpenAction 4 0 R"),
         # Modern PDFs keep dictionaries in compressed object streams.
         immagini.pdf(immagini.stream(
             b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
             zlib.compress(b"5 0 << /S /JavaScript /JS (app.alert(1)) >>"),
-        )),
+        ), catalogo_extra=b"/OpenAction 5 0 R"),
     ],
 )
-def test_pdf_con_codice_eseguibile_rifiutato(dati):
-    assert rifiuto("modulo.pdf", dati) == (
-        'Il file "modulo.pdf" contiene codice eseguibile e non è accettato.'
-    )
+def test_pdf_con_codice_eseguibile_ricostruito_senza(dati):
+    contenuto = prepara_allegato("modulo.pdf", dati).contenuto
+    assert pdf_attivi.attivi(contenuto) == set()
+    assert pdf_attivi.pagine_e_testo(contenuto)[0] == 1
 
 
-def test_pdf_con_object_stream_illeggibile_rifiutato():
-    dati = immagini.pdf(immagini.stream(b"/Type /ObjStm /N 1 /Filter /FlateDecode", b"cifrato!"))
-    assert "non si può controllare" in rifiuto("protetto.pdf", dati)
+def test_pdf_illeggibile_rifiutato():
+    dati = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+    assert rifiuto("rotto.pdf", dati) == 'Il file "rotto.pdf" è danneggiato o non è un PDF valido.'
 
 
 def test_pdf_senza_eof_rifiutato_come_danneggiato():
