@@ -248,6 +248,13 @@ def per_elenco(qs: QuerySet[Segnalazione]) -> QuerySet[Segnalazione]:
     )
 
 
+def versione(utente: Utente, ente: Ente) -> str:
+    """Changes whenever a report this person sees arrives or changes (every write bumps
+    `aggiornata_il`): the open inbox polls it and reloads its list only when it moved."""
+    ultima = base(utente, ente).order_by().aggregate(v=Max("aggiornata_il"))["v"]
+    return ultima.isoformat() if ultima else ""
+
+
 @dataclass
 class Casella:
     filtri: Filtri

@@ -16,6 +16,7 @@ urlpatterns = [
     path("viste/<int:pk>/elimina/", casella.elimina_vista, name="elimina_vista"),
     path("blocco/", casella.blocco, name="blocco"),
     path("blocco/<int:pk>/", casella.lavoro, name="lavoro"),
+    path("novita/", casella.novita, name="novita"),
     path("segnalazioni/<str:codice>/", scheda.scheda, name="scheda"),
     path("segnalazioni/<str:codice>/azioni/<slug:nome>/", scheda.azione, name="azione"),
     path("allegati/<int:pk>/", scheda.allegato, name="allegato"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,10 +80,20 @@ def casella(request: HttpRequest) -> HttpResponse:
         "interventi": list(Intervento.objects.filter(ente=ente, stato=StatoIntervento.APERTO).only("titolo")[:200])
         if lavora else [],
         "filtri_qs": _senza(request.GET, "pagina"),
+        "versione": servizio.versione(utente, ente),
     }
     if request.htmx and request.htmx.target == "elenco":
         return render(request, "backoffice/casella/_elenco.html", contesto)
     return render(request, "backoffice/casella/casella.html", contesto)
+
+
+@staff_richiesto
+def novita(request: HttpRequest) -> JsonResponse:
+    """What the open inbox polls: the version of the reports this person sees in the ente."""
+    ente = _ente(request.user, request.GET.get("ente"))
+    risposta = JsonResponse({"versione": servizio.versione(request.user, ente)})
+    risposta["Cache-Control"] = "no-store"
+    return risposta
 
 
 def _senza(qd: QueryDict, *chiavi: str) -> str:
