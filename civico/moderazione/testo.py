@@ -45,6 +45,7 @@ _EMAIL = re.compile(
     rf"(?<![\w.+-])[\w+-]+(?:\.[\w+-]+)*{_AT}[\w-]+(?:{_PUNTO}[\w-]+)*{_PUNTO}(?P<tld>[a-z]{{2,24}})(?![\w-])",
     re.IGNORECASE,
 )
+_FORSE_EMAIL = re.compile(r"@|\b(?:at|chiocciola)\b", re.IGNORECASE)  # cheap look before the pattern
 _TLD_NOTI = frozenset({
     "it", "com", "org", "net", "eu", "info", "gov", "edu", "io", "me", "biz", "de", "fr", "uk", "es", "ch",
     "at", "be", "nl", "pt", "sm", "va", "co", "us", "ru", "cn", "email", "mail",
@@ -56,6 +57,7 @@ _CF_FORMA = (
     [r"[A-Za-z]"] * 6 + [r"[0-9LMNPQRSTUVlmnpqrstuv]"] * 2 + [r"[ABCDEHLMPRSTabcdehlmprst]"]
     + [r"[0-9LMNPQRSTUVlmnpqrstuv]"] * 2 + [r"[A-Za-z]"] + [r"[0-9LMNPQRSTUVlmnpqrstuv]"] * 3 + [r"[A-Za-z]"]
 )
+_CIFRA = re.compile(r"\d")
 _CF = re.compile(r"(?<![A-Za-z0-9])" + _SEP.join(_CF_FORMA) + r"(?![A-Za-z0-9])")
 # The usual shape (no omocodia letters): distinctive enough to hide even with a wrong check letter.
 _CF_CLASSICO = re.compile(r"[A-Z]{6}\d{2}[ABCDEHLMPRST]\d{2}[A-Z]\d{3}[A-Z]")
@@ -101,8 +103,8 @@ class _Ombra:
     its characters back to the original's."""
 
     def __init__(self, testo: str, *, separa: bool = False):
-        if testo.isascii() and not separa:
-            self.testo, self._origine = testo, None
+        if not separa and unicodedata.is_normalized("NFKC", testo):
+            self.testo, self._origine = testo, None  # the common case: nothing to map
             return
         caratteri: list[str] = []
         origine: list[int] = []
@@ -155,6 +157,8 @@ def _sostituisci(testo: str, tratti: list[tuple[int, int]]) -> str:
 
 
 def _email(ombra: _Ombra) -> list[tuple[int, int]]:
+    if not _FORSE_EMAIL.search(ombra.testo):
+        return []
     tratti = []
     for m in _EMAIL.finditer(ombra.testo):
         if m.group("at_parola") and m.group("tld").lower() not in _TLD_NOTI:
@@ -164,6 +168,8 @@ def _email(ombra: _Ombra) -> list[tuple[int, int]]:
 
 
 def _codici_fiscali(ombra: _Ombra) -> list[tuple[int, int]]:
+    if not _CIFRA.search(ombra.testo):
+        return []  # a codice fiscale has digits (none only if omocodia replaced all seven: vanishingly rare)
     tratti = []
     for m in _CF.finditer(ombra.testo):
         compatto = re.sub(r"[\s./-]", "", m.group(0)).upper()
@@ -175,6 +181,8 @@ def _codici_fiscali(ombra: _Ombra) -> list[tuple[int, int]]:
 def _iban(ombra: _Ombra) -> list[tuple[int, int]]:
     """IBANs the checksum accepts (or Italian-shaped ones with a typo), longest first: the
     candidate may run on into the next words, so it is shortened until one is valid."""
+    if not _CIFRA.search(ombra.testo):
+        return []
     tratti = []
     for m in _IBAN.finditer(ombra.testo):
         posizioni = [m.start() + i for i, c in enumerate(m.group(0)) if c.isalnum()]
@@ -189,15 +197,67 @@ def _iban(ombra: _Ombra) -> list[tuple[int, int]]:
 
 def _telefoni(testo: str) -> list[tuple[int, int]]:
     if not _FORSE_TELEFONO.search(testo):
-        return []  # fewer than six digits close together: no phone number (the common case)
+        return []  # fewer than eight digits close together: no phone number (the common case)
     ombra = _Ombra(testo, separa=True)
-    return [
-        ombra.originale(m.start, m.end)
+    # Coordinates ("38.01234 15.61234") run digits together like a number would: set them aside.
+    ombra.testo = _COORDINATA.sub(lambda m: "x" * len(m.group()), ombra.testo)
+    tratti = [
+        (m.start, m.end)
         for m in phonenumbers.PhoneNumberMatcher(ombra.testo, "IT", leniency=phonenumbers.Leniency.VALID)
         # Six- and seven-digit numbers are valid on paper but rare, and are also how ISTAT codes
         # (015146), protocol and pole numbers look: a real one today has at least eight digits.
         if len(phonenumbers.national_significant_number(m.number)) >= MIN_CIFRE_TELEFONO
     ]
+    tratti += _accostati(ombra.testo, tratti)
+    return [ombra.originale(inizio, fine) for inizio, fine in tratti]
+
+
+_COORDINATA = re.compile(r"(?<![\d.])[1-9]\d?\.\d{4,7}(?![\d.])")
+_SEQUENZA = re.compile(r"\(?\+?\d[\d \t.()/-]*\d")  # digit groups and what people put between them
+_GRUPPO = re.compile(r"\(?\+?\d+")
+
+
+def _accostati(testo: str, presi: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Numbers the matcher misses because other digits stand next to them ("via Roma 12 0039 347…",
+    "3 lampioni 0131 284756"): in each run of digit groups it left, the longest runs of whole groups
+    that phonenumbers says are a valid number."""
+    libero = list(testo)
+    for inizio, fine in presi:
+        libero[inizio:fine] = "x" * (fine - inizio)
+    rimasto = "".join(libero)
+    trovati: list[tuple[int, int]] = []
+    for sequenza in _SEQUENZA.finditer(rimasto):
+        if sum(c.isdigit() for c in sequenza.group()) < MIN_CIFRE_TELEFONO:
+            continue
+        base = sequenza.start()
+        gruppi = [(base + g.start(), base + g.end()) for g in _GRUPPO.finditer(sequenza.group())]
+        i = 0
+        while i < len(gruppi):
+            for j in range(len(gruppi), i, -1):
+                inizio, fine = gruppi[i][0], gruppi[j - 1][1]
+                if _numero_valido(rimasto[inizio:fine]):
+                    trovati.append((inizio, fine))
+                    i = j
+                    break
+            else:
+                i += 1
+    return trovati
+
+
+# 01/01/1990, 01.01.1990, 1990-01-01: eight digits that phonenumbers would call a Genoa landline.
+_DATA = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{2,4}|\d{4}([./-])\d{1,2}\2\d{1,2}")
+
+
+def _numero_valido(candidato: str) -> bool:
+    if sum(c.isdigit() for c in candidato) < MIN_CIFRE_TELEFONO or _DATA.fullmatch(candidato.strip()):
+        return False
+    try:
+        numero = phonenumbers.parse(candidato, "IT")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(numero) and (
+        len(phonenumbers.national_significant_number(numero)) >= MIN_CIFRE_TELEFONO
+    )
 
 
 # In order: each kind is looked for in what the previous ones left, so the digits of a hidden IBAN

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import Attore
 from civico.moderazione import cancello
+from civico.moderazione.testo import pubblico
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 
 # Sent inside the transaction that appends the event: receivers write what must commit or roll
@@ -152,6 +153,9 @@ def descrizione(evento: Evento) -> str:
     from civico.segnalazioni.workflow import TRANSIZIONI  # the workflow imports this module
 
     if evento.testo:
+        if evento.visibilita == Visibilita.PUBBLICA and evento.dati.get("attore") == "segnalante":
+            # Masked when written (`_al_cancello`); again here, cheaply, for rows written before that.
+            return pubblico(evento.testo)
         return evento.testo
     d = evento.dati
     if evento.tipo == TipoEvento.CREATED:

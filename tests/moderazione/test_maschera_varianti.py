@@ -39,10 +39,14 @@ def telefono(draw) -> tuple[str, str]:
         resto = draw(st.text("123456789", min_size=1, max_size=1)) + draw(
             st.text("0123456789", min_size=5, max_size=6))
     cifre = prefisso + resto
-    # Cut the digits into 1 to 4 groups joined by one kind of separator.
-    tagli = sorted(draw(st.sets(st.integers(1, len(cifre) - 1), max_size=3)))
+    # Cut the digits into 1 to 4 groups of two or more, joined by one kind of separator.
+    tagli = sorted(draw(st.sets(st.integers(2, len(cifre) - 2), max_size=3)))
+    tagli = [t for i, t in enumerate(tagli) if i == 0 or t - tagli[i - 1] >= 2]
     gruppi = [cifre[i:j] for i, j in zip([0, *tagli], [*tagli, len(cifre)], strict=True)]
-    scritto = draw(st.sampled_from(PREFISSI)) + draw(st.sampled_from(SEPARATORI)).join(gruppi)
+    separatore = draw(st.sampled_from(SEPARATORI))
+    if separatore == "/":  # "0131/123456"; more slashes ("0/1/31…") read as dates and fractions
+        gruppi = [cifre[:len(prefisso)], cifre[len(prefisso):]]
+    scritto = draw(st.sampled_from(PREFISSI)) + separatore.join(gruppi)
     if draw(st.integers(0, 4)) == 0:
         scritto = scritto.translate(LARGHE)
     return scritto, cifre
@@ -52,12 +56,17 @@ def _cifre(testo: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", testo) if c.isdigit())
 
 
+# What may stand right before or after a number: a word glued to it, a house number, a count, a CAP.
+ACCANTO_PRIMA = ["", "cell", "tel:", "tel.", "via Roma 12 ", "3 lampioni ", "civico 41/B "]
+ACCANTO_DOPO = ["", " 15121", " grazie", " 2026", "!"]
+
+
 @VELOCE
-@given(prima=testo_libero, dopo=testo_libero, numero=telefono(),
-       incollato=st.sampled_from(["", "cell", "tel:", "tel."]))
-def test_an_italian_phone_in_any_shape_is_hidden(prima, dopo, numero, incollato):
+@given(prima=testo_libero, dopo=testo_libero, numero=telefono(), accanto_prima=st.sampled_from(ACCANTO_PRIMA),
+       accanto_dopo=st.sampled_from(ACCANTO_DOPO))
+def test_an_italian_phone_in_any_shape_is_hidden(prima, dopo, numero, accanto_prima, accanto_dopo):
     scritto, cifre = numero
-    testo = f"{prima} {incollato}{scritto} {dopo}".strip()
+    testo = f"{prima} {accanto_prima}{scritto}{accanto_dopo} {dopo}".strip()
 
     esito = maschera(testo)
 
@@ -167,7 +176,7 @@ def contenuto_legittimo(draw) -> str:
         f"€ {draw(st.integers(1, 999))}.{draw(st.integers(0, 999)):03d},{draw(st.integers(0, 99)):02d}",
         f"{draw(st.integers(1, 1_000_000))} euro",
         f"{draw(st.integers(2, 40))} lampioni",
-        f"{draw(st.floats(-89, 89)):.5f} {draw(st.floats(-179, 179)):.5f}",  # coordinates
+        f"{draw(st.floats(35.5, 47.1)):.5f} {draw(st.floats(6.6, 18.6)):.5f}",  # coordinates in Italy
         f"buca di {draw(st.integers(1, 300))} cm",
         f"palo n. {draw(st.integers(1, 99999)):07d}",
     ]))

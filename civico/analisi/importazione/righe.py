@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from civico.analisi.importazione.lettura import RigaLetta
 from civico.analisi.importazione.mappatura import Mappatura, chiave
+from civico.moderazione import cancello
 from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO, valida_testo
 from civico.segnalazioni.models import Canale
 from civico.segnalazioni.stati import Stato
@@ -94,6 +95,10 @@ def interpreta(riga: RigaLetta, m: Mappatura, fuso: ZoneInfo, adesso: datetime) 
     if errori:
         campo, messaggi = next(iter(errori.items()))
         raise RigaNonValida(f"{campo}: {messaggi[0]}")
+    # Another platform's citizens typed these: through the masking gate like every intake (the
+    # words as typed stay in the imported file, which the comune keeps).
+    pubblici = cancello.maschera_campi(titolo=titolo, descrizione=descrizione, indirizzo=indirizzo).testi
+    titolo, descrizione, indirizzo = pubblici["titolo"], pubblici["descrizione"], pubblici["indirizzo"]
     lat, lon = _posizione(val("lat"), val("lon"), avvisi)
     canale_origine = val("canale")
     canale = m.canali.get(chiave(canale_origine)) or (

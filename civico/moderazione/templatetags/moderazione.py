@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from civico.moderazione import esca as _esca
+from civico.moderazione.testo import pubblico as _pubblico
 
 register = template.Library()
 
@@ -26,3 +27,10 @@ def segnala_contenuto(context, s) -> dict:
 
     return {"s": s, "motivi": Motivo.choices, "request": context.get("request"),
             "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def pubblico(testo: str | None) -> str:
+    """A citizen's text through the masking gate, for pages that show it as it was stored
+    (a letter to the mayor published with consent: the mayor's office reads the original)."""
+    return _pubblico(testo or "")
