@@ -53,7 +53,9 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on Civico's own site: behind the backoffice sign-in (password + TOTP), for
+    # platform administrators only, never showing a secret (civico.accounts.amministrazione).
+    "civico.accounts.apps_admin.AmministrazioneConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "civico.backoffice.sessione.InattivitaStaffMiddleware",  # staff signed out after a working day idle
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,10 +113,16 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The admin's model permissions: a platform administrator holds them all (and nobody else gets in).
+    "civico.accounts.amministrazione.PermessiPiattaforma",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CIVICO_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Either is enough: one account from any address, or one address trying any account.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "civico.core.limiti.ip_di"  # REMOTE_ADDR only, as every rate limit
+# A success forgives that account's own failures only, never the address's (see the handler).
+AXES_HANDLER = "civico.accounts.tentativi.GestoreTentativi"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -269,6 +278,11 @@ CIVICO = {
     # without the signed render time is refused (on in production; tests and scripts post without).
     "MODULI_SECONDI_MINIMI": float(os.environ.get("CIVICO_MODULI_SECONDI_MINIMI", "3" if PRODUCTION else "0")),
     "MODULI_TOKEN_OBBLIGATORIO": os.environ.get("CIVICO_MODULI_TOKEN_OBBLIGATORIO", "1" if PRODUCTION else "0") == "1",
+    # Staff sessions (signed in with the second factor) end after this many hours without a request;
+    # citizens' sessions are not affected.
+    "SESSIONE_STAFF_INATTIVA_ORE": float(os.environ.get("CIVICO_SESSIONE_STAFF_ORE", "9")),
+    # How long the e-mailed link that lets a staff member enrol an authenticator app stays valid.
+    "LINK_ATTIVAZIONE_OTP_MINUTI": int(os.environ.get("CIVICO_LINK_ATTIVAZIONE_MINUTI", "60")),
 }
 
 # --- Production plumbing (civico.core, docs/deploy.md): media on S3, read replicas, JSON logs,

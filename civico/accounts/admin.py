@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civico.accounts.models import Incarico, ProviderIdentita, RelyingParty, RicevutaCancellazione, Utente
 
@@ -35,4 +36,26 @@ class RicevutaCancellazioneAdmin(admin.ModelAdmin):
     readonly_fields = ["numero", "eseguita_il", "riepilogo"]
 
     def has_add_permission(self, request):
+        return False
+
+
+# django-otp's own admin shows each key and its QR code: with them anyone could produce a staff
+# member's codes. Here a device can be seen (whose, confirmed, last used) and deleted, so a person
+# who lost the phone enrols a new one through the e-mailed link, never through this page.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class DispositivoTOTPAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__email", "name"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

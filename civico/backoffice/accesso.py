@@ -2,12 +2,19 @@
 
 The password alone never signs anyone in: it only puts the person "in attesa" in the session for
 a few minutes. Django's `login()` runs after the second factor, so a half-finished sign-in grants
-nothing anywhere on the site (the admin included).
+nothing anywhere on the site (the admin included, which uses this same door).
+
+The password alone never shows a TOTP secret either. The first enrolment of an authenticator app
+needs a second proof: a link e-mailed to the staff member's address, signed, expiring and usable
+once (it is bound to the person's devices: using it creates the device to enrol, which spends
+every link sent before). Only a session holding both the password step and the used link sees
+the QR code.
 """
 
 from __future__ import annotations
 
 import io
+import secrets
 import time
 from base64 import b32encode
 from datetime import timedelta
@@ -21,22 +28,40 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, user_login_failed
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civico.accounts.models import Utente
 from civico.accounts.permissions import ha_incarichi
+from civico.backoffice.sessione import segna_attivita
+from civico.core import limiti
+from civico.errors import DomainError
 
 IN_ATTESA = "backoffice_in_attesa"
 SECONDI_ATTESA = 300  # time to type the code after the password
 NOME_DISPOSITIVO = "Civico"
+ATTIVAZIONE = "backoffice_attivazione"  # the enrolment link was used in this session
+SECONDI_ATTIVAZIONE = 1800  # time to scan the QR code after opening the link
+_SALE_LINK = "civico.backoffice.attivazione-otp"
+# Links per account: enough to ask again, too few to flood a mailbox.
+LINK_PER_ACCOUNT = (3, 600)
+
+
+class LinkNonValido(DomainError):
+    code = "link_attivazione_non_valido"
 
 
 def metti_in_attesa(request: HttpRequest, utente: Utente) -> None:
@@ -64,10 +89,83 @@ def dispositivo(utente: Utente) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=utente, confirmed=True).order_by("id").first()
 
 
-def dispositivo_da_attivare(utente: Utente) -> TOTPDevice:
-    """The device being enrolled: the same secret on every reload until it is confirmed."""
-    nuovo = TOTPDevice.objects.filter(user=utente, confirmed=False).order_by("id").first()
-    return nuovo or TOTPDevice.objects.create(user=utente, name=NOME_DISPOSITIVO, confirmed=False)
+# --- Enrolment: the e-mailed link. --------------------------------------------------------------
+
+
+def _stato(utente: Utente) -> str:
+    """Changes whenever a device is created, confirmed or removed, or the password changes: a link
+    carries it, so using one link (which creates the device to enrol) spends every other."""
+    dispositivi = list(TOTPDevice.objects.filter(user=utente).order_by("pk").values_list("pk", "confirmed"))
+    return salted_hmac(_SALE_LINK, f"{utente.pk}|{utente.password}|{dispositivi}").hexdigest()[:32]
+
+
+def durata_link() -> timedelta:
+    return timedelta(minutes=int(settings.CIVICO.get("LINK_ATTIVAZIONE_OTP_MINUTI", 60)))
+
+
+def indirizzo_mascherato(email: str) -> str:
+    nome, _chiocciola, dominio = email.partition("@")
+    return f"{nome[:1]}***@{dominio}"
+
+
+def invia_link_attivazione(utente: Utente) -> str:
+    """E-mail the enrolment link to the person's own address: "inviato", "senza_email" (nowhere to
+    send it), "troppi" (several were sent a moment ago) or "errore" (the mail server refused)."""
+    if not utente.email:
+        return "senza_email"
+    limite, finestra = LINK_PER_ACCOUNT
+    if limiti.consuma(f"attivazione_otp:{utente.pk}", limite, finestra) is not None:
+        return "troppi"
+    # "n" only makes each link different from the one sent a second before.
+    token = signing.dumps({"u": utente.pk, "s": _stato(utente), "n": secrets.token_urlsafe(6)}, salt=_SALE_LINK)
+    # The configured address, not the request's Host: whoever typed the password chose that header.
+    link = settings.CIVICO["BASE_URL"].rstrip("/") + reverse("backoffice:attiva_link", args=[token])
+    contesto = {"utente": utente, "link": link, "minuti": int(durata_link().total_seconds() // 60)}
+    try:
+        send_mail(gettext("Attiva l'app di autenticazione di Civico"),
+                  render_to_string("backoffice/accesso/email_attivazione.txt", contesto), None, [utente.email])
+    except OSError:  # smtplib's errors included: refused, unreachable, timed out
+        return "errore"
+    return "inviato"
+
+
+def utente_del_link(token: str) -> Utente:
+    """The staff member a link was sent to, if it is genuine, unexpired and unused; else LinkNonValido."""
+    try:
+        dati = signing.loads(token, salt=_SALE_LINK, max_age=durata_link())
+    except signing.SignatureExpired as exc:
+        raise LinkNonValido(_("Il link di attivazione è scaduto: accedi con la password per riceverne uno "
+                              "nuovo.")) from exc
+    except signing.BadSignature as exc:
+        raise LinkNonValido(_("Il link di attivazione non è valido: accedi con la password per riceverne uno "
+                              "nuovo.")) from exc
+    utente = get_user_model().objects.filter(pk=dati.get("u"), is_active=True).first()
+    if utente is None or not ha_incarichi(utente) or dati.get("s") != _stato(utente):
+        raise LinkNonValido(_("Questo link di attivazione è già stato usato o non vale più: accedi con la password "
+                              "per riceverne uno nuovo."))
+    return utente
+
+
+def usa_link(request: HttpRequest, token: str) -> Utente:
+    """Spend the link: a fresh device to enrol (any half-enrolled one goes, with its secret), whose
+    QR code this session alone may see for a while."""
+    with transaction.atomic():
+        utente = utente_del_link(token)
+        # Two tabs posting the same link: the second waits here, then finds the link spent.
+        get_user_model().objects.select_for_update().filter(pk=utente.pk).first()
+        utente = utente_del_link(token)
+        TOTPDevice.objects.filter(user=utente, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=utente, name=NOME_DISPOSITIVO, confirmed=False)
+    request.session[ATTIVAZIONE] = {"id": utente.pk, "device": device.pk, "fino": time.time() + SECONDI_ATTIVAZIONE}
+    return utente
+
+
+def dispositivo_in_attivazione(request: HttpRequest, utente: Utente) -> TOTPDevice | None:
+    """The device this session may enrol: only after the e-mailed link was used here, in time."""
+    dati = request.session.get(ATTIVAZIONE)
+    if not dati or dati.get("id") != utente.pk or dati.get("fino", 0) < time.time():
+        return None
+    return TOTPDevice.objects.filter(pk=dati.get("device"), user=utente, confirmed=False).first()
 
 
 def segreto(device: TOTPDevice) -> str:
@@ -127,14 +225,16 @@ def completa_accesso(request: HttpRequest, utente: Utente, device: TOTPDevice) -
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     request.session.pop(IN_ATTESA, None)
+    request.session.pop(ATTIVAZIONE, None)
     login(request, utente, backend=utente.backend)
     otp_login(request, device)
+    segna_attivita(request)
 
 
 def destinazione(request: HttpRequest, valore: str | None) -> str:
-    """Where to go after signing in: a backoffice page of this site, else the inbox."""
+    """Where to go after signing in: a backoffice or admin page of this site, else the inbox."""
     casella = reverse("backoffice:casella")
-    if valore and valore.startswith("/backoffice/") and url_has_allowed_host_and_scheme(
+    if valore and valore.startswith(("/backoffice/", reverse("admin:index"))) and url_has_allowed_host_and_scheme(
         valore, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return valore

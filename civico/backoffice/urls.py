@@ -9,6 +9,7 @@ urlpatterns = [
     path("accedi/", accesso.accedi, name="accedi"),
     path("accedi/codice/", accesso.codice, name="codice"),
     path("accedi/attiva/", accesso.attiva, name="attiva"),
+    path("accedi/attiva/<str:token>/", accesso.attiva_link, name="attiva_link"),
     path("esci/", accesso.esci, name="esci"),
     path("esporta.csv", casella.esporta_csv, name="esporta_csv"),
     path("esporta.xlsx", casella.esporta_xlsx, name="esporta_xlsx"),

@@ -23,7 +23,7 @@ from tests.segnalazioni.immagini import jpeg
 
 # Doors in, and webhooks authenticated by a signature: not staff pages.
 PUBBLICHE = {
-    "backoffice:accedi", "backoffice:codice", "backoffice:attiva", "backoffice:esci",
+    "backoffice:accedi", "backoffice:codice", "backoffice:attiva", "backoffice:attiva_link", "backoffice:esci",
     "configurazione:protocollo_callback", "admin:login", "admin:logout",
 }
 PREFISSI_STAFF = ("backoffice/", "admin/")

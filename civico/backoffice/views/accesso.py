@@ -1,4 +1,5 @@
-"""Sign-in pages: password, then the TOTP code (or enrolling an authenticator app), sign-out."""
+"""Sign-in pages: password, then the TOTP code (or enrolling an authenticator app, after the
+e-mailed link), sign-out."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from civico.accounts.permissions import ha_incarichi
 from civico.backoffice import accesso
 from civico.backoffice.forms import FormAccesso, FormCodice
+from civico.backoffice.sessione import SCADUTA
 
 
 def _pagina_bloccato(request: HttpRequest) -> HttpResponse:
@@ -34,6 +36,17 @@ def _con_next(nome: str, prossima: str) -> str:
     return f"{reverse(nome)}?{urlencode({'next': prossima})}"
 
 
+def _invia_link(request: HttpRequest, utente) -> None:
+    """Send the enrolment link and say what happened (the page itself says where to look)."""
+    esito = accesso.invia_link_attivazione(utente)
+    if esito == "troppi":
+        messages.info(request, _("Ti abbiamo già inviato da poco un link di attivazione: controlla la posta "
+                                 "(anche lo spam) o riprova tra qualche minuto."))
+    elif esito == "errore":
+        messages.error(request, _("Non è stato possibile inviare l'e-mail di attivazione: riprova tra qualche "
+                                  "minuto."))
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -41,6 +54,8 @@ def accedi(request: HttpRequest) -> HttpResponse:
     prossima = accesso.destinazione(request, request.POST.get("next") or request.GET.get("next"))
     if accesso.e_staff_verificato(request.user):
         return redirect(prossima)
+    if request.session.pop(SCADUTA, False):
+        messages.info(request, _("La sessione è scaduta per inattività: accedi di nuovo."))
     form = FormAccesso(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
@@ -56,8 +71,11 @@ def accedi(request: HttpRequest) -> HttpResponse:
                                    "al personale degli uffici."))
         else:
             accesso.metti_in_attesa(request, utente)
-            passo = "backoffice:codice" if accesso.dispositivo(utente) else "backoffice:attiva"
-            return redirect(_con_next(passo, prossima))
+            if accesso.dispositivo(utente):
+                return redirect(_con_next("backoffice:codice", prossima))
+            if accesso.dispositivo_in_attivazione(request, utente) is None:
+                _invia_link(request, utente)  # the password alone never enrols a device
+            return redirect(_con_next("backoffice:attiva", prossima))
     return render(request, "backoffice/accesso/accedi.html", {"form": form, "next": prossima},
                   status=400 if form.errors else 200)
 
@@ -93,7 +111,8 @@ def codice(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @never_cache
 def attiva(request: HttpRequest) -> HttpResponse:
-    """First sign-in: enrol an authenticator app by scanning a QR code, then confirm a code."""
+    """First sign-in: after the password and the e-mailed link, enrol an authenticator app by
+    scanning a QR code, then confirm a code. With the password alone: where the link was sent."""
     utente = accesso.in_attesa(request)
     prossima = accesso.destinazione(request, request.POST.get("next") or request.GET.get("next"))
     if utente is None:
@@ -101,7 +120,16 @@ def attiva(request: HttpRequest) -> HttpResponse:
         return redirect(_con_next("backoffice:accedi", prossima))
     if accesso.dispositivo(utente) is not None:
         return redirect(_con_next("backoffice:codice", prossima))
-    device = accesso.dispositivo_da_attivare(utente)
+    device = accesso.dispositivo_in_attivazione(request, utente)
+    if device is None:
+        if request.method == "POST" and "reinvia" in request.POST:
+            if not accesso.bloccato(request, utente.get_username()):
+                _invia_link(request, utente)
+            return redirect(_con_next("backoffice:attiva", prossima))
+        contesto = {"next": prossima, "utente": utente, "indirizzo": accesso.indirizzo_mascherato(utente.email)
+                    if utente.email else "", "minuti": int(accesso.durata_link().total_seconds() // 60)}
+        return render(request, "backoffice/accesso/attiva_email.html", contesto,
+                      status=403 if request.method == "POST" else 200)
     form = FormCodice(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if accesso.bloccato(request, utente.get_username()):
@@ -120,6 +148,25 @@ def attiva(request: HttpRequest) -> HttpResponse:
         "qr": accesso.qr_svg(device.config_url), "segreto": accesso.segreto(device),
     }
     return render(request, "backoffice/accesso/attiva.html", contesto, status=400 if form.errors else 200)
+
+
+@csrf_protect
+@never_cache
+def attiva_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed enrolment link. Opening it changes nothing (mail scanners open links too); the
+    button on the page spends it, then the password (if not typed in this browser yet) and the QR code."""
+    try:
+        if request.method != "POST":
+            utente = accesso.utente_del_link(token)
+            return render(request, "backoffice/accesso/attiva_link.html", {"utente": utente, "token": token})
+        utente = accesso.usa_link(request, token)
+    except accesso.LinkNonValido as errore:
+        return render(request, "backoffice/accesso/attiva_link.html", {"errore": errore}, status=400)
+    in_attesa = accesso.in_attesa(request)
+    if in_attesa is not None and in_attesa.pk == utente.pk:
+        return redirect("backoffice:attiva")
+    messages.info(request, _("Indirizzo e-mail confermato: scrivi la password per attivare l'app di autenticazione."))
+    return redirect("backoffice:accedi")
 
 
 @require_POST

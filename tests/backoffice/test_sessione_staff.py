@@ -1,0 +1,64 @@
+"""Staff sessions end after a working day idle (`SESSIONE_STAFF_INATTIVA_ORE`); citizens' do not."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from civico.accounts.models import Utente
+from civico.backoffice.sessione import ULTIMA_ATTIVITA
+from tests.backoffice.conftest import entra_verificato
+
+pytestmark = pytest.mark.django_db
+
+
+def _inattivo_da(client, ore: float) -> None:
+    sessione = client.session
+    sessione[ULTIMA_ATTIVITA] = time.time() - ore * 3600
+    sessione.save()
+
+
+@pytest.mark.parametrize("ore,dentro", [(0.5, True), (8.9, True), (9.1, False), (30, False), (24 * 365, False)])
+def test_a_staff_session_ends_after_nine_hours_idle(client, persone, ore, dentro):
+    entra_verificato(client, persone.operatore)
+    assert client.get("/backoffice/").status_code == 200
+    _inattivo_da(client, ore)
+    risposta = client.get("/backoffice/")
+    assert (risposta.status_code == 200) is dentro
+    if not dentro:
+        assert risposta["Location"].startswith("/backoffice/accedi/")
+        assert "_auth_user_id" not in client.session
+        pagina = client.get(risposta["Location"])
+        assert "scaduta per inattività" in pagina.content.decode()
+        assert client.get("/backoffice/").status_code == 302  # not back in by reloading
+
+
+def test_the_admin_session_ends_the_same_way(client, persone):
+    entra_verificato(client, persone.piattaforma)
+    assert client.get("/admin/").status_code == 200
+    _inattivo_da(client, 10)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_activity_keeps_the_session_alive(client, persone, monkeypatch):
+    entra_verificato(client, persone.operatore)
+    adesso = time.time()
+    for ora in range(0, 40, 4):  # a request every four hours, for well over a working day
+        monkeypatch.setattr(time, "time", lambda ora=ora: adesso + ora * 3600)
+        assert client.get("/backoffice/").status_code == 200
+
+
+def test_the_limit_is_a_setting(client, persone, settings):
+    settings.CIVICO = {**settings.CIVICO, "SESSIONE_STAFF_INATTIVA_ORE": 1}
+    entra_verificato(client, persone.operatore)
+    _inattivo_da(client, 1.5)
+    assert client.get("/backoffice/").status_code == 302
+
+
+def test_a_citizens_session_is_not_affected(client, alessandria):
+    cittadino = Utente.objects.create_user("giulia@example.org", email="giulia@example.org")
+    client.force_login(cittadino)
+    _inattivo_da(client, 24 * 30)
+    assert client.get("/area-personale/").status_code == 200
+    assert client.session.get("_auth_user_id") == str(cittadino.pk)
