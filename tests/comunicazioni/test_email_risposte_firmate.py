@@ -17,6 +17,9 @@ import dkim
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import given
+from hypothesis import settings as ipotesi
+from hypothesis import strategies as st
 from PIL import Image
 
 from civico.accounts.models import Ruolo
@@ -26,7 +29,7 @@ from civico.comunicazioni.canali import email as canale_email
 from civico.comunicazioni.inbound import email as posta
 from civico.comunicazioni.inbound import smtp as ascolto
 from civico.comunicazioni.inbound import trattenute
-from civico.comunicazioni.models import MessaggioInArrivo, Notifica
+from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo, Notifica
 from civico.errors import NotAllowed
 from civico.segnalazioni import interazioni
 from civico.segnalazioni.models import Allegato, Segnalazione, TipoEvento, Visibilita
@@ -366,3 +369,33 @@ def test_the_office_reviews_held_replies_on_its_page_and_others_cannot(client, s
     assert "Nessuna e-mail da verificare" in client.get(pagina).content.decode()
     assert client.post(f"{pagina}{vera.pk}/pubblica/").status_code == 302  # decided already: told, not done twice
     assert s.eventi.filter(tipo=TipoEvento.COMMENT).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_entes_own_inbound_address_gets_the_tag_and_takes_the_reply(segnalazione, alessandria):
+    CanaliEnte.objects.update_or_create(ente=alessandria,
+                                        defaults={"email_in_arrivo": "segnalazioni@comune.al.example"})
+    s = segnalazione
+    interazioni.rispondi(s, factories.operatore(alessandria), "Interverremo entro lunedì.")
+    n = Notifica.objects.filter(segnalazione=s, indirizzo=MARIO, motivo="evento").latest("pk")
+    [rispondi_a] = canale_email.messaggio(n).reply_to
+    assert rispondi_a.startswith("segnalazioni+") and rispondi_a.endswith("@comune.al.example")
+    assert posta.ente_per_destinatario(rispondi_a.upper()) == alessandria  # accepted at RCPT
+
+    assert ricevi(risposta(s, a=rispondi_a)).azione == "messaggio"
+
+
+@ipotesi(max_examples=60, deadline=None)
+@given(sigla=st.from_regex(r"[A-Z]{1,8}", fullmatch=True), anno=st.integers(2000, 2099),
+       numero=st.integers(0, 999_999), posizione=st.integers(0, 15),
+       altro=st.sampled_from("abcdefghijklmnopqrstuvwxyz234567"))
+def test_any_change_to_a_tag_voids_it(sigla, anno, numero, posizione, altro):
+    codice = f"{sigla}-{anno}-{numero:06d}"
+    a = conversazioni.indirizzo_di_risposta(codice, "comune+vecchio@segnala.example.org")
+    locale = a.partition("@")[0]
+    assert locale.startswith("comune+") and len(locale) <= 64 and locale == locale.lower()
+    assert conversazioni.leggi(a.swapcase()) == conversazioni.Etichetta(codice, True)
+    mac = locale.rpartition(".")[2]
+    cambiato = mac[:posizione] + altro + mac[posizione + 1:]
+    assert conversazioni.leggi(a.replace(f".{mac}@", f".{cambiato}@")).valida == (cambiato == mac)
+    assert not conversazioni.leggi(a.replace(f".{mac}@", f".{mac[:-1]}@")).valida  # shortened
