@@ -38,6 +38,9 @@ PREDEFINITE: dict[str, Any] = {
     # The sweeper leaves alone rows due for less than this: their task is probably queued.
     "GRAZIA_SPAZZINO_SECONDI": 120.0,
     "TIMEOUT_HTTP_SECONDI": 10.0,
+    # The staff's daily work digest (comunicazioni.personale) leaves from this local hour on; the
+    # worker looks every few minutes, and the digest's key allows one per person per day.
+    "ORA_RIEPILOGO_PERSONALE": 7,
     "SMS_URL": "",
     "SMS_TOKEN": "",
     "SMS_MITTENTE": "Civico",

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,23 +133,23 @@ def su_evento(evento: Evento, s: Segnalazione) -> list[Notifica]:
     persone = _destinatari(evento, s, tipo)
     per_persona = _modi_di(persone, tipo)
     righe: list[Notifica] = []
-    subito: list[Utente] = []
+    elementi: list[ElementoPersonale] = []
+    testo = _riassunto(evento, s, tipo)
     for p in persone:
         modo = per_persona[p.pk]
         if modo == ModoAvviso.MAI:
             continue
         if modo == ModoAvviso.RIEPILOGO or tipo == Tipo.RITARDO:
-            _in_riepilogo(tipo, s.ente, evento.creato_il, utente=p, segnalazione=s,
-                          chiave=f"{tipo}:{evento.pk}:u{p.pk}", testo=_riassunto(evento, s, tipo))
+            elementi.append(_elemento(tipo, s.ente, evento.creato_il, utente=p, segnalazione=s,
+                                      chiave=f"{tipo}:{evento.pk}:u{p.pk}", testo=testo))
         else:
-            subito.append(p)
+            righe += _subito(evento, s, tipo, p)
     if tipo == Tipo.RITARDO:
         # An office with no manager to tell is told at its own mailbox (solleciti.responsabili).
         for indirizzo in evento.dati.get("caselle") or []:
-            _in_riepilogo(tipo, s.ente, evento.creato_il, email=indirizzo, segnalazione=s,
-                          chiave=f"{tipo}:{evento.pk}:{indirizzo.lower()}", testo=_riassunto(evento, s, tipo))
-    for p in subito:
-        righe += _subito(evento, s, tipo, p)
+            elementi.append(_elemento(tipo, s.ente, evento.creato_il, email=indirizzo, segnalazione=s,
+                                      chiave=f"{tipo}:{evento.pk}:{indirizzo.lower()}", testo=testo))
+    _in_riepilogo(elementi)
     return righe
 
 
@@ -159,17 +159,18 @@ def _riassunto(evento: Evento, s: Segnalazione, tipo: str) -> str:
     return (evento.testo or s.indirizzo or "")[:300]
 
 
-def _in_riepilogo(tipo: str, ente: Ente, quando: datetime, *, chiave: str, utente: Utente | None = None,
-                  email: str = "", segnalazione: Segnalazione | None = None,
-                  messaggio: MessaggioSindaco | None = None, testo: str = "") -> None:
-    try:
-        with transaction.atomic():  # a savepoint: the same occurrence twice is simply skipped
-            ElementoPersonale.objects.get_or_create(chiave=chiave[:200], defaults={
-                "utente": utente, "email": email, "ente": ente, "tipo": tipo, "segnalazione": segnalazione,
-                "messaggio_sindaco": messaggio, "testo": testo[:300], "creato_il": quando,
-            })
-    except IntegrityError:
-        pass
+def _elemento(tipo: str, ente: Ente, quando: datetime, *, chiave: str, utente: Utente | None = None,
+              email: str = "", segnalazione: Segnalazione | None = None,
+              messaggio: MessaggioSindaco | None = None, testo: str = "") -> ElementoPersonale:
+    return ElementoPersonale(chiave=chiave[:200], utente=utente, email=email, ente=ente, tipo=tipo,
+                             segnalazione=segnalazione, messaggio_sindaco=messaggio, testo=testo[:300],
+                             creato_il=quando)
+
+
+def _in_riepilogo(elementi: list[ElementoPersonale]) -> None:
+    """One INSERT for all of them; the same occurrence twice (same key) is simply skipped."""
+    if elementi:
+        ElementoPersonale.objects.bulk_create(elementi, ignore_conflicts=True)
 
 
 def link_scheda(s: Segnalazione) -> str:
@@ -219,8 +220,8 @@ def su_messaggio_sindaco(m: MessaggioSindaco) -> list[Notifica]:
     for p in persone:
         modo = per_persona[p.pk]
         if modo == ModoAvviso.RIEPILOGO:
-            _in_riepilogo(Tipo.SINDACO, m.ente, m.creato_il, utente=p, messaggio=m,
-                          chiave=f"sindaco:{m.pk}:u{p.pk}", testo=m.testo[:300])
+            _in_riepilogo([_elemento(Tipo.SINDACO, m.ente, m.creato_il, utente=p, messaggio=m,
+                                     chiave=f"sindaco:{m.pk}:u{p.pk}", testo=m.testo[:300])])
         elif modo == ModoAvviso.SUBITO:
             righe += righe_per(Destinatario(utente=p), m.ente, Origine(f"personale:sindaco:{m.pk}:{p.pk}", "personale"),
                                lambda lingua: componi("personale", contesto, lingua,
@@ -306,3 +307,44 @@ def _sezioni(elementi: list[ElementoPersonale]) -> list[dict]:
                     "ufficio": ""}
         per_tipo[e.tipo].append(voce)
     return [{"tipo": t, "etichetta": Tipo(t).label, "voci": per_tipo[t]} for t in Tipo.values if t in per_tipo]
+
+
+# --- In the worker: the daily digest without a timer ---------------------------------------------
+
+
+def riepilogo_dovuto(adesso: datetime) -> bool:
+    """Whether the day's digest may leave now (from the set local hour on)."""
+    from civico.comunicazioni.impostazioni import impostazione
+
+    return timezone.localtime(adesso).hour >= int(impostazione("ORA_RIEPILOGO_PERSONALE"))
+
+
+def passo_pianificato(adesso: datetime | None = None) -> int:
+    """One look of the worker's planner: the digest, if due (idempotent per person per day)."""
+    adesso = adesso or timezone.now()
+    return invia_riepiloghi(adesso) if riepilogo_dovuto(adesso) else 0
+
+
+def pianificatore(ferma, ogni: float = 300.0):
+    """A thread in the worker, like the outbox sweeper: no cron needed for the staff digest. A
+    failed pass (database down) is logged and tried again at the next look."""
+    import logging
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    log = logging.getLogger(__name__)
+
+    def ciclo() -> None:
+        while not ferma.wait(ogni):
+            try:
+                close_old_connections()
+                passo_pianificato()
+            except Exception:
+                log.warning("Riepilogo di lavoro: passaggio non riuscito", exc_info=True)
+                connection.close()
+        connection.close()
+
+    filo = threading.Thread(target=ciclo, name="civico-riepiloghi-personale", daemon=True)
+    filo.start()
+    return filo

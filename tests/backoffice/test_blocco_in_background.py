@@ -21,8 +21,11 @@ CODA_DB = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def coda_db(settings):
+def coda_db(settings, monkeypatch):
+    """The database queue, as in production. Its worker recycles the connection between tasks,
+    which would end the test's own transaction on PostgreSQL: here it keeps it."""
     settings.TASKS = CODA_DB
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
 
 def worker() -> None:

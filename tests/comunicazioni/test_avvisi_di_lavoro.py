@@ -246,3 +246,48 @@ def test_a_choice_not_offered_is_refused_with_a_clear_message(client, alessandri
     assert not PreferenzaPersonale.objects.filter(utente=operatrice).exists()
     with pytest.raises(InvalidData):
         personale.salva_modi(operatrice, {tipo: modo})
+
+
+def test_the_worker_s_planner_sends_the_digest_from_the_set_hour_once_a_day(alessandria, strade, smtp, consegnato):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    persona("operatrice", Ruolo.OPERATORE, alessandria, strade)
+    consegnato(factories.segnalazione, alessandria)
+    oggi = timezone.localdate()
+    alba = datetime.combine(oggi, time(6, 30), tzinfo=ZoneInfo("Europe/Rome"))
+    mattina = datetime.combine(oggi, time(7, 5), tzinfo=ZoneInfo("Europe/Rome"))
+
+    assert consegnato(personale.passo_pianificato, alba) == 0
+    assert consegnato(personale.passo_pianificato, mattina) == 1
+    assert consegnato(personale.passo_pianificato, mattina + timedelta(minutes=5)) == 0
+
+    assert per_destinatario(smtp)["operatrice@comune.example.org"] == 1
+
+
+def test_the_reporter_s_message_reaches_the_office_staff_when_nobody_is_assigned(alessandria, strade, smtp,
+                                                                                 consegnato):
+    persona("operatrice", Ruolo.OPERATORE, alessandria, strade)
+    persona("spenta", Ruolo.OPERATORE, alessandria, strade)
+    spenta = Utente.objects.get(username="spenta")
+    personale.salva_modi(spenta, {**personale.modi(spenta), "risposta": ModoAvviso.MAI})
+    s = factories.segnalazione(alessandria, email="cittadina@example.org")
+    smtp.raccoglitore.messaggi.clear(), smtp.raccoglitore.buste.clear()
+
+    consegnato(interazioni.commenta, s, Attore.del_segnalante(), "Ho una foto migliore")
+
+    assert oggetti_di(smtp, "operatrice@comune.example.org") == [
+        f"Messaggio del segnalante sulla segnalazione {s.codice}"]
+    assert "spenta@comune.example.org" not in per_destinatario(smtp)
+
+
+def test_a_mayor_s_office_that_chose_the_digest_gets_the_letters_in_it(alessandria, smtp, consegnato):
+    segreteria = persona("segreteria", Ruolo.SINDACO, alessandria)
+    personale.salva_modi(segreteria, {**personale.modi(segreteria), "sindaco": ModoAvviso.RIEPILOGO})
+    for testo in ("Servono più panchine al parco.", "Grazie per la nuova piazza."):
+        consegnato(sindaco.scrivi, alessandria, tipo=TipoMessaggio.SUGGERIMENTO, testo=testo)
+    assert per_destinatario(smtp) == {}
+
+    consegnato(personale.invia_riepiloghi)
+
+    assert oggetti_di(smtp, "segreteria@comune.example.org") == ["Il riepilogo del giorno: 2 novità"]
