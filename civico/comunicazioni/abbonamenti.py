@@ -41,7 +41,7 @@ def _valida(dati: object) -> tuple[str, str, str]:
 def _regole() -> dict:
     """Where push messages may go: the known push services (PUSH_SERVIZI_PERMESSI), public
     addresses only; loopback too only with PUSH_ENDPOINT_LOCALI (tests)."""
-    return {"locale": bool(impostazione("PUSH_ENDPOINT_LOCALI")),
+    return {"locale": rete.locale_permessa(impostazione("PUSH_ENDPOINT_LOCALI")),
             "host_permessi": tuple(impostazione("PUSH_SERVIZI_PERMESSI"))}
 
 

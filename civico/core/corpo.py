@@ -35,6 +35,8 @@ CLASSI_PER_VISTA: dict[str, str] = {
     "api-v1:segnalazioni": "allegati",
     "api-v1:allega": "allegati",
     "open311:requests": "allegati",
+    "backoffice:nuova": "allegati",  # a report taken at the counter, with its attachments
+    "backoffice:azione": "allegati",  # staff actions on a report may attach files
 }
 PREDEFINITO = 1024 * 1024
 MARGINE_MODULO = 2 * 1024 * 1024  # the form's fields and the multipart framing around the files
@@ -46,13 +48,16 @@ def limiti() -> dict[str, int]:
     return {"predefinito": PREDEFINITO, "allegati": allegati, **(civico.get("MAX_CORPO") or {})}
 
 
-def classe_di(percorso: str, urlconf: str | None = None) -> str:
+def classe_di_vista(nome: str) -> str:
     mappa = {**CLASSI_PER_VISTA, **(getattr(settings, "CIVICO", {}).get("MAX_CORPO_VISTE") or {})}
+    return mappa.get(nome, "predefinito")
+
+
+def classe_di(percorso: str, urlconf: str | None = None) -> str:
     try:
-        nome = resolve(percorso, urlconf).view_name
+        return classe_di_vista(resolve(percorso, urlconf).view_name)
     except Resolver404:
         return "predefinito"
-    return mappa.get(nome, "predefinito")
 
 
 def limite_per(percorso: str, urlconf: str | None = None) -> int:

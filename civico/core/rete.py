@@ -55,9 +55,14 @@ class NomeNonRisolto(UrlNonPermesso):
     """The host did not resolve: refused at save time, worth another try at send time."""
 
 
-def locale_permessa() -> bool:
-    """Loopback servers allowed (tests, development): CIVICO["RETE_LOCALE"], off by default."""
-    return bool(getattr(settings, "CIVICO", {}).get("RETE_LOCALE", False))
+def locale_permessa(richiesta: object = None) -> bool:
+    """Loopback (and plain http) allowed: only when asked — CIVICO["RETE_LOCALE"] by default, or
+    the caller's own switch given as `richiesta` — and never in production."""
+    if getattr(settings, "PRODUCTION", False):
+        return False
+    if richiesta is None:
+        richiesta = getattr(settings, "CIVICO", {}).get("RETE_LOCALE", False)
+    return bool(richiesta)
 
 
 # --- The rule on addresses.
@@ -152,7 +157,7 @@ def controlla_forma(url: str, *, locale: bool = False, host_permessi: Iterable[s
 
 def verifica_url(url: str, *, locale: bool | None = None, host_permessi: Iterable[str] | None = None) -> str:
     """Save time: the URL's form and every address its host resolves to. Returns it stripped."""
-    locale = locale_permessa() if locale is None else locale
+    locale = locale_permessa(locale)
     host, porta = controlla_forma(url, locale=locale, host_permessi=host_permessi)
     indirizzi_verificati(host, porta, locale=locale)
     return str(url).strip()
@@ -248,7 +253,7 @@ class _SessioneSenzaRedirect(requests.Session):
 def proteggi(sessione: requests.Session, *, locale: bool | None = None,
              host_permessi: Iterable[str] | None = None) -> requests.Session:
     """Mount the checked adapter on an existing Session (e.g. Authlib's OAuth2Session)."""
-    locale = locale_permessa() if locale is None else locale
+    locale = locale_permessa(locale)
     adattatore = AdattatoreVerificato(locale=locale, host_permessi=host_permessi)
     sessione.trust_env = False  # no proxy from the environment: it would connect for us, unchecked
     sessione.proxies = {}

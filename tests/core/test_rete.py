@@ -6,6 +6,7 @@ caught) and again at connect time, on the address actually connected to (DNS reb
 from __future__ import annotations
 
 import ipaddress
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -199,3 +200,31 @@ def test_no_proxy_from_the_environment_carries_the_request(monkeypatch, settings
         assert proxy.connessioni == 0
     finally:
         proxy.chiudi()
+
+
+def test_production_never_allows_loopback_whatever_the_switches_say(settings):
+    settings.PRODUCTION = True
+    settings.CIVICO = {**settings.CIVICO, "RETE_LOCALE": True}
+    for url in ("http://127.0.0.1:9/x", "https://127.0.0.1/x", "https://localhost/x"):
+        assert rifiutato(url)
+        assert rifiutato(url, locale=True)
+
+
+def test_no_module_but_rete_opens_outbound_connections():
+    """One door: any other module calling out directly would skip the address checks."""
+    from pathlib import Path
+
+    import civico
+
+    vietati = re.compile(
+        r"urlopen\(|requests\.(get|post|put|patch|delete|head|request|Session)\(|import httpx|http\.client"
+        r"|urllib3\.PoolManager|socket\.create_connection|(?<!proteggi\()OAuth2Session\("
+    )
+    radice = Path(civico.__file__).parent
+    trovati = [
+        f"{percorso.relative_to(radice)}:{n}: {riga.strip()}"
+        for percorso in radice.rglob("*.py") if percorso.name != "rete.py" and "migrations" not in percorso.parts
+        for n, riga in enumerate(percorso.read_text(encoding="utf-8").splitlines(), start=1)
+        if vietati.search(riga) and not riga.lstrip().startswith("#")
+    ]
+    assert trovati == []

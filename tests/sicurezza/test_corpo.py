@@ -158,3 +158,30 @@ def test_the_upload_limit_follows_the_media_settings():
     assert corpo.limiti()["allegati"] >= civico["MAX_FILE_BYTES"] * civico["MAX_FILES_PER_REPORT"]
     assert corpo.limite_per("/api/v1/segnalazioni") == corpo.limiti()["allegati"]
     assert corpo.limite_per("/scrivi-al-sindaco/alessandria/") == MB
+
+
+def test_every_view_that_reads_files_has_the_upload_limit():
+    """A new upload view left in the 1 MB class would refuse every photo: the map must name it."""
+    import inspect
+
+    from django.urls import get_resolver
+
+    def viste(modelli, spazio=""):
+        for m in modelli:
+            if hasattr(m, "url_patterns"):
+                yield from viste(m.url_patterns, f"{spazio}:{m.namespace}".strip(":") if m.namespace else spazio)
+            elif m.name:
+                yield (f"{spazio}:{m.name}" if spazio else m.name), m.callback
+
+    senza = []
+    for nome, vista in viste(get_resolver().url_patterns):
+        try:
+            sorgente = inspect.getsource(inspect.unwrap(vista))
+        except (TypeError, OSError):
+            continue
+        # Django's admin: its generic views mention FILES; Civico's admin models take no files.
+        if nome.startswith("admin:"):
+            continue
+        if "request.FILES" in sorgente and corpo.classe_di_vista(nome) != "allegati":
+            senza.append(nome)
+    assert senza == []
