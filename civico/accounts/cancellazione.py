@@ -107,10 +107,17 @@ class Persona:
     # --- masking what is kept ---------------------------------------------------------------
 
     def maschera(self, testo: str) -> str:
-        """The text with this person's addresses, phone numbers and name words replaced."""
-        if not testo or self.vuota():
+        """The text with this person's addresses, phone numbers and name words replaced, and any
+        other contact data the moderation's masker recognises (a report's retention only knows the
+        identifiers the report carries: a phone typed in an e-mail's body is found by its shape)."""
+        if not testo:
             return testo
-        nuovo = _EMAIL.sub(lambda m: MASCHERA if self._sua_email(m.group(0)) else m.group(0), testo)
+        from civico.moderazione.testo import maschera as maschera_contatti
+
+        nuovo = maschera_contatti(testo).testo
+        if self.vuota():
+            return nuovo
+        nuovo = _EMAIL.sub(lambda m: MASCHERA if self._sua_email(m.group(0)) else m.group(0), nuovo)
         nuovo = _TELEFONO.sub(lambda m: MASCHERA if cifre_telefono(m.group(0)) in self.telefoni else m.group(0),
                               nuovo)
         for parola in sorted(self.parole, key=len, reverse=True):
@@ -301,8 +308,10 @@ def _svuota_messaggi_in_arrivo(qs: models.QuerySet) -> int:
     """The record that a message came in stays (it stops redeliveries being processed twice);
     who sent it, what it said and its raw bytes go."""
     campi: dict[str, Any] = {"mittente": "", "oggetto": "", "dettaglio": ""}
-    if any(f.name == "contenuto" for f in qs.model._meta.concrete_fields):
+    nomi = {f.name for f in qs.model._meta.concrete_fields}
+    if "contenuto" in nomi:  # a message held for an operator: its bytes go, and it is no longer pending
         campi["contenuto"] = b""
+        qs.filter(revisione="in_attesa").update(revisione="scartata", revisionato_il=timezone.now())
     return qs.update(**campi)
 
 
