@@ -41,3 +41,19 @@ def test_demo_reports_sit_on_real_house_numbers_with_their_address():
     loader.carica_demo(segnalazioni_alessandria=10, progress=lambda _: None, storico=False)
     for s in Segnalazione.objects.filter(ente__sigla="AL"):
         assert s.indirizzo, s.codice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_history_leaves_no_outbox_backlog_and_queues_no_mail(settings):
+    """`make run` loads a year of reports: nobody is told now, nothing waits for the worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    from civico.comunicazioni.models import Iscrizione, Notifica
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    loader.carica_demo(segnalazioni_alessandria=12, progress=lambda _: None, storico=False)
+
+    assert Segnalazione.objects.count() >= 12
+    assert not Notifica.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path__startswith="civico.comunicazioni.tasks.consegna").exists()
+    assert Iscrizione.objects.count() >= 12  # the demo reporters still follow their reports

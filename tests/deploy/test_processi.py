@@ -97,7 +97,7 @@ def test_a_stop_signal_stops_the_server_the_worker_and_then_run_itself(var_migra
 
 
 def test_when_run_is_killed_its_children_go_too(var_migrata):
-    run = Run(var_migrata)
+    run, figli = Run(var_migrata), []
     try:
         figli = run.attendi()
         run.processo.send_signal(signal.SIGKILL)
