@@ -138,9 +138,6 @@ class Persona:
             return self.maschera(dati)
         return dati
 
-    def contiene(self, testo: str) -> bool:
-        return self.maschera(testo) != testo
-
 
 def _modello(etichetta: str) -> type[models.Model]:
     return apps.get_model(etichetta)
@@ -243,7 +240,16 @@ def _righe_della_segnalazione(s: Segnalazione, persona: Persona) -> bool:
     n += _svuota_messaggi_in_arrivo(_modello("comunicazioni.MessaggioInArrivo").objects.filter(segnalazione=s))
     # The draft of the web flow (it holds the typed place) and its files.
     n += _cancella_bozze(_modello("portale.Bozza").objects.filter(segnalazione=s))
+    # Staff digest items quote what the citizen wrote.
+    n += _maschera_righe(_elementi_personale(segnalazione=s), persona, ("testo",))
     return bool(n)
+
+
+def _elementi_personale(**filtro) -> models.QuerySet:
+    try:
+        return _modello("comunicazioni.ElementoPersonale").objects.filter(**filtro)
+    except LookupError:  # staff digests not installed
+        return Segnalazione.objects.none()
 
 
 def chiudi_per_conservazione(s: Segnalazione) -> bool:
@@ -319,6 +325,8 @@ def _cancella_bozze(qs: models.QuerySet) -> int:
     FileBozza = _modello("portale.FileBozza")
     for f in FileBozza.objects.filter(bozza__in=qs):
         _cancella_file(f.file, f.miniatura)
+    # The rating given at the end of the flow stays for the statistics; its free comment goes.
+    _modello("portale.ValutazioneServizio").objects.filter(bozza__in=qs).exclude(commento="").update(commento="")
     return qs.delete()[0]
 
 
@@ -348,6 +356,7 @@ def cancella_righe(persona: Persona, *, testo_rimosso: str) -> dict[str, int]:
     for m in _righe(MessaggioSindaco, persona):
         MessaggioSindaco.objects.filter(pk=m.pk).update(
             nome="", email="", utente=None, testo=testo_rimosso, risposta=persona.maschera(m.risposta))
+        _elementi_personale(messaggio_sindaco=m).update(testo="")
         conta("comunicazioni.messaggiosindaco", 1)
     # Moderation flags they raised: the decision stays, their words and link go.
     SegnalazioneContenuto = _modello("moderazione.SegnalazioneContenuto")
@@ -451,7 +460,10 @@ def pulisci_scaduti(adesso: datetime | None = None) -> dict[str, int]:
         conta("comunicazioni.messaggioinarrivo", _svuota_messaggi_in_arrivo(vecchi))
         # Delivered, failed, or given up long ago: nothing will read them again.
         conta("comunicazioni.notifica", Notifica.objects.filter(ente_id=ente_id, creata_il__lt=limite).delete()[0])
-        conta("comunicazioni.messaggiosindaco", MessaggioSindaco.objects.filter(
-            ente_id=ente_id, creato_il__lt=limite).exclude(testo=testo).update(
-            nome="", email="", utente=None, testo=testo, risposta=""))
+        lettere = MessaggioSindaco.objects.filter(ente_id=ente_id, creato_il__lt=limite).exclude(testo=testo)
+        _elementi_personale(messaggio_sindaco__in=lettere).update(testo="")
+        conta("comunicazioni.messaggiosindaco", lettere.update(nome="", email="", utente=None, testo=testo,
+                                                               risposta=""))
+        conta("comunicazioni.elementopersonale", _elementi_personale(
+            ente_id=ente_id, inviato=True, creato_il__lt=limite).delete()[0])
     return {k: v for k, v in contati.items() if v}

@@ -33,7 +33,7 @@ from civico.comunicazioni.inbound import sms
 from civico.comunicazioni.models import CanaliEnte, Preferenze
 from civico.moderazione import servizi as moderazione
 from civico.portale.area_accesso import LINK_EMAIL
-from civico.portale.models import IndirizzoConfermato
+from civico.portale.models import IndirizzoConfermato, ValutazioneServizio
 from civico.segnalazioni import interazioni, workflow
 from civico.segnalazioni.models import Segnalazione
 from tests import factories
@@ -90,7 +90,7 @@ def resti() -> list[str]:
                 if valore in (None, "", {}, []):
                     continue
                 if parole := _trovate(_testo(valore)):
-                    trovati.append(f"{modello._meta.label}#{riga[0]}.{f.name}: {parole} {_testo(valore)[:300]!r}")
+                    trovati.append(f"{modello._meta.label}#{riga[0]}.{f.name}: {parole} {_testo(valore)[:200]!r}")
     for radice in {Path(settings.MEDIA_ROOT), Path(settings.VAR_DIR)}:
         if not radice.exists():
             continue
@@ -164,6 +164,7 @@ def semina(client, ente, *, utente: Utente | None) -> dict[str, Segnalazione]:
                 autore={"anonimo": "no", **contatti})
     assert invia(client, b).status_code == 302
     fatte["web"] = Segnalazione.objects.get(chiave_idempotenza=b.chiave)
+    ValutazioneServizio.objects.create(bozza=b, ente=ente, voto=5, commento=f"Brava gente. {FIRMA}")
 
     # JSON API.
     r = post_json(client, f"{V1}/segnalazioni", {
@@ -253,7 +254,7 @@ def test_the_world_holds_the_person_everywhere_before_erasure(client, mondo):
     for atteso in ("accounts.Utente", "segnalazioni.Segnalazione", "segnalazioni.Evento", "moderazione.TestoOriginale",
                    "portale.LinkAccesso", "comunicazioni.MessaggioInArrivo", "comunicazioni.ConversazioneSms",
                    "comunicazioni.AbbonamentoPush", "comunicazioni.Notifica", "comunicazioni.MessaggioSindaco",
-                   "comunicazioni.Allerta", "comunicazioni.Iscrizione", "axes.AccessLog"):
+                   "comunicazioni.Allerta", "comunicazioni.Iscrizione", "axes.AccessLog", "portale.ValutazioneServizio"):
         assert atteso in luoghi, atteso
 
 
