@@ -254,7 +254,8 @@ def test_the_world_holds_the_person_everywhere_before_erasure(client, mondo):
     for atteso in ("accounts.Utente", "segnalazioni.Segnalazione", "segnalazioni.Evento", "moderazione.TestoOriginale",
                    "portale.LinkAccesso", "comunicazioni.MessaggioInArrivo", "comunicazioni.ConversazioneSms",
                    "comunicazioni.AbbonamentoPush", "comunicazioni.Notifica", "comunicazioni.MessaggioSindaco",
-                   "comunicazioni.Allerta", "comunicazioni.Iscrizione", "axes.AccessLog", "portale.ValutazioneServizio"):
+                   "comunicazioni.Allerta", "comunicazioni.Iscrizione", "axes.AccessLog",
+                   "portale.ValutazioneServizio"):
         assert atteso in luoghi, atteso
 
 
