@@ -25,7 +25,8 @@ from civico.catalogo.models import Categoria
 from civico.comunicazioni import allerte, sindaco
 from civico.comunicazioni.inbound import email as posta
 from civico.comunicazioni.models import CanaliEnte, MessaggioSindaco, Notifica
-from civico.moderazione.models import TestoOriginale
+from civico.moderazione import servizi as moderazione
+from civico.moderazione.models import Motivo, TestoOriginale
 from civico.portale import live
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Canale, Evento, Segnalazione, Visibilita
@@ -181,6 +182,7 @@ def _la_vita_della_segnalazione(client, s: Segnalazione) -> None:
     workflow.transition(s, "resolve", operatore, testo="Riparata di nuovo.")
     assert client.post(f"/seguimi/{s.token}/risolto/", {"risolto": "si", "testo": TUTTO}).status_code == 302
     assert client.post(f"/seguimi/{s.token}/commenta/", {"testo": TUTTO}).status_code == 302
+    assert moderazione.segnala_contenuto(s, Motivo.DATI_PERSONALI, TUTTO, ip="192.0.2.7", utente=None)
     s.refresh_from_db()
     assert s.stato == "closed"
 
