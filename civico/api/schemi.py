@@ -161,6 +161,10 @@ class NuovaSegnalazione(Schema):
     nome: str = Field("", description="Nome del segnalante: mai pubblicato.")
     email: str = Field("", description="E-mail del segnalante, per gli aggiornamenti: mai pubblicata.")
     telefono: str = Field("", description="Telefono del segnalante: mai pubblicato.")
+    lingua: str = Field(
+        "", description="Lingua dei messaggi al segnalante (`it`, `en`); se manca vale `Accept-Language`. "
+                    "Un valore sconosciuto vale la lingua predefinita.",
+    )
 
 
 class Ricevuta(Schema):

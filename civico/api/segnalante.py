@@ -101,6 +101,7 @@ def crea(
         lat=dati.lat, lon=dati.lon, titolo=dati.titolo, descrizione=dati.descrizione,
         categoria=dati.categoria, canale=canale, indirizzo=dati.indirizzo, risposte=dati.risposte,
         nome=dati.nome, email=dati.email, telefono=dati.telefono, ente=_ente(dati.ente, app),
+        lingua=intake.scegli_lingua(dati.lingua, request.LANGUAGE_CODE),
     )
     chiave = None
     if idempotency_key:

@@ -1,9 +1,13 @@
 """Area alerts: new and resolved reports (and the comune's avvisi) in a circle, a quartiere or
-the whole comune, of some categories; told at once or in a daily digest."""
+the whole comune, of some categories; told at once or in a daily digest.
+
+Immediate alerts are capped per person (address) per channel per day (`ALLERTE_AL_GIORNO`, SMS
+the tightest): a burst of reports in one street must not become hundreds of messages. What the
+cap holds back is folded into the next digest, so it is never lost and never told twice."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -11,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civico.comunicazioni import collegamenti
-from civico.comunicazioni.destinatari import Destinatario
+from civico.comunicazioni.destinatari import Destinatario, recapiti
+from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.messaggi import componi
 from civico.comunicazioni.models import (
     Allerta,
     Avviso,
+    Canale,
     ElementoRiepilogo,
     Frequenza,
     Notifica,
@@ -105,8 +111,12 @@ def _del_segnalante(a: Allerta, s: Segnalazione) -> bool:
     return bool(email) and email == (s.segnalante_email or "").strip().lower()
 
 
-def su_evento(evento: Evento, s: Segnalazione) -> list[Notifica]:
-    """Rows for the alerts an event triggers; digest items are stored straight away."""
+def su_evento(evento: Evento, s: Segnalazione, avvisati: set[tuple[str, str]] | None = None) -> list[Notifica]:
+    """Rows for the alerts an event triggers; digest items are stored straight away.
+
+    `avvisati`: the (channel, address) pairs already told of this event for a stronger reason
+    (reporter, follower); an alert adds nothing there, and one person with several alerts on
+    the spot hears once. Immediate rows beyond the person's daily cap become digest items."""
     if evento.tipo == TipoEvento.CREATED:
         tipo, campo = TipoElemento.NUOVA, "nuove"
     elif evento.tipo == TipoEvento.STATE_CHANGED and evento.stato_a == Stato.RESOLVED:
@@ -115,13 +125,46 @@ def su_evento(evento: Evento, s: Segnalazione) -> list[Notifica]:
         return []
     if not s.pubblica:
         return []
-    righe: list[Notifica] = []
+    avvisati = set() if avvisati is None else avvisati
+    subito: list[tuple[Allerta, list[Notifica]]] = []
     for a in corrispondenti(s, campo):
         if a.frequenza == Frequenza.GIORNALIERA:
+            indirizzi = {(r.canale, r.indirizzo) for r in recapiti(destinatario(a), s.ente, solo_email=True)}
+            if not indirizzi & avvisati:
+                ElementoRiepilogo.objects.get_or_create(allerta=a, tipo=tipo, segnalazione=s)
+                avvisati |= indirizzi
+            continue
+        nuove = [n for n in _immediata(a, s, tipo, evento) if (n.canale, n.indirizzo) not in avvisati]
+        avvisati |= {(n.canale, n.indirizzo) for n in nuove}
+        if nuove:
+            subito.append((a, nuove))
+    return _entro_i_limiti(subito, s, tipo)
+
+
+def limite_al_giorno(canale: str) -> int:
+    return int(dict(impostazione("ALLERTE_AL_GIORNO")).get(canale, 0))
+
+
+def _entro_i_limiti(subito: list[tuple[Allerta, list[Notifica]]], s: Segnalazione, tipo: str) -> list[Notifica]:
+    """Keep each address's rows within today's cap for its channel; an alert whose e-mail (or
+    every row) is held back goes into the digest instead."""
+    if not subito:
+        return []
+    inizio_giorno = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    indirizzi = {n.indirizzo for _a, righe in subito for n in righe}
+    oggi = Counter(Notifica.objects.filter(
+        motivo="allerta", creata_il__gte=inizio_giorno, indirizzo__in=indirizzi,
+    ).values_list("canale", "indirizzo"))
+    tenute: list[Notifica] = []
+    for a, righe in subito:
+        entro = [n for n in righe if oggi[(n.canale, n.indirizzo)] < limite_al_giorno(n.canale)]
+        oggi.update((n.canale, n.indirizzo) for n in entro)
+        tenute += entro
+        email_trattenuta = any(n.canale == Canale.EMAIL for n in righe) and not any(
+            n.canale == Canale.EMAIL for n in entro)
+        if email_trattenuta or not entro:
             ElementoRiepilogo.objects.get_or_create(allerta=a, tipo=tipo, segnalazione=s)
-        else:
-            righe += _immediata(a, s, tipo, evento)
-    return righe
+    return tenute
 
 
 def destinatario(a: Allerta) -> Destinatario:

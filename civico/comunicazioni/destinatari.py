@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from civico.accounts.models import Utente
 from civico.comunicazioni import canali
 from civico.comunicazioni.models import AbbonamentoPush, Canale, Preferenze
@@ -29,6 +31,8 @@ class Destinatario:
     telefono: str = ""
     # Where the one-click unsubscribe leads: ("i", iscrizione id) or ("a", allerta id).
     disiscrizione: tuple[str, int] | None = None
+    # The language they spoke to us in (a report's, a letter's): used unless an account chose one.
+    lingua: str = ""
 
 
 def preferenze(utente: Utente) -> Preferenze:
@@ -40,18 +44,20 @@ def preferenze(utente: Utente) -> Preferenze:
 
 def recapiti(d: Destinatario, ente: Ente | None, *, solo_email: bool = False) -> list[Recapito]:
     """The addresses to use for this person: e-mail unless switched off, and whichever of SMS,
-    push and App IO they turned on and the platform (and ente) can reach."""
+    push and App IO they turned on and the platform (and ente) can reach. The language: the
+    account's choice if they made one, else the one they spoke to us in, else the platform's."""
+    lingua = d.lingua or settings.LANGUAGE_CODE
     if d.utente is None:
         if d.email:
-            return [Recapito(Canale.EMAIL, d.email.lower(), None, "it")]
+            return [Recapito(Canale.EMAIL, d.email.lower(), None, lingua)]
         if d.telefono and not solo_email and canali.disponibile(Canale.SMS, ente):
-            return [Recapito(Canale.SMS, normalizza_telefono(d.telefono), None, "it")]
+            return [Recapito(Canale.SMS, normalizza_telefono(d.telefono), None, lingua)]
         return []
     u = d.utente
     if not u.is_active:
         return []
     p = preferenze(u)
-    lingua, uid = p.lingua, u.pk
+    lingua, uid = (p.lingua if p.pk else lingua), u.pk
     trovati: list[Recapito] = []
     email = d.email or u.email
     if email and p.email:

@@ -65,6 +65,8 @@ PREDEFINITE: dict[str, Any] = {
     "EMAIL_IN_ARRIVO_AUTHSERV_ID": "",
     # dkimpy's DNS lookup (a callable or its dotted path); empty: dkimpy's own.
     "EMAIL_IN_ARRIVO_DNS": "",
+    # Immediate area alerts per person (address) per channel per day; beyond, the daily digest.
+    "ALLERTE_AL_GIORNO": {"email": 10, "push": 10, "sms": 3, "app_io": 5},
     # The reporter's yes/no links after resolution stay valid this long.
     "GIORNI_LINK_RISOLUZIONE": 30,
 }

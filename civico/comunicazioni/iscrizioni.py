@@ -19,14 +19,17 @@ def segui(segnalazione: Segnalazione, utente: Utente) -> bool:
     return True
 
 
-def segui_per_email(segnalazione: Segnalazione, email: str) -> bool:
-    """Follow without an account (the address is the citizen's, as they typed it)."""
+def segui_per_email(segnalazione: Segnalazione, email: str, lingua: str = "") -> bool:
+    """Follow without an account (the address is the citizen's, as they typed it), hearing in
+    `lingua` (the page's)."""
+    from civico.segnalazioni.intake import scegli_lingua
+
     email = email.strip().lower()
     if Iscrizione.objects.filter(segnalazione=segnalazione, utente__isnull=True, email=email).exists():
         return False
     try:
         with transaction.atomic():
-            Iscrizione.objects.create(segnalazione=segnalazione, email=email)
+            Iscrizione.objects.create(segnalazione=segnalazione, email=email, lingua=scegli_lingua(lingua))
     except IntegrityError:
         return False
     return True
@@ -48,7 +51,7 @@ def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False) -> Iscrizione
     gia = None if nuova else Iscrizione.objects.filter(segnalazione=s, **filtro).first()
     if gia is not None:
         return gia
-    isc = Iscrizione.objects.create(segnalazione=s, **campi)
+    isc = Iscrizione.objects.create(segnalazione=s, lingua=s.lingua, **campi)
     if s.segnalante_id and Segnalazione.segnalante.is_cached(s):
         isc.utente = s.segnalante  # the account intake holds: its preferences are read next
     return isc

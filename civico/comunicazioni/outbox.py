@@ -85,6 +85,10 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
     da_segnalante = evento.dati.get("attore") == "segnalante"
     if da_segnalante and (evento.tipo == TipoEvento.COMMENT or evento.transizione == "reopen"):
         righe += _all_ufficio(evento, s)
+    # One message per person per event: the reporter's first, then the followers', then the alerts';
+    # an address already told (per channel) is not told again for a weaker reason.
+    al_segnalante: list[Notifica] = []
+    ai_seguaci: list[Notifica] = []
     if evento.tipo == TipoEvento.CREATED or evento.tipo in PER_I_CITTADINI:
         composti: dict = {}  # one rendering per (reporter or not, language), shared by the followers
         iscritti = ([proprio] if proprio else []) if creata else (
@@ -97,11 +101,27 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
                 continue
             if da_segnalante and del_segnalante and evento.tipo != TipoEvento.CREATED:
                 continue  # nobody is told what they just did themselves (the receipt aside)
-            d = Destinatario(isc.utente, isc.email, isc.telefono, ("i", isc.pk))
-            righe += _per_evento(evento, s, d, del_segnalante, composti)
-    righe += allerte.su_evento(evento, s)
+            # The reporter hears in the language of their report; other followers in theirs.
+            d = Destinatario(isc.utente, isc.email, isc.telefono, ("i", isc.pk),
+                             lingua=s.lingua if del_segnalante else isc.lingua)
+            righe_isc = _per_evento(evento, s, d, del_segnalante, composti)
+            (al_segnalante if del_segnalante else ai_seguaci).extend(righe_isc)
+    ai_cittadini = una_per_indirizzo(al_segnalante + ai_seguaci)
+    righe += ai_cittadini
+    righe += allerte.su_evento(evento, s, {(n.canale, n.indirizzo) for n in ai_cittadini})
     # Every key of a new report's first event names that event or that report: none exists yet.
     return salva(righe, chiavi_nuove=creata)
+
+
+def una_per_indirizzo(righe: list[Notifica]) -> list[Notifica]:
+    """The first row for each (channel, address): callers list the strongest reason first."""
+    viste: set[tuple[str, str]] = set()
+    uniche = []
+    for n in righe:
+        if (n.canale, n.indirizzo) not in viste:
+            viste.add((n.canale, n.indirizzo))
+            uniche.append(n)
+    return uniche
 
 
 def salva(righe: list[Notifica], *, chiavi_nuove: bool = False) -> list[Notifica]:
@@ -211,8 +231,15 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
         return _con_disiscrizione(composti[chiave_resa], disiscrizione)
 
     origine = Origine(f"evento:{evento.pk}", "evento", s, evento)
-    dati = {"disiscrizione": disiscrizione, "rispondi_a": rispondi, "url": link}
+    # Every status e-mail of a report names the same root, so mail clients show one thread.
+    dati = {"disiscrizione": disiscrizione, "rispondi_a": rispondi, "url": link, "filo": filo(s)}
     return righe_per(d, s.ente, origine, messaggio, dati=dati)
+
+
+def filo(s: Segnalazione) -> str:
+    """The local part of the report's thread root, `<segnalazione.CODICE.ENTE@dominio>`: derived,
+    never sent as a message of its own (canali/email.py puts it in In-Reply-To and References)."""
+    return f"segnalazione.{s.codice}.{s.ente.slug}"
 
 
 def _all_ufficio(evento: Evento, s: Segnalazione) -> list[Notifica]:

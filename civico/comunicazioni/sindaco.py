@@ -16,10 +16,10 @@ from civico.accounts.models import Utente
 from civico.catalogo.models import Ufficio
 from civico.comunicazioni.destinatari import Destinatario
 from civico.comunicazioni.messaggi import componi
-from civico.comunicazioni.models import MessaggioSindaco, TipoMessaggio
+from civico.comunicazioni.models import MessaggioSindaco, Notifica, TipoMessaggio
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
-from civico.segnalazioni.intake import valida_testo
+from civico.segnalazioni.intake import scegli_lingua, valida_testo
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.stati import Stato
 
@@ -28,8 +28,9 @@ MAX_TESTO = 4000
 
 def scrivi(
     ente: Ente, *, tipo: str, testo: str, nome: str = "", email: str = "", utente: Utente | None = None,
-    consenso_pubblicazione: bool = False, codice_segnalazione: str = "",
+    consenso_pubblicazione: bool = False, codice_segnalazione: str = "", lingua: str = "",
 ) -> MessaggioSindaco:
+    """Receive a letter; its writer is acknowledged (in `lingua`, the page's) through the outbox."""
     errori: dict = {}
     if tipo not in TipoMessaggio.values:
         errori["tipo"] = [gettext_lazy("Scegli il tipo di messaggio.")]
@@ -65,10 +66,28 @@ def scrivi(
             ente=ente, tipo=tipo, testo=testo, nome=nome, email=email,
             utente=utente if utente is not None and utente.is_authenticated else None,
             consenso_pubblicazione=consenso_pubblicazione, segnalazione=segnalazione, creato_il=timezone.now(),
+            lingua=scegli_lingua(lingua),
         )
-        # The mayor's office hears of it, each as they chose (at once, in the digest, never).
-        accoda_dopo_il_commit([n.pk for n in salva(personale.su_messaggio_sindaco(messaggio))])
+        # The mayor's office hears of it, each as they chose (at once, in the digest, never);
+        # the writer, that it arrived.
+        righe = personale.su_messaggio_sindaco(messaggio) + _ricevuta(messaggio)
+        accoda_dopo_il_commit([n.pk for n in salva(righe)])
     return messaggio
+
+
+def _ricevuta(messaggio: MessaggioSindaco) -> list[Notifica]:
+    """The acknowledgement to whoever wrote, if they left an address (or wrote signed in)."""
+    from civico.comunicazioni.outbox import Origine, righe_per
+
+    d = Destinatario(utente=messaggio.utente, email=messaggio.email, lingua=messaggio.lingua)
+    contesto = {"ente": messaggio.ente, "messaggio": messaggio}
+
+    def oggetto() -> str:
+        return _("Abbiamo ricevuto il tuo messaggio al sindaco") + f" · {messaggio.ente.nome}"
+
+    origine = Origine(f"sindaco-ricevuto:{messaggio.pk}", "sindaco_ricevuto")
+    return righe_per(d, messaggio.ente, origine, lambda lingua: componi(
+        "sindaco_ricevuto", contesto, lingua, oggetto=oggetto, breve=oggetto), solo_email=True)
 
 
 def _ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> None:
@@ -120,7 +139,7 @@ def rispondi(messaggio: MessaggioSindaco, utente: Utente, testo: str, *, pubblic
     with transaction.atomic():
         messaggio.risposta, messaggio.risposta_pubblica, messaggio.risposto_il = testo, pubblica, timezone.now()
         messaggio.save(update_fields=["risposta", "risposta_pubblica", "risposto_il"])
-        d = Destinatario(utente=messaggio.utente, email=messaggio.email)
+        d = Destinatario(utente=messaggio.utente, email=messaggio.email, lingua=messaggio.lingua)
         origine = Origine(f"sindaco:{messaggio.pk}:{messaggio.risposto_il.isoformat()}", "sindaco")
         contesto = {"ente": messaggio.ente, "messaggio": messaggio}
         righe = salva(righe_per(d, messaggio.ente, origine, lambda lingua: componi(

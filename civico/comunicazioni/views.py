@@ -134,7 +134,7 @@ def scrivi_al_sindaco(request: HttpRequest, ente: str) -> HttpResponse:
             sindaco.scrivi(
                 ente_obj, tipo=p.get("tipo", ""), testo=p.get("testo", ""), nome=p.get("nome", ""),
                 email=p.get("email", ""), utente=request.user, consenso_pubblicazione=p.get("consenso") == "1",
-                codice_segnalazione=p.get("codice_segnalazione", ""),
+                codice_segnalazione=p.get("codice_segnalazione", ""), lingua=request.LANGUAGE_CODE,
             )
         except InvalidData as exc:
             contesto.update(dati=p, errori=exc.as_dict())

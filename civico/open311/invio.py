@@ -14,7 +14,7 @@ from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.open311.risposte import Errore
-from civico.segnalazioni.intake import MAX_TITOLO, NuovaSegnalazione
+from civico.segnalazioni.intake import MAX_TITOLO, NuovaSegnalazione, scegli_lingua
 from civico.segnalazioni.models import Canale
 
 _ATTRIBUTO = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
@@ -37,8 +37,11 @@ PARAMETRI = {
 }
 
 
-def nuova_segnalazione(dati: QueryDict, ente: Ente, categoria: Categoria) -> NuovaSegnalazione:
-    """The report a POST describes. Checks only what intake cannot: the form's own shape."""
+def nuova_segnalazione(dati: QueryDict, ente: Ente, categoria: Categoria, *,
+                       lingue: tuple[str | None, ...] = ()) -> NuovaSegnalazione:
+    """The report a POST describes. Checks only what intake cannot: the form's own shape.
+    The reporter's language: `lang` or `locale` (the convention of Open311 clients), else `lingue`
+    (the query string's, then Accept-Language)."""
     for chiave, valori in dati.lists():
         if any("\x00" in v for v in [chiave, *valori]):
             raise Errore(400, _("%(nome)s: contiene caratteri non ammessi.") % {"nome": chiave[:60]})
@@ -59,6 +62,7 @@ def nuova_segnalazione(dati: QueryDict, ente: Ente, categoria: Categoria) -> Nuo
         ente=ente,
         dati_client={k: dati.get(k, "").strip() for k in ("device_id", "account_id") if dati.get(k, "").strip()},
         url_media_esterno=dati.get("media_url", ""),
+        lingua=scegli_lingua(dati.get("lang"), dati.get("locale"), *lingue),
     )
 
 

@@ -140,7 +140,8 @@ def _crea(request: HttpRequest, fmt: str) -> HttpResponse:
     if categoria is None:
         raise Errore(400, _("service_code: «%(codice)s» non è un servizio del comune di %(ente)s.")
                      % {"codice": codice[:60], "ente": ente.nome})
-    dati = invio.nuova_segnalazione(request.POST, ente, categoria)
+    dati = invio.nuova_segnalazione(request.POST, ente, categoria, lingue=(
+        request.GET.get("lang"), request.GET.get("locale"), request.LANGUAGE_CODE))
     if dati.lat is not None and dati.lon is not None:
         geo.ente_per_punto(dati.lat, dati.lon)  # a point outside Italy or in an inactive comune: say so
     chiave = request.headers.get("Idempotency-Key", "").strip()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.permissions import Attore
@@ -297,6 +298,7 @@ def nuova_segnalazione(bozza: Bozza) -> intake.NuovaSegnalazione:
         descrizione=disservizio.get("descrizione", ""), risposte=disservizio.get("risposte", {}),
         nome=autore.get("nome", ""), email=autore.get("email", ""), telefono=autore.get("telefono", ""),
         canale=Canale.WEB, ente=bozza.ente,
+        lingua=intake.scegli_lingua(get_language()),  # the page's language, as the citizen chose it
     )
 
 

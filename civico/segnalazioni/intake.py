@@ -40,6 +40,7 @@ from civico.moderazione import servizi as moderazione
 from civico.segnalazioni import codici, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
 from civico.territorio import gazetteer
+from civico.triage import servizi as triage
 
 MAX_TITOLO = 200
 MAX_DESCRIZIONE = 4000
@@ -68,6 +69,21 @@ class NuovaSegnalazione:
     # Channel details (Open311 device_id/account_id…), never shown publicly.
     dati_client: dict[str, str] = field(default_factory=dict)
     url_media_esterno: str = ""
+    # The reporter's language (the page's, Accept-Language or an explicit parameter), normalised
+    # by `scegli_lingua`; empty: the platform's default.
+    lingua: str = ""
+
+
+def scegli_lingua(*candidati: str | None) -> str:
+    """The first candidate that names a language we write in ("en", "en-GB", "EN_us" → "en"),
+    else the platform's default: an unknown or malformed value is never an error."""
+    disponibili = {codice for codice, _nome in settings.LANGUAGES}
+    for candidato in candidati:
+        primo = str(candidato or "").split(",")[0].split(";")[0].strip().replace("_", "-").lower()
+        codice = primo.split("-")[0]
+        if codice in disponibili:
+            return codice
+    return settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -148,7 +164,7 @@ def submit(
                 ente, categoria, attore, quando, cella, chiave, impronta,
                 lat=lat, lon=lon, titolo=titolo, descrizione=descrizione, indirizzo=indirizzo,
                 canale=dati.canale, risposte=risposte, nome=nome, email=email, telefono=telefono,
-                cap=cap, applicazione=applicazione, url_media_esterno=url_media,
+                cap=cap, applicazione=applicazione, url_media_esterno=url_media, lingua=scegli_lingua(dati.lingua),
                 dati_client={k: str(v)[:200] for k, v in dati.dati_client.items() if v},
             )
             allegati_salvati = [_salva_allegato(s, p, salvati) for p in preparati]
@@ -185,7 +201,7 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         risposte=campi["risposte"],
         segnalante=attore.utente if attore.segnalante and attore.utente else None,
         segnalante_nome=campi["nome"], segnalante_email=campi["email"],
-        segnalante_telefono=campi["telefono"], pubblica=categoria.pubblica,
+        segnalante_telefono=campi["telefono"], lingua=campi["lingua"], pubblica=categoria.pubblica,
         creata_il=quando, aggiornata_il=quando,
         scadenza=sla.calcola_scadenza(categoria, ente, quando),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
@@ -275,7 +291,7 @@ def _categoria(ente: Ente, dati: NuovaSegnalazione, titolo: str, descrizione: st
                 % {"c": dati.categoria, "ente": ente.nome}
             ]})
         return categoria
-    categoria = catalogo.suggerisci_categoria(ente, f"{titolo} {descrizione}")
+    categoria = triage.categoria_suggerita(ente, f"{titolo}\n{descrizione}")
     if categoria is None:
         raise InvalidData({"categoria": [_("Scegli una categoria.")]})
     return categoria
@@ -312,6 +328,8 @@ def _elimina_file(nomi: list[str]) -> None:
 def _impronta(dati: NuovaSegnalazione, preparati: list[media.AllegatoPreparato]) -> str:
     """A fingerprint of the request, so a reused idempotency key with other content is caught."""
     campi = asdict(dati)
+    # How the reporter is spoken to is not what they report: a retry from another language is the same request.
+    del campi["lingua"]
     campi["ente"] = dati.ente.pk if dati.ente else None
     campi["allegati"] = [p.sha256 for p in preparati]
     return hashlib.sha256(json.dumps(campi, sort_keys=True, default=str).encode()).hexdigest()

@@ -82,6 +82,8 @@ class Segnalazione(models.Model):
     segnalante_nome = models.CharField(_("nome del segnalante"), max_length=160, blank=True)
     segnalante_email = models.EmailField(_("e-mail del segnalante"), blank=True)
     segnalante_telefono = models.CharField(_("telefono del segnalante"), max_length=40, blank=True)
+    # The language the reporter used at intake ("it"/"en"): every message to them is in it.
+    lingua = models.CharField(_("lingua del segnalante"), max_length=5, default="it")
     assegnatario = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="segnalazioni_assegnate", verbose_name=_("operatore assegnato"),

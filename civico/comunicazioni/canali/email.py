@@ -54,9 +54,13 @@ def messaggio(notifica) -> EmailMultiAlternatives:
     if url := notifica.dati.get("disiscrizione"):
         intestazioni["List-Unsubscribe"] = f"<{url}>"
         intestazioni["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    if rif := notifica.dati.get("in_risposta_a"):
+    # A report's status e-mails thread under its root (outbox.filo); a reply to a citizen's
+    # e-mail answers that one, in the same thread.
+    radice = f"<{filo}@{dominio}>" if (filo := notifica.dati.get("filo")) else ""
+    rif = notifica.dati.get("in_risposta_a") or radice
+    if rif:
         intestazioni["In-Reply-To"] = rif
-        intestazioni["References"] = rif
+        intestazioni["References"] = " ".join(dict.fromkeys(r for r in (radice, rif) if r))
     email = EmailMultiAlternatives(
         subject=notifica.oggetto, body=notifica.testo, from_email=mittente(), to=[notifica.indirizzo],
         headers=intestazioni, reply_to=[notifica.dati["rispondi_a"]] if notifica.dati.get("rispondi_a") else None,

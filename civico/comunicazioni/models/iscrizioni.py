@@ -19,6 +19,8 @@ class Iscrizione(models.Model):
     email = models.EmailField(blank=True)
     # A reporter known only by phone (SMS channel) follows by SMS.
     telefono = models.CharField(max_length=40, blank=True)
+    # Followers without an account hear in the language they followed in (accounts: their preference).
+    lingua = models.CharField(max_length=5, default="it")
     creata_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -63,6 +63,8 @@ class Notifica(models.Model):
         ordering = ["creata_il", "id"]
         indexes = [
             models.Index(fields=["stato", "prossimo_tentativo_il"], name="notifica_da_consegnare"),
+            # Today's alerts to one address (allerte: the daily cap per person and channel).
+            models.Index(fields=["indirizzo", "creata_il"], name="notifica_per_indirizzo"),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,8 @@ class MessaggioSindaco(models.Model):
     testo = models.TextField(_("messaggio"))
     nome = models.CharField(_("nome"), max_length=160, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # The page's language when they wrote: the acknowledgement and the answer are in it.
+    lingua = models.CharField(max_length=5, default="it")
     utente = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
