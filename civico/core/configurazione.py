@@ -184,6 +184,6 @@ def opzioni_piattaforma(env: Mapping[str, str], produzione: bool) -> dict[str, A
         "WORKER_MAX_AGE_SECONDS": int(env.get("CIVICO_WORKER_MAX_AGE", "120")),
         "READYZ_REQUIRE_WORKER": _vero(env.get("CIVICO_READYZ_REQUIRE_WORKER")),
         "WORKER_HEARTBEAT_SECONDS": int(env.get("CIVICO_WORKER_HEARTBEAT", "15")),
-        # /readyz answers 503 "degraded" when a due message has waited longer than this.
+        # /readyz says "degraded" when a due message has waited longer than this (503 with READYZ_REQUIRE_WORKER).
         "OUTBOX_MAX_AGE_SECONDS": int(env.get("CIVICO_OUTBOX_MAX_AGE", "300")),
     }

@@ -108,7 +108,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     stato = "ok" if pronto else "error"
     if pronto and controlli["outbox"]["status"] != "ok":
         stato = "degraded"
-    return JsonResponse({"status": stato, "checks": controlli}, status=200 if stato == "ok" else 503)
+    # Late mail degrades readiness but takes the node out of the balancer only where the worker is
+    # required (CIVICO_READYZ_REQUIRE_WORKER): otherwise a stopped worker would stop the web pages too.
+    servibile = stato == "ok" or (stato == "degraded" and not settings.CIVICO["READYZ_REQUIRE_WORKER"])
+    return JsonResponse({"status": stato, "checks": controlli}, status=200 if servibile else 503)
 
 
 @never_cache
