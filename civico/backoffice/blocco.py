@@ -22,6 +22,7 @@ from civico.accounts.models import Utente
 from civico.accounts.permissions import filtro_visibili
 from civico.backoffice import azioni
 from civico.backoffice.models import EsitoInBlocco, LavoroInBlocco, StatoLavoro
+from civico.comunicazioni import personale
 from civico.errors import DomainError
 from civico.segnalazioni.models import Segnalazione
 
@@ -62,8 +63,12 @@ def esegui(lavoro_id: int) -> int:
     # The reports this person may see now (a role removed meanwhile is respected).
     trovate = {s.codice: s for s in Segnalazione.objects.filter(filtro_visibili(utente), codice__in=da_fare)}
     gestite = 0
-    for codice in da_fare:
-        gestite += _una(lavoro, codice, trovate.get(codice), utente, dati)
+    # 500 assignments to one operator are one e-mail to them, not 500 (comunicazioni.personale).
+    lotto = f"blocco:{lavoro.pk}"
+    with personale.un_messaggio_per_persona(lotto):
+        for codice in da_fare:
+            gestite += _una(lavoro, codice, trovate.get(codice), utente, dati)
+    personale.invia_lotto(lotto)
     LavoroInBlocco.objects.filter(pk=lavoro.pk).update(stato=StatoLavoro.FINITO, finito_il=timezone.now())
     return gestite
 

@@ -14,8 +14,10 @@ the digest's delivery key names the person and the day, so a second run the same
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.db import transaction
@@ -142,6 +144,9 @@ def su_evento(evento: Evento, s: Segnalazione) -> list[Notifica]:
         if modo == ModoAvviso.RIEPILOGO or tipo == Tipo.RITARDO:
             elementi.append(_elemento(tipo, s.ente, evento.creato_il, utente=p, segnalazione=s,
                                       chiave=f"{tipo}:{evento.pk}:u{p.pk}", testo=testo))
+        elif (lotto := _lotto.get()) is not None:  # a bulk action: one e-mail at its end, not one each
+            elementi.append(_elemento(tipo, s.ente, evento.creato_il, utente=p, segnalazione=s,
+                                      chiave=f"{tipo}:{evento.pk}:u{p.pk}", testo=testo, lotto=lotto))
         else:
             righe += _subito(evento, s, tipo, p)
     if tipo == Tipo.RITARDO:
@@ -161,10 +166,67 @@ def _riassunto(evento: Evento, s: Segnalazione, tipo: str) -> str:
 
 def _elemento(tipo: str, ente: Ente, quando: datetime, *, chiave: str, utente: Utente | None = None,
               email: str = "", segnalazione: Segnalazione | None = None,
-              messaggio: MessaggioSindaco | None = None, testo: str = "") -> ElementoPersonale:
+              messaggio: MessaggioSindaco | None = None, testo: str = "", lotto: str = "") -> ElementoPersonale:
     return ElementoPersonale(chiave=chiave[:200], utente=utente, email=email, ente=ente, tipo=tipo,
                              segnalazione=segnalazione, messaggio_sindaco=messaggio, testo=testo[:300],
-                             creato_il=quando)
+                             creato_il=quando, lotto=lotto)
+
+
+# --- Bulk actions: their immediate notices together ---------------------------------------------
+
+_lotto: contextvars.ContextVar[str | None] = contextvars.ContextVar("civico_personale_lotto", default=None)
+
+
+@contextlib.contextmanager
+def un_messaggio_per_persona(lotto: str) -> Iterator[None]:
+    """Within this block (a bulk action of 500 assignments), the notices each person chose to get
+    at once are stored, in the transaction of each report, and sent by `invia_lotto(lotto)` as one
+    e-mail per person: nothing is lost if the worker dies midway (a retried job sends them)."""
+    segno = _lotto.set(lotto[:60])
+    try:
+        yield
+    finally:
+        _lotto.reset(segno)
+
+
+def invia_lotto(lotto: str) -> int:
+    """One e-mail per person for the bulk action's notices; idempotent (the key names the batch)."""
+    from civico.comunicazioni.consegna import accoda_dopo_il_commit
+    from civico.comunicazioni.outbox import Origine, righe_per, salva
+
+    per_chi: dict[int, list[ElementoPersonale]] = defaultdict(list)
+    for e in ElementoPersonale.objects.filter(lotto=lotto[:60], inviato=False).select_related(
+            "ente", "segnalazione__ufficio", "utente__preferenze").order_by("id"):
+        per_chi[e.utente_id].append(e)
+    inviati = 0
+    for utente_id, elementi in per_chi.items():
+        primo = elementi[0]
+        contesto = {"ente": primo.ente, "sezioni": _sezioni(elementi), "ritardi": False,
+                    "preferenze": url_assoluto(_url_preferenze()), "n": len(elementi)}
+        oggetto = _oggetto_lotto(elementi)
+        with transaction.atomic():
+            righe = salva(righe_per(Destinatario(utente=primo.utente), primo.ente,
+                                    Origine(f"personale:lotto:{lotto}:{utente_id}", "personale"),
+                                    lambda lingua, c=contesto, o=oggetto: componi(
+                                        "personale_riepilogo", c, lingua, oggetto=o, breve=o), solo_email=True))
+            ElementoPersonale.objects.filter(pk__in=[e.pk for e in elementi]).update(
+                inviato=True, notifica=righe[0] if righe else None)
+            accoda_dopo_il_commit([n.pk for n in righe])
+        inviati += bool(righe)
+    return inviati
+
+
+def _oggetto_lotto(elementi: list[ElementoPersonale]):
+    n, tipo = len(elementi), elementi[0].tipo
+
+    def oggetto() -> str:  # called inside the recipient's language
+        if n == 1 and elementi[0].segnalazione_id:
+            return _oggetto(tipo, elementi[0].segnalazione)
+        if all(e.tipo == Tipo.ASSEGNATA for e in elementi):
+            return _("%(n)d segnalazioni assegnate a te") % {"n": n}
+        return _("Il riepilogo del giorno: %(n)d novità") % {"n": n}
+
+    return oggetto
 
 
 def _in_riepilogo(elementi: list[ElementoPersonale]) -> None:
@@ -252,7 +314,7 @@ def invia_riepiloghi(quando: datetime | None = None, *, solo_ritardi: bool = Fal
     quando = quando or timezone.now()
     giorno = timezone.localdate(quando).isoformat()
     nome = "ritardi" if solo_ritardi else "riepilogo"
-    attesa = ElementoPersonale.objects.filter(inviato=False)
+    attesa = ElementoPersonale.objects.filter(inviato=False, lotto="")
     attesa = attesa.filter(tipo=Tipo.RITARDO) if solo_ritardi else attesa.exclude(tipo=Tipo.RITARDO)
     per_chi: dict[tuple, list[ElementoPersonale]] = defaultdict(list)
     for e in attesa.select_related("ente", "segnalazione__ufficio", "messaggio_sindaco", "utente__preferenze"

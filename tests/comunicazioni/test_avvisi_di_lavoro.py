@@ -291,3 +291,24 @@ def test_a_mayor_s_office_that_chose_the_digest_gets_the_letters_in_it(alessandr
     consegnato(personale.invia_riepiloghi)
 
     assert oggetti_di(smtp, "segreteria@comune.example.org") == ["Il riepilogo del giorno: 2 novità"]
+
+
+def test_a_bulk_assignment_of_many_reports_is_one_e_mail_to_the_assignee(alessandria, strade, smtp, consegnato):
+    from civico.backoffice import azioni
+    from civico.backoffice import blocco as lavori
+
+    capo = persona("capo", Ruolo.OFFICE_MANAGER, alessandria, strade)
+    operatrice = persona("operatrice", Ruolo.OPERATORE, alessandria, strade)
+    segnalazioni = [factories.segnalazione(alessandria) for _ in range(12)]
+    smtp.raccoglitore.messaggi.clear(), smtp.raccoglitore.buste.clear()
+
+    lavoro = consegnato(lavori.avvia, capo, [s.codice for s in segnalazioni], "assegna",
+                        azioni.Dati(assegnatario=str(operatrice.pk)))
+    consegnato(lavori.esegui, lavoro.pk)  # the queue retries it: nothing is sent twice
+
+    assert per_destinatario(smtp) == {"operatrice@comune.example.org": 1}
+    [messaggio] = smtp.messaggi
+    assert str(messaggio["Subject"]) == "12 segnalazioni assegnate a te"
+    testo = messaggio.get_body(("plain",)).get_content()
+    assert all(s.codice in testo for s in segnalazioni)
+    assert Segnalazione.objects.filter(assegnatario=operatrice).count() == 12

@@ -58,6 +58,9 @@ class ElementoPersonale(models.Model):
     notifica = models.ForeignKey("comunicazioni.Notifica", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
     inviato = models.BooleanField(default=False)
+    # Immediate notices caused by one bulk action: sent together at its end, one e-mail per
+    # person (`personale.invia_lotto`), never in the daily digest.
+    lotto = models.CharField(max_length=60, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["inviato", "tipo"], name="elem_personale_attesa")]
