@@ -48,11 +48,10 @@ def _emails(utente: Utente) -> set[str]:
 
 
 def segnalazioni_di(utente: Utente) -> models.QuerySet[Segnalazione]:
-    """Sent while signed in, or with one of the person's confirmed addresses."""
-    condizione = Q(segnalante=utente)
-    for email in _emails(utente):
-        condizione |= Q(segnalante_email__iexact=email)
-    return Segnalazione.objects.filter(condizione).select_related("ente", "categoria")
+    """Sent while signed in, or with one of the person's addresses or phone numbers: the same
+    reports the erasure reaches (`cancellazione.segnalazioni_della_persona`)."""
+    persona = cancellazione.Persona.dell_account(utente)
+    return cancellazione.segnalazioni_della_persona(persona).select_related("ente", "categoria")
 
 
 # --- Art. 15/20: a copy of my data -------------------------------------------------------------
