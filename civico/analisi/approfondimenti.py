@@ -19,14 +19,14 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from civico.analisi import sql
+from civico.analisi import zone
 from civico.catalogo.models import Categoria
+from civico.enti.models import Ente
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Intervento, Segnalazione
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
 
-RISOLUZIONE_HOTSPOT = 9  # about 0.1 km²: a block, a small square
 RISOLUZIONE_AREA = 8  # about 0.7 km²: a neighbourhood, for costs
 RISOLTE = (Stato.RESOLVED, Stato.CLOSED)
 SETTIMANE_STORIA = 104
@@ -35,80 +35,86 @@ SETTIMANE_PREVISIONE = 8
 
 @dataclass
 class Hotspot:
-    cella: str
+    """Reports of one category within about `zone.RAGGIO_M` of each other: one place for a crew."""
+
     categoria_id: int
     categoria: str
+    segnalazioni: list[int]  # their ids, for the drill-down and the one-click work order
     n: int
     aperte: int
     ultima: Any
-    indirizzo: str
+    nome: str  # its streets and quartiere
     lat: float
     lon: float
+    raggio_m: float
+
+    @property
+    def chiave(self) -> str:
+        """The reports behind the figure, as the drill-down page reads them (`?ids=`)."""
+        return ",".join(str(pk) for pk in self.segnalazioni)
+
+    # The earlier pages and tests called the place `indirizzo`.
+    @property
+    def indirizzo(self) -> str:
+        return self.nome
+
+
+MAX_PUNTI_HOTSPOT = 50_000  # a comune's six months; beyond that the newest are clustered
 
 
 def _nomi_categorie(ids: set[int]) -> dict[int, str]:
     return dict(Categoria.objects.filter(pk__in=ids).values_list("pk", "nome"))
 
 
-def hotspot(visibili: QuerySet[Segnalazione], *, mesi: int = 6, minimo: int = 3, limite: int = 50) -> list[Hotspot]:
-    """H3 cells where reports of the same category recurred in the last `mesi` months."""
+def hotspot(
+    visibili: QuerySet[Segnalazione], *, mesi: int = 6, minimo: int = 3, limite: int = 50,
+    raggio_m: float = zone.RAGGIO_M, ente: Ente | None = None,
+) -> list[Hotspot]:
+    """Places where at least `minimo` reports of the same category came within `raggio_m` metres
+    of each other in the last `mesi` months (DBSCAN on the sphere), named by their streets."""
     dal = timezone.now() - timedelta(days=round(mesi * 30.44))
-    qs = visibili.filter(creata_il__gte=dal, lat__isnull=False).exclude(cella_h3="").exclude(
-        stato__in=(Stato.DUPLICATE, Stato.WITHDRAWN)
-    ).order_by()
-    conti: dict[tuple[str, int], list] = defaultdict(lambda: [0, 0, None, "", 0.0, 0.0])
-    if sql.usa_postgresql():
-        righe = qs.annotate(_cella=sql.GenitoreH3(F("cella_h3"), RISOLUZIONE_HOTSPOT)).values(
-            "_cella", "categoria_id"
-        ).annotate(
-            n=Count("pk"), aperte=Count("pk", filter=Q(stato__in=APERTI)), ultima=Max("creata_il"),
-            indirizzo=Max("indirizzo"), lat=Max("lat"), lon=Max("lon"),
-        ).filter(n__gte=minimo).values_list(
-            "_cella", "categoria_id", "n", "aperte", "ultima", "indirizzo", "lat", "lon"
-        )
-        for cella, cat, n, aperte, ultima, indirizzo, lat, lon in righe:
-            conti[(cella, cat)] = [n, aperte, ultima, indirizzo, lat, lon]
-    else:
-        righe = qs.values("cella_h3", "categoria_id").annotate(
-            n=Count("pk"), aperte=Count("pk", filter=Q(stato__in=APERTI)), ultima=Max("creata_il"),
-            indirizzo=Max("indirizzo"), lat=Max("lat"), lon=Max("lon"),
-        ).values_list("cella_h3", "categoria_id", "n", "aperte", "ultima", "indirizzo", "lat", "lon")
-        for cella, cat, n, aperte, ultima, indirizzo, lat, lon in righe:
-            try:
-                genitore = h3.cell_to_parent(cella, RISOLUZIONE_HOTSPOT)
-            except (ValueError, h3.H3BaseException):
-                continue
-            c = conti[(genitore, cat)]
-            c[0] += n
-            c[1] += aperte
-            c[2] = max(filter(None, (c[2], ultima)))
-            c[3], c[4], c[5] = c[3] or indirizzo, lat, lon
-        conti = {k: v for k, v in conti.items() if v[0] >= minimo}
-    nomi = _nomi_categorie({cat for _, cat in conti})
-    risultato = [
-        Hotspot(cella=cella, categoria_id=cat, categoria=nomi.get(cat, "?"), n=v[0], aperte=v[1], ultima=v[2],
-                indirizzo=v[3], lat=v[4], lon=v[5])
-        for (cella, cat), v in conti.items()
-    ]
-    risultato.sort(key=lambda h: (-h.n, -h.aperte, h.cella))
-    return risultato[:limite]
+    righe = list(
+        visibili.filter(creata_il__gte=dal, lat__isnull=False, lon__isnull=False)
+        .exclude(stato__in=(Stato.DUPLICATE, Stato.WITHDRAWN))
+        .order_by("-creata_il")
+        .values_list("pk", "lat", "lon", "categoria_id", "stato", "creata_il", "indirizzo", "ente_id")
+        [:MAX_PUNTI_HOTSPOT]
+    )
+    per_categoria: dict[int, list[tuple]] = defaultdict(list)
+    for riga in righe:
+        per_categoria[riga[3]].append(riga)
+    nomi = _nomi_categorie(set(per_categoria))
+    if ente is None and righe:
+        ente = Ente.objects.filter(pk=righe[0][7]).defer("confine").first()
+    risultato = []
+    for categoria_id, elenco in per_categoria.items():
+        dati = {r[0]: r for r in elenco}
+        punti = [zone.Punto(r[0], float(r[1]), float(r[2])) for r in elenco]
+        for gruppo in zone.raggruppa(punti, minimo=minimo, raggio_m=raggio_m):
+            membri = [dati[p.pk] for p in gruppo]
+            lat, lon = zone.centro(gruppo)
+            risultato.append(Hotspot(
+                categoria_id=categoria_id, categoria=nomi.get(categoria_id, "?"),
+                segnalazioni=sorted(p.pk for p in gruppo), n=len(gruppo),
+                aperte=sum(1 for m in membri if m[4] in APERTI), ultima=max(m[5] for m in membri),
+                nome="", lat=lat, lon=lon, raggio_m=round(zone.raggio(gruppo)),
+            ))
+    risultato.sort(key=lambda h: (-h.n, -h.aperte, h.categoria, h.segnalazioni[0]))
+    risultato = risultato[:limite]
+    for h in risultato:  # naming costs a query per point: only for what is shown
+        dentro = set(h.segnalazioni)
+        membri = [d for d in righe if d[0] in dentro]
+        h.nome = zone.nome_luogo(ente, [(float(m[1]), float(m[2])) for m in membri], [m[6] for m in membri])
+    return risultato
 
 
-def celle_figlie(cella: str) -> list[str]:
-    """The stored-resolution cells inside a hotspot cell (for filtering its reports)."""
-    from django.conf import settings
-
-    res = settings.CIVICO["H3_RESOLUTION"]
-    if h3.get_resolution(cella) >= res:
-        return [cella]
-    return list(h3.cell_to_children(cella, res))
+def aperte_nel_hotspot(visibili: QuerySet[Segnalazione], ids: list[int], categoria_id: int) -> QuerySet[Segnalazione]:
+    return visibili.filter(pk__in=ids, categoria_id=categoria_id, stato__in=APERTI)
 
 
-def aperte_nel_hotspot(visibili: QuerySet[Segnalazione], cella: str, categoria_id: int) -> QuerySet[Segnalazione]:
-    return visibili.filter(cella_h3__in=celle_figlie(cella), categoria_id=categoria_id, stato__in=APERTI)
-
-
-def ricorrenti(visibili: QuerySet[Segnalazione], *, mesi: int = 12, limite: int = 50) -> list[dict[str, Any]]:
+def ricorrenti(
+    visibili: QuerySet[Segnalazione], *, mesi: int = 12, limite: int = 50, ente: Ente | None = None
+) -> list[dict[str, Any]]:
     """Places (stored H3 cell and category) where a report came in after an earlier one there
     had been resolved: the repair did not last, or the cause was not removed."""
     dal = timezone.now() - timedelta(days=round(mesi * 30.44))
@@ -118,14 +124,18 @@ def ricorrenti(visibili: QuerySet[Segnalazione], *, mesi: int = 12, limite: int 
         .values("cella_h3", "categoria_id")
         .annotate(
             n=Count("pk"), prima_risoluzione=Min("chiusa_il", filter=Q(stato__in=RISOLTE)),
-            ultima=Max("creata_il"), indirizzo=Max("indirizzo"),
+            ultima=Max("creata_il"), indirizzo=Max("indirizzo"), lat=Max("lat"), lon=Max("lon"),
         )
         .filter(n__gte=2, prima_risoluzione__isnull=False, ultima__gt=F("prima_risoluzione"))
         .order_by("-n", "-ultima")[:limite]
     )
     righe = list(righe)
     nomi = _nomi_categorie({r["categoria_id"] for r in righe})
-    return [{**r, "categoria": nomi.get(r["categoria_id"], "?")} for r in righe]
+    return [
+        {**r, "categoria": nomi.get(r["categoria_id"], "?"),
+         "nome": zone.nome_luogo(ente, [(float(r["lat"]), float(r["lon"]))], [r["indirizzo"]])}
+        for r in righe
+    ]
 
 
 # --- Weekly intake: trend and a seasonal forecast -----------------------------------------------
@@ -220,7 +230,8 @@ def carico_uffici(visibili: QuerySet[Segnalazione]) -> list[dict[str, Any]]:
         attesa = (adesso - r["piu_vecchia"]).days if r["piu_vecchia"] else None
         quota = r["in_ritardo"] / r["aperte"] if r["aperte"] else None
         risultato.append({
-            "ufficio": r["ufficio__nome"] or "", "aperte": r["aperte"], "in_ritardo": r["in_ritardo"],
+            "ufficio": r["ufficio__nome"] or "", "ufficio_id": r["ufficio_id"],
+            "aperte": r["aperte"], "in_ritardo": r["in_ritardo"],
             "quota_ritardo": quota, "giorni_piu_vecchia": attesa, "risolte_30": r["risolte_30"],
         })
     return sorted(risultato, key=lambda r: (-r["in_ritardo"], -r["aperte"], r["ufficio"]))

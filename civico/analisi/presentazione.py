@@ -9,6 +9,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from civico.analisi import grafici
+from civico.analisi.zone import nome_cella
+from civico.enti.models import Ente
 from civico.segnalazioni.models import Canale
 
 
@@ -94,7 +96,7 @@ def pannelli(dati: dict[str, Any]) -> dict[str, Any]:
                 if dati["mappa"]["celle"] else _("Nessuna segnalazione con posizione nel periodo.")
             ),
         ),
-        "celle": dati["mappa"]["celle"][:20],
+        "celle": _con_nomi(dati.get("ente"), dati["mappa"]["celle"][:20]),
     }
 
 
@@ -104,3 +106,9 @@ def _grafico_tempi(righe: list[dict[str, Any]], titolo: str):
         [_("Mediana"), _("90° percentile")], unita=" gg", titolo=titolo,
         descrizione=_("Grafico a barre; i valori sono nella tabella accanto."),
     )
+
+
+def _con_nomi(ente: dict[str, Any] | None, celle: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each hexagon named by its streets or quartiere: people read places, not H3 codes."""
+    trovato = Ente.objects.filter(slug=ente["slug"]).defer("confine").first() if ente else None
+    return [{**c, "nome": nome_cella(trovato, c["cella"])} for c in celle]

@@ -8,5 +8,6 @@ app_name = "analisi_staff"
 urlpatterns = [
     path("", views.indice, name="indice"),
     path("<slug:ente>/", views.comune, name="comune"),
+    path("<slug:ente>/segnalazioni/", views.dettaglio, name="dettaglio"),
     path("<slug:ente>/intervento/", views.intervento_da_hotspot, name="intervento"),
 ]

@@ -7,21 +7,24 @@ comuni and offices the person may see, through the permission module.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
-import h3
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civico.accounts.permissions import Attore, enti_visibili, filtro_visibili, puo_lavorare
 from civico.analisi import approfondimenti as A
+from civico.analisi import dettaglio as D
 from civico.analisi import grafici
 from civico.backoffice.accesso import staff_richiesto
 from civico.catalogo.models import Categoria
+from civico.core import tabelle
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni import interventi
@@ -67,6 +70,8 @@ def comune(request: HttpRequest, ente: str) -> HttpResponse:
     minimo = _intero(request.GET.get("minimo"), tuple(range(2, 21)), 3)
     categorie = list(Categoria.objects.filter(ente=trovato).order_by("nome").values_list("pk", "nome"))
     categoria_id = _intero(request.GET.get("categoria"), tuple(pk for pk, _n in categorie), 0) or None
+    zone_calde = A.hotspot(visibili, mesi=mesi, minimo=minimo, ente=trovato)
+    dettaglio_url = reverse("analisi_staff:dettaglio", args=[trovato.slug])
     storia = A.settimanale(visibili, categoria_id)
     stima = A.previsione(storia)
     recenti = storia[-26:]
@@ -84,8 +89,11 @@ def comune(request: HttpRequest, ente: str) -> HttpResponse:
     return render(request, "analisi/staff_comune.html", {
         "comune": trovato,
         "mesi": mesi, "scelte_mesi": SCELTE_MESI, "minimo": minimo,
-        "hotspot": A.hotspot(visibili, mesi=mesi, minimo=minimo),
-        "ricorrenti": A.ricorrenti(visibili, mesi=max(mesi, 12)),
+        "hotspot": zone_calde, "mappa_hotspot": [
+            {"lat": h.lat, "lon": h.lon, "r": max(h.raggio_m, 30), "n": h.n, "nome": h.nome, "categoria": h.categoria,
+             "url": f"{dettaglio_url}?ids={h.chiave}"} for h in zone_calde
+        ],
+        "ricorrenti": A.ricorrenti(visibili, mesi=max(mesi, 12), ente=trovato),
         "categorie": categorie, "categoria_id": categoria_id,
         "recenti": recenti, "stima": stima, "grafico_settimane": grafico,
         "uffici": A.carico_uffici(visibili),
@@ -93,28 +101,63 @@ def comune(request: HttpRequest, ente: str) -> HttpResponse:
     })
 
 
+@staff_richiesto
+def dettaglio(request: HttpRequest, ente: str) -> HttpResponse:
+    """The reports behind a figure, on a page or as CSV/XLSX (`?formato=`)."""
+    trovato = _comune(request, ente)
+    richiesta = D.leggi(request.GET)
+    qs = D.segnalazioni(_visibili(request, trovato), richiesta)
+    formato = request.GET.get("formato", "")
+    nome = f"segnalazioni-{trovato.slug}-{timezone.localdate():%Y%m%d}"
+    if formato == "csv":
+        return tabelle.risposta_csv(D.intestazione(), D.righe(qs), f"{nome}.csv", bom=True)
+    if formato == "xlsx":
+        return tabelle.risposta_xlsx(D.intestazione(), D.righe(qs), f"{nome}.xlsx", foglio=_("Segnalazioni"))
+    for errore in richiesta.errori:
+        messages.error(request, errore)
+    parametri = urlencode(richiesta.parametri())
+    return render(request, "analisi/staff_dettaglio.html", {
+        "comune": trovato, "segnalazioni": list(qs[:D.MAX_RIGHE_PAGINA]), "totale": qs.count(),
+        "massimo": D.MAX_RIGHE_PAGINA, "parametri": parametri,
+    })
+
+
+def _ids(testo: str) -> list[int]:
+    parti = [p.strip() for p in (testo or "").split(",") if p.strip()]
+    if not parti or len(parti) > D.MAX_IDS or not all(p.isdigit() and len(p) <= 12 for p in parti):
+        raise ValueError("ids")
+    return sorted({int(p) for p in parti})
+
+
 @require_POST
 @staff_richiesto
 def intervento_da_hotspot(request: HttpRequest, ente: str) -> HttpResponse:
-    """One click: a work order holding the open reports of that place and category."""
+    """One click: a work order holding the open reports of that place and category.
+
+    Reports already in an open work order stay there: clicking twice opens the existing order."""
     trovato = _comune(request, ente)
     torna = redirect("analisi_staff:comune", trovato.slug)
-    cella = (request.POST.get("cella") or "").strip()[:16]
     try:
         categoria = Categoria.objects.get(pk=int(request.POST.get("categoria") or 0), ente=trovato)
-        figlie = A.celle_figlie(cella)
-    except (ValueError, TypeError, Categoria.DoesNotExist, h3.H3BaseException):
+        ids = _ids(request.POST.get("ids", ""))
+    except (ValueError, TypeError, Categoria.DoesNotExist):
         messages.error(request, _("Zona o categoria non valida."))
         return torna
     aperte = [
-        s for s in A.aperte_nel_hotspot(_visibili(request, trovato), cella, categoria.pk).select_related("ente")
+        s for s in A.aperte_nel_hotspot(_visibili(request, trovato), ids, categoria.pk).select_related("ente")
         if puo_lavorare(request.user, s)
     ]
-    if not figlie or not aperte:
+    if not aperte:
         messages.error(request, _("In questa zona non ci sono segnalazioni aperte su cui lavori."))
         return torna
-    luogo = next((s.indirizzo for s in aperte if s.indirizzo), "") or _("zona %(cella)s") % {"cella": cella}
-    titolo = _("%(categoria)s · %(luogo)s") % {"categoria": categoria.nome, "luogo": luogo}
+    gia = interventi.intervento_aperto_con(aperte)
+    if gia is not None:
+        messages.info(request, _("Queste segnalazioni sono già nell'intervento «%(t)s».") % {"t": gia.titolo})
+        return redirect("interventi:intervento", trovato.slug, gia.pk)
+    occupate = interventi.in_interventi_aperti(s.pk for s in aperte)
+    aperte = [s for s in aperte if s.pk not in occupate]
+    luogo = request.POST.get("nome", "").strip()[:120] or next((s.indirizzo for s in aperte if s.indirizzo), "")
+    titolo = _("%(categoria)s · %(luogo)s") % {"categoria": categoria.nome, "luogo": luogo or _("zona")}
     try:
         nuovo = interventi.crea_intervento(trovato, Attore.staff(request.user), titolo[:200], aperte)
     except InvalidData as exc:
@@ -123,5 +166,5 @@ def intervento_da_hotspot(request: HttpRequest, ente: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         return torna
-    messages.success(request, _("Intervento creato con %(n)s segnalazioni.") % {"n": len(aperte)})
+    messages.success(request, _("Intervento creato con %(n)s segnalazioni.") % {"n": len(nuovo.segnalazioni.all())})
     return redirect("interventi:intervento", trovato.slug, nuovo.pk)

@@ -63,13 +63,46 @@ def crea_intervento(
         raise InvalidData(errori)
     if not lavora_nell_ente(attore, ente):
         raise NotAllowed(_("Non hai un ruolo operativo in questo comune."))
+    segnalazioni = list(segnalazioni)
     with transaction.atomic():
+        # The reports are locked first: a second identical click waits here, then finds them taken.
+        _blocca(segnalazioni)
+        gia = intervento_aperto_con(segnalazioni)
+        if gia is not None:
+            raise Conflict(
+                _("Queste segnalazioni sono già nell'intervento aperto «%(t)s».") % {"t": gia.titolo},
+                code="intervento_esistente",
+            )
         intervento = Intervento.objects.create(
             ente=ente, titolo=titolo, squadra_o_ditta=squadra_o_ditta, data_prevista=data_prevista,
             costo_stimato=costo_stimato, creato_da=attore.utente, creato_il=timezone.now(),
         )
         _aggiungi(intervento, attore, segnalazioni)
     return intervento
+
+
+def _blocca(segnalazioni: Iterable[Segnalazione]) -> None:
+    pk = sorted({s.pk for s in segnalazioni})
+    list(Segnalazione.objects.select_for_update().filter(pk__in=pk).order_by("pk").values_list("pk", flat=True))
+
+
+def in_interventi_aperti(pk: Iterable[int]) -> set[int]:
+    """Which of these reports are already in an open work order."""
+    return set(Intervento.segnalazioni.through.objects.filter(
+        segnalazione_id__in=list(pk), intervento__stato=StatoIntervento.APERTO,
+    ).values_list("segnalazione_id", flat=True))
+
+
+def intervento_aperto_con(segnalazioni: Iterable[Segnalazione]) -> Intervento | None:
+    """The open work order that already holds every one of these reports, if any."""
+    pk = {s.pk for s in segnalazioni}
+    if not pk:
+        return None
+    candidati = Intervento.objects.filter(stato=StatoIntervento.APERTO, segnalazioni__in=pk).distinct()
+    for candidato in candidati.order_by("creato_il", "pk"):
+        if pk <= set(candidato.segnalazioni.values_list("pk", flat=True)):
+            return candidato
+    return None
 
 
 def aggiungi(intervento: Intervento, attore: Attore, segnalazioni: Iterable[Segnalazione]) -> Intervento:
@@ -91,6 +124,11 @@ def _aggiungi(intervento: Intervento, attore: Attore, segnalazioni: Iterable[Seg
         raise InvalidData({"segnalazioni": [
             _("Si possono aggiungere solo segnalazioni aperte di questo comune: %(codici)s.")
             % {"codici": ", ".join(errate)}
+        ]})
+    altrove = sorted(s.codice for s in bloccate if s.pk in in_interventi_aperti([s.pk for s in bloccate]))
+    if altrove:  # one open work order per report: the citizen is told once, the crew goes once
+        raise InvalidData({"segnalazioni": [
+            _("Già in un altro intervento aperto: %(codici)s.") % {"codici": ", ".join(altrove)}
         ]})
     for s in bloccate:
         if not ruoli_attore(attore, s) & RUOLI_OPERATIVI:

@@ -46,7 +46,7 @@ def test_hotspot_lists_a_place_where_the_same_problem_recurs(client, alessandria
 
     pagina = entra_verificato(client, operatore).get(reverse("analisi_staff:comune", args=[alessandria.slug]))
     html = pagina.content.decode()
-    assert zone[0].cella in html
+    assert "Piazza della Libertà" in zone[0].nome and zone[0].nome in html
     assert "Crea un intervento" in html
 
 
@@ -57,7 +57,7 @@ def test_one_click_turns_a_hotspot_into_a_work_order(client, alessandria, operat
 
     risposta = entra_verificato(client, operatore).post(
         reverse("analisi_staff:intervento", args=[alessandria.slug]),
-        {"cella": zona.cella, "categoria": zona.categoria_id},
+        {"ids": zona.chiave, "categoria": zona.categoria_id},
     )
     intervento = Intervento.objects.get(ente=alessandria)
     assert risposta.status_code == 302
@@ -68,7 +68,7 @@ def test_one_click_turns_a_hotspot_into_a_work_order(client, alessandria, operat
 
 def test_a_bad_hotspot_request_is_explained(client, alessandria, operatore):
     risposta = entra_verificato(client, operatore).post(
-        reverse("analisi_staff:intervento", args=[alessandria.slug]), {"cella": "non-una-cella", "categoria": "x"},
+        reverse("analisi_staff:intervento", args=[alessandria.slug]), {"ids": "non-una-zona", "categoria": "x"},
         follow=True,
     )
     assert "Zona o categoria non valida" in risposta.content.decode()
