@@ -62,3 +62,24 @@ def conserva_originale_evento(evento: Evento, mascherati: Mascherati) -> None:
         TestoOriginale.objects.create(
             segnalazione_id=evento.segnalazione_id, campo=campo_evento(evento), testo=testo, trovati=list(trovati)
         )
+
+
+def maschera_esistenti(segnalazioni, originali, *, blocco: int = 2000) -> int:
+    """Pass rows written before the gate (or before a stricter gate) through it again: their
+    public columns are masked in place and the words as typed kept for the staff, unless an
+    original is already kept. Idempotent; takes the managers so a data migration can call it
+    with its historical models. Returns how many reports changed."""
+    cambiate = 0
+    righe = segnalazioni.values_list("pk", *CAMPI_PUBBLICI).order_by("pk")
+    for pk, *valori in righe.iterator(chunk_size=blocco):
+        esito = maschera_campi(**dict(zip(CAMPI_PUBBLICI, valori, strict=True)))
+        if not esito.originali:
+            continue
+        segnalazioni.filter(pk=pk).update(**{c: esito.testi[c] for c in esito.originali})
+        gia = set(originali.filter(segnalazione_id=pk).values_list("campo", flat=True))
+        originali.bulk_create([
+            originali.model(segnalazione_id=pk, campo=campo, testo=testo, trovati=list(trovati))
+            for campo, (testo, trovati) in esito.originali.items() if campo not in gia
+        ])
+        cambiate += 1
+    return cambiate
