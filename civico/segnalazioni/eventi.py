@@ -7,10 +7,11 @@ segnalazione è stata presa in carico.") are rendered at read time, in the reade
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import Attore
@@ -170,6 +171,14 @@ def descrizione(evento: Evento) -> str:
         return _("Assegnata a un operatore.")
     if evento.tipo == TipoEvento.MEDIA_ADDED:
         return _("Aggiunto un allegato.")
+    if evento.tipo == TipoEvento.WORK_ORDER and d.get("data_prevista"):
+        # The planned date is the citizen's answer to "when?": shown, the crew and cost are not.
+        try:
+            prevista = date.fromisoformat(d["data_prevista"])
+        except (TypeError, ValueError):
+            return evento.get_tipo_display()
+        return _("Inserita in un intervento: lavori previsti per il %(data)s.") % {
+            "data": formats.date_format(prevista, "SHORT_DATE_FORMAT")}
     if evento.tipo == TipoEvento.STATE_CHANGED:
         if evento.transizione == "mark_duplicate":
             return _("Duplicata di %(codice)s.") % {"codice": d.get("duplicato_di", "—")}

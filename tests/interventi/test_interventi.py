@@ -60,7 +60,8 @@ def test_a_citizen_sees_that_the_repair_is_planned_but_not_the_contractor_or_cos
     assert pubblico[0].dati["data_prevista"] == "2026-06-15"
     assert pubblico[0].dati["intervento_id"] == intervento.pk
     assert "Rossi" not in str(pubblico[0].dati) and "900" not in str(pubblico[0].dati)
-    assert eventi.descrizione(pubblico[0]) == "Inserita in un intervento"
+    # The planned date is public (it was stored but never shown before).
+    assert eventi.descrizione(pubblico[0]) == "Inserita in un intervento: lavori previsti per il 15/06/2026."
 
 
 def test_reports_that_cannot_be_resolved_are_reported_back_with_the_reason(alessandria):
