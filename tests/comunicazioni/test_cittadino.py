@@ -6,12 +6,13 @@ acknowledged; a report's status e-mails in one thread."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from email.utils import parseaddr
 
 import pytest
 from django.core.cache import cache
-from hypothesis import given
+from hypothesis import HealthCheck, given
 from hypothesis import settings as ipotesi
 from hypothesis import strategies as st
 
@@ -287,3 +288,38 @@ def test_the_status_emails_of_a_report_are_one_thread(alessandria, smtp, consegn
     assert radice not in di_altra["References"] and altra.codice in di_altra["References"]
     assert {parseaddr(m["To"])[1] for m in messaggi} == {ANNA}
 
+
+
+@ipotesi(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ruoli=st.lists(st.sampled_from(["segue", "segue_per_email", "allerta_subito", "allerta_cerchio",
+                                       "allerta_giornaliera", "allerta_email"]), min_size=1, max_size=6))
+def test_whatever_the_reasons_each_address_hears_once_per_event(alessandria, ruoli):
+    """A person with any mix of reasons (following by account or e-mail, alerts of any kind):
+    at most one row per event, channel and address."""
+    chi = f"p{uuid.uuid4().hex[:10]}"
+    email = f"{chi}@example.org"
+    persona = Utente.objects.create_user(chi, email=email)
+    s = factories.segnalazione(alessandria, email=f"r{chi}@example.org")
+    for ruolo in ruoli:
+        if ruolo == "segue":
+            iscrizioni.segui(s, persona)
+        elif ruolo == "segue_per_email":
+            iscrizioni.segui_per_email(s, email)
+        elif ruolo == "allerta_subito":
+            allerte.crea(alessandria, utente=persona, nuove=False)
+        elif ruolo == "allerta_cerchio":
+            allerte.crea(alessandria, utente=persona, nuove=False, tipo_area=TipoArea.CERCHIO, lat=LAT, lon=LON)
+        elif ruolo == "allerta_giornaliera":
+            allerte.crea(alessandria, utente=persona, nuove=False, frequenza=Frequenza.GIORNALIERA)
+        else:
+            allerte.crea(alessandria, email=email, nuove=False)
+
+    risolvi(s)
+
+    righe = Notifica.objects.filter(segnalazione=s, indirizzo=email)
+    per_evento = Counter(righe.values_list("evento_id", "canale"))
+    assert all(n == 1 for n in per_evento.values())
+    in_riepilogo = ElementoRiepilogo.objects.filter(segnalazione=s, allerta__in=persona.allerte.all())
+    risolta_subito = righe.filter(evento__stato_a="resolved").count()
+    # Told of the resolution at once (follower or immediate alert) or in one digest: once.
+    assert risolta_subito + in_riepilogo.count() == 1
