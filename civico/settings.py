@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "civico.accounts",
     "civico.enti",
     "civico.catalogo",
+    "civico.triage",
     "civico.territorio",
     "civico.segnalazioni",
     "civico.comunicazioni",

@@ -69,24 +69,8 @@ def trova_categoria(ente: Ente, riferimento: str | int) -> Categoria | None:
 
 
 def suggerisci_categoria(ente: Ente, testo: str) -> Categoria | None:
-    """The category whose name or keywords best match the citizen's words, if any does."""
-    parole = set(normalizza(testo).split())
-    if not parole:
-        return None
-    migliore, punteggio_migliore = None, 0
-    for categoria in _catalogo(ente).attive:
-        chiavi = [normalizza(categoria.nome), *(normalizza(k) for k in categoria.parole_chiave)]
-        punteggio = 0
-        for chiave in chiavi:
-            termini = chiave.split()
-            if termini and all(_radice_in(t, parole) for t in termini):
-                punteggio += len(termini)
-        if punteggio > punteggio_migliore:
-            migliore, punteggio_migliore = categoria, punteggio
-    return migliore
+    """The most likely category for these words: triage's one door (`civico.triage.servizi`),
+    kept here for the callers that read the catalogue (the inbound e-mail and SMS parser)."""
+    from civico.triage.servizi import categoria_suggerita  # triage reads the catalogue, not the reverse
 
-
-def _radice_in(termine: str, parole: set[str]) -> bool:
-    # "buca" matches "buche", "lampione" matches "lampioni": compare the first letters only.
-    radice = termine[: max(4, len(termine) - 2)]
-    return any(p.startswith(radice) for p in parole)
+    return categoria_suggerita(ente, testo)

@@ -31,6 +31,7 @@ from civico.portale.forms_flusso import (
 )
 from civico.portale.models import Bozza
 from civico.segnalazioni import consultazione
+from civico.triage import servizi as triage
 
 BOZZE_ALL_ORA = 60  # per address: far more than a person, far fewer than a script
 URL_PASSO = {p: f"portale:flusso_{p}" for p in flusso.DA_COMPILARE + [flusso.RIEPILOGO]}
@@ -282,14 +283,19 @@ def suggerimenti(request: HttpRequest, uuid) -> JsonResponse:
         raise Http404(_("Bozza non trovata"))
     categoria = catalogo.trova_categoria(bozza.ente, request.GET.get("categoria", "")) if request.GET.get(
         "categoria") else None
-    suggerita = None
+    candidate = []
     testo = request.GET.get("testo", "")[:500]
     if categoria is None and testo.strip():
-        suggerita = catalogo.suggerisci_categoria(bozza.ente, testo)
+        candidate = triage.suggerisci(bozza.ente, testo)
+    suggerita = candidate[0].categoria if candidate else None
     elenco = simili(bozza, categoria or suggerita)
     html = render_to_string("portale/flusso/_duplicati.html", {"simili": elenco, "bozza": bozza}, request)
     return JsonResponse({
         "categoria_suggerita": {"codice": suggerita.codice, "nome": suggerita.nome} if suggerita else None,
+        "suggerimenti": [
+            {"codice": s.categoria.codice, "nome": s.categoria.nome, "probabilita": s.probabilita}
+            for s in candidate
+        ],
         "duplicati": len(elenco.elenco) if elenco else 0,
         "html": html,
     })

@@ -150,6 +150,9 @@ def submit(
         errori.setdefault("email", []).append(
             _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome}
         )
+    if indirizzo and (lontano := gazetteer.scarto(ente, indirizzo, lat, lon)):
+        # The crew goes to the point: an address of another street must not ride along silently.
+        errori.setdefault("indirizzo", []).append(lontano.messaggio(indirizzo))
     if errori:
         raise InvalidData(errori)
 

@@ -19,6 +19,8 @@ from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
+from civico.triage import servizi as triage
+from civico.triage.models import FonteEsempio
 
 
 def ufficio_competente(
@@ -123,6 +125,8 @@ def riclassifica(segnalazione: Segnalazione, categoria: Categoria, attore: Attor
         if (motivo or "").strip():
             eventi.registra(s, TipoEvento.INTERNAL_NOTE, attore, quando=quando,
                             visibilita=Visibilita.INTERNA, testo=motivo.strip())
+        # A correction is the best teacher triage has: the next similar words suggest this category.
+        triage.registra_esempio(s, categoria, FonteEsempio.RICLASSIFICAZIONE)
     return s
 
 

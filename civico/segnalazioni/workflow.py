@@ -20,6 +20,8 @@ from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Segnalazione, TipoEvento
 from civico.segnalazioni.stati import Stato
+from civico.triage import servizi as triage
+from civico.triage.models import FonteEsempio
 
 S = Stato
 LAVORO = frozenset({Ruolo.PLATFORM_ADMIN, Ruolo.ENTE_ADMIN, Ruolo.OFFICE_MANAGER, Ruolo.OPERATORE})
@@ -150,6 +152,7 @@ def transition(
 
         stato_da = s.stato
         s.stato = t.a
+        dal_vivo = quando is None  # not an importer's or the demo's backdated history
         quando = quando or timezone.now()
         if t.a in APERTI:
             s.chiusa_il = None
@@ -162,4 +165,7 @@ def transition(
             testo=testo, stato_da=stato_da, stato_a=t.a,
             transizione=nome, dati=dati,
         )
+        if nome == "take_in_charge" and dal_vivo and attore.utente is not None and not attore.sistema:
+            # An operator taking a report in charge confirms its category: a labelled example.
+            triage.registra_esempio(s, s.categoria, FonteEsempio.CONFERMA)
     return s

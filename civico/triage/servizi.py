@@ -1,0 +1,208 @@
+"""The one door of triage: which of a comune's categories a citizen's words suggest.
+
+`suggerisci(ente, testo)` answers a ranked list with probabilities, for every place a category is
+chosen (the reporting flow as the citizen types, intake without a category, the public API, the
+backoffice). It blends
+- the day-one model (`modello.py`): P(national kind | words), projected onto the comune's
+  categories through the kind each category is (read from its name, description, group and
+  keywords, per process);
+- the comune's own model (`apprendimento.py`), once operators have confirmed or corrected enough
+  reports, weighted by how many they did.
+Kinds the comune has no category for go to its category of kind "altro", if it has one: for a
+comune without a "Rifiuti" category, its "Altro" is the right answer for rubbish.
+
+`registra_esempio` is how a confirmation or a correction becomes a labelled example; the worker
+retrains the comune's model (`tasks.riaddestra_triage`) when enough new ones exist.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Max
+
+from civico.catalogo.models import Categoria
+from civico.core.memoria import Memoria
+from civico.enti.models import Ente
+from civico.triage.apprendimento import ModelloComune, addestra_modello_comune
+from civico.triage.modello import Preparato, modello_giorno_uno, normalizza, prepara
+from civico.triage.models import EsempioTriage, FonteEsempio, ModelloTriage
+from civico.triage.tipi import ALTRO, CODICI
+from civico.triage.vocabolario import NOMI_ALTRO
+
+QUANTI = 5
+TESTO_MASSIMO = 2000  # characters read: a suggestion needs the gist, not a whole letter
+NUOVI_ESEMPI_PREDEFINITO = 20  # new labelled reports before the worker retrains a comune's model
+FIDUCIA_STORIA = 30  # the comune's model weighs n / (n + this) once trained on n reports
+PESO_MASSIMO_STORIA = 0.8  # the day-one model always keeps a say: a new word may be in its vocabulary
+# Below this, no kind was recognised: texts of the development set score ≥ 0.48, "Qualcosa non va" 0.11.
+FIDUCIA_MINIMA = 0.3
+
+_memoria = Memoria("triage", ("catalogo.Categoria", "triage.ModelloTriage"), ttl_s=300)
+
+
+@dataclass(frozen=True)
+class Suggerimento:
+    categoria: Categoria
+    probabilita: float
+
+
+@dataclass(frozen=True)
+class _Mappa:
+    """A comune's active categories, each with its national kind, and its own model if any."""
+
+    categorie: tuple[Categoria, ...]
+    tipi: tuple[str, ...]  # the kind of each category
+    affinita: np.ndarray  # how surely each category is its kind
+    radici: tuple[frozenset[str], ...]  # the stems of each category's own words
+    per_tipo: tuple[tuple[int, np.ndarray], ...]  # (kind's index in CODICI, its categories' indices)
+    orfani: np.ndarray  # indices in CODICI of the kinds without a category
+    altro: int | None  # index in CODICI of "altro" if the comune has an "altro" category
+    modello: ModelloComune | None
+
+
+def tipo_di(categoria: Categoria) -> tuple[str, float]:
+    """The national kind a category is, read from its own words, and how surely. A catch-all
+    ("Altro", "Varie") is "altro" by its name: no vocabulary describes what is left over."""
+    if normalizza(categoria.nome) in NOMI_ALTRO or categoria.codice == ALTRO:
+        return ALTRO, 1.0
+    parole = " ".join([
+        categoria.nome, categoria.nome, categoria.descrizione, categoria.gruppo,
+        " ".join(str(k) for k in categoria.parole_chiave or []), categoria.codice.replace("-", " "),
+    ])
+    p = modello_giorno_uno().probabilita(parole)
+    i = int(np.argmax(p))
+    return CODICI[i], float(p[i])
+
+
+def _carica(ente_id: int) -> _Mappa:
+    categorie = tuple(Categoria.objects.using(DEFAULT_DB_ALIAS).filter(ente_id=ente_id, attiva=True))
+    tipi, affinita, radici = [], [], []
+    for c in categorie:
+        tipo, quanto = tipo_di(c)
+        tipi.append(tipo)
+        affinita.append(quanto)
+        radici.append(frozenset(prepara(f"{c.nome} {' '.join(map(str, c.parole_chiave or []))}").radici["it"]))
+    ultimo = ModelloTriage.objects.using(DEFAULT_DB_ALIAS).filter(ente_id=ente_id).order_by("-versione").first()
+    modello = ModelloComune.da_byte(ultimo.dati) if ultimo is not None else None
+    presenti = sorted(set(tipi), key=CODICI.index)
+    per_tipo = tuple(
+        (CODICI.index(t), np.array([i for i, ti in enumerate(tipi) if ti == t])) for t in presenti
+    )
+    orfani = np.array([i for i, t in enumerate(CODICI) if t not in presenti], dtype=np.int64)
+    altro = CODICI.index(ALTRO) if ALTRO in presenti else None
+    return _Mappa(categorie, tuple(tipi), np.array(affinita), tuple(radici), per_tipo, orfani, altro, modello)
+
+
+def _mappa(ente: Ente) -> _Mappa:
+    return _memoria.prendi(("mappa", ente.pk), lambda: _carica(ente.pk))
+
+
+def suggerisci(ente: Ente, testo: str, *, quanti: int = QUANTI) -> list[Suggerimento]:
+    """The comune's categories these words suggest, most likely first, with probabilities that
+    add up to 1 over all its categories. Empty when there are no words or no categories."""
+    calcolo = _calcola(ente, testo)
+    if calcolo is None:
+        return []
+    mappa, p, _fiducia = calcolo
+    ordine = np.argsort(-p, kind="stable")[:quanti]
+    return [Suggerimento(mappa.categorie[i], round(float(p[i]), 4)) for i in ordine]
+
+
+def categoria_suggerita(ente: Ente, testo: str) -> Categoria | None:
+    """The most likely category, for intake without one (e-mail, SMS, API). None when the words
+    say nothing a model recognises ("Qualcosa non va"): the sender is asked to choose, rather than
+    the report landing in "Altro" — which is a real category, not where low scores go."""
+    calcolo = _calcola(ente, testo)
+    if calcolo is None or calcolo[2] < FIDUCIA_MINIMA:
+        return None
+    mappa, p, _fiducia = calcolo
+    return mappa.categorie[int(np.argmax(p))]
+
+
+def _calcola(ente: Ente, testo: str) -> tuple[_Mappa, np.ndarray, float] | None:
+    """(the comune's map, P(category), how surely any kind was recognised)."""
+    testo = (testo or "")[:TESTO_MASSIMO]
+    mappa = _mappa(ente)
+    preparato = prepara(testo)
+    if not mappa.categorie or not preparato.documento:
+        return None
+    per_tipo = modello_giorno_uno().probabilita(preparato)
+    p = _dal_giorno_uno(mappa, preparato, per_tipo)
+    fiducia = float(per_tipo.max())
+    if mappa.modello is not None:
+        peso = min(PESO_MASSIMO_STORIA, mappa.modello.esempi / (mappa.modello.esempi + FIDUCIA_STORIA))
+        appresa = mappa.modello.probabilita(preparato)
+        storia = np.array([appresa.get(str(c.pk), 0.0) for c in mappa.categorie])
+        if storia.sum() > 0:
+            storia = storia / storia.sum()
+            p = (1.0 - peso) * p + peso * storia
+            fiducia = max(fiducia, float(storia.max()))
+    return mappa, p, fiducia
+
+
+def _dal_giorno_uno(mappa: _Mappa, preparato: Preparato, per_tipo: np.ndarray) -> np.ndarray:
+    """P(kind) spread over the categories of each kind, by how surely each is that kind and how
+    many of its own words the text uses; kinds without a category go to the "altro" ones."""
+    radici_testo = set(preparato.radici["it"])
+    pesi = mappa.affinita * np.array([1.0 + 2.0 * len(radici_testo & r) for r in mappa.radici])
+    orfana = float(per_tipo[mappa.orfani].sum()) if len(mappa.orfani) else 0.0
+    p = np.zeros(len(mappa.categorie))
+    for indice_tipo, indici in mappa.per_tipo:
+        quota = per_tipo[indice_tipo] + (orfana if indice_tipo == mappa.altro else 0.0)
+        pesi_tipo = pesi[indici]
+        p[indici] = quota * pesi_tipo / pesi_tipo.sum()
+    return p / p.sum()
+
+
+# --- learning -------------------------------------------------------------------------------------
+
+def registra_esempio(segnalazione, categoria: Categoria, fonte: str = FonteEsempio.RICLASSIFICAZIONE) -> None:
+    """An operator confirmed or corrected this report's category: keep its words (masked of
+    personal data) as a labelled example, the last decision winning; after commit, ask the worker
+    to retrain when enough new examples exist. Called inside the owning door's transaction."""
+    from civico.moderazione.testo import maschera  # the one masking of citizens' words
+
+    testo = maschera(f"{segnalazione.titolo}\n{segnalazione.descrizione}"[:TESTO_MASSIMO]).testo
+    EsempioTriage.objects.update_or_create(
+        segnalazione_id=segnalazione.pk,
+        defaults={"ente_id": segnalazione.ente_id, "categoria": categoria, "testo": testo, "fonte": fonte},
+    )
+    ente_id = segnalazione.ente_id
+    transaction.on_commit(lambda: _forse_riaddestra(ente_id))
+
+
+def nuovi_esempi(ente_id: int) -> int:
+    """Examples added or changed since the comune's newest model was trained."""
+    ultimo = ModelloTriage.objects.filter(ente_id=ente_id).aggregate(m=Max("addestrato_il"))["m"]
+    esempi = EsempioTriage.objects.filter(ente_id=ente_id)
+    return (esempi.filter(aggiornato_il__gt=ultimo) if ultimo else esempi).count()
+
+
+def _forse_riaddestra(ente_id: int) -> None:
+    from civico.triage.tasks import riaddestra_triage
+
+    if nuovi_esempi(ente_id) >= settings.CIVICO.get("TRIAGE_NUOVI_ESEMPI", NUOVI_ESEMPI_PREDEFINITO):
+        riaddestra_triage.enqueue(ente_id)
+
+
+def riaddestra(ente: Ente) -> ModelloTriage | None:
+    """A new version of the comune's model on all its examples (of categories still active)."""
+    esempi = list(
+        EsempioTriage.objects.filter(ente=ente, categoria__attiva=True).values_list("testo", "categoria_id")
+    )
+    inizio = time.perf_counter()
+    addestrato = addestra_modello_comune([t for t, _c in esempi], [str(c) for _t, c in esempi])
+    if addestrato is None:
+        return None
+    durata_ms = int((time.perf_counter() - inizio) * 1000)
+    with transaction.atomic():
+        versione = (ModelloTriage.objects.select_for_update().filter(ente=ente)
+                    .aggregate(v=Max("versione"))["v"] or 0) + 1
+        return ModelloTriage.objects.create(
+            ente=ente, versione=versione, esempi=len(esempi), durata_ms=durata_ms, dati=addestrato.in_byte()
+        )
