@@ -43,6 +43,8 @@ DATI_PERSONALI = frozenset({"email", "mittente", "telefono", "nome", "from", "to
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _TELEFONO = re.compile(r"\+?\d[\d .\-/()]{5,}\d")
 _PAROLA_MINIMA = 3
+# Links to the staff member who acted on a row, not to the person the row is about.
+_FK_DEL_PERSONALE = frozenset({"gestita_da", "rivisto_da", "revisionato_da", "creato_da", "assegnatario"})
 
 
 def cifre_telefono(valore: str) -> str:
@@ -270,7 +272,7 @@ def _filtro_persona(modello: type[models.Model], persona: Persona) -> Q:
     condizione = Q(pk__in=[])
     for f in modello._meta.concrete_fields:
         if isinstance(f, models.ForeignKey) and f.related_model._meta.label == "accounts.Utente" and persona.utente_id:
-            if f.name not in ("gestita_da", "rivisto_da", "revisionato_da", "creato_da", "assegnatario"):
+            if f.name not in _FK_DEL_PERSONALE:
                 condizione |= Q(**{f.attname: persona.utente_id})
         elif isinstance(f, models.EmailField) or f.name in ("indirizzo", "mittente"):
             for email in persona.emails:
@@ -291,7 +293,7 @@ def _della_persona(riga: models.Model, persona: Persona) -> bool:
         if isinstance(f, models.EmailField) and (getattr(riga, f.attname) or "").lower() in persona.emails:
             return True
         if isinstance(f, models.ForeignKey) and persona.utente_id and getattr(riga, f.attname) == persona.utente_id:
-            return f.name not in ("gestita_da", "rivisto_da", "revisionato_da", "creato_da", "assegnatario")
+            return f.name not in _FK_DEL_PERSONALE
     return False
 
 
