@@ -49,6 +49,12 @@ def consegnato(django_capture_on_commit_callbacks):
     return esegui
 
 
+@pytest.fixture
+def sms(settings, http, comunicazioni):
+    comunicazioni.update(SMS_URL=f"{http.url}/invia", SMS_TOKEN="segreto-sms", SMS_MITTENTE="ComuneAL")
+    return http
+
+
 def a_chi(smtp) -> Counter:
     return Counter(d for _mittente, destinatari in smtp.raccoglitore.buste for d in destinatari)
 
@@ -159,6 +165,25 @@ def test_accounts_hear_in_the_language_they_chose_others_in_their_reports(alessa
     assert str(per(smtp, "tom@example.org")[-1]["Subject"]).startswith(f"Report {s.codice}")
 
 
+@pytest.mark.parametrize(("accept_language", "ricevuta"), [("en", "Report received."),
+                                                           ("it", "Segnalazione ricevuta.")])
+def test_a_reporter_known_only_by_phone_gets_sms_in_their_language(
+        client, alessandria, sms, consegnato, accept_language, ricevuta):
+    dati = {"lat": LAT, "lon": LON, "titolo": "Buca profonda", "categoria": "buche",
+            "risposte": {"dimensione": "grande"}, "telefono": "+39 333 4445556"}
+    r = consegnato(client.post, "/api/v1/segnalazioni", dati, content_type="application/json",
+                   headers={"Accept-Language": accept_language})
+    assert r.status_code == 201, r.content[:500]
+    s = Segnalazione.objects.get()
+    consegnato(risolvi, s)
+
+    testi = [r["json"]["text"] for r in sms.richieste if r["percorso"] == "/invia"]
+    assert len(testi) == 3 and all(t.startswith(s.codice) for t in testi)
+    assert ricevuta in testi[0]
+    in_carico = "taken in charge" if accept_language == "en" else "presa in carico"
+    assert in_carico in testi[1]
+
+
 @ipotesi(max_examples=60, deadline=None)
 @given(st.text(max_size=40))
 def test_any_language_value_is_one_we_write_in(valore):
@@ -202,12 +227,6 @@ def test_several_alerts_of_one_person_on_one_spot_send_one_message(alessandria, 
 
 
 # --- Caps on area alerts, the rest in the digest -------------------------------------------------------
-
-
-@pytest.fixture
-def sms(settings, http, comunicazioni):
-    comunicazioni.update(SMS_URL=f"{http.url}/invia", SMS_TOKEN="segreto-sms", SMS_MITTENTE="ComuneAL")
-    return http
 
 
 def test_a_burst_of_fifty_reports_is_capped_per_channel_and_the_rest_comes_in_one_digest(
