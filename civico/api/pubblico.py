@@ -12,16 +12,18 @@ from ninja import Path, Query, Router
 
 from civico.api import rappresentazioni as R
 from civico.api import schemi
-from civico.api.errori import NonTrovato, errori
+from civico.api.errori import NonTrovato, TroppeRichieste, errori
 from civico.api.filtri import FiltriPubblici, ente_da_riferimento
 from civico.api.paginazione import pagina
 from civico.api.schemi import CODICE_ENTE
 from civico.catalogo.models import Categoria
+from civico.core import limiti
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 from civico.segnalazioni import consultazione
 from civico.territorio import gazetteer
+from civico.triage import servizi as triage
 
 router = Router(tags=["Pubblico"])
 
@@ -78,6 +80,29 @@ def categorie(request: HttpRequest, ente: str = ENTE):
             ],
         }
         for c in qs
+    ]
+
+
+@router.get(
+    "/enti/{ente}/categorie/suggerimenti", response={200: list[schemi.SuggerimentoCategoria], **errori(404, 429)},
+    summary="Le categorie che un testo suggerisce",
+)
+def suggerimenti_categoria(
+    request: HttpRequest,
+    ente: str = ENTE,
+    testo: str = Query(..., min_length=1, max_length=triage.TESTO_MASSIMO, example="lampione spento in via Roma",
+                       description="Titolo e descrizione scritti dal cittadino, in italiano o in inglese."),
+):
+    """Le 5 categorie del comune più probabili per il testo, dalla più probabile: le stesse che il modulo
+    di segnalazione propone mentre si scrive. Funziona dal primo giorno (un vocabolario nazionale dei tipi
+    di problema) e impara dalle categorie che gli operatori confermano o correggono. Un testo senza parole
+    riconoscibili restituisce un elenco vuoto. Limitata per indirizzo IP (429 con `Retry-After`)."""
+    ente_ = ente_da_riferimento(ente)
+    if (attesa := limiti.verifica("suggerimenti", ip=limiti.ip_di(request))) is not None:
+        raise TroppeRichieste(attesa)
+    return [
+        {"codice": s.categoria.codice, "nome": s.categoria.nome, "probabilita": s.probabilita}
+        for s in triage.suggerisci(ente_, testo)
     ]
 
 

@@ -57,6 +57,15 @@ class Categoria(Schema):
     domande: list[Domanda] = Field(description="Domande aggiuntive, in ordine.")
 
 
+class SuggerimentoCategoria(Schema):
+    codice: str = Field(description="Da inviare nel campo `categoria` di una nuova segnalazione.")
+    nome: str
+    probabilita: float = Field(
+        description="Quanto è probabile che sia questa la categoria (0–1; su tutte le categorie del comune la "
+                    "somma è 1).", ge=0, le=1,
+    )
+
+
 class Indirizzo(Schema):
     testo: str = Field(description="Es. `Piazza della Libertà 41`.")
     lat: float

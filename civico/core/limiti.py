@@ -47,6 +47,8 @@ PREDEFINITI: dict[str, dict[str, tuple[int, int]]] = {
     # Per key the application's own `limite_al_minuto` applies on top (see open311.views).
     "open311_invio": {"ip": (120, 60)},
     "segnala_contenuto": {"ip": (10, 600), "utente": (10, 600)},
+    # A read, but it runs a model: the public API's category suggestion (an app calls it as one types).
+    "suggerimenti": {"ip": (120, 60)},
     # Any other write (staff pages included): only a flood stops here.
     "scrittura": {"ip": (300, 60), "utente": (300, 60)},
 }

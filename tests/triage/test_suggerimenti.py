@@ -125,3 +125,20 @@ def test_the_day_one_model_is_trained_once_per_process_and_answers_fast(alessand
         tempi.append(time.thread_time() - inizio)
     tempi.sort()
     assert tempi[int(len(tempi) * 0.95)] < 0.005
+
+
+# --- the reporting flow, as the citizen types -----------------------------------------------------
+
+def test_the_flow_suggests_as_the_citizen_types_with_a_ranked_list(client, alessandria):
+    from tests.portale.test_flusso_passi import LAT, LON, inizia, url
+
+    b = inizia(client, alessandria)
+    client.post(url(b, "luogo"), {"lat": LAT, "lon": LON})
+
+    d = client.get(f"/segnala/{b.uuid}/suggerimenti/", {"testo": "Broken street light outside my house"}).json()
+
+    assert d["categoria_suggerita"] == {"codice": "illuminazione-pubblica", "nome": "Illuminazione pubblica"}
+    assert [s["codice"] for s in d["suggerimenti"]][0] == "illuminazione-pubblica"
+    assert len(d["suggerimenti"]) == 5 and all(0 <= s["probabilita"] <= 1 for s in d["suggerimenti"])
+    lettere = client.get(f"/segnala/{b.uuid}/suggerimenti/", {"testo": "la buca delle lettere è rotta"}).json()
+    assert lettere["categoria_suggerita"]["codice"] == "altro"
