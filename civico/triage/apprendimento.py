@@ -28,6 +28,14 @@ class ModelloComune:
         p = probabilita_lineari(self.coef, self.intercetta, *self.vettori.di(documento))
         return dict(zip(self.classi, p.tolist(), strict=True))
 
+    def copertura(self, testo: str | Preparato) -> float:
+        """The share of the text's words this comune's history has seen: on words it never saw,
+        the comune's model knows nothing, and must not pull the answer to its few categories."""
+        parole = (testo if isinstance(testo, Preparato) else prepara(testo)).documento.split()
+        if not parole:
+            return 0.0
+        return sum(1 for p in parole if self.vettori.conosce(p)) / len(parole)
+
     def in_byte(self) -> bytes:
         buffer = io.BytesIO()
         np.savez_compressed(
@@ -51,7 +59,7 @@ def addestra_modello_comune(testi: list[str], etichette: list[str]) -> ModelloCo
     classi = sorted(set(etichette))
     if len(classi) < 2:
         return None
-    vettori, matrice = Vettori.addestra([prepara(t).documento for t in testi])
+    vettori, matrice = Vettori.addestra([prepara(t).documento for t in testi], rari=True)
     lineare = classificatore().fit(matrice, etichette)
     coef, intercetta = lineare.coef_, lineare.intercept_
     if len(lineare.classes_) == 2:  # scikit-learn keeps one row for two classes: make it two

@@ -214,10 +214,11 @@ class Vettori:
         self.dimensione = scarto
 
     @classmethod
-    def addestra(cls, documenti: list[str]) -> tuple[Vettori, sparse.csr_matrix]:
+    def addestra(cls, documenti: list[str], *, rari: bool = False) -> tuple[Vettori, sparse.csr_matrix]:
+        """`rari`: keep n-grams seen once too (a comune's few reports, where every word counts)."""
         blocchi, matrici = {}, []
         for nome, analizzatore, min_df in _ANALIZZATORI:
-            v = TfidfVectorizer(analyzer=analizzatore, sublinear_tf=True, min_df=min(min_df, len(documenti)))
+            v = TfidfVectorizer(analyzer=analizzatore, sublinear_tf=True, min_df=1 if rari else min_df)
             matrici.append(v.fit_transform(documenti))
             blocchi[nome] = (list(v.get_feature_names_out()), v.idf_)
         return cls(blocchi), sparse.hstack(matrici).tocsr()
@@ -235,6 +236,10 @@ class Vettori:
             nome: ([str(g) for g in dati[f"{nome}_ngrammi"]], dati[f"{nome}_idf"])
             for nome, _a, _m in _ANALIZZATORI
         })
+
+    def conosce(self, parola: str) -> bool:
+        """Whether this word is one of the word n-grams seen in training."""
+        return parola in self._blocchi[0][2]
 
     def di(self, documento: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values) of one text's features."""

@@ -37,8 +37,10 @@ from civico.triage.vocabolario import NOMI_ALTRO
 QUANTI = 5
 TESTO_MASSIMO = 2000  # characters read: a suggestion needs the gist, not a whole letter
 NUOVI_ESEMPI_PREDEFINITO = 20  # new labelled reports before the worker retrains a comune's model
-FIDUCIA_STORIA = 30  # the comune's model weighs n / (n + this) once trained on n reports
-PESO_MASSIMO_STORIA = 0.8  # the day-one model always keeps a say: a new word may be in its vocabulary
+# The comune's model weighs n / (n + this) once trained on n reports, times the share of the
+# text's words its history has seen; the day-one model always keeps a say (PESO_MASSIMO_STORIA).
+FIDUCIA_STORIA = 5
+PESO_MASSIMO_STORIA = 0.8
 # Below this, no kind was recognised: texts of the development set score ≥ 0.48, "Qualcosa non va" 0.11.
 FIDUCIA_MINIMA = 0.3
 
@@ -136,9 +138,10 @@ def _calcola(ente: Ente, testo: str) -> tuple[_Mappa, np.ndarray, float] | None:
     fiducia = float(per_tipo.max())
     if mappa.modello is not None:
         peso = min(PESO_MASSIMO_STORIA, mappa.modello.esempi / (mappa.modello.esempi + FIDUCIA_STORIA))
+        peso *= mappa.modello.copertura(preparato)
         appresa = mappa.modello.probabilita(preparato)
         storia = np.array([appresa.get(str(c.pk), 0.0) for c in mappa.categorie])
-        if storia.sum() > 0:
+        if peso > 0 and storia.sum() > 0:
             storia = storia / storia.sum()
             p = (1.0 - peso) * p + peso * storia
             fiducia = max(fiducia, float(storia.max()))
