@@ -19,6 +19,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from civico.analisi import previsione as P
 from civico.analisi import zone
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
@@ -147,55 +148,34 @@ def _lunedi(giorno: date) -> date:
 
 def settimanale(visibili: QuerySet[Segnalazione], categoria_id: int | None, *, settimane: int = SETTIMANE_STORIA,
                 oggi: date | None = None) -> list[tuple[date, int]]:
-    """Reports received per week (Monday), the last `settimane` complete weeks, zeros included."""
+    """Reports received per week (Monday), at most the last `settimane` complete weeks, zeros
+    included, from the week of the comune's first report on: weeks before it are not history (a
+    comune that joined ten weeks ago has ten weeks, not 94 zeros and ten)."""
     oggi = oggi or timezone.localdate()
     fine = _lunedi(oggi)  # the current week is incomplete: left out
     inizio = fine - timedelta(weeks=settimane)
+    prima = visibili.order_by().aggregate(prima=Min("creata_il"))["prima"]
+    if prima is None:
+        return []
+    inizio = max(inizio, _lunedi(timezone.localtime(prima).date()))
     qs = visibili.filter(creata_il__date__gte=inizio, creata_il__date__lt=fine).order_by()
     if categoria_id:
         qs = qs.filter(categoria_id=categoria_id)
     conti: dict[date, int] = defaultdict(int)
     for settimana, n in qs.annotate(s=TruncWeek("creata_il")).values("s").annotate(n=Count("pk")).values_list("s", "n"):
         conti[settimana.date() if hasattr(settimana, "date") else settimana] += n
-    return [(inizio + timedelta(weeks=i), conti.get(inizio + timedelta(weeks=i), 0)) for i in range(settimane)]
+    quante = max((fine - inizio).days // 7, 0)
+    return [(inizio + timedelta(weeks=i), conti.get(inizio + timedelta(weeks=i), 0)) for i in range(quante)]
 
 
 def previsione(storia: list[tuple[date, int]], *, settimane: int = SETTIMANE_PREVISIONE) -> dict[str, Any]:
-    """A simple seasonal forecast of the next weeks' intake.
-
-    With at least a year of history: the same weeks of last year (averaged with their neighbours
-    to smooth the noise), scaled by how the last eight weeks compare with the same eight weeks a
-    year before (the trend). With less: the average of the last eight weeks. Plain enough for a
-    manager to check by hand; a planning aid, not a promise.
-    """
-    valori = [n for _, n in storia]
-    ultime = valori[-8:]
-    media_recente = sum(ultime) / len(ultime) if ultime else 0.0
-    ultimo = storia[-1][0] if storia else _lunedi(timezone.localdate()) - timedelta(weeks=1)
-    date_future = [ultimo + timedelta(weeks=i + 1) for i in range(settimane)]
-    stagionale = len(valori) >= 52 + 8
-    if stagionale:
-        anno_prima = valori[-52 - 8:-52]
-        base = sum(anno_prima) / len(anno_prima) if anno_prima else 0.0
-        rapporto = (media_recente / base) if base else 1.0
-        rapporto = min(max(rapporto, 0.25), 4.0)  # one odd year must not explode the forecast
-        stime = []
-        for i in range(settimane):
-            centro = len(valori) - 52 + i + 1
-            vicine = valori[max(centro - 1, 0):centro + 2]
-            stime.append(rapporto * sum(vicine) / len(vicine) if vicine else media_recente)
-    else:
-        rapporto = None
-        stime = [media_recente] * settimane
+    """The next weeks' intake by the method that forecast this history's own last weeks best
+    (see `previsione.py`), with its back-test error and the baseline's; plus the trend."""
+    ultima = _lunedi(timezone.localdate()) - timedelta(weeks=1)
+    risultato = P.prevedi(storia, settimane=settimane, ultima=ultima)
     # Trend: least-squares slope over the history, in reports per week per week.
-    pendenza = _pendenza(valori)
-    return {
-        "metodo": "stagionale" if stagionale else "media-recente",
-        "rapporto_annuo": None if rapporto is None else round(rapporto, 2),
-        "pendenza": round(pendenza, 3),
-        "media_recente": round(media_recente, 1),
-        "settimane": [{"settimana": d, "stima": round(s, 1)} for d, s in zip(date_future, stime, strict=True)],
-    }
+    risultato["pendenza"] = round(_pendenza([n for _, n in storia]), 3)
+    return risultato
 
 
 def _pendenza(valori: list[int]) -> float:

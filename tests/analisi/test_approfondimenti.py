@@ -95,8 +95,10 @@ def test_a_problem_back_after_its_repair_is_recurring(alessandria):
 
 def test_forecast_follows_last_years_season_scaled_by_the_trend():
     inizio = date(2024, 1, 1)
-    # Two years of 10 a week, with a 30-a-week summer peak in weeks 26–30; this year runs 50 % higher.
-    valori = [(30 if 26 <= i % 52 <= 30 else 10) * (1.5 if i >= 52 else 1) for i in range(52 + 25)]
+    # 10 a week, with a 30-a-week spring peak in weeks 10–12 and a summer one in weeks 26–30;
+    # this year runs 50 % higher. The spring peak is in the back-test: the season wins it.
+    valori = [(30 if 26 <= i % 52 <= 30 or 10 <= i % 52 <= 12 else 10) * (1.5 if i >= 52 else 1)
+              for i in range(52 + 25)]
     storia = [(inizio + timedelta(weeks=i), int(v)) for i, v in enumerate(valori)]
 
     stima = A.previsione(storia)
@@ -104,7 +106,8 @@ def test_forecast_follows_last_years_season_scaled_by_the_trend():
     assert stima["metodo"] == "stagionale"
     assert stima["rapporto_annuo"] == pytest.approx(1.5)
     prime = [s["stima"] for s in stima["settimane"][:3]]
-    assert prime[1] == pytest.approx(45.0)  # week 26 of last year (30) × 1.5
+    assert prime[0] == pytest.approx(25.0)  # week 25: last year's weeks 24–26 (10, 10, 30) × 1.5
+    assert prime[2] == pytest.approx(45.0)  # week 27: last year's weeks 26–28 (30, 30, 30) × 1.5
     assert stima["settimane"][0]["settimana"] == storia[-1][0] + timedelta(weeks=1)
 
 
@@ -119,8 +122,9 @@ def test_weekly_intake_counts_complete_weeks(alessandria):
     oggi = timezone.localdate()
     nuova(alessandria, giorni_fa=oggi.weekday() + 3)  # last week
     nuova(alessandria, giorni_fa=oggi.weekday() + 4)
+    nuova(alessandria, giorni_fa=oggi.weekday() + 17)  # three weeks ago: the first report
     storia = A.settimanale(Segnalazione.objects.filter(ente=alessandria), None, settimane=4)
-    assert [n for _, n in storia] == [0, 0, 0, 2]
+    assert [n for _, n in storia] == [1, 0, 2]  # from the first report's week, not padded before it
 
 
 def test_office_workload_counts_overdue_reports(alessandria):
