@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -244,7 +244,24 @@ def _righe_della_segnalazione(s: Segnalazione, persona: Persona) -> bool:
     n += _cancella_bozze(_modello("portale.Bozza").objects.filter(segnalazione=s))
     # Staff digest items quote what the citizen wrote.
     n += _maschera_righe(_elementi_personale(segnalazione=s), persona, ("testo",))
+    n += _esempi_di_triage(s, persona)
     return bool(n)
+
+
+def _esempi_di_triage(s: Segnalazione, persona: Persona) -> int:
+    """The report's words kept to teach the comune's triage model: masked like every kept text. A
+    model trained on them holds their words in its vocabulary, so the comune's trained versions go
+    and the worker trains a new one after commit (suggestions use the day-one model meanwhile)."""
+    if not apps.is_installed("civico.triage"):
+        return 0
+    n = _maschera_righe(_modello("triage.EsempioTriage").objects.filter(segnalazione=s), persona, ("testo",))
+    if n:
+        from civico.triage.tasks import riaddestra_triage
+
+        _modello("triage.ModelloTriage").objects.filter(ente_id=s.ente_id).delete()
+        ente_id = s.ente_id
+        transaction.on_commit(lambda: riaddestra_triage.enqueue(ente_id))
+    return n
 
 
 def _elementi_personale(**filtro) -> models.QuerySet:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from civico.accounts import gdpr
 from civico.accounts.chiavi import crea_applicazione
 from civico.accounts.models import RicevutaCancellazione, Utente
 from civico.accounts.permissions import Attore
+from civico.catalogo.models import Categoria
 from civico.comunicazioni import abbonamenti, allerte, iscrizioni, sindaco
 from civico.comunicazioni.inbound import email as posta
 from civico.comunicazioni.inbound import sms
@@ -36,6 +38,8 @@ from civico.portale.area_accesso import LINK_EMAIL
 from civico.portale.models import IndirizzoConfermato, ValutazioneServizio
 from civico.segnalazioni import interazioni, workflow
 from civico.segnalazioni.models import Segnalazione
+from civico.triage import servizi as triage
+from civico.triage.models import ModelloTriage
 from tests import factories
 from tests.api.conftest import V1, post_json
 from tests.open311.conftest import post as post_open311
@@ -72,8 +76,17 @@ def _trovate(testo: str) -> list[str]:
 
 def _testo(valore: object) -> str:
     if isinstance(valore, bytes | memoryview):
-        return bytes(valore).decode("latin-1")
+        return _byte(bytes(valore))
     return str(valore)
+
+
+def _byte(dati: bytes) -> str:
+    """Bytes as text; a zip (a trained model's arrays) also with every member decompressed."""
+    testo = dati.decode("latin-1")
+    if dati.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(dati)) as archivio:
+            testo += "".join("\n" + archivio.read(n).decode("latin-1") for n in archivio.namelist())
+    return testo
 
 
 def resti() -> list[str]:
@@ -140,7 +153,7 @@ def _pdf_firmato() -> bytes:
 def _contenuto(percorso: Path) -> str:
     """A file's bytes; for a PDF also every stream decompressed (text is usually compressed)."""
     dati = percorso.read_bytes()
-    testo = dati.decode("latin-1")
+    testo = _byte(dati)
     if dati.startswith(b"%PDF"):
         with pikepdf.open(percorso) as documento:
             for oggetto in documento.objects:
@@ -224,6 +237,12 @@ def semina(client, ente, *, utente: Utente | None) -> dict[str, Segnalazione]:
     moderazione.segnala_contenuto(altrui, "altro", f"Lo dice {NOME} {COGNOME}", ip="192.0.2.7", utente=utente)
     allerte.crea(ente, utente=utente, email=EMAIL, nome=f"Casa {COGNOME}", tipo_area="punto", lat=LAT, lon=LON)
 
+    # Operators confirm the categories: the words become the comune's triage examples and model.
+    for s in (*fatte.values(), altrui):
+        triage.registra_esempio(Segnalazione.objects.get(pk=s.pk), s.categoria)
+    triage.registra_esempio(altrui, Categoria.objects.filter(ente=ente).exclude(pk=altrui.categoria_id).first())
+    assert triage.riaddestra(ente) is not None
+
     # Sign-in links asked for the address.
     LINK_EMAIL.invia(EMAIL, lambda token: f"http://testserver/area-personale/accedi/{token}/")
     if utente:
@@ -255,7 +274,7 @@ def test_the_world_holds_the_person_everywhere_before_erasure(client, mondo):
                    "portale.LinkAccesso", "comunicazioni.MessaggioInArrivo", "comunicazioni.ConversazioneSms",
                    "comunicazioni.AbbonamentoPush", "comunicazioni.Notifica", "comunicazioni.MessaggioSindaco",
                    "comunicazioni.Allerta", "comunicazioni.Iscrizione", "axes.AccessLog",
-                   "portale.ValutazioneServizio"):
+                   "portale.ValutazioneServizio", "triage.EsempioTriage"):
         assert atteso in luoghi, atteso
 
 
@@ -274,6 +293,8 @@ def test_cancella_leaves_no_string_of_the_person_anywhere_and_keeps_the_reports(
     assert web.indirizzo == "Piazza della Libertà" and web.categoria.codice == "buche"
     altrui = Segnalazione.objects.get(titolo="Di un altro")
     assert altrui.segnalante_email == "bruno@example.org"  # someone else's data untouched
+    # The triage model learnt from the person's words (stemmed, so no scan sees them): it goes.
+    assert not ModelloTriage.objects.filter(ente=mondo).exists()
 
 
 def test_the_retention_job_leaves_no_string_of_an_anonymous_reporter(client, mondo):
