@@ -181,6 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["civico.formati"]  # Italian dates lowercase, no leading zeros (one place)
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

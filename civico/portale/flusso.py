@@ -259,6 +259,31 @@ def salva_disservizio(
     })
 
 
+def conserva_disservizio(
+    bozza: Bozza, *, categoria: str, titolo: str, descrizione: str, risposte: dict[str, Any]
+) -> None:
+    """Keep what the citizen typed in step 3 when they leave it by another button (e.g. the
+    photo's position): saved as done if valid, else kept as typed for the step to show again.
+    The server holds it, not only the browser's copy."""
+    try:
+        salva_disservizio(bozza, categoria=categoria, titolo=titolo, descrizione=descrizione, risposte=risposte)
+        return
+    except InvalidData:
+        pass
+    trovata = catalogo.trova_categoria(bozza.ente, categoria) if bozza.ente and categoria else None
+    dati = dict(bozza.dati)
+    dati[DISSERVIZIO] = {
+        "categoria": trovata.codice if trovata else "",  # a code of another comune is forgotten
+        "titolo": (titolo or "").strip()[: intake.MAX_TITOLO],
+        "descrizione": (descrizione or "").strip()[: intake.MAX_DESCRIZIONE],
+        "risposte": {k: v for k, v in risposte.items() if v not in (None, "", [])} if trovata else {},
+    }
+    dati["passi"] = [p for p in dati.get("passi", []) if p != DISSERVIZIO]  # not valid: to be completed
+    dati["rev"] = {**dati.get("rev", {}), DISSERVIZIO: dati.get("rev", {}).get(DISSERVIZIO, 0) + 1}
+    bozza.dati = dati
+    bozza.save(update_fields=["dati", "aggiornata_il"])
+
+
 def salva_autore(bozza: Bozza, *, anonimo: bool, nome: str, email: str, telefono: str) -> None:
     errori: dict[str, list] = {}
     categoria = categoria_della_bozza(bozza)
@@ -281,6 +306,11 @@ def salva_autore(bozza: Bozza, *, anonimo: bool, nome: str, email: str, telefono
             errori.setdefault("email", []).append(
                 _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome}
             )
+        elif not (email or telefono) and "email" not in errori:
+            # "Yes, contact me" with no way to do it would be a promise nobody can keep.
+            errori["email"] = [_(
+                "Hai scelto di lasciare i contatti: scrivi un'e-mail o un telefono, oppure scegli di restare anonimo."
+            )]
     if errori:
         raise InvalidData(errori)
     # The phone's format is intake's to judge: its refusal comes back to this step.

@@ -20,6 +20,7 @@ from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni.intake import valida_testo
 from civico.territorio import gazetteer
+from civico.testo import a_luogo
 
 MAX_RISULTATI = 8
 MAX_INDIRIZZO = 250  # as the report's field
@@ -39,6 +40,18 @@ class Luogo:
             "ente": self.ente.slug, "comune": self.ente.nome, "lat": self.lat, "lon": self.lon,
             "indirizzo": self.indirizzo, "punto": list(self.punto), "indirizzo_trovato": self.indirizzo_trovato,
         }
+
+
+class IndirizzoLontano(InvalidData):
+    """The typed address names another place than the point: the citizen chooses which wins."""
+
+    def __init__(self, indirizzo: str, scarto: gazetteer.Scarto):
+        super().__init__({"indirizzo": [scarto.messaggio(indirizzo)]})
+        self.indirizzo = indirizzo
+        self.scarto = scarto
+
+
+PUNTO, INDIRIZZO = "punto", "indirizzo"  # what may win when the two disagree
 
 
 def enti_attivi() -> list[Ente]:
@@ -61,15 +74,30 @@ def _numero(valore: Any) -> float | None:
     return numero
 
 
-def risolvi(ente: Ente | None, indirizzo: str, lat: Any, lon: Any) -> Luogo:
-    """The place of a draft from what the step sent; InvalidData names the field to fix."""
+def risolvi(ente: Ente | None, indirizzo: str, lat: Any, lon: Any, scelta: str = "") -> Luogo:
+    """The place of a draft from what the step sent; InvalidData names the field to fix.
+
+    A point and an address that name different places are never kept together: without a
+    `scelta` this raises IndirizzoLontano; "punto" keeps the point and the address found there,
+    "indirizzo" moves the point to the address.
+    """
     errori: dict[str, list] = {}
     indirizzo = valida_testo(indirizzo, "indirizzo", MAX_INDIRIZZO, errori)
     if errori:
         raise InvalidData(errori)
     la, lo = _numero(lat), _numero(lon)
     if la is not None or lo is not None:
-        return _dal_punto(la, lo, indirizzo)
+        luogo = _dal_punto(la, lo, indirizzo)
+        if luogo.lat is None or luogo.lon is None or indirizzo == luogo.indirizzo_trovato:
+            return luogo
+        lontano = gazetteer.scarto(luogo.ente, indirizzo, luogo.lat, luogo.lon)
+        if lontano is None:
+            return luogo
+        if scelta == PUNTO:
+            return _dal_punto(luogo.lat, luogo.lon, "")
+        if scelta == INDIRIZZO:
+            return _dal_punto(lontano.indirizzo.lat, lontano.indirizzo.lon, indirizzo)
+        raise IndirizzoLontano(indirizzo, lontano)
     if not indirizzo:
         raise InvalidData({"posizione": [_("Indica il luogo: scrivi l'indirizzo o segna il punto sulla mappa.")]})
     if ente is None:
@@ -77,10 +105,18 @@ def risolvi(ente: Ente | None, indirizzo: str, lat: Any, lon: Any) -> Luogo:
     trovati = gazetteer.cerca(ente, indirizzo, limite=1)
     if not trovati:
         raise InvalidData({"indirizzo": [
-            _("Non troviamo l'indirizzo «%(indirizzo)s» a %(ente)s: controlla o indica il punto sulla mappa.")
-            % {"indirizzo": indirizzo[:100], "ente": ente.nome}
+            _("Non troviamo l'indirizzo «%(indirizzo)s» %(a_ente)s: controlla o indica il punto sulla mappa.")
+            % {"indirizzo": indirizzo[:100], "ente": ente.nome, "a_ente": a_luogo(ente.nome)}
         ]})
     trovato = trovati[0]
+    if not trovato.esatto:
+        # "Corso Roma 999": never placed silently on another number.
+        vicini = gazetteer.cerca(ente, indirizzo, limite=4)
+        raise InvalidData({"indirizzo": [
+            _("Il numero civico indicato non esiste in %(via)s: scrivi solo la via, uno dei numeri più vicini "
+              "(%(numeri)s) o indica il punto sulla mappa.")
+            % {"via": trovato.via, "numeri": ", ".join(i.testo for i in vicini)}
+        ]})
     return Luogo(ente, None, None, indirizzo, (trovato.lat, trovato.lon), trovato.testo)
 
 
@@ -118,15 +154,26 @@ def _comune_o_nulla(lat: float | None, lon: float | None) -> str | None:
     return ente.nome if ente else None
 
 
-def cerca_indirizzi(ente: Ente | None, testo: str) -> list[dict[str, Any]]:
-    """Autocomplete: the gazetteer's matches for what the citizen is typing."""
+def cerca_indirizzi(ente: Ente | None, testo: str) -> dict[str, Any]:
+    """Autocomplete: the gazetteer's matches for what the citizen is typing, and a notice when
+    the house number asked for does not exist (then the street comes first, then its nearest numbers)."""
     testo = (testo or "").strip()
     if ente is None or len(testo) < 3:
-        return []
-    return [
-        {"testo": i.testo, "lat": i.lat, "lon": i.lon, "cap": i.cap, "quartiere": i.quartiere}
-        for i in gazetteer.cerca(ente, testo[:200], limite=MAX_RISULTATI)
-    ]
+        return {"risultati": [], "avviso": ""}
+    trovati = gazetteer.cerca(ente, testo[:200], limite=MAX_RISULTATI)
+    avviso = ""
+    if trovati and not trovati[0].esatto:
+        avviso = _("Il numero civico indicato non esiste in %(via)s: ecco la via e i numeri più vicini.") % {
+            "via": trovati[0].via}
+        via = gazetteer.la_via(ente, trovati[0].via_id)
+        trovati = ([via] if via else []) + trovati[: MAX_RISULTATI - 1]
+    return {
+        "risultati": [
+            {"testo": i.testo, "lat": i.lat, "lon": i.lon, "cap": i.cap, "quartiere": i.quartiere, "esatto": i.esatto}
+            for i in trovati
+        ],
+        "avviso": str(avviso),
+    }
 
 
 # Italy, for a map with no comune chosen yet: [[south, west], [north, east]].

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from civico.portale.flusso_riepilogo import risposte_leggibili
 from civico.segnalazioni.models import Segnalazione
+from civico.testo import coordinate
 
 
 def ricevuta_pdf(s: Segnalazione, link_privato: str) -> bytes:
@@ -45,7 +46,7 @@ def ricevuta_pdf(s: Segnalazione, link_privato: str) -> bytes:
         (_("Titolo"), s.titolo),
         (_("Dettagli"), s.descrizione or "—"),
         *risposte_leggibili(s.categoria, s.risposte),
-        (_("Luogo"), f"{s.indirizzo or '—'} ({s.lat:.5f}, {s.lon:.5f})"),
+        (_("Luogo"), f"{s.indirizzo or '—'} ({coordinate(s.lat, s.lon)})"),
         (_("Allegati"), str(s.allegati.count())),
         (_("Ufficio competente"), s.ufficio.nome if s.ufficio else _("in attesa di assegnazione")),
     ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from civico.catalogo.models import Categoria, TipoDomanda
 from civico.portale import flusso, flusso_file
 from civico.portale.models import Bozza
+from civico.testo import coordinate
 
 
 @dataclass
@@ -32,7 +33,7 @@ def sezioni(bozza: Bozza) -> list[Sezione]:
         (_("Indirizzo"), luogo.get("indirizzo") or luogo.get("indirizzo_trovato") or "—"),
     ])
     if luogo.get("lat") is not None:
-        dove.voci.append((_("Coordinate"), f"{luogo['lat']:.5f}, {luogo['lon']:.5f}"))
+        dove.voci.append((_("Coordinate"), coordinate(luogo["lat"], luogo["lon"])))
     elif luogo.get("indirizzo_trovato"):
         dove.voci.append((_("Indirizzo trovato"), luogo["indirizzo_trovato"]))
 

@@ -128,6 +128,7 @@ def _privacy(request: HttpRequest, bozza: Bozza) -> HttpResponse:
 def _luogo(request: HttpRequest, bozza: Bozza) -> HttpResponse:
     valori = flusso.valori(bozza, flusso.LUOGO)
     errori = flusso.errori_salvati(bozza, flusso.LUOGO)
+    lontano = None
     if request.method == "POST":
         form = LuogoForm(request.POST)
         form.is_valid()
@@ -135,15 +136,16 @@ def _luogo(request: HttpRequest, bozza: Bozza) -> HttpResponse:
         try:
             luogo = flusso_luogo.risolvi(
                 flusso_luogo.ente_attivo(d.get("ente")) or bozza.ente, d.get("indirizzo", ""),
-                d.get("lat"), d.get("lon"),
+                d.get("lat"), d.get("lon"), d.get("scelta", ""),
             )
         except InvalidData as exc:
             valori, errori = {**valori, **d}, exc.as_dict()
+            lontano = exc.scarto if isinstance(exc, flusso_luogo.IndirizzoLontano) else None
         else:
             flusso.salva_luogo(bozza, luogo)
             return redirect(_url(flusso.DISSERVIZIO, bozza))
     ctx = contesto(
-        request, bozza, flusso.LUOGO, valori=valori, errori=errori, enti=flusso_luogo.enti_attivi(),
+        request, bozza, flusso.LUOGO, valori=valori, errori=errori, enti=flusso_luogo.enti_attivi(), lontano=lontano,
         riquadro_json=json.dumps(flusso_luogo.riquadro(bozza.ente)),
         tile_url=impostazione("TILE_URL"), tile_attribuzione=impostazione("TILE_ATTRIBUZIONE"),
     )
@@ -155,7 +157,7 @@ def _luogo(request: HttpRequest, bozza: Bozza) -> HttpResponse:
 @require_GET
 def indirizzi(request: HttpRequest) -> JsonResponse:
     ente = flusso_luogo.ente_attivo(request.GET.get("ente"))
-    return JsonResponse({"risultati": flusso_luogo.cerca_indirizzi(ente, request.GET.get("q", ""))})
+    return JsonResponse(flusso_luogo.cerca_indirizzi(ente, request.GET.get("q", "")))
 
 
 @require_GET
@@ -272,6 +274,14 @@ def luogo_dalla_foto(request: HttpRequest, uuid, pk: int) -> HttpResponse:
         messages.error(request, exc.as_dict()["posizione"][0])
     else:
         messages.success(request, _("Abbiamo usato il luogo in cui è stata scattata la foto."))
+    # The button is in the step-3 form: what was typed there comes along and is kept here.
+    form = DisservizioForm(request.POST)
+    form.is_valid()
+    d = form.cleaned_data
+    if any(d.values()):
+        categoria = catalogo.trova_categoria(bozza.ente, d["categoria"]) if bozza.ente and d.get("categoria") else None
+        risposte = risposte_dal_post(categoria, request.POST) if categoria else {}
+        flusso.conserva_disservizio(bozza, risposte=risposte, **d)
     return redirect(_url(flusso.DISSERVIZIO, bozza))
 
 

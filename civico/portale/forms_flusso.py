@@ -23,6 +23,8 @@ class LuogoForm(forms.Form):
     indirizzo = forms.CharField(required=False, strip=True)
     lat = forms.CharField(required=False, max_length=40)
     lon = forms.CharField(required=False, max_length=40)
+    # When the typed address and the point disagree, which one the citizen says is right.
+    scelta = forms.ChoiceField(choices=[("punto", "punto"), ("indirizzo", "indirizzo")], required=False)
 
 
 class DisservizioForm(forms.Form):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civico.catalogo.models import Categoria
 from civico.core import limiti
@@ -88,7 +89,14 @@ def risolte_ultimi_12_mesi(ente: Ente) -> int:
 
 def voce_cronologia(evento: Evento) -> dict:
     """A timeline entry as the page shows it (the live stream renders the same)."""
-    return {"evento": evento, "testo": eventi.descrizione(evento), "chi": eventi.chi(evento)}
+    voce = {"evento": evento, "testo": eventi.descrizione(evento), "chi": eventi.chi(evento), "foto": None}
+    allegato_id = evento.dati.get("allegato_id") if evento.tipo == TipoEvento.MEDIA_ADDED else None
+    if isinstance(allegato_id, int) and (allegato := consultazione.allegato_visibile(allegato_id)):
+        # A public photo (a repair, a new view) is shown where it happened, not as "an attachment".
+        voce["testo"] = evento.testo or _("Aggiunta una foto.")
+        voce["foto"] = {"url": consultazione.url_foto(allegato, ""),
+                        "miniatura": consultazione.url_foto(allegato, "", miniatura=True)}
+    return voce
 
 
 def categorie(ente: Ente) -> list[Categoria]:

@@ -40,6 +40,7 @@ from civico.moderazione import servizi as moderazione
 from civico.segnalazioni import codici, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
 from civico.territorio import gazetteer
+from civico.testo import a_luogo
 from civico.triage import servizi as triage
 
 MAX_TITOLO = 200
@@ -363,8 +364,8 @@ def _luogo_dall_indirizzo(dati: NuovaSegnalazione) -> NuovaSegnalazione:
     trovati = gazetteer.cerca(dati.ente, dati.indirizzo, limite=1)
     if not trovati:
         raise InvalidData({"indirizzo": [
-            _("Non troviamo l'indirizzo «%(indirizzo)s» a %(ente)s: controlla o indica il punto sulla mappa.")
-            % {"indirizzo": dati.indirizzo.strip()[:100], "ente": dati.ente.nome}
+            _("Non troviamo l'indirizzo «%(indirizzo)s» %(a_ente)s: controlla o indica il punto sulla mappa.")
+            % {"indirizzo": dati.indirizzo.strip()[:100], "ente": dati.ente.nome, "a_ente": a_luogo(dati.ente.nome)}
         ]})
     return replace(dati, lat=trovati[0].lat, lon=trovati[0].lon, indirizzo=trovati[0].testo)
 

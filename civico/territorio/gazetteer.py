@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import ExpressionWrapper, F, FloatField
+from django.utils.translation import gettext as _
 
 from civico.core.memoria import Memoria
 from civico.enti.models import Ente
@@ -32,6 +33,9 @@ class Indirizzo:
     cap: str
     quartiere: str
     distanza_m: float | None = None
+    # False when the house number asked for does not exist and this is one of the street's nearest.
+    esatto: bool = True
+    via: str = ""  # the street's name alone ("Corso Roma")
 
 
 # A trailing house number: "12", "12a", "12/a", "12 bis", "n. 12", "24/1".
@@ -151,7 +155,7 @@ def _nomi_di_confronto(dug: str, duf: str) -> tuple[str, str]:
 def _come_vie(vie: list[Via], limite: int) -> list[Indirizzo]:
     # A street with no house number has no position to offer: it cannot place a report.
     return [
-        Indirizzo(via.id, None, via.nome, via.lat, via.lon, via.cap, via.quartiere)
+        Indirizzo(via.id, None, via.nome, via.lat, via.lon, via.cap, via.quartiere, via=via.nome)
         for via in vie
         if via.lat is not None and via.lon is not None
     ][:limite]
@@ -187,17 +191,17 @@ def _civici(ente: Ente, vie: list[Via], richiesta: _Richiesta, limite: int) -> l
             abs(c["numero"] - richiesta.numero), c["esponente"] != richiesta.esponente,
             c["numero"], c["esponente"],
         ))
-        risultati += [_indirizzo(via, c) for c in civici[:quota]]
+        risultati += [_indirizzo(via, c, esatto=False) for c in civici[:quota]]
     return risultati[:limite]
 
 
-def _indirizzo(via: Via, civico: dict, distanza: float | None = None) -> Indirizzo:
+def _indirizzo(via: Via, civico: dict, distanza: float | None = None, *, esatto: bool = True) -> Indirizzo:
     return Indirizzo(
         via_id=via.id,
         civico_id=civico["id"],
         testo=f"{via.nome} {testo_civico(civico['numero'], civico['esponente'])}",
         lat=civico["lat"], lon=civico["lon"], cap=civico["cap"], quartiere=civico["quartiere"],
-        distanza_m=distanza,
+        distanza_m=distanza, esatto=esatto, via=via.nome,
     )
 
 
@@ -240,6 +244,68 @@ def indirizzo_piu_vicino(
     if migliore is None or distanza > raggio_m:
         return None
     return _indirizzo(Via(id=migliore["via_id"], nome=migliore["via__nome"]), migliore, distanza)
+
+
+def la_via(ente: Ente, via_id: int) -> Indirizzo | None:
+    """A street itself, placed like a search without number places it (to offer "the street")."""
+    vie = Via.objects.filter(ente=ente, pk=via_id).only("id", "nome", "cap", "quartiere", "lat", "lon")
+    trovate = _come_vie(list(vie), 1)
+    return trovate[0] if trovate else None
+
+
+# --- Does a typed address agree with a point? ------------------------------------------------
+
+# How far a typed address may lie from the point and still name it: a long frontage, a GPS fix
+# in a narrow street. Beyond this the crew would be sent to another place.
+SCARTO_MAX_M = 150.0
+
+
+@dataclass(frozen=True)
+class Scarto:
+    """A typed address that does not name the point: where it is, how far, what is at the point."""
+
+    indirizzo: Indirizzo  # where the gazetteer places the typed address
+    distanza_m: float
+    al_punto: Indirizzo | None  # the house number at the point, if any
+
+    def messaggio(self, testo: str) -> str:
+        valori = {"indirizzo": testo.strip()[:100], "metri": int(round(self.distanza_m, -1))}
+        if self.al_punto:
+            return _(
+                "L'indirizzo «%(indirizzo)s» è a circa %(metri)s m dal punto segnato sulla mappa, che è vicino "
+                "a %(al_punto)s: l'indirizzo e il punto devono indicare lo stesso luogo."
+            ) % {**valori, "al_punto": self.al_punto.testo}
+        return _(
+            "L'indirizzo «%(indirizzo)s» è a circa %(metri)s m dal punto segnato sulla mappa: l'indirizzo e "
+            "il punto devono indicare lo stesso luogo."
+        ) % valori
+
+
+def scarto(ente: Ente, testo: str, lat: float, lon: float, soglia_m: float = SCARTO_MAX_M) -> Scarto | None:
+    """The disagreement between a typed address and a point, or None when they agree.
+
+    An address the gazetteer does not know ("davanti al bar") is a landmark, not a claim about
+    the point: None. A street alone, or a house number that does not exist, is measured to the
+    street's nearest house number; an existing house number to itself.
+    """
+    if not (testo or "").strip() or not (math.isfinite(lat) and math.isfinite(lon)) or not ha_civici(ente):
+        return None
+    trovati = cerca(ente, testo, limite=1)
+    if not trovati:
+        return None
+    trovato = trovati[0]
+    if trovato.civico_id is not None and trovato.esatto:
+        distanza = distanza_m(lat, lon, trovato.lat, trovato.lon)
+    else:
+        distanza = _distanza_dalla_via(ente, trovato.via_id, lat, lon)
+    if distanza <= soglia_m:
+        return None
+    return Scarto(trovato, distanza, indirizzo_piu_vicino(ente, lat, lon))
+
+
+def _distanza_dalla_via(ente: Ente, via_id: int, lat: float, lon: float) -> float:
+    punti = NumeroCivico.objects.filter(ente=ente, via_id=via_id).order_by().values_list("lat", "lon")
+    return min((distanza_m(lat, lon, la, lo) for la, lo in punti), default=math.inf)
 
 
 def alberi_vicini(

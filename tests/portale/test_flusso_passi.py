@@ -147,7 +147,7 @@ def test_an_unknown_address_is_refused_next_to_the_field(client, alessandria):
     assert r.status_code == 400
     html = r.content.decode()
     errore = re.search(r'<p id="campo-indirizzo-errore" class="errore-campo">(.*?)</p>', html, re.S).group(1)
-    assert "Non troviamo l'indirizzo «via che non esiste 9999» a Alessandria" in errore.replace("&#x27;", "'")
+    assert "Non troviamo l'indirizzo «via che non esiste 9999» ad Alessandria" in errore.replace("&#x27;", "'")
     assert 'href="#campo-indirizzo"' in html  # the summary links to the field
 
 

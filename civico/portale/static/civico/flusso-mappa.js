@@ -1,5 +1,6 @@
 /* Step "luogo": the address combobox (WAI-ARIA 1.2 pattern) and the Leaflet map with a draggable
-   pin. The address alone is enough: typing one clears the pin, choosing a suggestion moves it. */
+   pin. The address alone is enough: typing one clears the pin, choosing a suggestion moves it, and
+   moving the pin replaces the address with the one found there (saying so): the two always agree. */
 (function () {
   "use strict";
   var modulo = document.getElementById("modulo");
@@ -21,7 +22,6 @@
   // --- Map.
   var mappa = null;
   var segnaposto = null;
-  var indirizzoAutomatico = false;  // the address field holds what the pin found, not what was typed
   if (window.L && divMappa) {
     divMappa.hidden = false;
     mappa = L.map(divMappa, { keyboard: true, tap: true });
@@ -64,7 +64,8 @@
     if (chiedi) scegli(punto);
   }
 
-  function scegli(punto) {
+  // tieniIndirizzo: the pin was put on the address just chosen, which stays as written.
+  function scegli(punto, tieniIndirizzo) {
     lat.value = punto.lat.toFixed(7);
     lon.value = punto.lng.toFixed(7);
     if (togli) togli.hidden = false;
@@ -74,13 +75,17 @@
       .then(function (d) {
         trovato.classList.toggle("errore-campo", !d.ok);
         if (!d.ok) { annuncia(trovato, d.errore); return; }
-        if (d.indirizzo && (!indirizzo.value.trim() || indirizzoAutomatico)) {
+        var testo = d.indirizzo ? formato(trovato.dataset.msgTrovato, { comune: d.comune, indirizzo: d.indirizzo })
+          : formato(trovato.dataset.msgComune, { comune: d.comune });
+        var prima = indirizzo.value.trim();
+        if (d.indirizzo && !tieniIndirizzo && prima !== d.indirizzo) {
+          // The point wins: an address of another place must not stay next to it.
           indirizzo.value = d.indirizzo;
-          indirizzoAutomatico = true;
+          indirizzo.dispatchEvent(new Event("change", { bubbles: true }));
+          if (prima) testo += " " + formato(trovato.dataset.msgSostituito, { prima: prima, indirizzo: d.indirizzo });
         }
         if (ente && d.ente) ente.value = d.ente;
-        annuncia(trovato, d.indirizzo ? formato(trovato.dataset.msgTrovato, { comune: d.comune, indirizzo: d.indirizzo })
-          : formato(trovato.dataset.msgComune, { comune: d.comune }));
+        annuncia(trovato, testo);
       })
       .catch(function () {});
   }
@@ -114,6 +119,7 @@
   var attivo = -1;
   var timer = null;
   var stato = document.getElementById("indirizzi-stato");
+  var avvisoCivico = document.getElementById("indirizzi-avviso");
 
   function chiudi() {
     lista.hidden = true;
@@ -154,17 +160,18 @@
     lista.hidden = !aperta;
     indirizzo.setAttribute("aria-expanded", aperta ? "true" : "false");
     attivo = -1;
-    annuncia(stato, aperta ? formato(indirizzo.dataset.msgRisultati, { n: elenco.length }) : indirizzo.dataset.msgNessuno);
+    var frase = elenco.length === 1 ? indirizzo.dataset.msgRisultato : indirizzo.dataset.msgRisultati;
+    annuncia(stato, aperta ? formato(frase, { n: elenco.length }) : indirizzo.dataset.msgNessuno);
   }
   function conferma(i) {
     var r = risultati[i];
     if (!r) return;
     indirizzo.value = r.testo;
-    indirizzoAutomatico = false;
     chiudi();
     if (mappa) {
       mappa.setView([r.lat, r.lon], 18);
-      metti(L.latLng(r.lat, r.lon), true);
+      metti(L.latLng(r.lat, r.lon), false);
+      scegli(L.latLng(r.lat, r.lon), true);
     } else {
       lat.value = r.lat; lon.value = r.lon;
     }
@@ -175,13 +182,18 @@
     var url = indirizzo.dataset.url + "?ente=" + encodeURIComponent(ente.value) + "&q=" + encodeURIComponent(q);
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
-      .then(function (d) { if (indirizzo.value.trim() === q) mostra(d.risultati || []); })
+      .then(function (d) {
+        if (indirizzo.value.trim() !== q) return;
+        mostra(d.risultati || []);
+        if (d.avviso) annuncia(stato, d.avviso);
+        avvisoCivico.textContent = d.avviso || "";
+        avvisoCivico.hidden = !d.avviso;
+      })
       .catch(function () { chiudi(); });
   }
 
   indirizzo.addEventListener("input", function () {
     // What is typed now decides the place: the pin no longer applies.
-    indirizzoAutomatico = false;
     if (lat.value) togliPunto();
     clearTimeout(timer);
     timer = setTimeout(cerca, 250);

@@ -154,7 +154,7 @@
         g.hidden = visibili === 0;
         n += visibili;
       });
-      annuncia("cerca-categoria-stato", formato(cerca.dataset.msgTrovate, { n: n }));
+      annuncia("cerca-categoria-stato", formato(n === 1 ? cerca.dataset.msgTrovata : cerca.dataset.msgTrovate, { n: n }));
     });
     cerca.addEventListener("keydown", function (e) {
       if (e.key === "Enter") { e.preventDefault(); categoria.focus(); }

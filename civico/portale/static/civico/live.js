@@ -28,6 +28,36 @@
     }
     var testo = voce.querySelector("div");
     annuncio.textContent = d.nuovo.replace("%(testo)s", testo ? testo.textContent.trim() : "");
+    aggiornaRegioni();
+  }
+
+  // The parts of the page that depend on the report's state or photos (the "risolto?" question,
+  // the gallery) come again from the server as it renders them now; a part the reader is writing
+  // in is left alone.
+  var inCorso = null;
+  function aggiornaRegioni() {
+    var regioni = document.querySelectorAll("[data-aggiorna-in-diretta]");
+    if (!regioni.length || !window.DOMParser) return;
+    clearTimeout(inCorso);
+    inCorso = setTimeout(function () {
+      fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (!html) return;
+          var nuova = new DOMParser().parseFromString(html, "text/html");
+          regioni.forEach(function (vecchia) {
+            var fresca = nuova.getElementById(vecchia.id);
+            if (!fresca || vecchia.contains(document.activeElement) || occupata(vecchia)) return;
+            if (vecchia.innerHTML.trim() !== fresca.innerHTML.trim()) vecchia.innerHTML = fresca.innerHTML;
+          });
+        })
+        .catch(function () {});
+    }, 200);
+  }
+  function occupata(regione) {
+    return Array.prototype.some.call(regione.querySelectorAll("textarea, input[type=text]"), function (c) {
+      return c.value.trim() !== "";
+    });
   }
 
   function connetti() {

@@ -1,0 +1,6 @@
+"""How dates are written, per language (FORMAT_MODULE_PATH): every `|date`, `date_format` and
+form field reads these, so a date looks the same on a page, in an e-mail and in a PDF.
+
+Italian is written lowercase and without leading zeros: "domenica 6 dicembre 2026", "5 gennaio 2027"
+(the lowercase names come from civico/locale/it, which overrides Django's capitalised ones).
+"""
