@@ -1,5 +1,5 @@
 """Staff insight: hotspots, problems that come back after a repair, the weekly intake and its
-forecast, each office's workload and lateness, and what work orders cost per category and area.
+forecast, each office's workload and lateness. What work orders cost is in `costi.py`.
 
 Every function takes the reports the person may see (`visibili`, built with the permission
 module's `filtro_visibili`) and never widens them. Counting happens in the database; only the
@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
-import h3
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -24,11 +22,10 @@ from civico.analisi import zone
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
-from civico.segnalazioni.models import Intervento, Segnalazione
+from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
 
-RISOLUZIONE_AREA = 8  # about 0.7 km²: a neighbourhood, for costs
 RISOLTE = (Stato.RESOLVED, Stato.CLOSED)
 SETTIMANE_STORIA = 104
 SETTIMANE_PREVISIONE = 8
@@ -215,66 +212,3 @@ def carico_uffici(visibili: QuerySet[Segnalazione]) -> list[dict[str, Any]]:
             "quota_ritardo": quota, "giorni_piu_vecchia": attesa, "risolte_30": r["risolte_30"],
         })
     return sorted(risultato, key=lambda r: (-r["in_ritardo"], -r["aperte"], r["ufficio"]))
-
-
-# --- Work-order costs ---------------------------------------------------------------------------
-
-
-def costi(ente_id: int, visibili: QuerySet[Segnalazione], *, dal: date, al: date) -> dict[str, Any]:
-    """What work orders created in the period cost, split per category and per area.
-
-    A work order's cost (the actual one, or the estimate while it is open) is shared equally by
-    its reports: a crew that fixed five potholes in one street cost a fifth of it for each.
-    Only reports the person may see are counted; their share of the cost still follows the rule.
-    """
-    interventi = {
-        i.pk: i for i in Intervento.objects.filter(
-            ente_id=ente_id, creato_il__date__gte=dal, creato_il__date__lte=al
-        ).annotate(quante=Count("segnalazioni"))
-    }
-    legami = (
-        Intervento.segnalazioni.through.objects.filter(intervento_id__in=list(interventi))
-        .filter(segnalazione__in=visibili.order_by().values("pk"))
-        .values_list("intervento_id", "segnalazione__categoria__nome", "segnalazione__cella_h3",
-                     "segnalazione__indirizzo")
-    )
-    per_categoria: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, set()])
-    per_area: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, set(), ""])
-    for intervento_id, categoria, cella, indirizzo in legami:
-        i = interventi[intervento_id]
-        costo = i.costo_effettivo if i.costo_effettivo is not None else i.costo_stimato
-        quota = (costo or Decimal(0)) / max(i.quante, 1)
-        c = per_categoria[categoria]
-        c[0] += quota
-        c[1] += 1
-        c[2].add(intervento_id)
-        area = _area(cella)
-        a = per_area[area]
-        a[0] += quota
-        a[1] += 1
-        a[2].add(intervento_id)
-        a[3] = a[3] or indirizzo
-    return {
-        "categorie": sorted(
-            ({"categoria": k, "costo": round(v[0], 2), "segnalazioni": v[1], "interventi": len(v[2]),
-              "per_segnalazione": round(v[0] / v[1], 2) if v[1] else None} for k, v in per_categoria.items()),
-            key=lambda r: -r["costo"],
-        ),
-        "aree": sorted(
-            ({"area": k, "vicino_a": v[3], "costo": round(v[0], 2), "segnalazioni": v[1], "interventi": len(v[2])}
-             for k, v in per_area.items()),
-            key=lambda r: -r["costo"],
-        ),
-        "totale": round(sum((v[0] for v in per_categoria.values()), Decimal(0)), 2),
-        "senza_costo": sum(1 for i in interventi.values() if i.costo_effettivo is None and i.costo_stimato is None),
-    }
-
-
-def _area(cella: str) -> str:
-    if not cella:
-        return ""
-    try:
-        return cella if h3.get_resolution(cella) <= RISOLUZIONE_AREA else h3.cell_to_parent(cella, RISOLUZIONE_AREA)
-    except (ValueError, h3.H3BaseException):
-        return ""
-

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.indice, name="indice"),
     path("<slug:ente>/", views.comune, name="comune"),
     path("<slug:ente>/segnalazioni/", views.dettaglio, name="dettaglio"),
+    path("<slug:ente>/costi/", views.costi, name="costi"),
     path("<slug:ente>/intervento/", views.intervento_da_hotspot, name="intervento"),
 ]

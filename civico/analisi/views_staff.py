@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from civico.accounts.permissions import Attore, enti_visibili, filtro_visibili, puo_lavorare
 from civico.analisi import approfondimenti as A
+from civico.analisi import costi as C
 from civico.analisi import dettaglio as D
 from civico.analisi import grafici
 from civico.backoffice.accesso import staff_richiesto
@@ -76,7 +77,7 @@ def comune(request: HttpRequest, ente: str) -> HttpResponse:
     stima = A.previsione(storia)
     recenti = storia[-26:]
     oggi = timezone.localdate()
-    costi = A.costi(trovato.pk, visibili, dal=oggi - timedelta(days=365), al=oggi)
+    costi = C.costi(trovato, visibili, dal=oggi - timedelta(days=365), al=oggi)
     etichette = [d.strftime("%d/%m") for d, _n in recenti]
     etichette += [s["settimana"].strftime("%d/%m") for s in stima["settimane"]]
     grafico = grafici.colonne(
@@ -97,8 +98,30 @@ def comune(request: HttpRequest, ente: str) -> HttpResponse:
         "categorie": categorie, "categoria_id": categoria_id,
         "recenti": recenti, "stima": stima, "grafico_settimane": grafico,
         "uffici": A.carico_uffici(visibili),
-        "costi": costi,
+        "costi": costi, "tabelle_costi": [
+            ("categorie", _("Per categoria"), _("Categoria"), costi["categorie"]),
+            ("uffici", _("Per ufficio"), _("Ufficio"), costi["uffici"]),
+            ("mesi", _("Per mese di chiusura"), _("Mese"), costi["mesi"]),
+            ("zone", _("Per zona (circa 0,7 km²)"), _("Zona"), costi["zone"]),
+        ],
     })
+
+
+@staff_richiesto
+def costi(request: HttpRequest, ente: str) -> HttpResponse:
+    """One of the cost tables of the last 12 months as CSV or XLSX (`?tabella=`, `?formato=`)."""
+    trovato = _comune(request, ente)
+    nome, formato = request.GET.get("tabella", ""), request.GET.get("formato", "")
+    if nome not in C.TABELLE or formato not in ("csv", "xlsx"):
+        messages.error(request, _("Tabella o formato non valido: scegli una tabella dei costi, in CSV o XLSX."))
+        return redirect("analisi_staff:comune", trovato.slug)
+    oggi = timezone.localdate()
+    intestazione, righe = C.tabella(C.costi(trovato, _visibili(request, trovato), dal=oggi - timedelta(days=365),
+                                            al=oggi), nome)
+    file = f"costi-{nome}-{trovato.slug}-{oggi:%Y%m%d}"
+    if formato == "csv":
+        return tabelle.risposta_csv(intestazione, righe, f"{file}.csv", bom=True)
+    return tabelle.risposta_xlsx(intestazione, righe, f"{file}.xlsx", foglio=_("Costi"))
 
 
 @staff_richiesto

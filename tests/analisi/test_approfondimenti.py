@@ -12,6 +12,7 @@ from django.utils import timezone
 from civico.accounts.models import Ruolo
 from civico.accounts.permissions import Attore
 from civico.analisi import approfondimenti as A
+from civico.analisi import costi as C
 from civico.segnalazioni import interventi
 from civico.segnalazioni.models import Intervento, Segnalazione
 from tests import factories
@@ -141,19 +142,21 @@ def test_office_workload_counts_overdue_reports(alessandria):
 def test_work_order_costs_are_shared_by_its_reports(alessandria):
     attore = factories.operatore(alessandria)
     buche = [nuova(alessandria, giorni_fa=5) for _ in range(3)]
-    interventi.crea_intervento(alessandria, attore, "Asfaltatura piazza", buche, costo_stimato=Decimal("300"))
+    asfalto = interventi.crea_intervento(alessandria, attore, "Asfaltatura piazza", buche, costo_stimato=Decimal("300"))
     verde = nuova(alessandria, giorni_fa=5, categoria="verde-pubblico", risposte={"problema": ["rami"]},
                   titolo="Ramo spezzato", punto=VICINO)
-    interventi.crea_intervento(alessandria, Attore.staff(attore.utente), "Potatura", [verde],
-                               costo_stimato=Decimal("120.50"))
+    potatura = interventi.crea_intervento(alessandria, Attore.staff(attore.utente), "Potatura", [verde],
+                                          costo_stimato=Decimal("120.50"))
+    for i in (asfalto, potatura):  # only completed orders cost something
+        interventi.chiudi_intervento(i, attore, "Fatto")
 
     oggi = timezone.localdate()
     visibili = Segnalazione.objects.filter(ente=alessandria)
-    costi = A.costi(alessandria.pk, visibili, dal=oggi - timedelta(days=1), al=oggi)
+    costi = C.costi(alessandria, visibili, dal=oggi - timedelta(days=1), al=oggi)
 
-    per_categoria = {c["categoria"]: c for c in costi["categorie"]}
+    per_categoria = {c["voce"]: c for c in costi["categorie"]}
     assert per_categoria["Buche"]["costo"] == Decimal("300.00")
     assert per_categoria["Buche"]["per_segnalazione"] == Decimal("100.00")
     assert per_categoria["Verde pubblico"]["costo"] == Decimal("120.50")
     assert costi["totale"] == Decimal("420.50")
-    assert sum(a["costo"] for a in costi["aree"]) == Decimal("420.50")
+    assert sum(a["costo"] for a in costi["zone"]) == Decimal("420.50")
