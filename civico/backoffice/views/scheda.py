@@ -23,9 +23,11 @@ from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
 from civico.segnalazioni.models import Priorita, Segnalazione, TipoAllegato
 from civico.segnalazioni.workflow import transizioni_possibili
+from civico.triage import servizi as triage
 
 TILE_URL_PREDEFINITO = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 ESITO = "backoffice_esito"  # the last action's outcome, shown once by the workspace
+SUGGERITA_DA = 0.05  # below this a suggestion is noise: the category stays in the full list only
 
 
 def _carica(request: HttpRequest, codice: str) -> Segnalazione:
@@ -75,8 +77,7 @@ def _pagina(
         "modelli": modelli,
         "modello_scelto": scelto,
         "priorita": Priorita.choices,
-        "categorie": list(Categoria.objects.filter(ente_id=s.ente_id, attiva=True).exclude(pk=s.categoria_id))
-        if lavora else [],
+        **(_categorie_per_riclassifica(s) if lavora else {"categorie": [], "categorie_suggerite": []}),
         "altri_comuni": list(Ente.objects.filter(attivo=True).exclude(pk=s.ente_id).only("nome", "sigla")
                              .order_by("nome")) if lavora else [],
         "esito": esito,
@@ -86,6 +87,19 @@ def _pagina(
     }
     # htmx swaps only successful answers: an error page must arrive as 200 to be shown.
     return render(request, "backoffice/scheda/scheda.html", contesto, status=200 if request.htmx else status)
+
+
+def _categorie_per_riclassifica(s: Segnalazione) -> dict[str, list]:
+    """The categories a report may move to; those its words suggest (triage) first, with their
+    percentage, and not listed twice."""
+    suggerite = [
+        (x.categoria, round(x.probabilita * 100))
+        for x in triage.suggerisci(s.ente, f"{s.titolo}\n{s.descrizione}", quanti=4)
+        if x.categoria.pk != s.categoria_id and x.probabilita >= SUGGERITA_DA
+    ][:3]
+    gia = {c.pk for c, _p in suggerite}
+    altre = Categoria.objects.filter(ente_id=s.ente_id, attiva=True).exclude(pk=s.categoria_id)
+    return {"categorie": [c for c in altre if c.pk not in gia], "categorie_suggerite": suggerite}
 
 
 def _punti(s: Segnalazione, *gruppi: list[vicine.Vicina]) -> list[dict]:
