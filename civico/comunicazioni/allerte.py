@@ -126,6 +126,7 @@ def su_evento(evento: Evento, s: Segnalazione, avvisati: set[tuple[str, str]] | 
     if not s.pubblica:
         return []
     avvisati = set() if avvisati is None else avvisati
+    composti: dict = {}  # one rendering per language, shared by every alert (only the unsubscribe link differs)
     subito: list[tuple[Allerta, list[Notifica]]] = []
     for a in corrispondenti(s, campo):
         if a.frequenza == Frequenza.GIORNALIERA:
@@ -134,7 +135,7 @@ def su_evento(evento: Evento, s: Segnalazione, avvisati: set[tuple[str, str]] | 
                 ElementoRiepilogo.objects.get_or_create(allerta=a, tipo=tipo, segnalazione=s)
                 avvisati |= indirizzi
             continue
-        nuove = [n for n in _immediata(a, s, tipo, evento) if (n.canale, n.indirizzo) not in avvisati]
+        nuove = [n for n in _immediata(a, s, tipo, evento, composti) if (n.canale, n.indirizzo) not in avvisati]
         avvisati |= {(n.canale, n.indirizzo) for n in nuove}
         if nuove:
             subito.append((a, nuove))
@@ -171,24 +172,29 @@ def destinatario(a: Allerta) -> Destinatario:
     return Destinatario(utente=a.utente, email=a.email, disiscrizione=("a", a.pk))
 
 
-def _immediata(a: Allerta, s: Segnalazione, tipo: str, evento: Evento) -> list[Notifica]:
-    from civico.comunicazioni.outbox import Origine, righe_per
+def _immediata(a: Allerta, s: Segnalazione, tipo: str, evento: Evento,
+               composti: dict | None = None) -> list[Notifica]:
+    from civico.comunicazioni.outbox import SEGNAPOSTO_DISISCRIZIONE, Origine, con_disiscrizione, righe_per
 
+    composti = {} if composti is None else composti
     disiscrizione = collegamenti.disiscrizione("a", a.pk)
     link = collegamenti.pagina_pubblica(s)
     contesto = {"ente": s.ente, "s": s, "nuova": tipo == TipoElemento.NUOVA, "link": link,
-                "disiscrizione": disiscrizione, "allerta": a}
+                "disiscrizione": SEGNAPOSTO_DISISCRIZIONE}
 
     def oggetto() -> str:
         if tipo == TipoElemento.NUOVA:
             return _("Nuova segnalazione nella tua zona: %(titolo)s") % {"titolo": s.titolo}
         return _("Risolta nella tua zona: %(titolo)s") % {"titolo": s.titolo}
 
+    def messaggio(lingua: str):
+        if lingua not in composti:
+            composti[lingua] = componi("allerta", contesto, lingua, oggetto=oggetto,
+                                       breve=lambda: f"{oggetto()} {link}")
+        return con_disiscrizione(composti[lingua], disiscrizione)
+
     origine = Origine(f"allerta:{a.pk}:{tipo}:{s.pk}", "allerta", s, evento)
-    return righe_per(destinatario(a), s.ente, origine,
-                     lambda lingua: componi("allerta", contesto, lingua, oggetto=oggetto,
-                                            breve=lambda: f"{oggetto()} {link}"),
-                     dati={"disiscrizione": disiscrizione, "url": link})
+    return righe_per(destinatario(a), s.ente, origine, messaggio, dati={"disiscrizione": disiscrizione, "url": link})
 
 
 def invia_riepiloghi(quando=None) -> int:

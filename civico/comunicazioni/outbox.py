@@ -183,7 +183,7 @@ def indirizzo_in_arrivo(ente) -> str:
 SEGNAPOSTO_DISISCRIZIONE = "CIVICOxDISISCRIZIONExSEGNAPOSTO"
 
 
-def _con_disiscrizione(m: Messaggio, url: str) -> Messaggio:
+def con_disiscrizione(m: Messaggio, url: str) -> Messaggio:
     return Messaggio(oggetto=m.oggetto, testo=m.testo.replace(SEGNAPOSTO_DISISCRIZIONE, url),
                      html=m.html.replace(SEGNAPOSTO_DISISCRIZIONE, url),
                      breve=m.breve.replace(SEGNAPOSTO_DISISCRIZIONE, url))
@@ -228,7 +228,7 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
         chiave_resa = (del_segnalante, bool(disiscrizione), lingua)
         if chiave_resa not in composti:
             composti[chiave_resa] = componi("evento", contesto, lingua, oggetto=oggetto, breve=breve)
-        return _con_disiscrizione(composti[chiave_resa], disiscrizione)
+        return con_disiscrizione(composti[chiave_resa], disiscrizione)
 
     origine = Origine(f"evento:{evento.pk}", "evento", s, evento)
     # Every status e-mail of a report names the same root, so mail clients show one thread.

@@ -226,6 +226,35 @@ def test_several_alerts_of_one_person_on_one_spot_send_one_message(alessandria, 
     assert not ElementoRiepilogo.objects.exists()  # told at once: not again in a digest
 
 
+def test_an_alert_is_rendered_once_per_language_each_with_its_own_unsubscribe_link(alessandria, monkeypatch):
+    from civico.comunicazioni import messaggi
+
+    rese: list[str] = []
+
+    def conta(modello, *args, **kwargs):
+        rese.append(modello)
+        return messaggi.componi(modello, *args, **kwargs)
+
+    monkeypatch.setattr(allerte, "componi", conta)
+    for i in range(12):
+        u = Utente.objects.create_user(f"vicino{i}", email=f"vicino{i}@example.org")
+        preferenze.salva_canali(u, email=True, sms=False, push=False, app_io=False, lingua="en" if i % 2 else "it")
+        allerte.crea(alessandria, utente=u)
+    for i in range(6):
+        allerte.crea(alessandria, email=f"anonimo{i}@example.org")
+
+    s = factories.segnalazione(alessandria)
+
+    assert rese.count("allerta") == 2  # Italian and English, for 18 people
+    righe = Notifica.objects.filter(segnalazione=s, motivo="allerta")
+    assert righe.count() == 18
+    for n in righe:
+        link = n.dati["disiscrizione"]
+        assert link in n.testo and link in n.html and "SEGNAPOSTO" not in n.testo + n.html
+        assert n.oggetto.startswith("New report" if n.lingua == "en" else "Nuova segnalazione")
+    assert len({n.dati["disiscrizione"] for n in righe}) == 18
+
+
 # --- Caps on area alerts, the rest in the digest -------------------------------------------------------
 
 
