@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import time
@@ -37,6 +38,24 @@ def carica() -> list[dict]:
 
 def testo(riga: dict) -> str:
     return f"{riga['titolo']}\n{riga['descrizione']}"
+
+
+def refusi(frase: str, caso: random.Random) -> str:
+    parole = []
+    for parola in frase.split():
+        if len(parola) >= 5 and caso.random() < 0.33:
+            i = caso.randrange(len(parola))
+            modo = caso.choice(("togli", "raddoppia", "cambia", "scambia"))
+            if modo == "togli":
+                parola = parola[:i] + parola[i + 1:]
+            elif modo == "raddoppia":
+                parola = parola[:i] + parola[i] + parola[i:]
+            elif modo == "cambia":
+                parola = parola[:i] + caso.choice("aeioulnrst") + parola[i + 1:]
+            elif i < len(parola) - 1:
+                parola = parola[:i] + parola[i + 1] + parola[i] + parola[i + 2:]
+        parole.append(parola)
+    return " ".join(parole)
 
 
 def f1_per_tipo(veri: list[str], previsti: list[str]) -> dict[str, float]:
@@ -86,22 +105,32 @@ def main() -> None:
         risultati[nome] = valuta(modello, sottoinsieme, errori=args.errori and nome == "sviluppo")
         r = risultati[nome]
         print(f"{nome:>9}: n={r['n']:>3}  top-1 {r['top1']:.3f}  top-3 {r['top3']:.3f}  macro-F1 {r['macro_f1']:.3f}")
+    # The held-out part again with typos the curator never wrote: a third of the longer words get one
+    # random edit (seeded): how much the character n-grams and the one-edit correction hold up.
+    caso = random.Random(2026)
+    sporche = [{**r, "titolo": refusi(r["titolo"], caso), "descrizione": refusi(r["descrizione"], caso)}
+               for r in parti["verifica"]]
+    r = valuta(modello, sporche, errori=False)
+    print(f"verifica+refusi: n={r['n']:>3}  top-1 {r['top1']:.3f}  top-3 {r['top3']:.3f}  macro-F1 {r['macro_f1']:.3f}")
     print("F1 per kind (sviluppo / verifica):")
     for tipo in CODICI:
         a = risultati["sviluppo"]["f1"].get(tipo, float("nan"))
         b = risultati["verifica"]["f1"].get(tipo, float("nan"))
         print(f"  {tipo:>13}  {a:.2f} / {b:.2f}")
 
-    tempi = []
+    # Wall time, and this thread's CPU time (on a shared machine, waits for a core are not the cost).
+    muro, cpu = [], []
     for _ in range(3):
         for riga in righe:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             modello.probabilita(testo(riga))
-            tempi.append((time.perf_counter() - t0) * 1000)
-    tempi.sort()
-    p50, p95 = tempi[len(tempi) // 2], tempi[int(len(tempi) * 0.95)]
-    print(f"suggestion latency (in-process, {len(tempi)} calls): p50 {p50:.2f} ms  p95 {p95:.2f} ms"
-          f"  (goal < 5 ms: {'met' if p95 < 5 else 'MISSED'})")
+            cpu.append((time.thread_time() - c0) * 1000)
+            muro.append((time.perf_counter() - t0) * 1000)
+    for nome, tempi in (("wall", muro), ("CPU", cpu)):
+        tempi.sort()
+        p50, p95 = tempi[len(tempi) // 2], tempi[int(len(tempi) * 0.95)]
+        print(f"suggestion latency, {nome} (in-process, {len(tempi)} calls): p50 {p50:.2f} ms  p95 {p95:.2f} ms"
+              f"  (goal < 5 ms: {'met' if p95 < 5 else 'MISSED'})")
 
     # A per-comune model on 300 operator-labelled reports (the development texts as its history).
     storia = [(testo(r), r["tipo"]) for r in righe]

@@ -310,6 +310,12 @@ INGANNEVOLI: list[tuple[str, str | None]] = [
     ("cane sciolto", None), ("a cane", None), ("come un cane", None),
     ("rumors", None), ("green light", None), ("shed light", None), ("light on the matter", None),
     ("fare luce sulla vicenda", None),
+    # Water in a pothole is rain, not a leak; a dead pigeon is an animal, not an infestation.
+    ("piena d'acqua", None), ("pieno d'acqua", None), ("coperta d'acqua", None), ("piene d'acqua", None),
+    ("piccioni morti", "animali"), ("piccione morto", "animali"), ("uccelli morti", "animali"),
+    ("uccello morto", "animali"), ("perdita di gas", "altro"), ("fuga di gas", "altro"),
+    ("odore di gas", "altro"), ("muro pericolante", "altro"), ("edificio pericolante", "altro"),
+    ("cornicione", "altro"), ("bici legata", "veicoli"), ("bicicletta legata", "veicoli"),
 ]
 
 # Words that carry no kind, removed before matching and before the linear model (space-separated).
