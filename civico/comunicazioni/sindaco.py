@@ -87,7 +87,13 @@ def _ricevuta(messaggio: MessaggioSindaco) -> list[Notifica]:
 
     origine = Origine(f"sindaco-ricevuto:{messaggio.pk}", "sindaco_ricevuto")
     return righe_per(d, messaggio.ente, origine, lambda lingua: componi(
-        "sindaco_ricevuto", contesto, lingua, oggetto=oggetto, breve=oggetto), solo_email=True)
+        "sindaco_ricevuto", contesto, lingua, oggetto=oggetto, breve=oggetto),
+        dati={"filo": filo(messaggio)}, solo_email=True)
+
+
+def filo(messaggio: MessaggioSindaco) -> str:
+    """The letter's thread root (as outbox.filo for a report): acknowledgement and answer thread together."""
+    return f"sindaco.{messaggio.pk}.{messaggio.ente.slug}"
 
 
 def _ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> None:
@@ -145,7 +151,7 @@ def rispondi(messaggio: MessaggioSindaco, utente: Utente, testo: str, *, pubblic
         righe = salva(righe_per(d, messaggio.ente, origine, lambda lingua: componi(
             "sindaco", contesto, lingua, oggetto=lambda: _("Risposta dell'ufficio del sindaco"),
             breve=lambda: _("Risposta dell'ufficio del sindaco"),
-        ), solo_email=True))
+        ), dati={"filo": filo(messaggio)}, solo_email=True))
         accoda_dopo_il_commit([n.pk for n in righe])
     return messaggio
 

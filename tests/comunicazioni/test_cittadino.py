@@ -311,6 +311,21 @@ def test_a_letter_to_the_mayor_is_acknowledged_in_the_writers_language(
     assert Notifica.objects.get(indirizzo=ANNA).motivo == "sindaco_ricevuto"
 
 
+def test_the_answer_to_a_letter_threads_under_its_acknowledgement(alessandria, smtp, consegnato):
+    from civico.accounts.models import Ruolo
+    from civico.comunicazioni import sindaco
+
+    m = consegnato(sindaco.scrivi, alessandria, tipo="segnalazione", testo="Troppi rumori", email=ANNA, lingua="en")
+    consegnato(sindaco.rispondi, m, factories.staff("sindaco-al", Ruolo.SINDACO, alessandria), "Controlleremo.")
+
+    ricevuta, risposta = per(smtp, ANNA)
+    assert str(ricevuta["Subject"]).strip().startswith("We received your message")
+    assert str(risposta["Subject"]).strip() == "Reply from the mayor's office"
+    radice = f"<sindaco.{m.pk}.{alessandria.slug}@"
+    assert all(x["References"].strip().startswith(radice) for x in (ricevuta, risposta))
+    assert ricevuta["Message-ID"] != risposta["Message-ID"]
+
+
 def test_a_letter_without_an_address_is_acknowledged_to_nobody(client, alessandria, smtp, consegnato):
     r = consegnato(client.post, "/scrivi-al-sindaco/alessandria/", {"tipo": "osservazione", "testo": "Anonima"})
     assert r.status_code == 302 and a_chi(smtp).get(ANNA) is None
