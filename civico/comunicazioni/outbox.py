@@ -30,7 +30,10 @@ from civico.segnalazioni.stati import Stato
 logger = logging.getLogger(__name__)
 
 # Events worth a message to citizens; routing, notes, assignments and the like are not.
-PER_I_CITTADINI = frozenset({TipoEvento.STATE_CHANGED, TipoEvento.PUBLIC_ANSWER, TipoEvento.MERGED})
+# A work order's news (joined, new planned date, taken out, cancelled) answers "when?".
+PER_I_CITTADINI = frozenset({
+    TipoEvento.STATE_CHANGED, TipoEvento.PUBLIC_ANSWER, TipoEvento.MERGED, TipoEvento.WORK_ORDER,
+})
 
 
 # The ids of the rows written for an event, kept on it for `_accoda` (not read back after commit).
@@ -215,6 +218,8 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
             return _("Il problema è stato risolto? Segnalazione %(codice)s") % {"codice": s.codice}
         if evento.tipo == TipoEvento.PUBLIC_ANSWER:
             return _("Risposta dell'ufficio sulla segnalazione %(codice)s") % {"codice": s.codice}
+        if evento.tipo == TipoEvento.WORK_ORDER:
+            return _("Segnalazione %(codice)s: lavori programmati") % {"codice": s.codice}
         stato = Stato(evento.stato_a).label if evento.stato_a else s.get_stato_display()
         return _("Segnalazione %(codice)s: %(stato)s") % {"codice": s.codice, "stato": stato}
 

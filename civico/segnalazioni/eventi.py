@@ -171,14 +171,8 @@ def descrizione(evento: Evento) -> str:
         return _("Assegnata a un operatore.")
     if evento.tipo == TipoEvento.MEDIA_ADDED:
         return _("Aggiunto un allegato.")
-    if evento.tipo == TipoEvento.WORK_ORDER and d.get("data_prevista"):
-        # The planned date is the citizen's answer to "when?": shown, the crew and cost are not.
-        try:
-            prevista = date.fromisoformat(d["data_prevista"])
-        except (TypeError, ValueError):
-            return evento.get_tipo_display()
-        return _("Inserita in un intervento: lavori previsti per il %(data)s.") % {
-            "data": formats.date_format(prevista, "SHORT_DATE_FORMAT")}
+    if evento.tipo == TipoEvento.WORK_ORDER:
+        return _descrizione_intervento(evento)
     if evento.tipo == TipoEvento.STATE_CHANGED:
         if evento.transizione == "mark_duplicate":
             return _("Duplicata di %(codice)s.") % {"codice": d.get("duplicato_di", "—")}
@@ -186,6 +180,31 @@ def descrizione(evento: Evento) -> str:
         if t and t.testo_predefinito:
             return str(t.testo_predefinito)
     return evento.get_tipo_display()
+
+
+def _descrizione_intervento(evento: Evento) -> str:
+    """A work order's news for the citizen: joined, new planned date, taken out, cancelled.
+    The planned date is their answer to "when?": shown; the crew and cost are not."""
+    d = evento.dati
+    cambio = d.get("cambio", "aggiunta")
+    if cambio == "rimossa":
+        return _("Tolta dall'intervento programmato: la data prevista non vale più.")
+    if cambio == "annullato":
+        return _("L'intervento programmato è stato annullato: la segnalazione resta aperta.")
+    prevista = None
+    try:
+        prevista = date.fromisoformat(d["data_prevista"]) if d.get("data_prevista") else None
+    except (TypeError, ValueError):
+        prevista = None
+    if cambio == "data":
+        if prevista is None:
+            return _("La data prevista dei lavori è da definire.")
+        return _("Nuova data prevista dei lavori: %(data)s.") % {
+            "data": formats.date_format(prevista, "SHORT_DATE_FORMAT")}
+    if prevista is None:
+        return _("Inserita in un intervento programmato.")
+    return _("Inserita in un intervento: lavori previsti per il %(data)s.") % {
+        "data": formats.date_format(prevista, "SHORT_DATE_FORMAT")}
 
 
 def cronologia_pubblica(segnalazione: Segnalazione) -> list[Evento]:

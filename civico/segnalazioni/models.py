@@ -287,6 +287,7 @@ class Evento(models.Model):
 class StatoIntervento(models.TextChoices):
     APERTO = "aperto", _("Aperto")
     CHIUSO = "chiuso", _("Chiuso")
+    ANNULLATO = "annullato", _("Annullato")
 
 
 class Intervento(models.Model):
@@ -312,6 +313,7 @@ class Intervento(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     chiuso_il = models.DateTimeField(_("chiuso il"), null=True, blank=True)
+    note = models.TextField(_("note interne"), blank=True)
 
     class Meta:
         verbose_name = _("intervento")
@@ -321,3 +323,42 @@ class Intervento(models.Model):
 
     def __str__(self) -> str:
         return self.titolo
+
+
+class TipoEventoIntervento(models.TextChoices):
+    CREATO = "creato", _("Creato")
+    MODIFICATO = "modificato", _("Modificato")
+    AGGIUNTE = "aggiunte", _("Segnalazioni aggiunte")
+    RIMOSSA = "rimossa", _("Segnalazione tolta")
+    ANNULLATO = "annullato", _("Annullato")
+    CHIUSO = "chiuso", _("Chiuso")
+
+
+class EventoIntervento(models.Model):
+    """One change to a work order (who, when, what changed from what). Append-only, like `Evento`."""
+
+    intervento = models.ForeignKey(Intervento, on_delete=models.PROTECT, related_name="eventi")
+    tipo = models.CharField(_("tipo"), max_length=12, choices=TipoEventoIntervento.choices)
+    attore = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    testo = models.TextField(_("testo"), blank=True)  # a reason (cancelling, removing a report)
+    # {"campi": {name: [before, after]}} for edits, {"codici": [...]} for reports added or removed.
+    dati = models.JSONField(default=dict, blank=True)
+    creato_il = models.DateTimeField(_("quando"))
+
+    class Meta:
+        verbose_name = _("evento di un intervento")
+        verbose_name_plural = _("eventi degli interventi")
+        ordering = ["creato_il", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} · {self.creato_il:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Gli eventi di un intervento non si modificano: sono la sua storia.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Gli eventi di un intervento non si cancellano: sono la sua storia.")

@@ -18,7 +18,7 @@ from civico.accounts.models import Ruolo
 from civico.accounts.permissions import SEGNALANTE, SISTEMA, Attore, ruoli_attore
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import eventi
-from civico.segnalazioni.models import Segnalazione, TipoEvento
+from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
 from civico.triage import servizi as triage
 from civico.triage.models import FonteEsempio
@@ -110,11 +110,14 @@ def transition(
     versione: int | None = None,
     duplicato_di: Segnalazione | None = None,
     quando: datetime | None = None,
+    interno: bool = False,
 ) -> Segnalazione:
     """Fire the named transition: lock, check, write the new state, append the event.
 
     `versione` is the version the actor saw; if the report changed since, `Conflict` is raised
     instead of overwriting. `quando` backdates the event (importers and the demo only).
+    `interno` records the event for staff only: an automatic intermediate step (taking in charge
+    on the way to resolving) that citizens must not be told of in a message of its own.
     """
     t = TRANSIZIONI.get(nome)
     if t is None:
@@ -163,7 +166,7 @@ def transition(
         eventi.registra(
             s, TipoEvento.STATE_CHANGED, attore, quando=quando,
             testo=testo, stato_da=stato_da, stato_a=t.a,
-            transizione=nome, dati=dati,
+            transizione=nome, dati=dati, visibilita=Visibilita.INTERNA if interno else Visibilita.PUBBLICA,
         )
         if nome == "take_in_charge" and dal_vivo and attore.utente is not None and not attore.sistema:
             # An operator taking a report in charge confirms its category: a labelled example.

@@ -222,6 +222,33 @@ class AggiungiForm(Stile, forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ModificaInterventoForm(Stile, forms.Form):
+    """What an order's page can change; the service decides what a closed order still allows."""
+
+    squadra_o_ditta = forms.CharField(label=_("Squadra o ditta"), max_length=200, required=False)
+    data_prevista = forms.DateField(label=_("Data prevista"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                    help_text=_("Chi segue le segnalazioni riceve un avviso se cambia."))
+    costo_stimato = forms.DecimalField(label=_("Costo stimato (€)"), max_digits=12, decimal_places=2,
+                                       min_value=0, required=False)
+    costo_effettivo = forms.DecimalField(label=_("Costo effettivo (€)"), max_digits=12, decimal_places=2,
+                                         min_value=0, required=False)
+    note = forms.CharField(label=_("Note interne"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    SOLO_DA_CHIUSO = ("costo_effettivo", "note")
+
+
+class AnnullaInterventoForm(Stile, forms.Form):
+    motivo = forms.CharField(label=_("Motivo dell'annullamento"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RimuoviSegnalazioneForm(Stile, forms.Form):
+    codice = forms.CharField(label=_("Codice"), max_length=40, widget=forms.HiddenInput)
+    motivo = forms.CharField(label=_("Motivo"), max_length=1000, required=False)
+
+
 class ChiudiForm(Stile, forms.Form):
     messaggio_pubblico = forms.CharField(
         label=_("Messaggio pubblico"), widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<slug:ente>/<int:pk>/", views.intervento, name="intervento"),
     path("<slug:ente>/<int:pk>/aggiungi/", views.aggiungi, name="aggiungi"),
     path("<slug:ente>/<int:pk>/chiudi/", views.chiudi, name="chiudi"),
+    path("<slug:ente>/<int:pk>/modifica/", views.modifica, name="modifica"),
+    path("<slug:ente>/<int:pk>/annulla/", views.annulla, name="annulla"),
+    path("<slug:ente>/<int:pk>/rimuovi/", views.rimuovi, name="rimuovi"),
 ]

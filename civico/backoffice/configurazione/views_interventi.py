@@ -1,4 +1,5 @@
-"""Work order pages: the list, a new work order, its reports, closing it."""
+"""Work order pages: the list, a new work order, its reports and history, editing, cancelling,
+taking a report out, closing it. Each action is one call to `segnalazioni.interventi`."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ from django.views.decorators.http import require_POST
 
 from civico.accounts.permissions import Attore
 from civico.backoffice.accesso import staff_richiesto
-from civico.backoffice.configurazione.forms import AggiungiForm, ChiudiForm, InterventoForm, codici, mostra_errori
+from civico.backoffice.configurazione.forms import (
+    AggiungiForm,
+    AnnullaInterventoForm,
+    ChiudiForm,
+    InterventoForm,
+    ModificaInterventoForm,
+    RimuoviSegnalazioneForm,
+    codici,
+    mostra_errori,
+)
 from civico.backoffice.configurazione.permessi import operativo_richiesto
 from civico.enti.models import Ente
 from civico.errors import Conflict, InvalidData
 from civico.segnalazioni import interventi as servizi
-from civico.segnalazioni.models import Intervento, Segnalazione
+from civico.segnalazioni.models import EventoIntervento, Intervento, Segnalazione, StatoIntervento
 
 T = "backoffice/configurazione/"
 
@@ -79,10 +89,34 @@ def intervento(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
 def _dettaglio(request: HttpRequest, ente: Ente, oggetto: Intervento, **contesto) -> HttpResponse:
     contesto.setdefault("aggiungi", AggiungiForm())
     contesto.setdefault("chiudi", ChiudiForm())
+    contesto.setdefault("annulla", AnnullaInterventoForm())
+    if "modifica" not in contesto:
+        contesto["modifica"] = ModificaInterventoForm(initial={
+            campo: getattr(oggetto, campo) for campo in ModificaInterventoForm.base_fields})
+    if oggetto.stato == StatoIntervento.CHIUSO:  # the bill and notes can still come
+        for campo in list(contesto["modifica"].fields):
+            if campo not in ModificaInterventoForm.SOLO_DA_CHIUSO:
+                del contesto["modifica"].fields[campo]
     return _pagina(
         request, ente, "intervento.html", intervento=oggetto,
-        segnalazioni=oggetto.segnalazioni.select_related("categoria", "ufficio").order_by("codice"), **contesto,
+        segnalazioni=oggetto.segnalazioni.select_related("categoria", "ufficio").order_by("codice"),
+        storia=[_voce_storia(e) for e in oggetto.eventi.select_related("attore").order_by("creato_il", "id")],
+        **contesto,
     )
+
+
+def _etichette() -> dict[str, str]:
+    return {"titolo": _("Titolo"), "squadra_o_ditta": _("Squadra o ditta"), "data_prevista": _("Data prevista"),
+            "costo_stimato": _("Costo stimato (€)"), "costo_effettivo": _("Costo effettivo (€)"),
+            "note": _("Note interne")}
+
+
+def _voce_storia(e: EventoIntervento) -> dict:
+    """One history line: who, when, what, and each field as before → after."""
+    etichette = _etichette()
+    cambi = [(etichette.get(k, k), prima, dopo) for k, (prima, dopo) in e.dati.get("campi", {}).items()]
+    return {"quando": e.creato_il, "chi": e.attore.get_username() if e.attore else "—", "tipo": e.get_tipo_display(),
+            "cambi": cambi, "codici": e.dati.get("codici", []), "testo": e.testo}
 
 
 @require_POST
@@ -122,3 +156,65 @@ def chiudi(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
     # Reports that could not be resolved are listed on this very page, each with its reason.
     oggetto.refresh_from_db()
     return _dettaglio(request, ente, oggetto, chiudi=form, esito=esito)
+
+
+@require_POST
+@operativo_richiesto
+def modifica(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
+    oggetto = get_object_or_404(Intervento, pk=pk, ente=ente)
+    form = ModificaInterventoForm(request.POST)
+    if oggetto.stato == StatoIntervento.CHIUSO:
+        for campo in list(form.fields):
+            if campo not in ModificaInterventoForm.SOLO_DA_CHIUSO:
+                del form.fields[campo]
+    if form.is_valid():
+        try:
+            servizi.modifica_intervento(oggetto, Attore.staff(request.user), **form.cleaned_data)
+        except InvalidData as errore:
+            mostra_errori(form, errore)
+        except Conflict as errore:
+            messages.error(request, str(errore))
+        else:
+            messages.success(request, _("Intervento aggiornato."))
+            return redirect("interventi:intervento", ente.slug, oggetto.pk)
+    return _dettaglio(request, ente, oggetto, modifica=form)
+
+
+@require_POST
+@operativo_richiesto
+def annulla(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
+    oggetto = get_object_or_404(Intervento, pk=pk, ente=ente)
+    form = AnnullaInterventoForm(request.POST)
+    if form.is_valid():
+        try:
+            servizi.annulla_intervento(oggetto, Attore.staff(request.user), form.cleaned_data["motivo"])
+        except InvalidData as errore:
+            mostra_errori(form, errore)
+        except Conflict as errore:
+            messages.error(request, str(errore))
+        else:
+            messages.success(request, _("Intervento annullato."))
+            return redirect("interventi:intervento", ente.slug, oggetto.pk)
+    return _dettaglio(request, ente, oggetto, annulla=form)
+
+
+@require_POST
+@operativo_richiesto
+def rimuovi(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
+    oggetto = get_object_or_404(Intervento, pk=pk, ente=ente)
+    form = RimuoviSegnalazioneForm(request.POST)
+    if form.is_valid():
+        s = oggetto.segnalazioni.filter(codice=form.cleaned_data["codice"].strip().upper()).first()
+        try:
+            if s is None:
+                raise InvalidData({"codice": [_("La segnalazione non è in questo intervento.")]})
+            servizi.rimuovi_segnalazione(oggetto, Attore.staff(request.user), s, form.cleaned_data["motivo"])
+        except InvalidData as errore:
+            messages.error(request, " ".join(str(m) for elenco in errore.as_dict().values() for m in elenco))
+        except Conflict as errore:
+            messages.error(request, str(errore))
+        else:
+            messages.success(request, _("Segnalazione %(codice)s tolta dall'intervento.") % {"codice": s.codice})
+    else:
+        messages.error(request, _("Richiesta non valida."))
+    return redirect("interventi:intervento", ente.slug, oggetto.pk)
