@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civico.enti.models import Ente
@@ -37,6 +38,10 @@ class Categoria(models.Model):
     nome = models.CharField(_("nome"), max_length=120)
     descrizione = models.TextField(_("descrizione"), blank=True)
     gruppo = models.CharField(_("gruppo"), max_length=120, blank=True)
+    # English for the English site; empty: the Italian is shown.
+    nome_en = models.CharField(_("nome in inglese"), max_length=120, blank=True)
+    descrizione_en = models.TextField(_("descrizione in inglese"), blank=True)
+    gruppo_en = models.CharField(_("gruppo in inglese"), max_length=120, blank=True)
     parole_chiave = models.JSONField(_("parole chiave"), default=list, blank=True)
     ufficio_predefinito = models.ForeignKey(
         Ufficio, on_delete=models.PROTECT, related_name="categorie", null=True, blank=True,
@@ -69,6 +74,25 @@ class Categoria(models.Model):
     def __str__(self) -> str:
         return self.nome
 
+    # What a citizen reads, in the page's language (Italian when no English is given).
+    @property
+    def nome_locale(self) -> str:
+        return nella_lingua(self.nome, self.nome_en)
+
+    @property
+    def descrizione_locale(self) -> str:
+        return nella_lingua(self.descrizione, self.descrizione_en)
+
+    @property
+    def gruppo_locale(self) -> str:
+        return nella_lingua(self.gruppo, self.gruppo_en)
+
+
+def nella_lingua(italiano: str, inglese: str) -> str:
+    """The English text on the English site when there is one; otherwise the Italian."""
+    lingua = (get_language() or "").split("-")[0]
+    return inglese if lingua == "en" and (inglese or "").strip() else italiano
+
 
 class TipoDomanda(models.TextChoices):
     """Datatypes of an extra question; values are Open311's attribute datatypes."""
@@ -87,10 +111,11 @@ class Domanda(models.Model):
     categoria = models.ForeignKey(Categoria, on_delete=models.CASCADE, related_name="domande")
     codice = models.SlugField(_("codice"), max_length=60)
     testo = models.CharField(_("domanda"), max_length=300)
+    testo_en = models.CharField(_("domanda in inglese"), max_length=300, blank=True)
     tipo = models.CharField(_("tipo"), max_length=20, choices=TipoDomanda.choices)
     obbligatoria = models.BooleanField(_("obbligatoria"), default=False)
     ordine = models.PositiveIntegerField(_("ordine"), default=1, validators=[MinValueValidator(1)])
-    # For the list types: [{"key": "1", "name": "Uno"}, …]
+    # For the list types: [{"key": "1", "name": "Uno", "name_en": "One"}, …] ("name_en" optional)
     valori = models.JSONField(_("valori ammessi"), default=list, blank=True)
 
     class Meta:
@@ -104,6 +129,15 @@ class Domanda(models.Model):
 
     def __str__(self) -> str:
         return self.testo
+
+    @property
+    def testo_locale(self) -> str:
+        return nella_lingua(self.testo, self.testo_en)
+
+    @property
+    def valori_locali(self) -> list[dict]:
+        """The allowed values with `name` in the page's language (the key never changes)."""
+        return [{**v, "name": nella_lingua(v.get("name", ""), v.get("name_en", ""))} for v in self.valori]
 
     def chiavi_ammesse(self) -> set[str]:
         return {str(v["key"]) for v in self.valori}

@@ -103,6 +103,35 @@ CATEGORIE = [
      ["Segnalazione generica", "Problema non in elenco"]),
 ]
 
+# English for the English site: category → (name, group), and question → (text, {key: name}).
+INGLESE_GRUPPI = {
+    "Strade e mobilità": "Roads and mobility", "Verde e ambiente": "Green spaces and environment",
+    "Illuminazione": "Street lighting", "Partecipazione": "Participation", "Servizi": "Services", "Altro": "Other",
+}
+INGLESE_CATEGORIE = {
+    "buche": "Potholes", "verde-pubblico": "Public green spaces",
+    "semafori-segnaletica": "Traffic lights and road signs",
+    "tombini": "Drains and manholes", "illuminazione-pubblica": "Street lighting", "arredo-urbano": "Street furniture",
+    "parchi-gioco-aree-cani": "Playgrounds and dog areas",
+    "disinfestazione": "Pest control (rats, cockroaches, wasps, pigeons)", "idee-proposte": "Ideas and proposals",
+    "cimiteri": "Cemeteries", "accessibilita": "Accessibility and inclusion of people with disabilities",
+    "tutela-animali": "Animal welfare", "acquedotto-fognature": "Water supply and sewers", "altro": "Other",
+}
+SI_NO_EN = {"si": "Yes", "no": "No"}
+INGLESE_DOMANDE = {
+    ("buche", "dimensione"): ("How big is the pothole?",
+                              {"piccola": "Small (under 30 cm)", "media": "Medium", "grande": "Large (over 1 m)"}),
+    ("buche", "pericolo"): ("Is it an immediate danger to passers-by?", SI_NO_EN),
+    ("verde-pubblico", "problema"): ("What is the problem?", {
+        "albero-caduto": "Fallen tree", "rami": "Dangerous branches", "erba-alta": "Tall grass",
+        "siepe": "Overgrown hedge"}),
+    ("semafori-segnaletica", "tipo"): ("What is wrong?", {
+        "semaforo": "Broken traffic light", "cartello": "Damaged sign", "strisce": "Faded road markings"}),
+    ("illuminazione-pubblica", "lampioni-spenti"): ("How many street lights are out?", {}),
+    ("illuminazione-pubblica", "guasto"): ("The fault is", {
+        "spento": "Off", "intermittente": "Flickering", "danneggiato": "Damaged pole"}),
+}
+
 # The smaller comuni get the most common categories only.
 CATEGORIE_COMUNI_MINORI = {"buche", "verde-pubblico", "illuminazione-pubblica", "tombini", "arredo-urbano", "altro"}
 

@@ -135,14 +135,40 @@ def crea_catalogo(ente: Ente, *, completo: bool) -> None:
                 "nome": nome, "gruppo": gruppo, "ufficio_predefinito": uffici[ufficio],
                 "giorni_risposta": giorni, "foto_obbligatoria": foto, "parole_chiave": parole,
                 "ordine": ordine, "descrizione": f"Segnalazioni di tipo «{nome.lower()}».",
+                **_in_inglese(codice, gruppo),
             },
         )
         if creata:
             for n, (dcod, testo, tipo, obbligatoria, valori) in enumerate(domande, start=1):
+                testo_en, nomi_en = C.INGLESE_DOMANDE.get((codice, dcod), ("", {}))
                 Domanda.objects.create(
-                    categoria=categoria, codice=dcod, testo=testo, tipo=tipo,
-                    obbligatoria=obbligatoria, ordine=n, valori=valori,
+                    categoria=categoria, codice=dcod, testo=testo, testo_en=testo_en, tipo=tipo,
+                    obbligatoria=obbligatoria, ordine=n, valori=_valori_in_inglese(valori, nomi_en),
                 )
+        elif not categoria.nome_en:
+            _aggiungi_inglese(categoria, gruppo)
+
+
+def _valori_in_inglese(valori: list[dict], nomi_en: dict[str, str]) -> list[dict]:
+    return [{**v, "name_en": nomi_en[v["key"]]} if v["key"] in nomi_en else v for v in valori]
+
+
+def _aggiungi_inglese(categoria: Categoria, gruppo: str) -> None:
+    """A demo loaded before the catalogue had English: fill it in, leave any other change alone."""
+    Categoria.objects.filter(pk=categoria.pk).update(**_in_inglese(categoria.codice, gruppo))
+    for d in categoria.domande.filter(testo_en=""):
+        testo_en, nomi_en = C.INGLESE_DOMANDE.get((categoria.codice, d.codice), ("", {}))
+        if testo_en:
+            Domanda.objects.filter(pk=d.pk).update(testo_en=testo_en, valori=_valori_in_inglese(d.valori, nomi_en))
+
+
+def _in_inglese(codice: str, gruppo: str) -> dict[str, str]:
+    """The English fields of a demo category (empty where none: the Italian is shown)."""
+    nome_en = C.INGLESE_CATEGORIE.get(codice, "")
+    return {
+        "nome_en": nome_en, "gruppo_en": C.INGLESE_GRUPPI.get(gruppo, ""),
+        "descrizione_en": f"Reports about «{nome_en.lower()}»." if nome_en else "",
+    }
 
 
 def _regola_sobborghi(ente: Ente) -> None:

@@ -224,7 +224,7 @@ def categorie(ente: Ente | None) -> list[Categoria]:
 def per_gruppo(elenco: list[Categoria]) -> list[tuple[str, list[Categoria]]]:
     gruppi: dict[str, list[Categoria]] = {}
     for c in elenco:
-        gruppi.setdefault(c.gruppo or str(_("Altro")), []).append(c)
+        gruppi.setdefault(c.gruppo_locale or str(_("Altro")), []).append(c)
     return list(gruppi.items())
 
 
@@ -248,7 +248,7 @@ def salva_disservizio(
         errori.update(errori_risposte)
         if trovata.foto_obbligatoria and not flusso_file.ha_foto(bozza):
             errori.setdefault("allegati", []).append(
-                _("Per la categoria «%(c)s» serve almeno una foto.") % {"c": trovata.nome}
+                _("Per la categoria «%(c)s» serve almeno una foto.") % {"c": trovata.nome_locale}
             )
     if errori:
         raise InvalidData(errori)
@@ -292,7 +292,7 @@ def salva_autore(bozza: Bozza, *, anonimo: bool, nome: str, email: str, telefono
         nome = email = telefono = ""
         if obbligatori:
             errori["anonimo"] = [
-                _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome}
+                _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome_locale}
             ]
     else:
         nome = intake.valida_testo(nome, "nome", MAX_NOME, errori)
@@ -304,7 +304,7 @@ def salva_autore(bozza: Bozza, *, anonimo: bool, nome: str, email: str, telefono
                 errori["email"] = [_("L'indirizzo e-mail non è valido.")]
         if obbligatori and not (email or telefono):
             errori.setdefault("email", []).append(
-                _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome}
+                _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome_locale}
             )
         elif not (email or telefono) and "email" not in errori:
             # "Yes, contact me" with no way to do it would be a promise nobody can keep.

@@ -42,7 +42,7 @@ def ricevuta_pdf(s: Segnalazione, link_privato: str) -> bytes:
     righe = [
         (_("Codice della segnalazione"), s.codice),
         (_("Ricevuta il"), date_format(quando, "DATETIME_FORMAT")),
-        (_("Categoria"), s.categoria.nome),
+        (_("Categoria"), s.categoria.nome_locale),
         (_("Titolo"), s.titolo),
         (_("Dettagli"), s.descrizione or "—"),
         *risposte_leggibili(s.categoria, s.risposte),

@@ -38,7 +38,7 @@ def sezioni(bozza: Bozza) -> list[Sezione]:
         dove.voci.append((_("Indirizzo trovato"), luogo["indirizzo_trovato"]))
 
     cosa = Sezione(flusso.DISSERVIZIO, _("Disservizio"), [
-        (_("Categoria"), categoria.nome if categoria else "—"),
+        (_("Categoria"), categoria.nome_locale if categoria else "—"),
         (_("Titolo"), disservizio.get("titolo", "")),
         (_("Dettagli"), disservizio.get("descrizione") or "—"),
     ])
@@ -66,12 +66,12 @@ def risposte_leggibili(categoria: Categoria, risposte: dict[str, Any]) -> list[t
         if valore in (None, "", []):
             testo = "—"
         elif d.tipo in (TipoDomanda.SINGLE, TipoDomanda.MULTI):
-            nomi = {str(v["key"]): v["name"] for v in d.valori}
+            nomi = {str(v["key"]): v["name"] for v in d.valori_locali}
             scelte = valore if isinstance(valore, list) else [valore]
             testo = ", ".join(nomi.get(str(v), str(v)) for v in scelte)
         elif d.tipo == TipoDomanda.DATETIME and (quando := parse_datetime(str(valore))):
             testo = date_format(quando, "DATETIME_FORMAT")
         else:
             testo = str(valore)
-        voci.append((d.testo, testo))
+        voci.append((d.testo_locale, testo))
     return voci

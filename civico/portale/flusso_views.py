@@ -301,9 +301,9 @@ def suggerimenti(request: HttpRequest, uuid) -> JsonResponse:
     elenco = simili(bozza, categoria or suggerita)
     html = render_to_string("portale/flusso/_duplicati.html", {"simili": elenco, "bozza": bozza}, request)
     return JsonResponse({
-        "categoria_suggerita": {"codice": suggerita.codice, "nome": suggerita.nome} if suggerita else None,
+        "categoria_suggerita": {"codice": suggerita.codice, "nome": suggerita.nome_locale} if suggerita else None,
         "suggerimenti": [
-            {"codice": s.categoria.codice, "nome": s.categoria.nome, "probabilita": s.probabilita}
+            {"codice": s.categoria.codice, "nome": s.categoria.nome_locale, "probabilita": s.probabilita}
             for s in candidate
         ],
         "duplicati": len(elenco.elenco) if elenco else 0,
