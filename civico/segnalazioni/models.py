@@ -337,7 +337,8 @@ class TipoEventoIntervento(models.TextChoices):
 class EventoIntervento(models.Model):
     """One change to a work order (who, when, what changed from what). Append-only, like `Evento`."""
 
-    intervento = models.ForeignKey(Intervento, on_delete=models.PROTECT, related_name="eventi")
+    # An order's history goes with the order (orders are never deleted by the pages; the admin may).
+    intervento = models.ForeignKey(Intervento, on_delete=models.CASCADE, related_name="eventi")
     tipo = models.CharField(_("tipo"), max_length=12, choices=TipoEventoIntervento.choices)
     attore = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

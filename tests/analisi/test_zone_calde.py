@@ -122,6 +122,7 @@ def test_bad_drill_down_filters_are_explained_never_a_500(client, alessandria, o
 def test_every_figure_on_the_page_links_to_its_reports(client, alessandria, operatore):
     for i in range(3):
         nuova(alessandria, giorni_fa=3 + i, punto=_spostato(PIAZZA, i * 20, 0))
+    nuova(alessandria, giorni_fa=15)  # a complete week: the weekly history starts at the first report
     html = entra_verificato(client, operatore).get(
         reverse("analisi_staff:comune", args=[alessandria.slug])).content.decode()
     base = reverse("analisi_staff:dettaglio", args=[alessandria.slug])

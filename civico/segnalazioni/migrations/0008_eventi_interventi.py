@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('dati', models.JSONField(blank=True, default=dict)),
                 ('creato_il', models.DateTimeField(verbose_name='quando')),
                 ('attore', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intervento', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='eventi', to='segnalazioni.intervento')),
+                ('intervento', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='eventi', to='segnalazioni.intervento')),
             ],
             options={
                 'verbose_name': 'evento di un intervento',
