@@ -24,7 +24,7 @@ import hashlib
 import html
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -47,6 +47,7 @@ from civico.comunicazioni.inbound import testo as lettura
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
 from civico.comunicazioni.models.avvisi import Revisione
+from civico.comunicazioni.outbox import indirizzo_in_arrivo
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni import eventi, intake, interazioni, media
@@ -128,7 +129,11 @@ def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: li
     nome = _senza_nul(_nome(msg))
     contesto = _Contesto(ente, mittente, nome, oggetto, corpo, allegati, scartati, id_messaggio, chiave)
     if not risposta:
-        return _registra(registro, _nuova(contesto))  # intake: a new report, attached to nothing
+        contesto = _con_il_messaggio_citato(contesto, indirizzi)
+        esito = _nuova(contesto)  # intake: a new report, attached to nothing
+        if esito.azione == "richiesta":  # kept, so the answer to our question finds it again
+            registro = {**registro, "contenuto": _da_ricordare(contesto)}
+        return _registra(registro, esito)
     s, motivo = _conversazione(ente, etichette, oggetto)
     if not motivo:
         motivo = _non_provato(msg, dati, s, mittente)
@@ -311,10 +316,41 @@ class _Contesto:
     chiave: str
 
 
-def _rispondi(c: _Contesto, righe: list, link: str = "") -> None:
+def _rispondi(c: _Contesto, righe: list, link: str = "", *, attende_risposta: bool = False) -> None:
     oggetto = c.oggetto or _("La tua e-mail")
+    # A question's answer must reach us and find this message again: its own signed address.
+    rispondi_a = conversazioni.indirizzo_del_messaggio(c.chiave, indirizzo_in_arrivo(c.ente)) if attende_risposta \
+        else ""
     rispondi(c.ente, origine=c.chiave, email=c.mittente, in_risposta_a=c.id_messaggio, link=link,
-             oggetto=lambda: f"Re: {_PREFISSI.sub('', oggetto)}"[:250], righe=righe)
+             oggetto=lambda: f"Re: {_PREFISSI.sub('', oggetto)}"[:250], righe=righe, rispondi_a=rispondi_a)
+
+
+def _da_ricordare(c: _Contesto) -> bytes:
+    """What a not-yet-report said (subject, text as read, attachments), as a message of its own:
+    the answer to our question is read together with it, and so is an answer to that one."""
+    msg = EmailMessage()
+    msg["Subject"] = c.oggetto
+    msg.set_content(c.corpo or " ")
+    for nome, dati in c.allegati:
+        msg.add_attachment(dati, maintype="application", subtype="octet-stream", filename=nome)
+    return bytes(msg)
+
+
+def _con_il_messaggio_citato(c: _Contesto, indirizzi: list[str]) -> _Contesto:
+    """An answer to "ci servono ancora…" from the same sender: the first message's subject, text
+    and attachments join the answer's, so the citizen need not write it all again."""
+    chiavi = conversazioni.messaggi_citati(indirizzi)
+    if not chiavi or not c.mittente:
+        return c
+    primo = MessaggioInArrivo.objects.filter(
+        chiave__startswith=chiavi[0], ente=c.ente, mittente=c.mittente, esito="richiesta").exclude(
+        contenuto=b"").first()
+    if primo is None:
+        return c
+    oggetto, corpo, allegati, _scartati = leggi_trattenuto(bytes(primo.contenuto))
+    massimo = settings.CIVICO["MAX_FILES_PER_REPORT"]
+    return replace(c, oggetto=oggetto or c.oggetto, corpo=f"{c.corpo}\n\n{corpo}".strip(),
+                   allegati=[*c.allegati, *allegati][:massimo])
 
 
 def _su_segnalazione(c: _Contesto, s: Segnalazione) -> Esito:
@@ -365,7 +401,7 @@ def _nuova(c: _Contesto) -> Esito:
     titolo = _titolo(c)
     if not titolo:
         _rispondi(c, [lambda: _("Il messaggio è vuoto: descrivi il problema e indica l'indirizzo (via e numero "
-                                "civico).")])
+                                "civico).")], attende_risposta=True)
         return Esito("richiesta", "messaggio vuoto")
     luogo = lettura.trova_indirizzo(c.ente, testo)
     if luogo is None:
@@ -373,11 +409,12 @@ def _nuova(c: _Contesto) -> Esito:
             lambda: _("Grazie per la tua segnalazione al Comune di %(ente)s.") % {"ente": c.ente.nome},
             lambda: _("Per registrarla ci serve il luogo: rispondi a questa e-mail indicando la via e il numero "
                       "civico (per esempio «via Roma 12»)."),
-        ])
+        ], attende_risposta=True)
         return Esito("richiesta", "indirizzo mancante")
     categoria = lettura.categoria(c.ente, testo) or catalogo.trova_categoria(c.ente, "altro")
     if categoria is None:
-        _rispondi(c, [lambda: _("Non capiamo di che problema si tratta: scrivi di nuovo descrivendolo meglio.")])
+        _rispondi(c, [lambda: _("Non capiamo di che problema si tratta: scrivi di nuovo descrivendolo meglio.")],
+                  attende_risposta=True)
         return Esito("richiesta", "categoria non trovata")
     risposte = lettura.risposte_dal_testo(categoria, testo)
     if mancanti := lettura.domande_mancanti(categoria, risposte):
@@ -386,7 +423,7 @@ def _nuova(c: _Contesto) -> Esito:
             % {"titolo": titolo},
             *[lambda d=d: lettura.come_si_risponde(d) for d in mancanti],
             lambda: _("Scrivi di nuovo includendo le risposte e l'indirizzo."),
-        ])
+        ], attende_risposta=True)
         return Esito("richiesta", "risposte mancanti: " + ", ".join(d.codice for d in mancanti))
     dati = intake.NuovaSegnalazione(
         lat=luogo.lat, lon=luogo.lon, titolo=titolo, categoria=categoria.codice,

@@ -11,8 +11,9 @@ from civico.enti.models import Ente
 
 
 def rispondi(ente: Ente | None, *, origine: str, email: str = "", telefono: str = "", oggetto, righe: list,
-             in_risposta_a: str = "", link: str = "") -> None:
-    """One reply, once per received message (`origine` names it)."""
+             in_risposta_a: str = "", link: str = "", rispondi_a: str = "") -> None:
+    """One reply, once per received message (`origine` names it); `rispondi_a`, where the citizen's
+    answer must go when one is expected."""
     from civico.comunicazioni.outbox import Origine, righe_per, salva
 
     contesto = {"ente": ente, "righe": [lambda r=r: str(r() if callable(r) else r) for r in righe], "link": link}
@@ -23,6 +24,6 @@ def rispondi(ente: Ente | None, *, origine: str, email: str = "", telefono: str 
             lambda lingua: componi("risposta", contesto, lingua, oggetto=oggetto,
                                    breve=lambda: " ".join(str(r() if callable(r) else r) for r in righe)
                                    + (f" {link}" if link else "")),
-            dati={"in_risposta_a": in_risposta_a} if in_risposta_a else {},
+            dati={k: v for k, v in (("in_risposta_a", in_risposta_a), ("rispondi_a", rispondi_a)) if v},
         ))
         accoda_dopo_il_commit([n.pk for n in nuove])

@@ -1,0 +1,85 @@
+"""A message that cannot become a report yet is answered with a question ("ci serve il luogo",
+"ci servono ancora…"): the question's Reply-To reaches the inbound listener and the citizen's
+answer finds the first message again, so the report is made from both."""
+
+import pytest
+from django.core import mail
+
+from civico.comunicazioni import consegna, conversazioni
+from civico.comunicazioni.models import Notifica
+from civico.segnalazioni.models import Canale, Segnalazione
+from tests.comunicazioni.test_email_in_arrivo import _email, _foto, _ricevi
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def dominio(comunicazioni):
+    comunicazioni["EMAIL_IN_ARRIVO_DOMINIO"] = "segnala.example.org"
+
+
+def _domanda() -> Notifica:
+    return Notifica.objects.filter(motivo="risposta").latest("pk")
+
+
+def _risposta_a(domanda: Notifica, testo: str, *, mittente="Mario Rossi <mario@example.org>", a=None, **kw):
+    return _email(oggetto="Re: " + domanda.oggetto.removeprefix("Re: "), testo=testo, mittente=mittente,
+                  a=a or domanda.dati["rispondi_a"], message_id=f"<{abs(hash(testo))}.r@example.org>", **kw)
+
+
+def test_the_question_carries_a_reply_address_of_the_comunes_inbound_listener(alessandria):
+    _ricevi(_email(testo="C'è una buca enorme davanti a casa mia."))
+    domanda = _domanda()
+    rispondi_a = domanda.dati["rispondi_a"]
+    assert rispondi_a.startswith("alessandria+m") and rispondi_a.endswith("@segnala.example.org")
+    assert conversazioni.messaggi_citati([rispondi_a])  # signed: it names the first message
+    consegna.consegna(domanda.pk)
+    assert mail.outbox[-1].reply_to == [rispondi_a]  # what the citizen's mail client answers to
+
+
+@pytest.mark.parametrize("primo, risposta", [
+    ("C'è una buca enorme davanti a casa mia, grande.", "Via Dante Alighieri 12"),
+    ("Buca in via Dante Alighieri 12", "grande"),
+    ("Buca in via Dante Alighieri 12", "È grande, ci passa una ruota intera."),
+])
+def test_the_answer_to_our_question_makes_the_report_from_both_messages(alessandria, primo, risposta):
+    m = _email(oggetto="Buca pericolosa", testo=primo)
+    m.add_attachment(_foto(), maintype="image", subtype="jpeg", filename="buca.jpg")
+    assert _ricevi(m).azione == "richiesta"
+
+    esito = _ricevi(_risposta_a(_domanda(), risposta))
+
+    assert esito.azione == "creata", esito.motivo
+    s = esito.segnalazione
+    assert s.titolo == "Buca pericolosa" and s.canale == Canale.EMAIL
+    assert s.indirizzo.startswith("Via Dante Alighieri 12") and s.risposte == {"dimensione": "grande"}
+    assert s.allegati.count() == 1  # the first message's photo is not lost
+    assert Segnalazione.objects.filter(canale=Canale.EMAIL).count() == 1
+
+
+def test_two_rounds_of_questions_still_remember_the_first_message(alessandria):
+    _ricevi(_email(oggetto="Buca pericolosa", testo="C'è una buca davanti a casa mia."))
+    assert _ricevi(_risposta_a(_domanda(), "Via Dante Alighieri 12")).azione == "richiesta"  # size still missing
+    esito = _ricevi(_risposta_a(_domanda(), "grande"))
+    assert esito.azione == "creata" and esito.segnalazione.titolo == "Buca pericolosa"
+
+
+@pytest.mark.parametrize("variante", ["altro mittente", "firma alterata", "senza etichetta"])
+def test_an_answer_that_does_not_prove_the_conversation_is_read_on_its_own(alessandria, variante):
+    _ricevi(_email(oggetto="Buca pericolosa", testo="C'è una buca davanti a casa mia, grande."))
+    domanda = _domanda()
+    a = domanda.dati["rispondi_a"]
+    mittente = "Mario Rossi <mario@example.org>"
+    if variante == "altro mittente":
+        mittente = "Eva <eva@example.org>"
+    elif variante == "firma alterata":
+        locale, _, dominio = a.partition("@")
+        a = f"{locale[:-1]}{'a' if locale[-1] != 'a' else 'b'}@{dominio}"
+    else:
+        a = "alessandria@segnala.example.org"
+
+    esito = _ricevi(_risposta_a(domanda, "Via Dante Alighieri 12", mittente=mittente, a=a),
+                    busta=mittente.split("<")[1].rstrip(">"))
+
+    # Not joined to someone else's first message: on its own it says nothing of a problem's size.
+    assert esito.azione == "richiesta" and not Segnalazione.objects.filter(canale=Canale.EMAIL).exists()
