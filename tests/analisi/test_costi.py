@@ -12,12 +12,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from civico.accounts.models import Ruolo
 from civico.analisi import costi as C
 from civico.segnalazioni import interventi, workflow
-from civico.segnalazioni.models import Segnalazione
+from civico.segnalazioni.models import Intervento, Segnalazione
 from tests import factories
 from tests.analisi.conftest import nuova
 from tests.backoffice.conftest import entra_verificato
@@ -133,3 +135,35 @@ def test_staff_of_another_comune_cannot_export_its_costs(client, alessandria, ca
     risposta = entra_verificato(client, estraneo).get(
         reverse("analisi_staff:costi", args=[alessandria.slug]), {"tabella": "interventi", "formato": "csv"})
     assert risposta.status_code in (403, 404)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(piani=st.lists(st.tuples(st.sets(st.integers(0, 4), min_size=1, max_size=3),
+                                st.one_of(st.none(), st.integers(1, 5000))), min_size=1, max_size=4))
+def test_any_mix_of_orders_adds_up(alessandria, piani):
+    """Whatever the orders (reports shared between them, costs missing), every table adds up to
+    the total, and the per-report figure is the total over distinct reports of costed orders."""
+    Intervento.objects.all().delete()
+    Segnalazione.objects.filter(ente=alessandria).update(stato="withdrawn")
+    attore = factories.operatore(alessandria)
+    pool = [nuova(alessandria, giorni_fa=5) for _ in range(5)]
+    attese_costo, attese_distinte, senza = Decimal(0), set(), 0
+    for scelte, costo in piani:
+        dentro = [Segnalazione.objects.get(pk=pool[i].pk) for i in sorted(scelte)]
+        dentro = [s if s.stato in workflow.APERTI else workflow.transition(s, "reopen", attore, testo="Di nuovo")
+                  for s in dentro]
+        i = interventi.crea_intervento(alessandria, attore, "Giro", dentro)
+        interventi.chiudi_intervento(i, attore, "Fatto", costo_effettivo=None if costo is None else Decimal(costo))
+        if costo is None:
+            senza += 1
+        else:
+            attese_costo += Decimal(costo)
+            attese_distinte |= {s.pk for s in dentro}
+    costi = _costi(alessandria)
+    assert costi["totale"] == round(attese_costo, 2)
+    assert costi["segnalazioni"] == len(attese_distinte) and costi["senza_costo"] == senza
+    for tabella in ("categorie", "uffici", "mesi", "zone"):
+        assert abs(sum(r["costo"] for r in costi[tabella]) - attese_costo) <= Decimal("0.05"), tabella
+        assert sum(r["segnalazioni"] for r in costi[tabella]) == len(attese_distinte), tabella
+    if attese_distinte:
+        assert costi["per_segnalazione"] == round(attese_costo / len(attese_distinte), 2)
