@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 
 from civico.testo import senza_accenti
-from civico.triage.tipi import ALTRO, CODICI
+from civico.triage.tipi import CODICI
 from civico.triage.vocabolario import INGANNEVOLI, PAROLE_VUOTE, PESI_TIPO, VOCABOLARIO
 
 _STEMMER = {"it": snowballstemmer.stemmer("italian"), "en": snowballstemmer.stemmer("english")}
@@ -36,6 +36,9 @@ _VUOTE = frozenset(senza_accenti(p) for parole in PAROLE_VUOTE.values() for p in
 _NON_PAROLA = re.compile(r"[^a-z0-9]+")
 _LUNGHEZZA_MINIMA_CORREZIONE = 5
 PESO_LINEARE = 0.55  # the rest goes to the phrase matcher, when it finds anything
+# Without a phrase of the vocabulary, the linear model alone must be this sure to say the text is
+# about something ("Aiuto" scores 0.34 on character n-grams of "aiuole"; "lampioncini" 0.9).
+SICURO_SENZA_FRASI = 0.6
 
 
 def normalizza(testo: str) -> str:
@@ -302,9 +305,11 @@ def esempi_sintetici(seme: int = 7) -> tuple[list[str], list[str]]:
                 testi.append(f"{a} {b}")
                 tipi.append(tipo)
     for frase, tipo in INGANNEVOLI:
+        if tipo is None:  # says nothing: it only keeps its words from counting in the matcher
+            continue
         for contesto in _CONTESTI_IT[:4]:
             testi.append(contesto.format(t=frase))
-            tipi.append(tipo or ALTRO)
+            tipi.append(tipo)
     return testi, tipi
 
 
@@ -321,14 +326,19 @@ class ModelloGiornoUno:
 
     def probabilita(self, testo: str | Preparato) -> np.ndarray:
         """P(kind | text), in the order of `tipi.CODICI`."""
+        return self.analizza(testo)[0]
+
+    def analizza(self, testo: str | Preparato) -> tuple[np.ndarray, bool]:
+        """(P(kind | text), whether the text says something this model recognises: a phrase of the
+        vocabulary, or words the linear model is sure about on its own)."""
         preparato = testo if isinstance(testo, Preparato) else prepara(testo)
         if not preparato.documento:
-            return np.full(len(CODICI), 1.0 / len(CODICI))
+            return np.full(len(CODICI), 1.0 / len(CODICI)), False
         lineare = probabilita_lineari(self._coef, self._intercetta, *self._vettori.di(preparato.documento))
         frasi = _distribuzione_frasi(punteggi_frasi(preparato))
         if frasi is None:
-            return lineare
-        return PESO_LINEARE * lineare + (1.0 - PESO_LINEARE) * frasi
+            return lineare, bool(lineare.max() >= SICURO_SENZA_FRASI)
+        return PESO_LINEARE * lineare + (1.0 - PESO_LINEARE) * frasi, True
 
 
 _modello: ModelloGiornoUno | None = None

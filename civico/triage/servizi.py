@@ -41,7 +41,8 @@ NUOVI_ESEMPI_PREDEFINITO = 20  # new labelled reports before the worker retrains
 # text's words its history has seen; the day-one model always keeps a say (PESO_MASSIMO_STORIA).
 FIDUCIA_STORIA = 5
 PESO_MASSIMO_STORIA = 0.8
-# Below this, no kind was recognised: texts of the development set score ≥ 0.48, "Qualcosa non va" 0.11.
+# Below this (or with nothing recognised, see ModelloGiornoUno.analizza) intake asks for a category:
+# texts of the development set score ≥ 0.48, "Qualcosa non va" 0.11.
 FIDUCIA_MINIMA = 0.3
 
 _memoria = Memoria("triage", ("catalogo.Categoria", "triage.ModelloTriage"), ttl_s=300)
@@ -115,6 +116,15 @@ def suggerisci(ente: Ente, testo: str, *, quanti: int = QUANTI) -> list[Suggerim
     return [Suggerimento(mappa.categorie[i], round(float(p[i]), 4)) for i in ordine]
 
 
+def suggerisci_tipi(testo: str, *, quanti: int = QUANTI) -> list[tuple[str, float]]:
+    """The national kinds these words suggest, most likely first (no comune: the day-one model)."""
+    preparato = prepara((testo or "")[:TESTO_MASSIMO])
+    if not preparato.documento:
+        return []
+    p = modello_giorno_uno().probabilita(preparato)
+    return [(CODICI[i], round(float(p[i]), 4)) for i in np.argsort(-p, kind="stable")[:quanti]]
+
+
 def categoria_suggerita(ente: Ente, testo: str) -> Categoria | None:
     """The most likely category, for intake without one (e-mail, SMS, API). None when the words
     say nothing a model recognises ("Qualcosa non va"): the sender is asked to choose, rather than
@@ -133,9 +143,9 @@ def _calcola(ente: Ente, testo: str) -> tuple[_Mappa, np.ndarray, float] | None:
     preparato = prepara(testo)
     if not mappa.categorie or not preparato.documento:
         return None
-    per_tipo = modello_giorno_uno().probabilita(preparato)
+    per_tipo, riconosciuto = modello_giorno_uno().analizza(preparato)
     p = _dal_giorno_uno(mappa, preparato, per_tipo)
-    fiducia = float(per_tipo.max())
+    fiducia = float(per_tipo.max()) if riconosciuto else 0.0
     if mappa.modello is not None:
         peso = min(PESO_MASSIMO_STORIA, mappa.modello.esempi / (mappa.modello.esempi + FIDUCIA_STORIA))
         peso *= mappa.modello.copertura(preparato)
@@ -144,7 +154,8 @@ def _calcola(ente: Ente, testo: str) -> tuple[_Mappa, np.ndarray, float] | None:
         if peso > 0 and storia.sum() > 0:
             storia = storia / storia.sum()
             p = (1.0 - peso) * p + peso * storia
-            fiducia = max(fiducia, float(storia.max()))
+            if mappa.modello.copertura(preparato) >= 0.5:  # the comune's own words for it
+                fiducia = max(fiducia, float(storia.max()))
     return mappa, p, fiducia
 
 

@@ -142,3 +142,10 @@ def test_the_flow_suggests_as_the_citizen_types_with_a_ranked_list(client, aless
     assert len(d["suggerimenti"]) == 5 and all(0 <= s["probabilita"] <= 1 for s in d["suggerimenti"])
     lettere = client.get(f"/segnala/{b.uuid}/suggerimenti/", {"testo": "la buca delle lettere è rotta"}).json()
     assert lettere["categoria_suggerita"]["codice"] == "altro"
+
+
+def test_the_national_kinds_are_suggested_without_a_comune():
+    tipi = triage.suggerisci_tipi("the street light outside my house is broken", quanti=3)
+
+    assert tipi[0][0] == "illuminazione" and len(tipi) == 3
+    assert triage.suggerisci_tipi("") == []
