@@ -84,14 +84,18 @@ def tipo_di(categoria: Categoria) -> tuple[str, float]:
 
 def _carica(ente_id: int) -> _Mappa:
     categorie = tuple(Categoria.objects.using(DEFAULT_DB_ALIAS).filter(ente_id=ente_id, attiva=True))
+    ultimo = ModelloTriage.objects.using(DEFAULT_DB_ALIAS).filter(ente_id=ente_id).order_by("-versione").first()
+    return mappa_di(categorie, ModelloComune.da_byte(ultimo.dati) if ultimo is not None else None)
+
+
+def mappa_di(categorie: tuple[Categoria, ...], modello: ModelloComune | None = None) -> _Mappa:
+    """The map of these categories onto the kinds (no database: the benchmark builds one too)."""
     tipi, affinita, radici = [], [], []
     for c in categorie:
         tipo, quanto = tipo_di(c)
         tipi.append(tipo)
         affinita.append(quanto)
         radici.append(frozenset(prepara(f"{c.nome} {' '.join(map(str, c.parole_chiave or []))}").radici["it"]))
-    ultimo = ModelloTriage.objects.using(DEFAULT_DB_ALIAS).filter(ente_id=ente_id).order_by("-versione").first()
-    modello = ModelloComune.da_byte(ultimo.dati) if ultimo is not None else None
     presenti = sorted(set(tipi), key=CODICI.index)
     per_tipo = tuple(
         (CODICI.index(t), np.array([i for i, ti in enumerate(tipi) if ti == t])) for t in presenti
@@ -138,8 +142,11 @@ def categoria_suggerita(ente: Ente, testo: str) -> Categoria | None:
 
 def _calcola(ente: Ente, testo: str) -> tuple[_Mappa, np.ndarray, float] | None:
     """(the comune's map, P(category), how surely any kind was recognised)."""
+    return calcola_su(_mappa(ente), testo)
+
+
+def calcola_su(mappa: _Mappa, testo: str) -> tuple[_Mappa, np.ndarray, float] | None:
     testo = (testo or "")[:TESTO_MASSIMO]
-    mappa = _mappa(ente)
     preparato = prepara(testo)
     if not mappa.categorie or not preparato.documento:
         return None
