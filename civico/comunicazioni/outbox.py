@@ -30,9 +30,11 @@ from civico.segnalazioni.stati import Stato
 logger = logging.getLogger(__name__)
 
 # Events worth a message to citizens; routing, notes, assignments and the like are not.
-# A work order's news (joined, new planned date, taken out, cancelled) answers "when?".
+# A work order's news (joined, new planned date, taken out, cancelled) answers "when?". The office's
+# question goes to the reporter alone (visibilita "reporter"): the clock waits for their answer.
 PER_I_CITTADINI = frozenset({
     TipoEvento.STATE_CHANGED, TipoEvento.PUBLIC_ANSWER, TipoEvento.MERGED, TipoEvento.WORK_ORDER,
+    TipoEvento.INFO_REQUESTED,
 })
 
 
@@ -220,6 +222,8 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
             return _("Risposta dell'ufficio sulla segnalazione %(codice)s") % {"codice": s.codice}
         if evento.tipo == TipoEvento.WORK_ORDER:
             return _("Segnalazione %(codice)s: lavori programmati") % {"codice": s.codice}
+        if evento.tipo == TipoEvento.INFO_REQUESTED:
+            return _("L'ufficio ti chiede informazioni sulla segnalazione %(codice)s") % {"codice": s.codice}
         stato = Stato(evento.stato_a).label if evento.stato_a else s.get_stato_display()
         return _("Segnalazione %(codice)s: %(stato)s") % {"codice": s.codice, "stato": stato}
 
