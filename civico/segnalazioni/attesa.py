@@ -1,7 +1,7 @@
 """Waiting for the reporter: the office asks for information and the SLA clock stops until the
 reporter answers (a message or an attachment), the report leaves the open states, or the legal
 maximum of a suspension (30 days, art. 2 c. 7 L. 241/1990) has passed (`controlla_scadenze`).
-Then the deadline moves by the days the clock stood still.
+Then the deadline moves by the paused time, counted in its own calendar (`sla.giorni_di_pausa`).
 
 The answer is noticed by a receiver of `eventi.evento_registrato`, connected when this module is
 imported (SegnalazioniConfig.ready). Callers that prefer it inside their own transaction may call
@@ -24,7 +24,7 @@ from civico.segnalazioni.intake import MAX_DESCRIZIONE, valida_testo
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.workflow import APERTI
 
-MAX_GIORNI_SOSPENSIONE = 30
+MAX_GIORNI_SOSPENSIONE = sla.MAX_GIORNI_SOSPENSIONE
 # What the reporter does that counts as an answer.
 RISPOSTE_DEL_SEGNALANTE = frozenset({TipoEvento.COMMENT, TipoEvento.MEDIA_ADDED})
 
@@ -58,8 +58,9 @@ def richiedi_informazioni(segnalazione: Segnalazione, attore: Attore, testo: str
 
 
 def riprendi(segnalazione: Segnalazione, quando: datetime | None = None) -> Segnalazione:
-    """End the pause at `quando`: add the paused days and move the deadline. A no-op when the
-    report is not waiting, so callers may call it on every answer."""
+    """End the pause at `quando`: add the paused days, counted in the deadline's own calendar
+    (`sla.giorni_di_pausa`), and move the deadline. A no-op when the report is not waiting, so
+    callers may call it on every answer."""
     with transaction.atomic():
         # Lock the report only, not its category and ente rows.
         s = Segnalazione.objects.select_for_update(of=("self",)).select_related("categoria", "ente").get(
@@ -68,8 +69,7 @@ def riprendi(segnalazione: Segnalazione, quando: datetime | None = None) -> Segn
         if s.in_attesa_dal is None:
             return s
         quando = quando or timezone.now()
-        giorni = (sla.giorno_locale(quando, s.ente) - sla.giorno_locale(s.in_attesa_dal, s.ente)).days
-        giorni = min(max(giorni, 0), MAX_GIORNI_SOSPENSIONE)
+        giorni = sla.giorni_di_pausa(s.categoria, s.ente, s.in_attesa_dal, quando)
         precedente = s.scadenza
         s.giorni_sospesi += giorni
         s.in_attesa_dal = None

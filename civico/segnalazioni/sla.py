@@ -6,17 +6,20 @@ Saturdays, Sundays, Italian public holidays and the comune's patron saint. A cal
 falls on a Sunday or a holiday moves to the next day that is not (art. 2963 c.c.), so a deadline
 never lands on a day the offices are closed by law.
 
-While the office waits for the reporter's answer the clock stands still (`attesa.py`); the days it
-stood still are added to the start before counting, so a pause moves the deadline by that much.
+While the office waits for the reporter's answer the clock stands still (`attesa.py`). A pause is
+counted in the deadline's own calendar and added to the term: calendar days for a calendar-day
+term; for a working-day term, the office hours of working days it covered (`ORARIO_UFFICI`), in
+whole office days, so a pause over a weekend or a holiday moves nothing.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
@@ -77,9 +80,50 @@ def aggiungi_giorni(inizio: date, giorni: int, ente: Ente, *, lavorativi: bool) 
 
 
 def calcola_scadenza(categoria: Categoria, ente: Ente, quando: datetime, *, giorni_sospesi: int = 0) -> date:
-    """The deadline of a report of `categoria` received at `quando`, paused for `giorni_sospesi`."""
-    inizio = giorno_locale(quando, ente) + timedelta(days=giorni_sospesi)
-    return aggiungi_giorni(inizio, categoria.giorni_risposta, ente, lavorativi=categoria.giorni_lavorativi)
+    """The deadline of a report of `categoria` received at `quando`, paused for `giorni_sospesi`
+    days of the category's own calendar (`giorni_di_pausa`)."""
+    return aggiungi_giorni(giorno_locale(quando, ente), categoria.giorni_risposta + giorni_sospesi, ente,
+                           lavorativi=categoria.giorni_lavorativi)
+
+
+# The legal maximum of one suspension (art. 2 c. 7 L. 241/1990), in calendar days.
+MAX_GIORNI_SOSPENSIONE = 30
+
+
+def orario_uffici() -> tuple[time, time]:
+    """The office day a working-day pause is measured in (setting CIVICO["SLA_ORARIO_UFFICI"])."""
+    inizio, fine = settings.CIVICO.get("SLA_ORARIO_UFFICI", ("08:00", "18:00"))
+    return time.fromisoformat(inizio), time.fromisoformat(fine)
+
+
+def giorni_di_pausa(categoria: Categoria, ente: Ente, dal: datetime, al: datetime) -> int:
+    """How far a pause from `dal` to `al` pushes the deadline, in the category's calendar.
+
+    Calendar days: the local dates between, at most the legal maximum. Working days: the office
+    hours of working days inside the pause, in office days rounded to the nearest (half up), so
+    Friday 17:00 to Monday 08:00 is nothing and a whole Monday is one day."""
+    if al <= dal:
+        return 0
+    if al - dal >= timedelta(days=MAX_GIORNI_SOSPENSIONE):
+        al = dal + timedelta(days=MAX_GIORNI_SOSPENSIONE)
+        if not categoria.giorni_lavorativi:  # the law's 30 days, whatever daylight saving does to dates
+            return MAX_GIORNI_SOSPENSIONE
+    if not categoria.giorni_lavorativi:
+        return min(max((giorno_locale(al, ente) - giorno_locale(dal, ente)).days, 0), MAX_GIORNI_SOSPENSIONE)
+    fuso = ZoneInfo(ente.fuso_orario)
+    apre, chiude = orario_uffici()
+    giornata = (datetime.combine(date.min, chiude) - datetime.combine(date.min, apre)).total_seconds()
+    if giornata <= 0:
+        return 0
+    sospesi = 0.0
+    giorno = giorno_locale(dal, ente)
+    while giorno <= giorno_locale(al, ente):
+        if e_lavorativo(giorno, ente):
+            inizio = max(dal, datetime.combine(giorno, apre, tzinfo=fuso))
+            fine = min(al, datetime.combine(giorno, chiude, tzinfo=fuso))
+            sospesi += max((fine - inizio).total_seconds(), 0.0)
+        giorno += timedelta(days=1)
+    return int(sospesi / giornata + 0.5)
 
 
 def scadenza_di(s: Segnalazione) -> date:
