@@ -142,7 +142,7 @@ def _fai(s: Segnalazione, nome: str, attore: Attore, dati: Dati) -> str:
         s = sla.imposta_priorita(s, attore, dati.priorita)
         return _("Priorità: %(p)s.") % {"p": s.get_priorita_display()}
     if nome == "scadenza":
-        s = sla.imposta_scadenza(s, attore, _data(dati.scadenza), dati.testo)
+        s = sla.imposta_data_prevista(s, attore, _data(dati.scadenza), dati.testo)
         return _("Data prevista impostata.")
     if nome == "protocollo":
         s = protocollo.registra_protocollo(s, attore, dati.numero_protocollo)

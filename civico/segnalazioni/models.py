@@ -104,7 +104,11 @@ class Segnalazione(models.Model):
     pubblica = models.BooleanField(_("visibile al pubblico"), default=True)
     creata_il = models.DateTimeField(_("creata il"), db_index=True)
     aggiornata_il = models.DateTimeField(_("aggiornata il"))
+    # The SLA deadline: set by the rules (sla.py), moved only by pauses; lateness and escalation read it.
     scadenza = models.DateField(_("data prevista di risoluzione"), null=True, blank=True)
+    # The date the office promises citizens (sla.imposta_data_prevista): shown publicly, never
+    # read for lateness, so an office cannot move its own legal deadline.
+    data_prevista = models.DateField(_("data promessa dall'ufficio"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a writer that read an older one is refused.
     versione = models.PositiveIntegerField(default=1)
     chiave_idempotenza = models.CharField(max_length=128, null=True, blank=True, unique=True)

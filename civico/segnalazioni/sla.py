@@ -184,9 +184,11 @@ def imposta_priorita(segnalazione: Segnalazione, attore: Attore, priorita: str) 
     return s
 
 
-def imposta_scadenza(segnalazione: Segnalazione, attore: Attore, giorno: date, motivo: str = "") -> Segnalazione:
-    """Set the expected date of resolution by hand: citizens see it on the timeline. It replaces
-    the computed one until the clock is recomputed (a pause ends, the category changes)."""
+def imposta_data_prevista(segnalazione: Segnalazione, attore: Attore, giorno: date,
+                          motivo: str = "") -> Segnalazione:
+    """Set the date the office expects to solve it by: citizens see it on the timeline and the
+    page. It is a promise, not the SLA deadline: `scadenza`, lateness and escalation stay as the
+    rules set them, whatever date is promised."""
     errori: dict = {}
     motivo = valida_testo(motivo, "testo", 500, errori)
     with transaction.atomic():
@@ -201,11 +203,10 @@ def imposta_scadenza(segnalazione: Segnalazione, attore: Attore, giorno: date, m
             errori.setdefault("scadenza", []).append(_("La data prevista non può precedere la segnalazione."))
         if errori:
             raise InvalidData(errori)
-        if s.scadenza == giorno:
+        if s.data_prevista == giorno:
             return s
-        precedente = s.scadenza
-        s.scadenza = giorno
-        s.sollecitata_il = None  # a new deadline: if it is missed too, managers hear again
+        precedente = s.data_prevista
+        s.data_prevista = giorno
         quando = timezone.now()
         eventi.aggiorna(s, quando)
         s.save()
@@ -214,7 +215,8 @@ def imposta_scadenza(segnalazione: Segnalazione, attore: Attore, giorno: date, m
         eventi.registra(
             s, TipoEvento.DEADLINE_SET, attore, quando=quando,
             testo=f"{testo} {motivo}".strip(),
-            dati={"scadenza": giorno.isoformat(), "precedente": precedente.isoformat() if precedente else None},
+            dati={"data_prevista": giorno.isoformat(), "precedente": precedente.isoformat() if precedente else None,
+                  "scadenza": s.scadenza.isoformat() if s.scadenza else None},
         )
     return s
 

@@ -81,7 +81,7 @@ def test_priority_expected_date_and_protocol_are_set_by_hand(come, persone, s):
     agisci(client, s, "scadenza", scadenza=giorno.isoformat())
     agisci(client, s, "protocollo", numero_protocollo="2026/0012345")
     s.refresh_from_db()
-    assert (s.priorita, s.scadenza, s.numero_protocollo) == ("urgente", giorno, "2026/0012345")
+    assert (s.priorita, s.data_prevista, s.numero_protocollo) == ("urgente", giorno, "2026/0012345")
     tipi = {e.tipo: e for e in Evento.objects.filter(segnalazione=s)}
     assert tipi[TipoEvento.PRIORITY_CHANGED].visibilita == Visibilita.INTERNA
     assert tipi[TipoEvento.DEADLINE_SET].visibilita == Visibilita.PUBBLICA  # citizens see the date
