@@ -65,3 +65,14 @@ def comunicazioni(settings):
         "MAX_TENTATIVI": 4,
     }
     return settings.CIVICO_COMUNICAZIONI
+
+
+@pytest.fixture
+def consegnato(django_capture_on_commit_callbacks):
+    """Run `azione`; on commit the tests' immediate queue delivers (to the SMTP server of the test)."""
+
+    def esegui(azione, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return azione(*args, **kwargs)
+
+    return esegui

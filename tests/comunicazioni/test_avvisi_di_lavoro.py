@@ -41,16 +41,6 @@ def oggetti_di(smtp, indirizzo: str) -> list[str]:
             if indirizzo in ds]
 
 
-@pytest.fixture
-def consegnato(django_capture_on_commit_callbacks):
-    """Run `azione`, then the worker (the tests' immediate queue) delivers on commit."""
-
-    def esegui(azione, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return azione(*args, **kwargs)
-
-    return esegui
-
 
 @pytest.fixture
 def strade(alessandria) -> Ufficio:

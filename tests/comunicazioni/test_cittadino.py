@@ -38,16 +38,6 @@ def _limiti_azzerati():
     cache.clear()
 
 
-@pytest.fixture
-def consegnato(django_capture_on_commit_callbacks):
-    """Run `azione`; on commit the tests' immediate queue delivers to the SMTP server."""
-
-    def esegui(azione, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return azione(*args, **kwargs)
-
-    return esegui
-
 
 @pytest.fixture
 def sms(settings, http, comunicazioni):

@@ -167,16 +167,9 @@ def modifica(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
         for campo in list(form.fields):
             if campo not in ModificaInterventoForm.SOLO_DA_CHIUSO:
                 del form.fields[campo]
-    if form.is_valid():
-        try:
-            servizi.modifica_intervento(oggetto, Attore.staff(request.user), **form.cleaned_data)
-        except InvalidData as errore:
-            mostra_errori(form, errore)
-        except Conflict as errore:
-            messages.error(request, str(errore))
-        else:
-            messages.success(request, _("Intervento aggiornato."))
-            return redirect("interventi:intervento", ente.slug, oggetto.pk)
+    if _esegui(request, form, lambda: servizi.modifica_intervento(
+            oggetto, Attore.staff(request.user), **form.cleaned_data), _("Intervento aggiornato.")):
+        return redirect("interventi:intervento", ente.slug, oggetto.pk)
     return _dettaglio(request, ente, oggetto, modifica=form)
 
 
@@ -185,17 +178,27 @@ def modifica(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
 def annulla(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
     oggetto = get_object_or_404(Intervento, pk=pk, ente=ente)
     form = AnnullaInterventoForm(request.POST)
-    if form.is_valid():
-        try:
-            servizi.annulla_intervento(oggetto, Attore.staff(request.user), form.cleaned_data["motivo"])
-        except InvalidData as errore:
-            mostra_errori(form, errore)
-        except Conflict as errore:
-            messages.error(request, str(errore))
-        else:
-            messages.success(request, _("Intervento annullato."))
-            return redirect("interventi:intervento", ente.slug, oggetto.pk)
+    if _esegui(request, form, lambda: servizi.annulla_intervento(
+            oggetto, Attore.staff(request.user), form.cleaned_data["motivo"]), _("Intervento annullato.")):
+        return redirect("interventi:intervento", ente.slug, oggetto.pk)
     return _dettaglio(request, ente, oggetto, annulla=form)
+
+
+def _esegui(request: HttpRequest, form, azione, successo: str) -> bool:
+    """A valid form's change through its service: True when done (with `successo` said), else the
+    reason is on the form or in the messages and the page is shown again."""
+    if not form.is_valid():
+        return False
+    try:
+        azione()
+    except InvalidData as errore:
+        mostra_errori(form, errore)
+        return False
+    except Conflict as errore:
+        messages.error(request, str(errore))
+        return False
+    messages.success(request, successo)
+    return True
 
 
 @require_POST
