@@ -159,6 +159,8 @@ def su_evento(evento: Evento, s: Segnalazione) -> list[Notifica]:
 
 
 def _riassunto(evento: Evento, s: Segnalazione, tipo: str) -> str:
+    if tipo == Tipo.RITARDO and s.scadenza and evento.dati.get("livello") == 2:
+        return _("ancora in ritardo: scadenza %(data)s") % {"data": s.scadenza.strftime("%d/%m/%Y")}
     if tipo == Tipo.RITARDO and s.scadenza:
         return _("scadenza %(data)s") % {"data": s.scadenza.strftime("%d/%m/%Y")}
     return (evento.testo or s.indirizzo or "")[:300]

@@ -75,7 +75,8 @@ def riprendi(segnalazione: Segnalazione, quando: datetime | None = None) -> Segn
         s.in_attesa_dal = None
         s.scadenza = sla.scadenza_di(s)
         if s.scadenza != precedente:
-            s.sollecitata_il = None  # a new deadline: if it is missed too, managers hear again
+            # A new deadline: if it is missed too, managers (and later dirigenti) hear again.
+            s.sollecitata_il = s.sollecitata_dirigenti_il = None
         eventi.aggiorna(s, quando)
         s.save()
         eventi.registra(

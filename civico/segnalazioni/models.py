@@ -119,6 +119,8 @@ class Segnalazione(models.Model):
     giorni_sospesi = models.PositiveIntegerField(_("giorni di sospensione"), default=0)
     # When the office managers were told it is overdue: each deadline is escalated once.
     sollecitata_il = models.DateTimeField(_("sollecitata il"), null=True, blank=True)
+    # When the ente's dirigenti were told it is still late (second level, solleciti.py).
+    sollecitata_dirigenti_il = models.DateTimeField(_("sollecitata ai dirigenti il"), null=True, blank=True)
     numero_protocollo = models.CharField(_("numero di protocollo"), max_length=64, blank=True)
     # When it left the open states (first time since the last reopening): statistics read it directly.
     chiusa_il = models.DateTimeField(_("chiusa il"), null=True, blank=True)

@@ -104,7 +104,7 @@ def riclassifica(segnalazione: Segnalazione, categoria: Categoria, attore: Attor
         s.categoria = categoria
         if s.scadenza is not None and s.stato in _aperti():
             s.scadenza = sla.scadenza_di(s)
-            s.sollecitata_il = None
+            s.sollecitata_il = s.sollecitata_dirigenti_il = None
         ufficio = s.ufficio
         if s.lat is not None and s.lon is not None:
             ufficio = ufficio_competente(categoria, s.lat, s.lon, s.cella_h3)[0] or ufficio

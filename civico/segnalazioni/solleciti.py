@@ -7,14 +7,19 @@ the outbox (civico.comunicazioni.personale) puts the report in each manager's ov
 a thousand e-mails). The command then sends the summaries, one per person per day; the worker
 delivers them with retries. A marked report is never escalated again for the same deadline.
 The inherited backlog is not late (`sla.q_conta_nei_ritardi`): it is never escalated.
+
+Second level: a report still late `giorni_secondo_sollecito()` days after its deadline (setting
+CIVICO["SLA_GIORNI_SECONDO_SOLLECITO"], 7 by default) is escalated once more to the ente's
+dirigenti (its administrators), the same way: an item of their one daily overdue summary.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -41,9 +46,24 @@ def responsabili(s: Segnalazione) -> list[Utente]:
     )
 
 
+def dirigenti(s: Segnalazione) -> list[Utente]:
+    """The ente's dirigenti (its administrators, with an e-mail): the second level of escalation."""
+    return list(
+        Utente.objects.filter(incarichi__ruolo=Ruolo.ENTE_ADMIN, incarichi__ente_id=s.ente_id, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
+    )
+
+
+def giorni_secondo_sollecito() -> int:
+    return int(settings.CIVICO.get("SLA_GIORNI_SECONDO_SOLLECITO", 7))
+
+
 @dataclass
 class Esito:
     sollecitate: int = 0
+    ai_dirigenti: int = 0  # second level
     # Codes that could not be handled (a database error): unmarked, tried again next run.
     fallite: list[str] = field(default_factory=list)
 
@@ -60,7 +80,42 @@ def sollecita_ritardi(oggi: date | None = None) -> Esito:
         except DatabaseError as errore:
             log.warning("scadenze: sollecito per %s non registrato: %s", s.codice, errore)
             esito.fallite.append(s.codice)
+    # Still late a while after the deadline: the dirigenti hear (once per deadline).
+    limite = oggi - timedelta(days=giorni_secondo_sollecito())
+    ancora = sla.in_ritardo(Segnalazione.objects.filter(sollecitata_il__isnull=False,
+                                                        sollecitata_dirigenti_il__isnull=True), limite)
+    for s in ancora.order_by("scadenza", "pk").only("pk", "codice"):
+        try:
+            esito.ai_dirigenti += sollecita_dirigenti(s, limite)
+        except DatabaseError as errore:
+            log.warning("scadenze: sollecito ai dirigenti per %s non registrato: %s", s.codice, errore)
+            esito.fallite.append(s.codice)
     return esito
+
+
+def sollecita_dirigenti(segnalazione: Segnalazione, limite: date) -> bool:
+    """Escalate to the dirigenti a report whose deadline is before `limite` (second level)."""
+    with transaction.atomic():
+        s = (
+            sla.in_ritardo(Segnalazione.objects.filter(pk=segnalazione.pk, sollecitata_il__isnull=False,
+                                                       sollecitata_dirigenti_il__isnull=True), limite)
+            .select_for_update(of=("self",))
+            .select_related("ente")
+            .first()
+        )
+        if s is None:
+            return False
+        persone = dirigenti(s)
+        if not persone:
+            log.warning("scadenze: nessun dirigente da avvisare per %s", s.codice)
+        quando = timezone.now()
+        s.sollecitata_dirigenti_il = quando
+        eventi.aggiorna(s, quando)
+        s.save()
+        eventi.registra(s, TipoEvento.ESCALATED, Attore.di_sistema(), quando=quando, visibilita=Visibilita.INTERNA,
+                        dati={"livello": 2, "destinatari": [p.email for p in persone],
+                              "utenti": [p.pk for p in persone], "caselle": [], "scadenza": s.scadenza.isoformat()})
+    return True
 
 
 def sollecita(segnalazione: Segnalazione, oggi: date) -> bool:
