@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
+from civico.accounts.models import Ruolo
 from civico.enti.models import Ente
+from tests import factories
+from tests.backoffice.conftest import entra_verificato
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """The admin is for platform administrators signed in with both factors."""
+    return entra_verificato(client, factories.staff("piattaforma", Ruolo.PLATFORM_ADMIN, None))
 
 
 def test_changelist_searches_by_name_and_codes(admin_client, ente_alessandria):
