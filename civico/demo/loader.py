@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 import random
 import time
 from collections.abc import Callable
@@ -231,6 +232,7 @@ def _segnalazioni(ente: Ente, quante: int, progress: Progress) -> int:
     pesi = _pesi_categorie(categorie)
     tempi = _tempi_di_risoluzione()
     luoghi = _luoghi(ente, rng, quante)
+    punti_caldi = luoghi[:len(CATEGORIE_PUNTI_CALDI)]
     operatore = Utente.objects.filter(incarichi__ente=ente, incarichi__ruolo=Ruolo.OPERATORE).first()
     esistenti = set(
         Segnalazione.objects.filter(ente=ente, chiave_idempotenza__startswith="demo-").values_list(
@@ -250,6 +252,11 @@ def _segnalazioni(ente: Ente, quante: int, progress: Progress) -> int:
         nome = rng.choice(NOMI)
         canale = rng.choices([c for c, _ in CANALI], weights=[w for _, w in CANALI])[0]
         titolo = rng.choice(voce[8])
+        if i % PASSO_PUNTI_CALDI == 0 and (caldo := _punto_caldo(punti_caldi, i, categorie, rng)):
+            # A place that keeps breaking: the staff's hotspot map has something to show.
+            (lat, lon), codice, quando = caldo
+            voce = next(c for c in C.CATEGORIE if c[0] == codice)
+            titolo = voce[8][i % len(voce[8])]
         chiave = f"demo-{ente.sigla}-{i:05d}"
         if chiave in esistenti:
             continue
@@ -345,6 +352,25 @@ def _tempi_di_risoluzione() -> list[int]:
         for r in _leggi_municipium() if r["Chiusa"]
     ]
     return [max(t, 1) for t in tempi] or [8]
+
+
+# Every PASSO_PUNTI_CALDI-th demo report comes back to one of a few places, with the category that
+# place keeps having, in the last five months: real comuni have such places, and the hotspots,
+# recurring problems and one-click work orders need them to show anything.
+PASSO_PUNTI_CALDI = 5
+CATEGORIE_PUNTI_CALDI = ("buche", "illuminazione-pubblica", "verde-pubblico", "tombini", "arredo-urbano")
+
+
+def _punto_caldo(punti: list[tuple[float, float]], i: int, categorie: dict, rng: random.Random):
+    """(point within ~40 m of the place, its category, when) for the i-th report, or None."""
+    n = (i // PASSO_PUNTI_CALDI) % len(CATEGORIE_PUNTI_CALDI)
+    nord, est, giorni = rng.uniform(-30, 30), rng.uniform(-30, 30), rng.uniform(1, 150)
+    codice = CATEGORIE_PUNTI_CALDI[n]
+    if n >= len(punti) or codice not in categorie:
+        return None
+    lat, lon = punti[n]
+    punto = (lat + nord / 111_195, lon + est / (111_195 * math.cos(math.radians(lat))))
+    return punto, codice, timezone.now() - timedelta(days=giorni)
 
 
 def _luoghi(ente: Ente, rng: random.Random, quante: int) -> list[tuple[float, float]]:

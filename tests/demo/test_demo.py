@@ -57,3 +57,13 @@ def test_the_demo_history_leaves_no_outbox_backlog_and_queues_no_mail(settings):
     assert not Notifica.objects.exists()
     assert not DBTaskResult.objects.filter(task_path__startswith="civico.comunicazioni.tasks.consegna").exists()
     assert Iscrizione.objects.count() >= 12  # the demo reporters still follow their reports
+
+
+def test_the_demo_gives_the_staff_hotspots_to_plan_from():
+    from civico.analisi import approfondimenti
+
+    loader.carica_demo(segnalazioni_alessandria=80, progress=lambda _: None, storico=False)
+    al = Ente.objects.get(sigla="AL")
+    zone = approfondimenti.hotspot(Segnalazione.objects.filter(ente=al), ente=al)  # the page's defaults
+    assert zone, "the staff's hotspot page would say 'Nessuna zona'"
+    assert all(z.nome and not z.nome.startswith("8") for z in zone)  # named by streets, not H3 cells
