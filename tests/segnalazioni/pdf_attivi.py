@@ -87,6 +87,12 @@ def _annota(pdf: pikepdf.Pdf, pagina: pikepdf.Dictionary, annotazione: pikepdf.D
     pagina.Annots = annotazioni
 
 
+def _nome(nome) -> str:
+    """A name as written in the file (`#xx` escapes), never undecodable: a damaged file may hold
+    names with bytes that are not UTF-8."""
+    return bytes(nome.unparse()).decode("ascii", "replace")
+
+
 def attivi(dati: bytes) -> set[str]:
     """Every active key, action or annotation type found anywhere in the file's objects."""
     trovati: set[str] = set()
@@ -106,9 +112,9 @@ def attivi(dati: bytes) -> set[str]:
                     valore = o[chiave]
                     if chiave in VIETATI:
                         trovati.add(chiave)
-                    if isinstance(valore, pikepdf.Name) and (str(valore) in VIETATI or (
-                            chiave == "/Subtype" and str(valore) in ANNOTAZIONI_ATTIVE)):
-                        trovati.add(f"{chiave} {valore}")
+                    if isinstance(valore, pikepdf.Name) and (_nome(valore) in VIETATI or (
+                            chiave == "/Subtype" and _nome(valore) in ANNOTAZIONI_ATTIVE)):
+                        trovati.add(f"{chiave} {_nome(valore)}")
                     da_visitare.append(valore)
     return trovati
 
