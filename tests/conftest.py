@@ -7,7 +7,10 @@ server (browser tests) flush the database, so they call `mondo()` again: it is i
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from civico.demo.loader import crea_catalogo
 from civico.enti import geo
@@ -15,6 +18,11 @@ from civico.enti.confini import carica_comuni
 from civico.enti.models import Ente
 from civico.territorio.importer import importa_stradario
 from tests.dns_finto import dns  # noqa: F401 — a DNS we control, for URLs checked by civico.core.rete
+
+# CI explores the same examples on every run (a red run lands nothing, so it must not depend on
+# luck); developers' runs keep drawing new variants. `HYPOTHESIS_PROFILE=ci` to reproduce CI.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 
 def mondo() -> None:
