@@ -56,8 +56,8 @@ def catalogo(base_url: str) -> dict[str, Any]:
                 "la categoria, il luogo e i tempi di risoluzione. Senza dati personali."
             ),
             "pagina": pagina,
-            "emesso": (date_ente.get("prima") or ente.confine_aggiornato_il).date().isoformat(),
-            "modificato": (date_ente.get("ultima") or timezone.now()).date().isoformat(),
+            "emesso": timezone.localdate(date_ente.get("prima") or ente.confine_aggiornato_il).isoformat(),
+            "modificato": timezone.localdate(date_ente.get("ultima") or timezone.now()).isoformat(),
             "editore": {"nome": f"Comune di {ente.nome}", "identificativo": ente.codice_istat},
             "contatto": {"nome": f"Comune di {ente.nome}", "email": ente.email or ente.pec},
             "luogo": f"Comune di {ente.nome} ({ente.provincia})".replace(" ()", ""),

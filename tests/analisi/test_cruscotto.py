@@ -58,9 +58,14 @@ def test_figures_count_public_reports_and_resolution_times(alessandria, storia):
 def test_share_within_deadline_compares_closing_day_with_the_deadline(alessandria, storia):
     import datetime
 
+    from django.utils import timezone
+
+    # The closing *day* is the comune's local day: a report closed at 23:30 UTC closed "tomorrow"
+    # in Rome, so the test must not compare against the UTC date (it failed after 23:00 UTC).
     entro, oltre = storia[0], storia[2]
-    Segnalazione.objects.filter(pk=entro.pk).update(scadenza=entro.chiusa_il.date())
-    Segnalazione.objects.filter(pk=oltre.pk).update(scadenza=oltre.chiusa_il.date() - datetime.timedelta(days=1))
+    Segnalazione.objects.filter(pk=entro.pk).update(scadenza=timezone.localdate(entro.chiusa_il))
+    Segnalazione.objects.filter(pk=oltre.pk).update(
+        scadenza=timezone.localdate(oltre.chiusa_il) - datetime.timedelta(days=1))
     Segnalazione.objects.filter(pk=storia[1].pk).update(scadenza=None)
 
     assert cruscotto.calcola(alessandria, F.predefiniti())["scadenza"] == {"con_scadenza": 2, "entro": 1, "quota": 0.5}

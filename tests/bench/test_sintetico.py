@@ -7,6 +7,7 @@ import pytest
 import shapely
 from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 
 from civico.demo.sintetico import semina
 from civico.demo.sintetico.luoghi import geometria
@@ -67,7 +68,7 @@ def test_states_agree_with_closing_times_and_with_the_history(seminato):
         else:
             primo = next(e for e in cambi if e.stato_a not in APERTI)
             assert s.chiusa_il == primo.creato_il >= s.creata_il
-        assert s.scadenza is not None and s.scadenza >= s.creata_il.date()
+        assert s.scadenza is not None and s.scadenza >= timezone.localdate(s.creata_il)
     # The real mix: closed, open, in progress and cancelled reports are all there.
     assert {Stato.SUBMITTED, Stato.ACCEPTED, Stato.RESOLVED, Stato.CLOSED} <= stati
     assert stati & {Stato.REJECTED, Stato.WITHDRAWN}

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image
 
 from civico.enti.geo import ComuneNonAttivo, PuntoFuoriItalia
@@ -44,7 +45,7 @@ def test_a_report_is_placed_in_its_comune_routed_and_given_a_code(alessandria):
     assert s.indirizzo.startswith("Piazza della Libertà")
     assert len(s.cella_h3) == 15
     assert s.scadenza == sla.calcola_scadenza(s.categoria, alessandria, s.creata_il)
-    assert (s.scadenza - s.creata_il.date()).days >= 30  # 30 days, moved past a Sunday or holiday
+    assert (s.scadenza - timezone.localdate(s.creata_il)).days >= 30  # 30 days, moved past a Sunday or holiday
     assert [e.tipo for e in s.eventi.all()] == [TipoEvento.CREATED, TipoEvento.ROUTED]
 
 
