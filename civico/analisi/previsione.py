@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 SETTIMANE_MEDIA = 8
 SETTIMANE_VERIFICA = 26
 MINIMO_VERIFICA = 8  # fewer one-week-ahead checks than this say nothing about a method
@@ -145,7 +147,7 @@ def prevedi(storia: Sequence[tuple[date, int]], *, settimane: int = 8, ultima: d
     `ultima`: the last complete week when the history is empty (so the dates still follow today).
     """
     valori = [n for _, n in storia]
-    fine = storia[-1][0] if storia else (ultima or date.today())
+    fine = storia[-1][0] if storia else (ultima or timezone.localdate())
     scelta = scegli(valori)
     scelto, verifiche = scelta.metodo, scelta.verifiche
     funzione = METODI[scelto]

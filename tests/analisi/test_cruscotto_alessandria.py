@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from civico.analisi import istantanee
 from civico.analisi.filtri import Filtri
@@ -63,7 +64,7 @@ def test_dashboard_figures_match_the_csv(alessandria):
     riepilogo = importa_municipium(FILE, alessandria)
     assert not riepilogo.scartate, riepilogo.scartate[:5]
 
-    dati = istantanee.figure(alessandria, Filtri(dal=date(2023, 1, 1), al=date.today()))
+    dati = istantanee.figure(alessandria, Filtri(dal=date(2023, 1, 1), al=timezone.localdate()))
 
     attesi_conti, attese_mediane = _calcolo_indipendente()
     conti = {r["nome"].casefold(): r["ricevute"] for r in dati["per_categoria"]}

@@ -4,7 +4,7 @@ category, "non di competenza", forwarding, and merging a duplicate's followers."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -178,5 +178,5 @@ def test_read_only_roles_see_no_new_action_and_cannot_post_one(come, persone, s)
 def test_the_deadline_can_not_be_set_on_a_closed_report(come, persone, s):
     client = come(persone.operatore)
     agisci(client, s, "reject", testo="No")
-    risposta = agisci(client, s, "scadenza", scadenza=(date.today() + timedelta(days=3)).isoformat())
+    risposta = agisci(client, s, "scadenza", scadenza=(timezone.localdate() + timedelta(days=3)).isoformat())
     assert risposta.status_code == 409
