@@ -20,29 +20,32 @@ from civico.segnalazioni.workflow import APERTI, TRANSIZIONI
 pytestmark = pytest.mark.django_db
 
 
+N = 600  # enough for every state and all three enti; the seeding cost grows with it (suite time)
+
+
 @pytest.fixture
 def seminato():
-    return semina.semina(2_000, 3, seme=7)
+    return semina.semina(N, 3, seme=7)
 
 
 def test_seeding_creates_the_reports_over_the_first_enti_with_alessandria_first(seminato):
     enti = semina.scegli_enti(3)
     assert [e.codice_istat for e in enti] == ["006003", "006001", "006002"]
-    assert seminato.create == 2_000
+    assert seminato.create == N
     per_ente = dict(Segnalazione.objects.values("ente").annotate(n=Count("id")).values_list("ente", "n"))
     assert set(per_ente) == {e.pk for e in enti}
-    assert sum(per_ente.values()) == 2_000
+    assert sum(per_ente.values()) == N
     assert all(Ente.objects.get(pk=pk).attivo for pk in per_ente)
     assert per_ente[enti[0].pk] > per_ente[enti[2].pk]  # shares follow the areas: Alessandria is largest
 
 
 def test_a_second_run_with_the_same_numbers_writes_nothing(seminato):
     eventi = Evento.objects.count()
-    di_nuovo = semina.semina(2_000, 3, seme=7)
+    di_nuovo = semina.semina(N, 3, seme=7)
     assert di_nuovo.riusato and di_nuovo.create == 0
-    assert Segnalazione.objects.count() == 2_000 and Evento.objects.count() == eventi
-    piu = semina.semina(2_100, 3, seme=7)  # a bigger N tops up
-    assert piu.create == 100 and Segnalazione.objects.count() == 2_100
+    assert Segnalazione.objects.count() == N and Evento.objects.count() == eventi
+    piu = semina.semina(N + 100, 3, seme=7)  # a bigger N tops up
+    assert piu.create == 100 and Segnalazione.objects.count() == N + 100
 
 
 def test_states_agree_with_closing_times_and_with_the_history(seminato):
@@ -80,7 +83,7 @@ def test_every_point_lies_inside_its_ente_and_carries_its_h3_cell(seminato):
     for ente_id, lat, lon, cella in righe:
         assert shapely.contains_xy(confini[ente_id], lon, lat)
         assert cella == h3.latlng_to_cell(lat, lon, settings.CIVICO["H3_RESOLUTION"])
-    assert len({(lat, lon) for _e, lat, lon, _c in righe}) > 1_500  # spread out, not stacked
+    assert len({(lat, lon) for _e, lat, lon, _c in righe}) > 0.75 * N  # spread out, not stacked
 
 
 def test_codes_are_unique_and_a_real_intake_numbers_after_them(seminato):
