@@ -42,7 +42,7 @@ from civico.accounts.permissions import Attore
 from civico.catalogo import services as catalogo
 from civico.comunicazioni import collegamenti, conversazioni
 from civico.comunicazioni.impostazioni import impostazione
-from civico.comunicazioni.inbound import autenticazione
+from civico.comunicazioni.inbound import autenticazione, pec
 from civico.comunicazioni.inbound import testo as lettura
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
@@ -99,7 +99,8 @@ def ricevi(dati: bytes, *, mittente_busta: str | None, destinatari: list[str]) -
     """Process one received message. Never raises for what the message contains."""
     try:
         msg = BytesParser(policy=policy.default).parsebytes(dati)
-        return _ricevi(msg, dati, mittente_busta or "", destinatari)
+        # A certified e-mail (PEC) is read as the message inside its envelope.
+        return pec.leggi(msg, dati, lambda interno, grezzo: _ricevi(interno, grezzo, mittente_busta or "", destinatari))
     except Exception:  # noqa: BLE001 - a message we cannot read must not stop the listener
         logger.exception("E-mail in arrivo illeggibile (%d byte), ignorata", len(dati))
         return Esito("ignorata", "illeggibile")
@@ -230,6 +231,8 @@ def automatico(msg: EmailMessage, mittente_busta: str) -> str:
         return "Precedence automatica"
     if msg.get("X-Autoreply") or msg.get("X-Autorespond"):
         return "risposta automatica"
+    if ricevuta_pec := pec.ricevuta(msg):
+        return ricevuta_pec
     if _MITTENTI_AUTOMATICI.match(_mittente(msg)):
         return "mittente automatico"
     return ""
