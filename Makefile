@@ -11,7 +11,9 @@ run: $(VENV)/.runtime
 	$(BIN)/civico demo
 	$(BIN)/civico otp_demo
 	$(BIN)/civico genera_vapid --var
-	$(BIN)/civico run
+	@echo "Preparing static files (hashed and compressed, as in production; about a minute the first time)…"
+	CIVICO_STATICI_COMPILATI=1 $(BIN)/civico collectstatic --noinput -v 0
+	CIVICO_STATICI_COMPILATI=1 $(BIN)/civico run
 
 test: $(VENV)/.dev
 	@bash scripts/test.sh

@@ -191,12 +191,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Hashed, pre-compressed static files (cached for a year by the browser) in production, and under
+# `make run` too (it runs collectstatic and sets CIVICO_STATICI_COMPILATI=1): a phone trying the demo
+# should not download 600 kB of uncompressed CSS again at every page. Tests and development keep
+# serving straight from the apps' folders, so a changed file shows at once.
+STATICI_COMPILATI = PRODUCTION or os.environ.get("CIVICO_STATICI_COMPILATI", "0") == "1"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            "civico.core.statici.StaticiCompilati"
+            if STATICI_COMPILATI
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -204,7 +209,9 @@ STORAGES = {
 # Leaflet's JS and CSS come from django-leaflet's static folder; the package itself is not an
 # installed app (it would require GDAL), so it is found without importing it.
 STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATICI_COMPILATI
+WHITENOISE_AUTOREFRESH = DEBUG and not STATICI_COMPILATI
+WHITENOISE_MAX_AGE = 60 if STATICI_COMPILATI else 0  # unhashed names (robots, manifest); hashed: a year
 if not PRODUCTION:  # whitenoise warns about a missing STATIC_ROOT; development serves from apps
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploads above this size are refused by the media rules anyway; Django streams to disk above it.
