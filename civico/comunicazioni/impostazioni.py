@@ -22,6 +22,7 @@ _DA_AMBIENTE = {
     "APP_IO_URL": "CIVICO_APP_IO_URL",
     "EMAIL_IN_ARRIVO_DOMINIO": "CIVICO_EMAIL_IN_ARRIVO_DOMINIO",
     "EMAIL_IN_ARRIVO_AUTHSERV_ID": "CIVICO_EMAIL_IN_ARRIVO_AUTHSERV_ID",
+    "DOMINI_MITTENTE_VERIFICATI": "CIVICO_DOMINI_MITTENTE_VERIFICATI",
 }
 
 PREDEFINITE: dict[str, Any] = {
@@ -65,6 +66,9 @@ PREDEFINITE: dict[str, Any] = {
     "EMAIL_IN_ARRIVO_AUTHSERV_ID": "",
     # dkimpy's DNS lookup (a callable or its dotted path); empty: dkimpy's own.
     "EMAIL_IN_ARRIVO_DNS": "",
+    # Domains the platform may send e-mail for (its SPF/DKIM published there), comma-separated or
+    # a list: a comune whose address is in one sends as itself, any other "tramite Civico" (mittenti.py).
+    "DOMINI_MITTENTE_VERIFICATI": (),
     # Immediate area alerts per person (address) per channel per day; beyond, the daily digest.
     "ALLERTE_AL_GIORNO": {"email": 10, "push": 10, "sms": 3, "app_io": 5},
     # The reporter's yes/no links after resolution stay valid this long.
