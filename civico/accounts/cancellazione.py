@@ -359,7 +359,7 @@ def cancella_righe(persona: Persona, *, testo_rimosso: str) -> dict[str, int]:
 
     # Rows that only exist to reach the person: deleted.
     for etichetta in ("comunicazioni.Iscrizione", "comunicazioni.Allerta", "comunicazioni.AbbonamentoPush",
-                      "comunicazioni.Notifica", "comunicazioni.ConversazioneSms", "comunicazioni.Preferenze",
+                      "comunicazioni.Notifica", "comunicazioni.Conversazione", "comunicazioni.Preferenze",
                       "portale.LinkAccesso", "portale.IndirizzoConfermato"):
         modello = _modello(etichetta)
         pk = [r.pk for r in _righe(modello, persona)]
@@ -451,12 +451,12 @@ def pulisci_scaduti(adesso: datetime | None = None) -> dict[str, int]:
 
     adesso = adesso or timezone.now()
     contati = {"portale.linkaccesso": pulisci_link()}
-    ConversazioneSms = _modello("comunicazioni.ConversazioneSms")
+    Conversazione = _modello("comunicazioni.Conversazione")
 
     def conta(etichetta: str, n: int) -> None:
         contati[etichetta] = contati.get(etichetta, 0) + n
 
-    conta("comunicazioni.conversazionesms", ConversazioneSms.objects.filter(
+    conta("comunicazioni.conversazione", Conversazione.objects.filter(
         aggiornata_il__lt=adesso - timedelta(days=7)).delete()[0])
 
     MessaggioInArrivo = _modello("comunicazioni.MessaggioInArrivo")

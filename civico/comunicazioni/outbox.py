@@ -229,7 +229,9 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
 
     def breve() -> str:
         testo = _("Segnalazione ricevuta.") if evento.tipo == TipoEvento.CREATED else eventi.descrizione(evento)
-        return f"{s.codice}: {testo[:200]} {link}"
+        # By SMS (or chat) the answer is a reply: inbound/conversazione.py reads it.
+        domanda = f" {_('Risolto? Rispondi SI o NO.')}" if chiede_conferma else ""
+        return f"{s.codice}: {testo[:200]}{domanda} {link}"
 
     def messaggio(lingua: str) -> Messaggio:
         # The reporter's message differs (private link, yes/no links); the followers' only by

@@ -173,6 +173,8 @@ def descrizione(evento: Evento) -> str:
         return _("Aggiunto un allegato.")
     if evento.tipo == TipoEvento.WORK_ORDER:
         return _descrizione_intervento(evento)
+    if evento.tipo == TipoEvento.LOCATED:
+        return _("Posizionata sulla mappa: %(indirizzo)s.") % {"indirizzo": d.get("indirizzo") or "—"}
     if evento.tipo == TipoEvento.STATE_CHANGED:
         if evento.transizione == "mark_duplicate":
             return _("Duplicata di %(codice)s.") % {"codice": d.get("duplicato_di", "—")}

@@ -73,6 +73,12 @@ class NuovaSegnalazione:
     # The reporter's language (the page's, Accept-Language or an explicit parameter), normalised
     # by `scegli_lingua`; empty: the platform's default.
     lingua: str = ""
+    # Required questions a message channel could not get answered (two tries by SMS…): left to
+    # the office, so the report is not lost for want of them (inbound/conversazione.py).
+    domande_all_ufficio: tuple[str, ...] = ()
+    # No point, only words for the place (a comune without a street gazetteer, an address it does
+    # not know): accepted for the office to place on the map (segnalazioni/localizzazione.py).
+    da_localizzare: bool = False
 
 
 def scegli_lingua(*candidati: str | None) -> str:
@@ -115,7 +121,8 @@ def submit(
     attore = attore or Attore.del_segnalante()
     errori: dict[str, list] = {}
     dati = _luogo_dall_indirizzo(dati)
-    lat, lon = _coordinate(dati, errori)
+    senza_punto = dati.da_localizzare and dati.ente is not None and dati.lat in (None, "")
+    lat, lon = (None, None) if senza_punto else _coordinate(dati, errori)
     titolo = valida_testo(dati.titolo, "titolo", MAX_TITOLO, errori, obbligatorio=True)
     descrizione = valida_testo(dati.descrizione, "descrizione", MAX_DESCRIZIONE, errori)
     indirizzo = valida_testo(dati.indirizzo, "indirizzo", 250, errori)
@@ -141,7 +148,10 @@ def submit(
     ente = _ente(dati.ente, lat, lon)
     categoria = _categoria(ente, dati, titolo, descrizione)
     risposte, errori_risposte = valida_risposte(categoria, dati.risposte)
-    errori.update(errori_risposte)
+    # A question left to the office may stay unanswered; an answer given must still be valid.
+    errori.update({k: v for k, v in errori_risposte.items()
+                   if (codice := k.removeprefix("risposte.")) not in dati.domande_all_ufficio
+                   or dati.risposte.get(codice) not in (None, "", [])})
     if categoria.foto_obbligatoria and not any(p.tipo == TipoAllegato.FOTO for p in preparati):
         errori.setdefault("allegati", []).append(
             _("Per la categoria «%(c)s» serve almeno una foto.") % {"c": categoria.nome}
@@ -151,15 +161,15 @@ def submit(
         errori.setdefault("email", []).append(
             _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome}
         )
-    if indirizzo and (lontano := gazetteer.scarto(ente, indirizzo, lat, lon)):
+    if indirizzo and lat is not None and (lontano := gazetteer.scarto(ente, indirizzo, lat, lon)):
         # The crew goes to the point: an address of another street must not ride along silently.
         errori.setdefault("indirizzo", []).append(lontano.messaggio(indirizzo))
     if errori:
         raise InvalidData(errori)
 
     quando = quando or timezone.now()
-    cella = h3.latlng_to_cell(lat, lon, settings.CIVICO["H3_RESOLUTION"])
-    indirizzo_trovato, cap = _indirizzo_del_punto(ente, lat, lon)
+    cella = h3.latlng_to_cell(lat, lon, settings.CIVICO["H3_RESOLUTION"]) if lat is not None else ""
+    indirizzo_trovato, cap = _indirizzo_del_punto(ente, lat, lon) if lat is not None else ("", "")
     indirizzo = indirizzo or indirizzo_trovato
     salvati: list[str] = []
     try:
@@ -168,6 +178,7 @@ def submit(
                 ente, categoria, attore, quando, cella, chiave, impronta,
                 lat=lat, lon=lon, titolo=titolo, descrizione=descrizione, indirizzo=indirizzo,
                 canale=dati.canale, risposte=risposte, nome=nome, email=email, telefono=telefono,
+                da_localizzare=senza_punto,
                 cap=cap, applicazione=applicazione, url_media_esterno=url_media, lingua=scegli_lingua(dati.lingua),
                 dati_client={k: str(v)[:200] for k, v in dati.dati_client.items() if v},
             )
@@ -206,7 +217,7 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         segnalante=attore.utente if attore.segnalante and attore.utente else None,
         segnalante_nome=campi["nome"], segnalante_email=campi["email"],
         segnalante_telefono=campi["telefono"], lingua=campi["lingua"], pubblica=categoria.pubblica,
-        creata_il=quando, aggiornata_il=quando,
+        creata_il=quando, aggiornata_il=quando, da_localizzare=campi["da_localizzare"],
         scadenza=sla.calcola_scadenza(categoria, ente, quando),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
@@ -272,14 +283,14 @@ def _contatti(dati: NuovaSegnalazione, errori: dict) -> tuple[str, str]:
     return email, telefono
 
 
-def _ente(ente: Ente | None, lat: float, lon: float) -> Ente:
+def _ente(ente: Ente | None, lat: float | None, lon: float | None) -> Ente:
     if ente is None:
         return geo.ente_per_punto(lat, lon)
     if not ente.attivo:
         raise DomainError(
             _("Il comune di %(nome)s non usa ancora Civico.") % {"nome": ente.nome}, code="comune_non_attivo"
         )
-    if not geo.punto_in_ente(ente, lat, lon):
+    if lat is not None and not geo.punto_in_ente(ente, lat, lon):
         raise InvalidData(
             {"posizione": [_("Il punto indicato non è nel territorio di %(nome)s.") % {"nome": ente.nome}]}
         )
@@ -334,6 +345,9 @@ def _impronta(dati: NuovaSegnalazione, preparati: list[media.AllegatoPreparato])
     campi = asdict(dati)
     # How the reporter is spoken to is not what they report: a retry from another language is the same request.
     del campi["lingua"]
+    for nuovo in ("domande_all_ufficio", "da_localizzare"):  # absent as before they existed: same fingerprint
+        if not campi[nuovo]:
+            del campi[nuovo]
     campi["ente"] = dati.ente.pk if dati.ente else None
     campi["allegati"] = [p.sha256 for p in preparati]
     return hashlib.sha256(json.dumps(campi, sort_keys=True, default=str).encode()).hexdigest()
@@ -362,6 +376,8 @@ def _luogo_dall_indirizzo(dati: NuovaSegnalazione) -> NuovaSegnalazione:
     if dati.lat not in (None, "") or dati.lon not in (None, "") or not dati.ente or not dati.indirizzo.strip():
         return dati
     trovati = gazetteer.cerca(dati.ente, dati.indirizzo, limite=1)
+    if not trovati and dati.da_localizzare:
+        return dati  # the words stay the place, for the office
     if not trovati:
         raise InvalidData({"indirizzo": [
             _("Non troviamo l'indirizzo «%(indirizzo)s» %(a_ente)s: controlla o indica il punto sulla mappa.")

@@ -4,8 +4,10 @@ lock the row, check the actor, write, append the event."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -127,6 +129,40 @@ def conferma_risoluzione(
         return workflow.transition(segnalazione, "close", attore, testo=testo)
     motivo = (testo or "").strip() or str(_("Il segnalante indica che il problema non è stato risolto."))
     return workflow.transition(segnalazione, "reopen", attore, testo=motivo)
+
+
+def localizza(segnalazione: Segnalazione, attore: Attore, lat: float, lon: float) -> Segnalazione:
+    """The office places a report that arrived with its place in words only (`da_localizzare`):
+    the point (inside the comune), its H3 cell and the nearest house number's address where the
+    comune has a gazetteer (else the words stay the address). The event keeps the words."""
+    import h3
+
+    from civico.enti import geo
+    from civico.territorio import gazetteer
+
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        lat = lon = math.nan
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InvalidData({"posizione": [_("Indica il punto sulla mappa.")]})
+    with transaction.atomic():
+        s = _bloccata(segnalazione)
+        _staff(attore, s)
+        if not s.da_localizzare:
+            raise InvalidData({"posizione": [_("La segnalazione ha già un luogo sulla mappa.")]})
+        if not geo.punto_in_ente(s.ente, lat, lon):
+            raise InvalidData({"posizione": [
+                _("Il punto indicato non è nel territorio di %(nome)s.") % {"nome": s.ente.nome}]})
+        descritto = s.indirizzo
+        trovato = gazetteer.indirizzo_piu_vicino(s.ente, lat, lon)
+        s.lat, s.lon, s.da_localizzare = lat, lon, False
+        s.cella_h3 = h3.latlng_to_cell(lat, lon, settings.CIVICO["H3_RESOLUTION"])
+        if trovato:
+            s.indirizzo, s.cap = trovato.testo[:250], trovato.cap or ""
+        _registra(s, TipoEvento.LOCATED, attore, Visibilita.PUBBLICA, "",
+                  {"indirizzo": s.indirizzo, "luogo_descritto": descritto, "lat": lat, "lon": lon})
+    return s
 
 
 def _registra(s: Segnalazione, tipo: str, attore: Attore, visibilita: str, testo: str, dati: dict | None = None):

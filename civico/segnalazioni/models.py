@@ -66,10 +66,15 @@ class Segnalazione(models.Model):
     )
     titolo = models.CharField(_("titolo"), max_length=200)
     descrizione = models.TextField(_("descrizione"), blank=True)
-    # Empty only for reports imported from platforms that did not record a place: kept, off the maps.
+    # Empty for reports imported from platforms that did not record a place (kept, off the maps),
+    # and for those still to be placed by the office (`da_localizzare`).
     lat = models.FloatField(_("latitudine"), null=True, blank=True)
     lon = models.FloatField(_("longitudine"), null=True, blank=True)
     indirizzo = models.CharField(_("indirizzo"), max_length=250, blank=True)
+    # Arrived with the place in words only (SMS, e-mail, chat to a comune without a street
+    # gazetteer): the office places it on the map (segnalazioni/localizzazione.py); `indirizzo`
+    # holds the words meanwhile.
+    da_localizzare = models.BooleanField(_("da localizzare"), default=False)
     cap = models.CharField(_("CAP"), max_length=5, blank=True)
     cella_h3 = models.CharField(_("cella H3"), max_length=16, db_index=True, blank=True)
     canale = models.CharField(_("canale"), max_length=10, choices=Canale.choices)
@@ -229,6 +234,7 @@ class TipoEvento(models.TextChoices):
     WORK_ORDER = "work_order", _("Inserita in un intervento")
     PROTOCOL = "protocol", _("Protocollata")
     DEADLINE_SET = "deadline_set", _("Data prevista cambiata")
+    LOCATED = "located", _("Posizionata sulla mappa")
 
 
 class Visibilita(models.TextChoices):

@@ -24,13 +24,14 @@ from civico.triage.models import FonteEsempio
 
 
 def ufficio_competente(
-    categoria: Categoria, lat: float, lon: float, cella: str
+    categoria: Categoria, lat: float | None, lon: float | None, cella: str
 ) -> tuple[Ufficio | None, RegolaInstradamento | None]:
     """The first matching zone rule's office, else the category's default office."""
     for regola in catalogo.regole_attive(categoria.ente_id):
         if regola.categoria_id not in (None, categoria.pk):
             continue
-        if regola.ufficio.attivo and _nella_zona(regola, lat, lon, cella):
+        # A report still to be placed (no point) goes to the category's office until it is.
+        if regola.ufficio.attivo and lat is not None and _nella_zona(regola, lat, lon, cella):
             return regola.ufficio, regola
     return categoria.ufficio_predefinito, None
 

@@ -2,8 +2,11 @@
 
 import pytest
 
-from civico.comunicazioni.models import CanaliEnte, ConversazioneSms, Notifica
+from civico.comunicazioni.models import CanaliEnte, Conversazione, Notifica
+from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Canale, Segnalazione
+from civico.segnalazioni.stati import Stato
+from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.comunicazioni.urls")]
 
@@ -41,7 +44,7 @@ def test_what_is_missing_is_asked_and_the_next_sms_completes_it(client, sms):
 
     r = _invia(client, "grande")
     assert r.json()["esito"] == "creata"
-    assert not ConversazioneSms.objects.exists()
+    assert not Conversazione.objects.exists()
 
 
 def test_an_sms_without_an_address_gets_a_reply_asking_where(client, sms):
@@ -55,7 +58,7 @@ def test_an_sms_without_an_address_gets_a_reply_asking_where(client, sms):
 def test_annulla_forgets_the_conversation(client, sms):
     _invia(client, "BUCA via Dante Alighieri 12")
     assert _invia(client, "ANNULLA").json()["esito"] == "annullata"
-    assert not ConversazioneSms.objects.exists()
+    assert not Conversazione.objects.exists()
 
 
 def test_a_redelivered_sms_is_processed_once(client, sms):
@@ -74,3 +77,85 @@ def test_bad_input_is_answered_not_crashed(client, sms):
     assert r.status_code == 400
     assert _invia(client, "ciao", da="").json()["esito"] == "ignorata"
     assert _invia(client, "<script>alert(1)</script>").json()["esito"] == "richiesta"
+
+
+@pytest.mark.parametrize(("risposta", "atteso"), [
+    ("2", 2), ("sono 2 lampioni", 2), ("due", 2), ("Due lampioni", 2), ("una dozzina", 12), ("ventitré", 23),
+])
+def test_a_number_question_is_answered_as_people_write_numbers(client, sms, risposta, atteso):
+    r = _invia(client, "lampione spento via Dante Alighieri 12")
+    assert r.json()["esito"] == "richiesta" and "Quanti lampioni sono spenti?" in r.json()["risposta"]
+    r = _invia(client, risposta)
+    assert r.json()["esito"] == "creata", r.json()
+    assert Segnalazione.objects.get(codice=r.json()["codice"]).risposte["lampioni-spenti"] == atteso
+
+
+@pytest.mark.parametrize(("risposta", "atteso"), [("grnde", "grande"), ("Media", "media"), ("è piccola", "piccola")])
+def test_a_choice_is_answered_by_name_or_close_spelling(client, sms, risposta, atteso):
+    _invia(client, "BUCA via Dante Alighieri 12")
+    r = _invia(client, risposta)
+    assert r.json()["esito"] == "creata"
+    assert Segnalazione.objects.get(codice=r.json()["codice"]).risposte["dimensione"] == atteso
+
+
+def test_after_two_answers_not_understood_the_report_is_kept_and_the_question_left_to_the_office(client, sms):
+    _invia(client, "lampione spento via Dante Alighieri 12")
+    r = _invia(client, "boh")
+    assert r.json()["esito"] == "richiesta"
+    assert "Non abbiamo capito" in r.json()["risposta"] and "Quanti lampioni sono spenti?" in r.json()["risposta"]
+    r = _invia(client, "tanti, non li ho contati")
+    assert r.json()["esito"] == "creata" and "ufficio" in r.json()["risposta"]
+    s = Segnalazione.objects.get(codice=r.json()["codice"])
+    assert "lampioni-spenti" not in s.risposte
+    # The office sees which question is open and what the citizen wrote, in the report's history.
+    nota = s.eventi.get(dati__domande_senza_risposta=["lampioni-spenti"])
+    assert nota.visibilita == "internal" and "Quanti lampioni sono spenti?" in nota.testo and "«boh»" in nota.testo
+    assert not Conversazione.objects.exists()
+
+
+def _risolta(alessandria, telefono="+393331234567", **campi):
+    s = factories.segnalazione(alessandria, telefono=telefono, **campi)
+    op = factories.operatore(alessandria)
+    workflow.transition(s, "take_in_charge", op)
+    return workflow.transition(s, "resolve", op, testo="Buca chiusa")
+
+
+def test_the_resolution_sms_asks_risolto_and_si_closes_that_report(client, sms, alessandria):
+    s = _risolta(alessandria, telefono="333 123 4567")  # as typed on the web: the same number
+    stato = Notifica.objects.filter(segnalazione=s, canale="sms").order_by("-pk").first()
+    assert "Rispondi SI o NO" in stato.testo
+
+    r = _invia(client, "SI")
+    assert r.json()["esito"] == "confermata" and r.json()["codice"] == s.codice
+    s.refresh_from_db()
+    assert s.stato == Stato.CLOSED and f"{s.codice} è chiusa" in r.json()["risposta"]
+    assert Segnalazione.objects.count() == 1  # not a new report
+
+
+@pytest.mark.parametrize("risposta", ["no, c'è ancora", "NO", "No la buca è ancora lì"])
+def test_no_reopens_it_with_the_citizens_words(client, sms, alessandria, risposta):
+    s = _risolta(alessandria)
+    r = _invia(client, risposta)
+    assert r.json()["esito"] == "riaperta"
+    s.refresh_from_db()
+    assert s.stato == Stato.REOPENED and "riaperta" in r.json()["risposta"]
+    assert s.eventi.filter(stato_a=Stato.REOPENED, testo=risposta).exists()
+
+
+def test_with_several_resolved_reports_the_code_is_asked(client, sms, alessandria):
+    prima, seconda = _risolta(alessandria), _risolta(alessandria, titolo="Altra buca sul marciapiede")
+    r = _invia(client, "no")
+    assert r.json()["esito"] == "richiesta"
+    assert prima.codice in r.json()["risposta"] and seconda.codice in r.json()["risposta"]
+    r = _invia(client, prima.codice.lower())
+    assert r.json()["esito"] == "riaperta" and r.json()["codice"] == prima.codice
+    prima.refresh_from_db(), seconda.refresh_from_db()
+    assert prima.stato == Stato.REOPENED and seconda.stato == Stato.RESOLVED
+    # By its number alone, in the same message as the answer.
+    assert _invia(client, f"si, la {seconda.numero}").json()["esito"] == "confermata"
+
+
+def test_yes_from_a_number_with_no_resolved_report_is_no_answer(client, sms, alessandria):
+    _risolta(alessandria, telefono="+393339999999")
+    r = _invia(client, "SI")
+    assert r.json()["esito"] == "richiesta" and "Che problema" in r.json()["risposta"]

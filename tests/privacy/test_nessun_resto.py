@@ -271,7 +271,7 @@ def test_the_world_holds_the_person_everywhere_before_erasure(client, mondo):
     assert any(r.startswith(str(settings.MEDIA_ROOT)) and ".pdf:" in r and "quaglierini" in r
                for r in resti()), [r for r in resti() if r.startswith("/")]
     for atteso in ("accounts.Utente", "segnalazioni.Segnalazione", "segnalazioni.Evento", "moderazione.TestoOriginale",
-                   "portale.LinkAccesso", "comunicazioni.MessaggioInArrivo", "comunicazioni.ConversazioneSms",
+                   "portale.LinkAccesso", "comunicazioni.MessaggioInArrivo", "comunicazioni.Conversazione",
                    "comunicazioni.AbbonamentoPush", "comunicazioni.Notifica", "comunicazioni.MessaggioSindaco",
                    "comunicazioni.Allerta", "comunicazioni.Iscrizione", "axes.AccessLog",
                    "portale.ValutazioneServizio", "triage.EsempioTriage"):

@@ -42,7 +42,7 @@ from civico.accounts.permissions import Attore
 from civico.catalogo import services as catalogo
 from civico.comunicazioni import collegamenti, conversazioni
 from civico.comunicazioni.impostazioni import impostazione
-from civico.comunicazioni.inbound import autenticazione, pec
+from civico.comunicazioni.inbound import autenticazione, citazioni, pec
 from civico.comunicazioni.inbound import testo as lettura
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
@@ -58,10 +58,6 @@ logger = logging.getLogger(__name__)
 
 CODICE = re.compile(r"\b([A-Z]{1,8}-\d{4}-\d{6})\b")
 _PREFISSI = re.compile(r"^\s*((re|r|fw|fwd|i|inoltra|rif|aw|wg)\s*:\s*)+", re.IGNORECASE)
-_CITAZIONE = re.compile(
-    r"^(>|(on|il|le|am) .{4,200}(wrote|ha scritto|a écrit|schrieb)\s*:\s*$|-{2,}\s*(original|messaggio originale))",
-    re.IGNORECASE,
-)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _PRECEDENZE_AUTOMATICHE = {"bulk", "junk", "list", "auto_reply"}
 _MITTENTI_AUTOMATICI = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply)@", re.IGNORECASE)
@@ -259,7 +255,7 @@ def _nome(msg: EmailMessage) -> str:
 
 def corpo_testo(msg: EmailMessage) -> str:
     """The new text of the message: plain part (or the HTML one as text), without scripts,
-    tags or the quoted message it answers."""
+    tags, the quoted message it answers and the signature (inbound/citazioni.py)."""
     parte = msg.get_body(preferencelist=("plain", "html"))
     if parte is None:
         return ""
@@ -272,13 +268,8 @@ def corpo_testo(msg: EmailMessage) -> str:
     if parte.get_content_type() == "text/html":
         contenuto = re.sub(r"<br\s*/?>|</p\s*>|</div\s*>", "\n", _SCRIPT.sub("", contenuto), flags=re.IGNORECASE)
     contenuto = html.unescape(strip_tags(_SCRIPT.sub("", contenuto)))
-    righe = []
-    for riga in contenuto.replace("\r\n", "\n").split("\n"):
-        if _CITAZIONE.match(riga.strip()):
-            break  # the quoted message and all that follows
-        righe.append(riga.rstrip())
     # No angle brackets left: intake refuses anything that looks like markup.
-    testo = re.sub(r"<\s*(?=[a-zA-Z!/?])", "< ", "\n".join(righe)).strip()
+    testo = re.sub(r"<\s*(?=[a-zA-Z!/?])", "< ", citazioni.solo_il_nuovo(contenuto)).strip()
     return re.sub(r"\n{3,}", "\n\n", testo)
 
 

@@ -1,7 +1,6 @@
-"""An SMS to the comune's number: "BUCA via Dante 12" becomes a report of that category at that
-address. What is missing (the problem, the place, a required answer such as the size of the
-hole) is asked by reply, and the next SMS from the same number completes the report; the
-conversation is forgotten after a day or on "ANNULLA"."""
+"""An SMS to the comune's number: the provider's webhook gives it to the conversation
+(inbound/conversazione.py), which makes "BUCA via Dante 12" a report and asks by reply what is
+missing; the reply goes back by SMS through the outbox."""
 
 from __future__ import annotations
 
@@ -9,28 +8,21 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
 
-from civico.catalogo import services as catalogo
 from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.impostazioni import impostazione
-from civico.comunicazioni.inbound import testo as lettura
+from civico.comunicazioni.inbound.conversazione import EsitoConversazione, conversa
 from civico.comunicazioni.inbound.risposte import rispondi
-from civico.comunicazioni.models import CanaliEnte, ConversazioneSms, MessaggioInArrivo
+from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
 from civico.enti.models import Ente
-from civico.errors import DomainError, InvalidData
-from civico.segnalazioni import intake
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO
-from civico.segnalazioni.models import Canale, Segnalazione
+from civico.segnalazioni.models import Segnalazione
 
 logger = logging.getLogger(__name__)
 
-DURATA_CONVERSAZIONE = timedelta(days=1)
 MAX_TESTO = 1000
 
 
@@ -66,7 +58,8 @@ def ricevi(da: str, a: str, testo: str, id_messaggio: str = "") -> Esito:
         esito = Esito("ignorata")
     else:
         with transaction.atomic():
-            esito = _conversa(ente, telefono, testo, chiave)
+            esito = _rispondi(ente, telefono, chiave, conversa(
+                ente, canale="sms", mittente=telefono, testo=testo, chiave=chiave))
     try:
         with transaction.atomic():
             MessaggioInArrivo.objects.create(
@@ -78,64 +71,7 @@ def ricevi(da: str, a: str, testo: str, id_messaggio: str = "") -> Esito:
     return esito
 
 
-def _conversa(ente: Ente, telefono: str, testo: str, chiave: str) -> Esito:
-    adesso = timezone.now()
-    conv = ConversazioneSms.objects.select_for_update().filter(telefono=telefono).first()
-    if conv and (conv.ente_id != ente.pk or conv.aggiornata_il < adesso - DURATA_CONVERSAZIONE):
-        conv.delete()
-        conv = None
-    if testo.strip().upper() in ("ANNULLA", "STOP", "CANCEL"):
-        if conv:
-            conv.delete()
-        return _rispondi(ente, telefono, chiave, "annullata", [lambda: _("Segnalazione annullata.")])
-    if not testo:
-        return _rispondi(ente, telefono, chiave, "richiesta", [lambda: _(
-            "Scrivi il problema e l'indirizzo, per esempio: BUCA via Roma 12.")])
-    dati = conv.dati if conv else {"testi": []}
-    dati["testi"].append(testo)
-    tutto = " ".join(dati["testi"])
-    if not dati.get("categoria"):
-        trovata = lettura.categoria(ente, tutto)
-        dati["categoria"] = trovata.codice if trovata else ""
-    if not dati.get("lat"):
-        luogo = lettura.trova_indirizzo(ente, tutto)
-        if luogo:
-            dati.update(lat=luogo.lat, lon=luogo.lon, indirizzo=luogo.testo)
-    categoria = catalogo.trova_categoria(ente, dati["categoria"]) if dati["categoria"] else None
-    risposte = dict(dati.get("risposte", {}))
-    if categoria:
-        risposte.update({k: v for k, v in lettura.risposte_dal_testo(categoria, testo).items() if k not in risposte})
-    dati["risposte"] = risposte
-
-    domanda = None
-    if categoria is None:
-        domanda = lambda: _("Che problema vuoi segnalare? Per esempio: BUCA, LAMPIONE spento, RIFIUTI.")  # noqa: E731
-    elif not dati.get("lat"):
-        domanda = lambda: _("Dove? Scrivi la via e il numero civico, per esempio: via Roma 12.")  # noqa: E731
-    elif mancanti := lettura.domande_mancanti(categoria, risposte):
-        domanda = lambda d=mancanti[0]: lettura.come_si_risponde(d)  # noqa: E731
-    if domanda is not None:
-        ConversazioneSms.objects.update_or_create(
-            telefono=telefono, defaults={"ente": ente, "dati": dati, "aggiornata_il": adesso}
-        )
-        return _rispondi(ente, telefono, chiave, "richiesta", [domanda])
-
-    if conv:
-        conv.delete()
-    nuova = intake.NuovaSegnalazione(
-        lat=dati["lat"], lon=dati["lon"], titolo=dati["testi"][0][:MAX_TITOLO], categoria=categoria.codice,
-        descrizione=tutto[:MAX_DESCRIZIONE], canale=Canale.SMS, indirizzo=dati["indirizzo"], risposte=risposte,
-        telefono=telefono, ente=ente,
-    )
-    try:
-        # The receipt (code and link) reaches the reporter through the outbox, by SMS.
-        ricevuta = intake.submit(nuova, chiave_idempotenza=f"sms:{chiave[:48]}")
-    except (InvalidData, DomainError) as exc:
-        return _rispondi(ente, telefono, chiave, "richiesta", [
-            lambda: _("Non siamo riusciti a registrare la segnalazione:"), str(exc)])
-    return Esito("creata", "", ricevuta.segnalazione)
-
-
-def _rispondi(ente: Ente, telefono: str, chiave: str, azione: str, righe: list) -> Esito:
-    rispondi(ente, origine=chiave, telefono=telefono, oggetto="SMS", righe=righe)
-    return Esito(azione, " ".join(str(r() if callable(r) else r) for r in righe))
+def _rispondi(ente: Ente, telefono: str, chiave: str, esito: EsitoConversazione) -> Esito:
+    if esito.righe:
+        rispondi(ente, origine=chiave, telefono=telefono, oggetto="SMS", righe=esito.righe)
+    return Esito(esito.azione, esito.testo, esito.segnalazione)

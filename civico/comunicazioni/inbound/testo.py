@@ -41,6 +41,20 @@ def trova_indirizzo(ente: Ente, testo: str) -> Indirizzo | None:
     return None
 
 
+def luogo_a_parole(testo: str) -> str:
+    """The place as the text words it, where no gazetteer can place it: from the first street
+    type ("via", "piazza", "località"…) to the end of that sentence ("via Roma 12", "piazza del
+    mercato davanti alla chiesa"); "" if no street is named."""
+    testo = " ".join((testo or "").split())[:5000]
+    piano = senza_accenti(testo)
+    if len(piano) != len(testo):  # a ligature or the like: positions differ, read the plain text
+        testo = piano
+    m = _INIZIO_VIA.search(piano)
+    if m is None:
+        return ""
+    return _FINE_FRASE.split(testo[m.start(): m.start() + 200])[0].strip(" .,")
+
+
 def categoria(ente: Ente, testo: str) -> Categoria | None:
     return catalogo.suggerisci_categoria(ente, testo)
 

@@ -2,7 +2,7 @@
 
 from civico.comunicazioni.models.avvisi import (
     Avviso,
-    ConversazioneSms,
+    Conversazione,
     MessaggioInArrivo,
     StatoAvviso,
     TipoAvviso,
@@ -36,7 +36,7 @@ from civico.comunicazioni.models.sindaco import MessaggioSindaco, TipoMessaggio
 
 __all__ = [
     "AbbonamentoPush", "Allerta", "ElementoPersonale", "ModoAvviso", "PreferenzaPersonale", "TipoAvvisoPersonale",
-    "Avviso", "Canale", "CanaliEnte", "ConversazioneSms", "ElementoRiepilogo",
+    "Avviso", "Canale", "CanaliEnte", "Conversazione", "ElementoRiepilogo",
     "EsitoTentativo", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco", "Notifica",
     "Preferenze", "StatoAvviso", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento",
     "TipoMessaggio",

@@ -53,17 +53,22 @@ class Avviso(models.Model):
         return self.titolo
 
 
-class ConversazioneSms(models.Model):
-    """An SMS report still missing something (address, category, an answer): the next SMS from
-    the same number completes it. Forgotten after a day."""
+class Conversazione(models.Model):
+    """A report by message (SMS, Telegram…) still missing something (address, category, an
+    answer), or a question the reporter was asked ("risolto?"): the next message from the same
+    sender on the same channel continues it (inbound/conversazione.py). Forgotten after a day."""
 
-    telefono = models.CharField(max_length=40, unique=True)
+    canale = models.CharField(max_length=20, default="sms")
+    mittente = models.CharField(max_length=80)  # the channel's address: a phone number, a chat id
     ente = models.ForeignKey("enti.Ente", on_delete=models.CASCADE, related_name="+")
     dati = models.JSONField(default=dict)
     aggiornata_il = models.DateTimeField()
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["canale", "mittente"], name="conversazione_unica")]
+
     def __str__(self) -> str:
-        return self.telefono
+        return f"{self.canale}:{self.mittente}"
 
 
 class Revisione(models.TextChoices):
