@@ -5,7 +5,9 @@ English, misleading words, titles that say nothing, two problems in one text), e
 its national kind. Each line's "parte" is fixed by a hash of its text: "sviluppo" (two thirds, the
 only part looked at while curating the vocabulary) and "verifica" (a third never looked at).
 Prints, for the day-one model (no history), top-1 and top-3 accuracy and macro-F1 per kind on both
-parts, the suggestion's latency (p95 in-process), and the training times. No database. Run:
+parts, the suggestion's latency (p95 in-process), and the training times; then the priority
+suggestion on `bench/dati/triage_priorita.jsonl` (texts labelled urgente/alta/normale, same
+"parte" split): precision and recall of "raised" (alta or urgente) and of "urgente". No database. Run:
     .venv/bin/python bench/bench_triage.py [--errori]   (--errori: the misses of "sviluppo" only)
 """
 
@@ -30,6 +32,7 @@ from civico.triage.apprendimento import addestra_modello_comune  # noqa: E402
 from civico.triage.tipi import CODICI  # noqa: E402
 
 DATI = RADICE / "bench" / "dati" / "triage_dev.jsonl"
+DATI_PRIORITA = RADICE / "bench" / "dati" / "triage_priorita.jsonl"
 
 
 def carica(percorso: Path) -> list[dict]:
@@ -127,10 +130,41 @@ def comune_alessandria(righe: list[dict]) -> None:
         print(f"Alessandria's categories, {nome}: top-1 {uno / n:.3f}  top-3 {tre / n:.3f}")
 
 
+def precisione_richiamo(veri: list[bool], previsti: list[bool]) -> tuple[float, float]:
+    vp = sum(v and p for v, p in zip(veri, previsti, strict=True))
+    return vp / max(1, sum(previsti)), vp / max(1, sum(veri))
+
+
+def valuta_priorita(righe: list[dict], *, errori: bool) -> None:
+    """The priority suggestion on labelled texts (at midday: the hour adds nothing)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from civico.triage.priorita import suggerisci_priorita
+
+    mezzogiorno = datetime(2026, 3, 10, 12, tzinfo=ZoneInfo("Europe/Rome"))
+    for nome in ("sviluppo", "verifica"):
+        sottoinsieme = [r for r in righe if r["parte"] == nome]
+        if not sottoinsieme:
+            continue
+        previsti = [suggerisci_priorita(testo(r), quando=mezzogiorno).livello for r in sottoinsieme]
+        veri = [r["priorita"] for r in sottoinsieme]
+        p_alta, r_alta = precisione_richiamo([v != "normale" for v in veri], [p != "normale" for p in previsti])
+        p_urg, r_urg = precisione_richiamo([v == "urgente" for v in veri], [p == "urgente" for p in previsti])
+        esatti = sum(v == p for v, p in zip(veri, previsti, strict=True)) / len(veri)
+        print(f"priority, {nome}: n={len(veri):>3}  raised P {p_alta:.2f} R {r_alta:.2f}  "
+              f"urgente P {p_urg:.2f} R {r_urg:.2f}  exact level {esatti:.2f}")
+        if errori and nome == "sviluppo":
+            for r, v, p in zip(sottoinsieme, veri, previsti, strict=True):
+                if v != p:
+                    print(f"  {v:>8} → {p:<8} | {testo(r)!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errori", action="store_true", help="print the misses of the development part")
     parser.add_argument("--dati", type=Path, default=DATI, help="another labelled set (JSON lines, same fields)")
+    parser.add_argument("--priorita", type=Path, default=DATI_PRIORITA, help="another priority-labelled set")
     args = parser.parse_args()
     righe = carica(args.dati)
 
@@ -181,6 +215,10 @@ def main() -> None:
     addestra_modello_comune([t for t, _ in storia], [c for _, c in storia])
     print(f"per-comune model: trained on {len(storia)} labelled reports in {time.perf_counter() - t0:.2f} s")
     comune_alessandria(righe)
+    from bench_duplicati import misura as misura_duplicati  # bench/ is the script's folder
+
+    misura_duplicati()
+    valuta_priorita(carica(args.priorita), errori=args.errori)
     obiettivo = risultati["verifica"]["top1"] >= 0.85 and risultati["verifica"]["top3"] >= 0.97
     print(f"goals on the held-out part (top-1 ≥ 0.85, top-3 ≥ 0.97): {'met' if obiettivo else 'MISSED'}")
 

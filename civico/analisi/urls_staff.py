@@ -10,5 +10,6 @@ urlpatterns = [
     path("<slug:ente>/", views.comune, name="comune"),
     path("<slug:ente>/segnalazioni/", views.dettaglio, name="dettaglio"),
     path("<slug:ente>/costi/", views.costi, name="costi"),
+    path("<slug:ente>/triage.csv", views.triage_csv, name="triage_csv"),
     path("<slug:ente>/intervento/", views.intervento_da_hotspot, name="intervento"),
 ]

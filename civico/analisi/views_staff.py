@@ -23,6 +23,7 @@ from civico.analisi import approfondimenti as A
 from civico.analisi import costi as C
 from civico.analisi import dettaglio as D
 from civico.analisi import grafici
+from civico.analisi import triage as T
 from civico.backoffice.accesso import staff_richiesto
 from civico.catalogo.models import Categoria
 from civico.core import tabelle
@@ -98,6 +99,7 @@ def comune(request: HttpRequest, ente: str) -> HttpResponse:
         "categorie": categorie, "categoria_id": categoria_id,
         "recenti": recenti, "stima": stima, "grafico_settimane": grafico,
         "uffici": A.carico_uffici(visibili),
+        **_triage(trovato, visibili),
         "costi": costi, "tabelle_costi": [
             ("categorie", _("Per categoria"), _("Categoria"), costi["categorie"]),
             ("uffici", _("Per ufficio"), _("Ufficio"), costi["uffici"]),
@@ -105,6 +107,28 @@ def comune(request: HttpRequest, ente: str) -> HttpResponse:
             ("zone", _("Per zona (circa 0,7 km²)"), _("Zona"), costi["zone"]),
         ],
     })
+
+
+def _mesi_triage(ente: Ente, visibili) -> list[T.MeseTriage]:
+    return T.corrispondenza_mensile(visibili, ente.fuso_orario, dal=timezone.now() - timedelta(days=365))
+
+
+def _triage(ente: Ente, visibili) -> dict:
+    mesi = _mesi_triage(ente, visibili)
+    grafico = grafici.colonne(
+        [m.mese.strftime("%m/%Y") for m in mesi],
+        [(_("Uguali al suggerimento (%)"), grafici.PRIMARIO, [m.percentuale or 0 for m in mesi])],
+        titolo=_("Categoria suggerita all'arrivo uguale a quella decisa dall'operatore, per mese"),
+        descrizione=_("Grafico a colonne; i valori sono nella tabella accanto."),
+    ) if mesi else ""
+    return {"triage_mesi": mesi, "grafico_triage": grafico}
+
+
+@staff_richiesto
+def triage_csv(request: HttpRequest, ente: str) -> HttpResponse:
+    trovato = _comune(request, ente)
+    mesi = _mesi_triage(trovato, _visibili(request, trovato))
+    return tabelle.risposta_csv(T.intestazione(), T.righe(mesi), f"triage-{trovato.slug}.csv", bom=True)
 
 
 @staff_richiesto

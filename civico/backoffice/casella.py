@@ -243,7 +243,7 @@ def ordina(qs: QuerySet[Segnalazione], ordine: str) -> QuerySet[Segnalazione]:
 
 def per_elenco(qs: QuerySet[Segnalazione]) -> QuerySet[Segnalazione]:
     """What a row shows, loaded in the same query (no N+1)."""
-    return qs.select_related("categoria", "ufficio", "assegnatario").defer(
+    return qs.select_related("categoria", "ufficio", "assegnatario", "triage").defer(
         "descrizione", "risposte", "dati_client", "nota_pubblica", "impronta_richiesta"
     )
 

@@ -24,7 +24,7 @@ def carica(utente: Utente, codice: str) -> Segnalazione | None:
     """The report by code, if this person may open it (else None: it does not exist for them)."""
     return (
         Segnalazione.objects.filter(filtro_visibili(utente), codice=codice.strip().upper())
-        .select_related("ente", "categoria", "ufficio", "assegnatario", "duplicato_di", "segnalante")
+        .select_related("ente", "categoria", "ufficio", "assegnatario", "duplicato_di", "segnalante", "triage")
         .defer("ente__confine")  # the comune's boundary is large and not needed here
         .first()
     )

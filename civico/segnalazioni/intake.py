@@ -38,7 +38,7 @@ from civico.errors import Conflict, DomainError, InvalidData
 from civico.moderazione import cancello
 from civico.moderazione import servizi as moderazione
 from civico.segnalazioni import codici, eventi, media, routing, sla
-from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento
+from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento, Visibilita
 from civico.territorio import gazetteer
 from civico.testo import a_luogo
 from civico.triage import servizi as triage
@@ -146,7 +146,7 @@ def submit(
             return gia
 
     ente = _ente(dati.ente, lat, lon)
-    categoria = _categoria(ente, dati, titolo, descrizione)
+    categoria, decisione = _categoria(ente, dati, titolo, descrizione)
     risposte, errori_risposte = valida_risposte(categoria, dati.risposte)
     # A question left to the office may stay unanswered; an answer given must still be valid.
     errori.update({k: v for k, v in errori_risposte.items()
@@ -175,7 +175,7 @@ def submit(
     try:
         with transaction.atomic():
             s = _crea(
-                ente, categoria, attore, quando, cella, chiave, impronta,
+                ente, categoria, decisione, attore, quando, cella, chiave, impronta,
                 lat=lat, lon=lon, titolo=titolo, descrizione=descrizione, indirizzo=indirizzo,
                 canale=dati.canale, risposte=risposte, nome=nome, email=email, telefono=telefono,
                 da_localizzare=senza_punto,
@@ -198,7 +198,7 @@ def submit(
     return Ricevuta(segnalazione=s, creata=True)
 
 
-def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> Segnalazione:
+def _crea(ente, categoria, decisione, attore, quando, cella, chiave, impronta, **campi) -> Segnalazione:
     anno = quando.astimezone(ZoneInfo(ente.fuso_orario)).year
     numero, codice = codici.nuovo_numero(ente, anno)
     ufficio, regola = routing.ufficio_competente(categoria, campi["lat"], campi["lon"], cella)
@@ -222,7 +222,15 @@ def _crea(ente, categoria, attore, quando, cella, chiave, impronta, **campi) -> 
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
     cancello.conserva_originali(s, mascherati)  # the words as typed, for the staff only
+    triage.registra_all_arrivo(s, decisione)  # for the staff: suggested category and priority
     primi = [eventi.NuovoEvento(TipoEvento.CREATED, attore, dati={"canale": s.canale, "categoria": categoria.nome})]
+    if decisione is not None and decisione.automatica:
+        primi.append(eventi.NuovoEvento(
+            TipoEvento.INTERNAL_NOTE, Attore.di_sistema(), visibilita=Visibilita.INTERNA,
+            testo=str(_("Classificata automaticamente dal testo: «%(c)s» (%(p)d %%).") % {
+                "c": categoria.nome, "p": round(decisione.probabilita * 100)}),
+            dati={"triage": "automatica", "categoria_id": categoria.pk, "probabilita": decisione.probabilita},
+        ))
     if ufficio is not None:
         primi.append(eventi.NuovoEvento(
             TipoEvento.ROUTED, Attore.di_sistema(),
@@ -297,7 +305,10 @@ def _ente(ente: Ente | None, lat: float | None, lon: float | None) -> Ente:
     return ente
 
 
-def _categoria(ente: Ente, dati: NuovaSegnalazione, titolo: str, descrizione: str) -> Categoria:
+def _categoria(ente: Ente, dati: NuovaSegnalazione, titolo: str,
+               descrizione: str) -> tuple[Categoria, triage.Decisione | None]:
+    """The chosen category, or the one the words say (with triage's decision: automatic or to
+    confirm, by the comune's threshold)."""
     if dati.categoria not in (None, ""):
         categoria = catalogo.trova_categoria(ente, dati.categoria)  # type: ignore[arg-type]
         if categoria is None:
@@ -305,11 +316,11 @@ def _categoria(ente: Ente, dati: NuovaSegnalazione, titolo: str, descrizione: st
                 _("La categoria «%(c)s» non esiste per il comune di %(ente)s.")
                 % {"c": dati.categoria, "ente": ente.nome}
             ]})
-        return categoria
-    categoria = triage.categoria_suggerita(ente, f"{titolo}\n{descrizione}")
-    if categoria is None:
+        return categoria, None
+    decisione = triage.decidi_categoria(ente, f"{titolo}\n{descrizione}")
+    if decisione.categoria is None:
         raise InvalidData({"categoria": [_("Scegli una categoria.")]})
-    return categoria
+    return decisione.categoria, decisione
 
 
 def _prepara_allegati(allegati: Sequence[tuple[str, Any]]) -> list[media.AllegatoPreparato]:

@@ -51,7 +51,7 @@ def _parole_significative(parole: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _radice(parola: str, lingua: str) -> str:
+def radice(parola: str, lingua: str) -> str:
     return _STEMMER[lingua].stemWord(parola)
 
 
@@ -62,12 +62,12 @@ def _cancellazioni(parola: str) -> set[str]:
 
 
 @dataclass(frozen=True)
-class _Correttore:
+class Correttore:
     note: frozenset[str]
     indice: dict[str, str]  # a word or one of its one-deletion variants → the known word
 
     @classmethod
-    def da_vocabolario(cls, parole: set[str]) -> _Correttore:
+    def da_vocabolario(cls, parole: set[str]) -> Correttore:
         indice: dict[str, str] = {}
         for parola in sorted(parole):  # sorted: the same correction in every process
             if len(parola) < _LUNGHEZZA_MINIMA_CORREZIONE:
@@ -108,13 +108,13 @@ def _tutte_le_parole() -> set[str]:
     return parole - _VUOTE
 
 
-_correttore = _Correttore.da_vocabolario(_tutte_le_parole())
+_correttore = Correttore.da_vocabolario(_tutte_le_parole())
 
 
 def prepara(testo: str) -> Preparato:
     parole = _parole_significative(normalizza(testo).split())
     corrette = [_correttore.correggi(p) for p in parole]
-    radici = {lingua: tuple(_radice(p, lingua) for p in corrette) for lingua in _STEMMER}
+    radici = {lingua: tuple(radice(p, lingua) for p in corrette) for lingua in _STEMMER}
     return Preparato(radici, " ".join(corrette))
 
 

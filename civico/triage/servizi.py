@@ -24,13 +24,22 @@ import numpy as np
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
 from civico.catalogo.models import Categoria
 from civico.core.memoria import Memoria
 from civico.enti.models import Ente
+from civico.errors import InvalidData
 from civico.triage.apprendimento import ModelloComune, addestra_modello_comune
 from civico.triage.modello import Preparato, modello_giorno_uno, normalizza, prepara
-from civico.triage.models import EsempioTriage, FonteEsempio, ModelloTriage
+from civico.triage.models import (
+    EsempioTriage,
+    FonteEsempio,
+    ImpostazioniTriage,
+    ModelloTriage,
+    SuggerimentoTriage,
+)
+from civico.triage.priorita import suggerisci_priorita
 from civico.triage.tipi import ALTRO, CODICI
 from civico.triage.vocabolario import NOMI_ALTRO
 
@@ -45,7 +54,9 @@ PESO_MASSIMO_STORIA = 0.8
 # texts of the development set score ≥ 0.48, "Qualcosa non va" 0.11.
 FIDUCIA_MINIMA = 0.3
 
-_memoria = Memoria("triage", ("catalogo.Categoria", "triage.ModelloTriage"), ttl_s=300)
+_memoria = Memoria(
+    "triage", ("catalogo.Categoria", "triage.ModelloTriage", "triage.ImpostazioniTriage"), ttl_s=300
+)
 
 
 @dataclass(frozen=True)
@@ -133,11 +144,70 @@ def categoria_suggerita(ente: Ente, testo: str) -> Categoria | None:
     """The most likely category, for intake without one (e-mail, SMS, API). None when the words
     say nothing a model recognises ("Qualcosa non va"): the sender is asked to choose, rather than
     the report landing in "Altro" — which is a real category, not where low scores go."""
+    return decidi_categoria(ente, testo).categoria
+
+
+@dataclass(frozen=True)
+class Decisione:
+    """How a report without a chosen category is classified."""
+
+    categoria: Categoria | None  # None: the words say nothing a model recognises; ask
+    probabilita: float
+    scelte: list[Suggerimento]  # the top choices, most likely first
+    # Routed by itself: the comune set a threshold and the top probability reaches it. Otherwise
+    # the category is provisional and operators see the top choices to confirm one.
+    automatica: bool
+
+
+def soglia_automatica(ente: Ente) -> float | None:
+    """The comune's threshold for automatic classification; None (the default): never automatic."""
+    def carica() -> float | None:
+        return (ImpostazioniTriage.objects.using(DEFAULT_DB_ALIAS).filter(ente_id=ente.pk)
+                .values_list("soglia_automatica", flat=True).first())
+    return _memoria.prendi(("soglia", ente.pk), carica)
+
+
+def imposta_soglia(ente: Ente, soglia: float | None) -> ImpostazioniTriage:
+    """The ente admin's choice: from this probability up, classification is automatic; None: never.
+    Below FIDUCIA_MINIMA the words barely say anything: refused, like a probability above 1."""
+    if soglia is not None and not FIDUCIA_MINIMA <= soglia <= 1.0:
+        raise InvalidData({"soglia": [_("La soglia va da %(min)d a 100 %%, oppure vuota (mai automatica).")
+                                      % {"min": round(FIDUCIA_MINIMA * 100)}]})
+    impostazioni, _creata = ImpostazioniTriage.objects.update_or_create(
+        ente=ente, defaults={"soglia_automatica": soglia})
+    return impostazioni
+
+
+def decidi_categoria(ente: Ente, testo: str) -> Decisione:
+    """The one rule of classification by confidence, for every intake without a category."""
     calcolo = _calcola(ente, testo)
-    if calcolo is None or calcolo[2] < FIDUCIA_MINIMA:
-        return None
-    mappa, p, _fiducia = calcolo
-    return mappa.categorie[int(np.argmax(p))]
+    if calcolo is None:
+        return Decisione(None, 0.0, [], False)
+    mappa, p, fiducia = calcolo
+    scelte = [Suggerimento(mappa.categorie[i], round(float(p[i]), 4))
+              for i in np.argsort(-p, kind="stable")[:QUANTI]]
+    if fiducia < FIDUCIA_MINIMA:
+        return Decisione(None, scelte[0].probabilita, scelte, False)
+    soglia = soglia_automatica(ente)
+    return Decisione(scelte[0].categoria, scelte[0].probabilita, scelte,
+                     soglia is not None and scelte[0].probabilita >= soglia)
+
+
+def registra_all_arrivo(segnalazione, decisione: Decisione | None) -> SuggerimentoTriage:
+    """Keep what triage suggested for a new report (inside intake's transaction): the category
+    (the decision taken, or for a report whose category was chosen what the words suggested,
+    which the analytics compare with the operators' final one) and the priority with its reasons."""
+    s = segnalazione
+    testo = f"{s.titolo}\n{s.descrizione}"
+    scelte = decisione.scelte if decisione is not None else suggerisci(s.ente, testo)
+    priorita = suggerisci_priorita(testo, quando=s.creata_il, fuso_orario=s.ente.fuso_orario)
+    return SuggerimentoTriage.objects.create(
+        segnalazione=s, ente_id=s.ente_id, categoria=scelte[0].categoria if scelte else None,
+        probabilita=scelte[0].probabilita if scelte else 0.0,
+        scelte=[[x.categoria.pk, x.probabilita] for x in scelte],
+        dal_testo=decisione is not None, automatica=bool(decisione and decisione.automatica),
+        priorita=priorita.livello, motivi=priorita.motivi, creato_il=s.creata_il,
+    )
 
 
 def _calcola(ente: Ente, testo: str) -> tuple[_Mappa, np.ndarray, float] | None:
@@ -193,6 +263,7 @@ def registra_esempio(segnalazione, categoria: Categoria, fonte: str = FonteEsemp
         segnalazione_id=segnalazione.pk,
         defaults={"ente_id": segnalazione.ente_id, "categoria": categoria, "testo": testo, "fonte": fonte},
     )
+    SuggerimentoTriage.objects.filter(segnalazione_id=segnalazione.pk).update(confermata=True)
     ente_id = segnalazione.ente_id
     transaction.on_commit(lambda: _forse_riaddestra(ente_id))
 

@@ -24,6 +24,7 @@ from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
 from civico.segnalazioni.models import Priorita, Segnalazione, TipoAllegato
 from civico.segnalazioni.workflow import transizioni_possibili
 from civico.triage import servizi as triage
+from civico.triage.models import SuggerimentoTriage
 
 TILE_URL_PREDEFINITO = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 ESITO = "backoffice_esito"  # the last action's outcome, shown once by the workspace
@@ -78,6 +79,7 @@ def _pagina(
         "modello_scelto": scelto,
         "priorita": Priorita.choices,
         **(_categorie_per_riclassifica(s) if lavora else {"categorie": [], "categorie_suggerite": []}),
+        **_suggerimento_all_arrivo(s),
         "altri_comuni": list(Ente.objects.filter(attivo=True).exclude(pk=s.ente_id).only("nome", "sigla")
                              .order_by("nome")) if lavora else [],
         "esito": esito,
@@ -100,6 +102,20 @@ def _categorie_per_riclassifica(s: Segnalazione) -> dict[str, list]:
     gia = {c.pk for c, _p in suggerite}
     altre = Categoria.objects.filter(ente_id=s.ente_id, attiva=True).exclude(pk=s.categoria_id)
     return {"categorie": [c for c in altre if c.pk not in gia], "categorie_suggerite": suggerite}
+
+
+def _suggerimento_all_arrivo(s: Segnalazione) -> dict:
+    """What triage suggested when the report arrived (staff only): the priority with its reasons,
+    and for a category taken from the words below the comune's threshold, the top choices."""
+    try:
+        t = s.triage  # loaded with the report (scheda.carica)
+    except SuggerimentoTriage.DoesNotExist:
+        return {"triage": None, "scelte_triage": []}
+    scelte = []
+    if t.da_confermare:
+        per_id = Categoria.objects.filter(ente_id=s.ente_id, attiva=True).in_bulk([i for i, _p in t.scelte])
+        scelte = [(per_id[i], round(p * 100)) for i, p in t.scelte if i in per_id and i != s.categoria_id][:3]
+    return {"triage": t, "scelte_triage": scelte}
 
 
 def _punti(s: Segnalazione, *gruppi: list[vicine.Vicina]) -> list[dict]:
