@@ -64,7 +64,7 @@ def _stesso_ente(ente: Ente, **oggetti: models.Model | None) -> None:
 # --- The ente's own settings -----------------------------------------------------------------
 
 CAMPI_ENTE = ("santo_patrono_giorno", "santo_patrono_mese", "protocollo_webhook_url", "pregresso_giorni",
-              "pregresso_nei_ritardi")
+              "pregresso_nei_ritardi", "url_dichiarazione_accessibilita")
 
 
 def imposta_ente(utente: Utente, ente: Ente, *, nuovo_segreto: bool = False, **campi) -> str | None:
@@ -84,6 +84,7 @@ def imposta_ente(utente: Utente, ente: Ente, *, nuovo_segreto: bool = False, **c
             rete.verifica_url(url)
         except rete.UrlNonPermesso as errore:
             raise InvalidData({"protocollo_webhook_url": [errore.messaggio]}) from None
+    valori["url_dichiarazione_accessibilita"] = (valori["url_dichiarazione_accessibilita"] or "").strip()
     segreto = secrets.token_urlsafe(32) if nuovo_segreto else None
     with transaction.atomic():
         ente = Ente.objects.select_for_update().get(pk=ente.pk)

@@ -41,6 +41,12 @@ class Ente(models.Model):
     # with HMAC-SHA256 of the secret; the system answers on our callback with the number.
     protocollo_webhook_url = models.URLField(_("indirizzo del servizio di protocollo"), blank=True)
     protocollo_segreto = models.CharField(_("segreto condiviso con il protocollo"), max_length=128, blank=True)
+    # The comune's accessibility declaration on AgID's form (form.agid.gov.it), linked from the
+    # footer of its pages (AgID C.SI.3.2); empty: the platform's (CIVICO URL_DICHIARAZIONE_ACCESSIBILITA).
+    url_dichiarazione_accessibilita = models.URLField(
+        _("indirizzo della dichiarazione di accessibilità"), blank=True,
+        help_text=_("La dichiarazione del comune pubblicata su form.agid.gov.it. Vuoto: quella della piattaforma."),
+    )
     # Privacy (GDPR) settings: they drive retention, photo review and the generated art. 13 notice.
     conservazione_contatti_mesi = models.PositiveSmallIntegerField(
         _("mesi di conservazione dei recapiti dopo la chiusura"), null=True, blank=True, default=24,

@@ -28,7 +28,11 @@ def impostazione(nome: str) -> Any:
 
 
 def portale(request: HttpRequest) -> dict[str, Any]:
+    from civico.portale.models import ASPETTI_NEGATIVI, ASPETTI_POSITIVI  # models load after settings
+
     return {
+        # The footer prefers the comune's own declaration (Ente.url_dichiarazione_accessibilita).
         "url_dichiarazione_accessibilita": impostazione("URL_DICHIARAZIONE_ACCESSIBILITA"),
+        "aspetti_valutazione": {"positivi": ASPETTI_POSITIVI, "negativi": ASPETTI_NEGATIVI},
         "url_segnala": URL_SEGNALA,
     }

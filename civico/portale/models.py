@@ -106,12 +106,36 @@ class ValutazioneServizio(models.Model):
         return f"{self.voto}/5"
 
 
+# The follow-up answers of the Designers Italia model (AgID criterion C.SI.2.5), in its words:
+# asked after 4-5 stars ("what did you like?") and after 1-3 stars ("where did you struggle?").
+ASPETTI_POSITIVI = [
+    ("chiare", _("Le indicazioni erano chiare")),
+    ("complete", _("Le indicazioni erano complete")),
+    ("orientamento", _("Capivo sempre che stavo procedendo correttamente")),
+    ("nessun-problema", _("Non ho avuto problemi tecnici")),
+    ("altro-positivo", _("Altro")),
+]
+ASPETTI_NEGATIVI = [
+    ("poco-chiare", _("A volte le indicazioni non erano chiare")),
+    ("incomplete", _("A volte le indicazioni non erano complete")),
+    ("disorientamento", _("A volte non capivo se stavo procedendo correttamente")),
+    ("problemi-tecnici", _("Ho avuto problemi tecnici")),
+    ("altro-negativo", _("Altro")),
+]
+MAX_DETTAGLIO_VALUTAZIONE = 200
+
+
 class ValutazionePagina(models.Model):
-    """One "Quanto sei soddisfatto?" vote on a page. Nothing about who voted: no user, address or
-    session; the day only, so a vote cannot be matched to a request in the server's logs."""
+    """One "Quanto sono chiare le informazioni su questa pagina?" vote on a page, with the model's
+    follow-up answer and free text. Nothing about who voted: no user, address or session; the day
+    only, so a vote cannot be matched to a request in the server's logs; the text is stored masked
+    (civico.moderazione.cancello), never as typed."""
 
     pagina = models.CharField(_("pagina"), max_length=200)
     voto = models.PositiveSmallIntegerField(_("voto"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    aspetto = models.CharField(_("aspetto"), max_length=20, blank=True,
+                               choices=[*ASPETTI_POSITIVI, *ASPETTI_NEGATIVI])
+    dettaglio = models.CharField(_("dettaglio"), max_length=MAX_DETTAGLIO_VALUTAZIONE, blank=True)
     creata_il = models.DateField(_("giorno"))
 
     class Meta:

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from civico.catalogo.models import Categoria
 from civico.core import limiti
 from civico.enti.models import Ente
-from civico.portale.models import ValutazionePagina
+from civico.moderazione.cancello import maschera_campi
+from civico.portale.models import (
+    ASPETTI_NEGATIVI,
+    ASPETTI_POSITIVI,
+    MAX_DETTAGLIO_VALUTAZIONE,
+    ValutazionePagina,
+)
 from civico.segnalazioni import consultazione, eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
@@ -116,9 +122,15 @@ def pagina_da_registrare(percorso: str) -> str | None:
     return _PAGINE_RISERVATE.get(trovata.view_name, percorso)
 
 
-def registra_valutazione(percorso: str, voto: object, mittente: str) -> bool:
+_ASPETTI = {codice for codice, _testo in (*ASPETTI_POSITIVI, *ASPETTI_NEGATIVI)}
+
+
+def registra_valutazione(percorso: str, voto: object, mittente: str, aspetto: object = "",
+                         dettaglio: object = "") -> bool:
     """Store one rating if it is valid and the sender is not flooding us; True if stored.
 
+    The follow-up answer is kept if it is one of the model's; the free text passes the masking
+    gate (phones, e-mails, codici fiscali… never stored) and is cut to its length.
     `mittente` (the client address) is only hashed into a short-lived rate-limit key."""
     pagina = pagina_da_registrare(percorso)
     try:
@@ -130,7 +142,11 @@ def registra_valutazione(percorso: str, voto: object, mittente: str) -> bool:
     impronta = hashlib.blake2s(mittente.encode(), key=settings.SECRET_KEY.encode()[:32]).hexdigest()[:20]
     if limiti.consuma(f"valutazione:{impronta}", limite=30, finestra_s=3600) is not None:
         return False
-    ValutazionePagina.objects.create(pagina=pagina, voto=voto, creata_il=timezone.localdate())
+    aspetto = str(aspetto or "")
+    testo = " ".join(str(dettaglio or "").split())[:MAX_DETTAGLIO_VALUTAZIONE]
+    testo = maschera_campi(dettaglio=testo).testi["dettaglio"][:MAX_DETTAGLIO_VALUTAZIONE]
+    ValutazionePagina.objects.create(pagina=pagina, voto=voto, aspetto=aspetto if aspetto in _ASPETTI else "",
+                                     dettaglio=testo, creata_il=timezone.localdate())
     return True
 
 

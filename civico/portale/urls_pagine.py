@@ -9,6 +9,8 @@ urlpatterns = [
     path("faq/", views.pagina_statica, {"modello": "faq"}, name="faq"),
     path("crediti/", views.pagina_statica, {"modello": "crediti"}, name="crediti"),
     path("valutazione/", views.valutazione, name="valutazione"),
+    # The service page ("scheda servizio") a comune links from its own site: /servizi/<ente>/…
+    path("servizi/<slug:ente>/segnalazione-disservizio/", views.scheda_servizio, name="scheda_servizio"),
     path("comune-vicino.json", views.comune_vicino, name="comune_vicino"),
     path("segnalazioni/<str:codice>/eventi/", views.segnalazione_eventi, name="segnalazione_eventi"),
     path("<slug:ente>/", views.ente_home, name="ente"),

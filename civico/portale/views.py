@@ -100,6 +100,15 @@ def ente_home(request: HttpRequest, ente: str) -> HttpResponse:
     })
 
 
+def scheda_servizio(request: HttpRequest, ente: str) -> HttpResponse:
+    """The reporting service described as the Designers Italia model's service page: who, how,
+    what it takes, what one gets, each category's response time, costs, terms, contacts."""
+    ente, risposta = _ente_attivo(request, ente)
+    if risposta:
+        return risposta
+    return render(request, "portale/scheda_servizio.html", {"ente": ente, "categorie": pagine.categorie(ente)})
+
+
 def _base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -247,7 +256,8 @@ def pagina_statica(request: HttpRequest, modello: str) -> HttpResponse:
 @require_POST
 def valutazione(request: HttpRequest) -> HttpResponse:
     pagina = request.POST.get("pagina", "")
-    registrata = pagine.registra_valutazione(pagina, request.POST.get("voto"), request.META.get("REMOTE_ADDR", ""))
+    registrata = pagine.registra_valutazione(pagina, request.POST.get("voto"), request.META.get("REMOTE_ADDR", ""),
+                                             request.POST.get("aspetto"), request.POST.get("dettaglio"))
     if request.headers.get("X-Civico-Valutazione"):  # the page's script: a fragment, no reload
         return render(request, "includes/valutazione_esito.html", {"registrata": registrata},
                       status=200 if registrata else 400)

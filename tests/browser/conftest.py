@@ -105,16 +105,21 @@ def apri(browser):
         contesto.close()
 
 
-def violazioni_gravi(page) -> list[str]:
-    """axe-core's serious and critical violations on the page, one readable line each."""
+def violazioni(page, impatti: tuple[str, ...] = ("minor", "moderate", "serious", "critical")) -> list[str]:
+    """axe-core's violations of these impacts (all by default) on the page, one readable line each."""
     from axe_playwright_python.sync_playwright import Axe
 
     risultati = Axe().run(page)
     return [
         f"{page.url}: {v['id']} ({v['impact']}) {v['help']} → {[n['target'] for n in v['nodes'][:3]]}"
         for v in risultati.response["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in impatti
     ]
+
+
+def violazioni_gravi(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one readable line each."""
+    return violazioni(page, ("serious", "critical"))
 
 
 def screenshot_documentazione(page, nome: str) -> Path:

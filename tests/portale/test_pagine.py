@@ -137,9 +137,9 @@ def test_the_privacy_notice_names_the_controller_the_rights_and_the_authority(cl
 
 def test_the_legal_notes_state_the_content_licence_where_the_validator_looks(client, db):
     html = client.get("/note-legali/").content.decode()
-    sezione = re.search(r'<section data-element="legal-notes-section".*?</section>', html, re.S).group(0)
-    assert "<h2" in sezione and "Licenza dei contenuti" in sezione
-    assert "CC BY 4.0" in sezione and "creativecommons.org/licenses/by/4.0" in sezione
+    sezione = re.search(r'<section aria-labelledby="licenza-titolo">.*?</section>', html, re.S).group(0)
+    assert 'data-element="legal-notes-section">Licenza dei contenuti</h2>' in sezione
+    assert "licenza CC-BY 4.0" in sezione and "creativecommons.org/licenses/by/4.0" in sezione
 
 
 def test_the_credits_name_the_data_sources_and_their_licence(client, db):
@@ -159,7 +159,7 @@ def test_every_page_has_the_footer_links_the_agid_validator_checks(client, aless
     assert link["legal-notes"] == "/note-legali/"
     assert link["accessibility-link"] == "https://form.agid.gov.it/"
     assert 'data-element="report-inefficiency">Segnala disservizio</a>' in piede
-    assert 'data-element="feedback"' in html and "Quanto sei soddisfatto" in html
+    assert 'data-element="feedback"' in html and "Quanto sono chiare le informazioni" in html
 
 
 def test_the_accessibility_link_follows_the_setting(client, db, settings):
@@ -182,7 +182,8 @@ def test_a_rating_is_stored_without_anything_personal_and_thanks_the_citizen(cli
     assert r.redirect_chain[-1][0] == "/alessandria/?x=1#valutazione"
     v = ValutazionePagina.objects.get()
     assert (v.pagina, v.voto, v.creata_il) == ("/alessandria/", 4, timezone.localdate())
-    assert [f.name for f in ValutazionePagina._meta.get_fields()] == ["id", "pagina", "voto", "creata_il"]
+    assert [f.name for f in ValutazionePagina._meta.get_fields()] == [
+        "id", "pagina", "voto", "aspetto", "dettaglio", "creata_il"]
 
 
 def test_a_rating_of_a_private_link_keeps_the_route_not_the_secret(client, alessandria):

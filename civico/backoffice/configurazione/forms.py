@@ -60,6 +60,10 @@ class EnteForm(Stile, forms.Form):
     segna_pregresso = forms.BooleanField(
         label=_("Segna ora come arretrato ereditato le segnalazioni importate aperte più vecchie di così"),
         required=False)
+    url_dichiarazione_accessibilita = forms.URLField(
+        label=_("Indirizzo della dichiarazione di accessibilità"), required=False, assume_scheme="https",
+        help_text=_("La dichiarazione del comune pubblicata su form.agid.gov.it: il piè di pagina la collega. "
+                    "Vuoto: quella della piattaforma."))
 
 
 class UfficioForm(Stile, forms.ModelForm):

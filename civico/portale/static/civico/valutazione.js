@@ -3,7 +3,27 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-valutazione]");
-  if (!form || !window.fetch || !window.FormData) return;
+  if (!form) return;
+  // The model's follow-up: after 1-3 stars "where did you struggle?", after 4-5 "what did you
+  // like?", then the free text. Without JavaScript both questions stay visible.
+  var seguito = form.querySelector("[data-seguito]");
+  var lati = form.querySelectorAll("[data-lato]");
+  function mostraSeguito(voto) {
+    seguito.hidden = !voto;
+    lati.forEach(function (lato) {
+      var nascosto = !voto || (lato.getAttribute("data-lato") === "positivo") !== (voto > 3);
+      lato.hidden = nascosto;
+      if (nascosto) lato.querySelectorAll("input").forEach(function (i) { i.checked = false; });
+    });
+  }
+  if (seguito) {
+    var scelto = form.querySelector("input[name=voto]:checked");
+    mostraSeguito(scelto ? Number(scelto.value) : 0);
+    form.addEventListener("change", function (ev) {
+      if (ev.target.name === "voto") mostraSeguito(Number(ev.target.value));
+    });
+  }
+  if (!window.fetch || !window.FormData) return;
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     fetch(form.action, {
