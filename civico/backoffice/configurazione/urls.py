@@ -2,20 +2,21 @@
 
 from django.urls import path
 
-from civico.backoffice.configurazione import views, views_persone, views_protocollo, views_triage, views_zone
+from civico.backoffice.configurazione import views, views_persone, views_protocollo, views_zone
+from civico.backoffice.configurazione.views_canali import canali
 
 app_name = "configurazione"
 urlpatterns = [
     path("", views.indice, name="indice"),
     path("protocollo/callback/<slug:ente>/", views_protocollo.callback, name="protocollo_callback"),
     path("<slug:ente>/", views.ente, name="ente"),
+    path("<slug:ente>/canali/", canali, name="canali"),
     path("<slug:ente>/uffici/", views.uffici, name="uffici"),
     path("<slug:ente>/uffici/<int:pk>/", views.ufficio, name="ufficio"),
     path("<slug:ente>/uffici/<int:pk>/disattiva/", views.disattiva_ufficio, name="disattiva_ufficio"),
     path("<slug:ente>/uffici/<int:pk>/riattiva/", views.riattiva_ufficio, name="riattiva_ufficio"),
     path("<slug:ente>/categorie/", views.categorie, name="categorie"),
     path("<slug:ente>/categorie/nuova/", views.categoria, name="nuova_categoria"),
-    path("<slug:ente>/categorie/classificazione/", views_triage.soglia, name="triage"),
     path("<slug:ente>/categorie/<int:pk>/", views.categoria, name="categoria"),
     path("<slug:ente>/categorie/<int:categoria>/domande/nuova/", views.domanda, name="nuova_domanda"),
     path("<slug:ente>/categorie/<int:categoria>/domande/<int:pk>/", views.domanda, name="domanda"),
