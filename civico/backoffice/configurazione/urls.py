@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from civico.backoffice.configurazione import views, views_persone, views_protocollo, views_zone
+from civico.backoffice.configurazione import views, views_persone, views_protocollo, views_triage, views_zone
 from civico.backoffice.configurazione.views_canali import canali
 
 app_name = "configurazione"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:ente>/uffici/<int:pk>/riattiva/", views.riattiva_ufficio, name="riattiva_ufficio"),
     path("<slug:ente>/categorie/", views.categorie, name="categorie"),
     path("<slug:ente>/categorie/nuova/", views.categoria, name="nuova_categoria"),
+    path("<slug:ente>/categorie/classificazione/", views_triage.soglia, name="triage"),
     path("<slug:ente>/categorie/<int:pk>/", views.categoria, name="categoria"),
     path("<slug:ente>/categorie/<int:categoria>/domande/nuova/", views.domanda, name="nuova_domanda"),
     path("<slug:ente>/categorie/<int:categoria>/domande/<int:pk>/", views.domanda, name="domanda"),
