@@ -215,6 +215,9 @@ def main() -> None:
     addestra_modello_comune([t for t, _ in storia], [c for _, c in storia])
     print(f"per-comune model: trained on {len(storia)} labelled reports in {time.perf_counter() - t0:.2f} s")
     comune_alessandria(righe)
+    from bench_duplicati import misura as misura_duplicati  # bench/ is the script's folder
+
+    misura_duplicati()
     valuta_priorita(carica(args.priorita), errori=args.errori)
     obiettivo = risultati["verifica"]["top1"] >= 0.85 and risultati["verifica"]["top3"] >= 0.97
     print(f"goals on the held-out part (top-1 ≥ 0.85, top-3 ≥ 0.97): {'met' if obiettivo else 'MISSED'}")

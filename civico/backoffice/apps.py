@@ -8,3 +8,7 @@ class BackofficeConfig(AppConfig):
     name = "civico.backoffice"
     label = "backoffice"
     verbose_name = _("Backoffice")
+
+    def ready(self) -> None:
+        # Connects the duplicate search to new reports.
+        from civico.backoffice import coda_duplicati  # noqa: F401

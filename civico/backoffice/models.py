@@ -1,4 +1,5 @@
-"""The backoffice's own data: what a staff member keeps for themselves, never about reports."""
+"""The backoffice's own data: what a staff member keeps for themselves, the bulk actions, and the
+queue of likely duplicate pairs with what staff decided about each."""
 
 from __future__ import annotations
 
@@ -68,3 +69,35 @@ class EsitoInBlocco(models.Model):
 
     def __str__(self) -> str:
         return self.codice
+
+
+class EsitoCoppia(models.TextChoices):
+    DA_DECIDERE = "da_decidere", _("Da decidere")
+    UNITE = "unite", _("Unite")
+    NON_DUPLICATI = "non_duplicati", _("Non sono duplicati")
+
+
+class CoppiaDuplicati(models.Model):
+    """Two reports the duplicate score (triage.duplicati) found likely the same problem, and what
+    staff decided. `prima` is the older one: merging keeps it. A pair decided "non sono duplicati"
+    stays, so the search never proposes it again."""
+
+    ente = models.ForeignKey("enti.Ente", on_delete=models.CASCADE, related_name="+")
+    prima = models.ForeignKey("segnalazioni.Segnalazione", on_delete=models.CASCADE, related_name="+")
+    seconda = models.ForeignKey("segnalazioni.Segnalazione", on_delete=models.CASCADE, related_name="+")
+    punteggio = models.FloatField(_("punteggio"))
+    esito = models.CharField(_("esito"), max_length=20, choices=EsitoCoppia.choices, default=EsitoCoppia.DA_DECIDERE)
+    deciso_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deciso_il = models.DateTimeField(null=True, blank=True)
+    trovata_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coppia di possibili duplicati")
+        verbose_name_plural = _("coppie di possibili duplicati")
+        constraints = [models.UniqueConstraint(fields=["prima", "seconda"], name="coppia_duplicati_unica")]
+        indexes = [models.Index(fields=["ente", "esito", "-punteggio"], name="coppia_ente_esito_punteggio")]
+
+    def __str__(self) -> str:
+        return f"{self.prima_id} ~ {self.seconda_id} ({self.punteggio:.2f})"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from civico.backoffice import redazione
-from civico.backoffice.views import accesso, casella, scheda, sportello
+from civico.backoffice.views import accesso, casella, duplicati, scheda, sportello
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("allegati/<int:pk>/", scheda.allegato, name="allegato"),
     path("allegati/<int:pk>/miniatura/", scheda.allegato, {"miniatura": True}, name="miniatura"),
     path("allegati/<int:pk>/oscura/", redazione.pagina, name="redazione"),
+    path("duplicati/", duplicati.coda, name="duplicati"),
+    path("duplicati/<int:pk>/<slug:scelta>/", duplicati.decidi, name="duplicati_decidi"),
     path("nuova/", sportello.nuova, name="nuova"),
     path("nuova/<str:codice>/ricevuta/", sportello.ricevuta, name="ricevuta"),
 ]

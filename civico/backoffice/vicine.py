@@ -1,14 +1,14 @@
 """Reports near the one on screen, and which of them may be the same problem.
 
-Possible duplicates follow the one shared rule (`segnalazioni.duplicati`: open, same category,
-within 50 m), the same the citizen sees while writing. The wider neighbourhood comes from the
-report's H3 cell, stored and indexed on every report: the ring of cells around it is one indexed
-`IN` query, and the exact distance is computed here.
+Possible duplicates are ranked by the one duplicate score (`triage.duplicati`: words, distance,
+time, category), the same the citizen sees while writing, among the open reports this person may
+see; each comes with its reason. The wider neighbourhood comes from the report's H3 cell, stored
+and indexed on every report: the ring of cells around it is one indexed `IN` query, and the exact
+distance is computed here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -16,10 +16,12 @@ import h3
 from django.db.models import QuerySet
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import puo_vedere
-from civico.segnalazioni import duplicati
+from civico.accounts.permissions import filtro_visibili
 from civico.segnalazioni.models import Segnalazione
+from civico.segnalazioni.workflow import APERTI
 from civico.territorio.distanza import distanza_m
+from civico.triage import duplicati
+from civico.triage.duplicati import Punteggio, celle_intorno
 
 RAGGIO_VICINE_M = 250
 MAX_VICINE = 10
@@ -30,21 +32,14 @@ MAX_DUPLICATI = 5
 class Vicina:
     segnalazione: Segnalazione
     distanza_m: float
+    punteggio: Punteggio | None = None  # possible duplicates only: the score and its parts
 
 
 def possibili_duplicati(s: Segnalazione, utente: Utente) -> list[Vicina]:
-    simili = duplicati.vicine(s.ente, s.categoria, s.lat, s.lon, limite=MAX_DUPLICATI + 1)
-    return [
-        Vicina(x.segnalazione, x.distanza_m) for x in simili
-        if x.segnalazione.pk != s.pk and puo_vedere(utente, x.segnalazione)
-    ][:MAX_DUPLICATI]
-
-
-def _celle_intorno(cella: str, raggio_m: float) -> list[str]:
-    lato = h3.average_hexagon_edge_length(h3.get_resolution(cella), "m")
-    # Each ring adds at least 1.5 edges of distance; one ring more covers the cell's own extent.
-    anelli = math.ceil(raggio_m / (1.5 * lato)) + 1
-    return list(h3.grid_disk(cella, anelli))
+    """Open reports this person may see that are likely the same problem, most likely first."""
+    candidate = Segnalazione.objects.filter(filtro_visibili(utente), ente_id=s.ente_id, stato__in=APERTI)
+    simili = duplicati.simili(duplicati.Caso.di(s), candidate, escluse={s.pk}, limite=MAX_DUPLICATI)
+    return [Vicina(x.segnalazione, x.distanza_m, x.punteggio) for x in simili]
 
 
 def vicine(
@@ -55,7 +50,7 @@ def vicine(
     if not s.cella_h3 or s.lat is None or s.lon is None:
         return []
     try:
-        celle = _celle_intorno(s.cella_h3, raggio_m)
+        celle = celle_intorno(s.cella_h3, raggio_m)
     except (ValueError, TypeError, h3.H3BaseException):
         return []
     candidate = (

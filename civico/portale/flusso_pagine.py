@@ -114,11 +114,12 @@ class Simili:
         ) % {"n": n, "m": self.metri}
 
 
-def simili(bozza: Bozza, categoria: Categoria | None) -> Simili | None:
+def simili(bozza: Bozza, categoria: Categoria | None, testo: str = "") -> Simili | None:
+    """Likely duplicates of the draft: by its category (chosen or suggested) and its words so far."""
     punto = flusso.valori(bozza, flusso.LUOGO).get("punto")
-    if categoria is None or not punto or bozza.ente is None:
+    if (categoria is None and not testo.strip()) or not punto or bozza.ente is None:
         return None
-    elenco = duplicati.vicine(bozza.ente, categoria, punto[0], punto[1])
+    elenco = duplicati.vicine(bozza.ente, categoria, punto[0], punto[1], testo=testo)
     return Simili(elenco, duplicati.entro_metri(elenco)) if elenco else None
 
 

@@ -208,7 +208,7 @@ def _ctx_disservizio(bozza: Bozza, valori: dict[str, Any], errori: dict[str, lis
         "domande": categorie_con_domande(elenco, scelta, valori.get("risposte", {}), errori),
         "file": flusso_file.elenco(bozza),
         "proposta": flusso_file.proposta_di_luogo(bozza),
-        "simili": simili(bozza, scelta),
+        "simili": simili(bozza, scelta, f"{valori.get('titolo') or ''}\n{valori.get('descrizione') or ''}"),
         "limiti": limiti_file(),
     }
 
@@ -298,7 +298,7 @@ def suggerimenti(request: HttpRequest, uuid) -> JsonResponse:
     if categoria is None and testo.strip():
         candidate = triage.suggerisci(bozza.ente, testo)
     suggerita = candidate[0].categoria if candidate else None
-    elenco = simili(bozza, categoria or suggerita)
+    elenco = simili(bozza, categoria or suggerita, testo)
     html = render_to_string("portale/flusso/_duplicati.html", {"simili": elenco, "bozza": bozza}, request)
     return JsonResponse({
         "categoria_suggerita": {"codice": suggerita.codice, "nome": suggerita.nome_locale} if suggerita else None,

@@ -1,47 +1,41 @@
-"""Likely duplicates: open public reports of the same category near a point.
+"""Likely duplicates shown to a citizen while they write a report ("Anche io").
 
-Shown to a citizen while they write a report, so they can support the existing one instead of
-sending another. Only public reports: a private one must not reveal itself to strangers.
+Open public reports near the point, ranked by the one duplicate score (`triage.duplicati`: words,
+distance, time, category), so the citizen can support the existing one instead of sending another.
+Only public reports: a private one must not reveal itself to strangers.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from django.utils import timezone
 
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.workflow import APERTI
-from civico.territorio.distanza import distanza_m, riquadro
+from civico.triage import duplicati as punteggio
+from civico.triage.duplicati import Simile
 
-RAGGIO_M = 50
 LIMITE = 5
 
-
-@dataclass(frozen=True)
-class Simile:
-    segnalazione: Segnalazione
-    distanza_m: float
+__all__ = ["LIMITE", "Simile", "entro_metri", "vicine"]
 
 
 def vicine(
-    ente: Ente, categoria: Categoria, lat: float | None, lon: float | None, *, raggio_m: float = RAGGIO_M,
+    ente: Ente, categoria: Categoria | None, lat: float | None, lon: float | None, *, testo: str = "",
     limite: int = LIMITE,
 ) -> list[Simile]:
-    """Open public reports of `categoria` within `raggio_m` of the point, nearest first (none
-    without a point: reports imported without a place)."""
-    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)) or raggio_m <= 0 or limite <= 0:
+    """Open public reports of the comune likely the same problem as the citizen's draft (its
+    category, its words so far, its point, now), most likely first."""
+    if limite <= 0:
         return []
-    lat_min, lat_max, lon_min, lon_max = riquadro(lat, lon, raggio_m)
-    candidate = Segnalazione.objects.filter(
-        ente=ente, categoria=categoria, stato__in=APERTI, pubblica=True,
-        lat__gte=lat_min, lat__lte=lat_max, lon__gte=lon_min, lon__lte=lon_max,
-    ).select_related("categoria")
-    simili = [Simile(s, distanza_m(lat, lon, s.lat, s.lon)) for s in candidate.order_by()]
-    simili = [x for x in simili if x.distanza_m <= raggio_m]
-    simili.sort(key=lambda x: (x.distanza_m, -x.segnalazione.creata_il.timestamp()))
-    return simili[:limite]
+    caso = punteggio.Caso(
+        testo, lat, lon, timezone.now(), categoria.pk if categoria else None, punteggio.tipo_categoria(categoria)
+    )
+    candidate = Segnalazione.objects.filter(ente=ente, stato__in=APERTI, pubblica=True)
+    return punteggio.simili(caso, candidate, limite=limite)
 
 
 def entro_metri(simili: list[Simile]) -> int:
