@@ -83,3 +83,25 @@ def test_an_answer_that_does_not_prove_the_conversation_is_read_on_its_own(aless
 
     # Not joined to someone else's first message: on its own it says nothing of a problem's size.
     assert esito.azione == "richiesta" and not Segnalazione.objects.filter(canale=Canale.EMAIL).exists()
+
+
+@pytest.mark.parametrize(("testo", "luogo"), [
+    ("Buca grande in via Roma 12, profonda.", "via Roma 12"),
+    ("Buca grande in piazza Castello davanti al bar", "piazza Castello davanti al bar"),
+])
+def test_a_comune_without_a_gazetteer_takes_the_place_in_words_to_be_located(casale, testo, luogo):
+    esito = _ricevi(_email(testo=testo, a=f"{casale.slug}@segnala.example.org"))
+    assert esito.azione == "creata", esito.motivo
+    s = esito.segnalazione
+    assert s.da_localizzare and s.lat is None and s.indirizzo == luogo and s.ente == casale
+    # The citizen is told the office will place it from their words (with the receipt, by the outbox).
+    detto = Notifica.objects.filter(motivo="risposta", indirizzo="mario@example.org").latest("pk")
+    assert "l'ufficio lo individuerà dalla tua descrizione" in detto.testo and luogo in detto.testo
+
+
+def test_the_answer_to_ci_serve_il_luogo_is_taken_as_words_when_the_gazetteer_does_not_know_it(alessandria):
+    assert _ricevi(_email(oggetto="Buca pericolosa", testo="C'è una buca grande davanti a casa mia.")).azione \
+        == "richiesta"
+    esito = _ricevi(_risposta_a(_domanda(), "Nel cortile dietro il mercato coperto"))
+    assert esito.azione == "creata", esito.motivo
+    assert esito.segnalazione.da_localizzare and esito.segnalazione.indirizzo == "Nel cortile dietro il mercato coperto"

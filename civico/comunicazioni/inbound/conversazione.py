@@ -34,7 +34,6 @@ from civico.segnalazioni import eventi, intake, interazioni, media
 from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO
 from civico.segnalazioni.models import Canale, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
-from civico.territorio import gazetteer
 
 DURATA_CONVERSAZIONE = timedelta(days=1)
 TENTATIVI_PER_DOMANDA = 2  # answers not understood before a question is left to the office
@@ -240,15 +239,11 @@ def _codice_nominato(testo: str, risolte: list[Segnalazione]) -> Segnalazione | 
 
 
 def _trova_il_luogo(ente: Ente, dati: dict, tutto: str, testo: str) -> None:
-    """The place: an address of the comune's gazetteer; else, where the comune has none, the
-    street the words name; else the answer to our "Dove?", as words. A place in words only is
-    placed on the map by the office (`da_localizzare`)."""
-    if luogo := lettura.trova_indirizzo(ente, tutto):
-        dati.update(lat=luogo.lat, lon=luogo.lon, indirizzo=luogo.testo)
-    elif not gazetteer.ha_civici(ente) and (parole := lettura.luogo_a_parole(tutto)):
-        dati["luogo"] = parole
-    elif dati.get("chiesto_luogo") and testo:
-        dati["luogo"] = lettura.luogo_a_parole(testo) or testo
+    trovato = lettura.luogo(ente, tutto, testo if dati.get("chiesto_luogo") else "")
+    if isinstance(trovato, str):
+        dati["luogo"] = trovato
+    else:
+        dati.update(lat=trovato.lat, lon=trovato.lon, indirizzo=trovato.testo)
 
 
 def _salva(ente: Ente, canale: str, mittente: str, dati: dict) -> None:

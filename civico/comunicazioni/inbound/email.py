@@ -44,6 +44,7 @@ from civico.comunicazioni import collegamenti, conversazioni
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.inbound import autenticazione, citazioni, pec
 from civico.comunicazioni.inbound import testo as lettura
+from civico.comunicazioni.inbound.conversazione import DA_LOCALIZZARE
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
 from civico.comunicazioni.models.avvisi import Revisione
@@ -308,6 +309,7 @@ class _Contesto:
     scartati: list[str]
     id_messaggio: str
     chiave: str
+    risposta: str = ""  # what an answer to our question said, read with the first message
 
 
 def _rispondi(c: _Contesto, righe: list, link: str = "", *, attende_risposta: bool = False) -> None:
@@ -344,7 +346,7 @@ def _con_il_messaggio_citato(c: _Contesto, indirizzi: list[str]) -> _Contesto:
     oggetto, corpo, allegati, _scartati = leggi_trattenuto(bytes(primo.contenuto))
     massimo = settings.CIVICO["MAX_FILES_PER_REPORT"]
     return replace(c, oggetto=oggetto or c.oggetto, corpo=f"{c.corpo}\n\n{corpo}".strip(),
-                   allegati=[*c.allegati, *allegati][:massimo])
+                   allegati=[*c.allegati, *allegati][:massimo], risposta=c.corpo)
 
 
 def _su_segnalazione(c: _Contesto, s: Segnalazione) -> Esito:
@@ -397,8 +399,9 @@ def _nuova(c: _Contesto) -> Esito:
         _rispondi(c, [lambda: _("Il messaggio è vuoto: descrivi il problema e indica l'indirizzo (via e numero "
                                 "civico).")], attende_risposta=True)
         return Esito("richiesta", "messaggio vuoto")
-    luogo = lettura.trova_indirizzo(c.ente, testo)
-    if luogo is None:
+    # Words only (no gazetteer, or the answer to "ci serve il luogo"): the office places it.
+    luogo = lettura.luogo(c.ente, testo, risposta_al_dove=c.risposta)
+    if not luogo:
         _rispondi(c, [
             lambda: _("Grazie per la tua segnalazione al Comune di %(ente)s.") % {"ente": c.ente.nome},
             lambda: _("Per registrarla ci serve il luogo: rispondi a questa e-mail indicando la via e il numero "
@@ -419,10 +422,12 @@ def _nuova(c: _Contesto) -> Esito:
             lambda: _("Scrivi di nuovo includendo le risposte e l'indirizzo."),
         ], attende_risposta=True)
         return Esito("richiesta", "risposte mancanti: " + ", ".join(d.codice for d in mancanti))
+    a_parole = isinstance(luogo, str)
     dati = intake.NuovaSegnalazione(
-        lat=luogo.lat, lon=luogo.lon, titolo=titolo, categoria=categoria.codice,
-        descrizione=c.corpo[:MAX_DESCRIZIONE], canale=Canale.EMAIL, indirizzo=luogo.testo, risposte=risposte,
-        nome=c.nome, email=c.mittente, ente=c.ente,
+        lat=None if a_parole else luogo.lat, lon=None if a_parole else luogo.lon, titolo=titolo,
+        categoria=categoria.codice, descrizione=c.corpo[:MAX_DESCRIZIONE], canale=Canale.EMAIL,
+        indirizzo=luogo if a_parole else luogo.testo, risposte=risposte, nome=c.nome, email=c.mittente, ente=c.ente,
+        da_localizzare=a_parole,
     )
     try:
         ricevuta = intake.submit(dati, c.allegati, chiave_idempotenza=f"email:{c.chiave[:48]}")
@@ -433,6 +438,11 @@ def _nuova(c: _Contesto) -> Esito:
     except DomainError as exc:
         _rispondi(c, [lambda: _("Non siamo riusciti a registrare la segnalazione:"), str(exc)])
         return Esito("richiesta", str(exc))
-    if c.scartati:
-        _rispondi(c, [_intro_scartati, *c.scartati])
+    # One reply per message: the refused attachments and, for words only, who will place it.
+    righe = [_intro_scartati, *c.scartati] if c.scartati else []
+    if a_parole:
+        s = ricevuta.segnalazione
+        righe.append(lambda: str(DA_LOCALIZZARE) % {"luogo": s.indirizzo})
+    if righe:
+        _rispondi(c, righe, link=collegamenti.pagina_privata(ricevuta.segnalazione) if a_parole else "")
     return Esito("creata", "", ricevuta.segnalazione)

@@ -55,6 +55,18 @@ def luogo_a_parole(testo: str) -> str:
     return _FINE_FRASE.split(testo[m.start(): m.start() + 200])[0].strip(" .,")
 
 
+def luogo(ente: Ente, testo: str, risposta_al_dove: str = "") -> Indirizzo | str:
+    """Where a message says the problem is: an address of the comune's gazetteer; else, where the
+    comune has none, the street the words name; else the citizen's answer to our "Dove?", as
+    words; "" if none of these (then ask where). Words are placed on the map by the office."""
+    if trovato := trova_indirizzo(ente, testo):
+        return trovato
+    if not gazetteer.ha_civici(ente) and (parole := luogo_a_parole(testo)):
+        return parole
+    risposta = " ".join((risposta_al_dove or "").split())
+    return (luogo_a_parole(risposta) or risposta)[:250]
+
+
 def categoria(ente: Ente, testo: str) -> Categoria | None:
     return catalogo.suggerisci_categoria(ente, testo)
 
