@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "civico.catalogo",
     "civico.triage",
     "civico.territorio",
+    "civico.patrimonio",
     "civico.segnalazioni",
     "civico.comunicazioni",
     "civico.analisi",

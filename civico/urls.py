@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("civico.open311.urls")),
     path("api/", include("civico.api.urls")),
+    path("backoffice/configurazione/", include("civico.patrimonio.urls_staff")),  # <ente>/patrimonio/
     path("backoffice/configurazione/", include("civico.backoffice.configurazione.urls")),
     path("backoffice/interventi/", include("civico.backoffice.configurazione.urls_interventi")),
     path("backoffice/analisi/", include("civico.analisi.urls_staff")),
@@ -24,6 +25,7 @@ urlpatterns = [
     # Before the portal: its `<slug:ente>/` pages would catch `/<ente>/avvisi.atom`.
     path("", include("civico.analisi.urls")),
     path("", include("civico.comunicazioni.urls")),
+    path("", include("civico.patrimonio.urls")),  # public asset layers (bbox GeoJSON)
     path("", include("civico.portale.urls")),
 ]
 if not settings.PRODUCTION:  # the development mail catcher's list (civico.core.posta_sviluppo)

@@ -24,7 +24,8 @@ def carica(utente: Utente, codice: str) -> Segnalazione | None:
     """The report by code, if this person may open it (else None: it does not exist for them)."""
     return (
         Segnalazione.objects.filter(filtro_visibili(utente), codice=codice.strip().upper())
-        .select_related("ente", "categoria", "ufficio", "assegnatario", "duplicato_di", "segnalante", "triage")
+        .select_related("ente", "categoria", "ufficio", "assegnatario", "duplicato_di", "segnalante", "triage",
+                        "bene_segnalato__bene__tipo")  # the asset and its history (civico.patrimonio)
         .defer("ente__confine")  # the comune's boundary is large and not needed here
         .first()
     )

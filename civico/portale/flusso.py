@@ -27,6 +27,7 @@ from civico.catalogo.domande import valida_risposte
 from civico.catalogo.models import Categoria, Domanda
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
+from civico.patrimonio import servizi as patrimonio
 from civico.portale import flusso_file
 from civico.portale.flusso_luogo import Luogo
 from civico.portale.models import Bozza, ValutazioneServizio
@@ -60,6 +61,7 @@ DA_COMPILARE = [PRIVACY, LUOGO, DISSERVIZIO, AUTORE]
 _PASSO_DEL_CAMPO = {
     "privacy": PRIVACY, "posizione": LUOGO, "indirizzo": LUOGO, "ente": LUOGO,
     "titolo": DISSERVIZIO, "descrizione": DISSERVIZIO, "categoria": DISSERVIZIO, "allegati": DISSERVIZIO,
+    "bene": DISSERVIZIO,
     "nome": AUTORE, "email": AUTORE, "telefono": AUTORE, "anonimo": AUTORE,
 }
 
@@ -234,7 +236,8 @@ def categoria_della_bozza(bozza: Bozza) -> Categoria | None:
 
 
 def salva_disservizio(
-    bozza: Bozza, *, categoria: str, titolo: str, descrizione: str, risposte: dict[str, Any]
+    bozza: Bozza, *, categoria: str, titolo: str, descrizione: str, risposte: dict[str, Any],
+    bene: str | int | None = None,
 ) -> None:
     """Raises InvalidData with intake's field names (categoria, titolo, risposte.<codice>…)."""
     errori: dict[str, list] = {}
@@ -246,6 +249,11 @@ def salva_disservizio(
     else:
         _pulite, errori_risposte = valida_risposte(trovata, risposte)
         errori.update(errori_risposte)
+        luogo = valori(bozza, LUOGO)
+        try:  # the asset picked on the map (optional), checked against category and place
+            scelto = patrimonio.bene_scelto(trovata, _intero(bene), luogo.get("lat"), luogo.get("lon"))
+        except InvalidData as exc:
+            errori.update(exc.as_dict())
         if trovata.foto_obbligatoria and not flusso_file.ha_foto(bozza):
             errori.setdefault("allegati", []).append(
                 _("Per la categoria «%(c)s» serve almeno una foto.") % {"c": trovata.nome_locale}
@@ -256,17 +264,27 @@ def salva_disservizio(
         "categoria": trovata.codice, "titolo": titolo, "descrizione": descrizione,
         # As typed: intake validates and normalises them again on submission.
         "risposte": {k: v for k, v in risposte.items() if v not in (None, "", [])},
+        "bene": scelto.pk if scelto else None,
     })
 
 
+def _intero(valore: Any) -> int | None:
+    try:
+        return int(valore) if valore not in (None, "") else None
+    except (TypeError, ValueError):
+        return -1  # something sent that is no asset: bene_scelto refuses it
+
+
 def conserva_disservizio(
-    bozza: Bozza, *, categoria: str, titolo: str, descrizione: str, risposte: dict[str, Any]
+    bozza: Bozza, *, categoria: str, titolo: str, descrizione: str, risposte: dict[str, Any],
+    bene: str | int | None = None,
 ) -> None:
     """Keep what the citizen typed in step 3 when they leave it by another button (e.g. the
     photo's position): saved as done if valid, else kept as typed for the step to show again.
     The server holds it, not only the browser's copy."""
     try:
-        salva_disservizio(bozza, categoria=categoria, titolo=titolo, descrizione=descrizione, risposte=risposte)
+        salva_disservizio(bozza, categoria=categoria, titolo=titolo, descrizione=descrizione, risposte=risposte,
+                          bene=bene)
         return
     except InvalidData:
         pass
@@ -362,12 +380,24 @@ def _invia(b: Bozza, attore: Attore) -> Segnalazione:
         for f in file:
             f.file.close()
     s = ricevuta.segnalazione
+    _collega_bene(s, valori(b, DISSERVIZIO).get("bene"))
     # The report keeps the data now: the draft only remembers where it went.
     b.segnalazione = s
     b.dati = {"passi": b.dati.get("passi", []), "rev": b.dati.get("rev", {}), "inviata_il": timezone.now().isoformat()}
     b.save()
     flusso_file.elimina_tutti(b)
     return s
+
+
+def _collega_bene(s: Segnalazione, bene: int | None) -> None:
+    """The asset picked at step 3, if it still fits the report (category, place, active):
+    optional, so an asset switched off meanwhile never blocks the report."""
+    try:
+        scelto = patrimonio.bene_scelto(s.categoria, bene, s.lat, s.lon)
+    except InvalidData:
+        return
+    if scelto is not None:
+        patrimonio.collega(s, scelto)
 
 
 def _errori(exc: DomainError) -> dict[str, list[str]]:

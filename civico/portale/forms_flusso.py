@@ -31,6 +31,7 @@ class DisservizioForm(forms.Form):
     categoria = forms.CharField(required=False, max_length=60)
     titolo = forms.CharField(required=False, strip=True)
     descrizione = forms.CharField(required=False, strip=True)
+    bene = forms.CharField(required=False, max_length=20)  # the asset picked (civico.patrimonio), if any
 
 
 class AutoreForm(forms.Form):

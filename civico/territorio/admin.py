@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from civico.territorio.models import Albero, NumeroCivico, Via
+from civico.territorio.models import NumeroCivico, Via
 
 
 class SoloLettura(admin.ModelAdmin):
@@ -33,13 +33,3 @@ class NumeroCivicoAdmin(SoloLettura):
     list_filter = ["ente", "quartiere"]
     list_select_related = ["via"]
     search_fields = ["via__nome", "via__chiave", "=numero"]
-
-
-@admin.register(Albero)
-class AlberoAdmin(SoloLettura):
-    list_display = [
-        "identificativo", "specie", "tipologia", "stato_vegetativo", "classe_cedimento",
-        "altezza", "ente",
-    ]
-    list_filter = ["ente", "tipologia", "stato_vegetativo", "classe_cedimento"]
-    search_fields = ["=identificativo", "specie"]

@@ -1,4 +1,5 @@
-"""Address search, reverse geocoding and nearby trees, on the ente's own stradario.
+"""Address search and reverse geocoding, on the ente's own stradario (nearby trees and other
+assets: civico.patrimonio.servizi.vicini).
 
 Plain ORM filters only (`chiave__contains` per word, latitude/longitude ranges), so the
 results are the same on SQLite and PostgreSQL; ranking and exact distances are done here.
@@ -19,7 +20,7 @@ from civico.core.memoria import Memoria
 from civico.enti.models import Ente
 from civico.territorio.distanza import distanza_m, riquadro
 from civico.territorio.dug import separa_dug
-from civico.territorio.models import Albero, NumeroCivico, Via, testo_civico
+from civico.territorio.models import NumeroCivico, Via, testo_civico
 from civico.territorio.testo import chiave, parole_chiave, parole_di_confronto, senza_accenti
 
 
@@ -306,18 +307,3 @@ def scarto(ente: Ente, testo: str, lat: float, lon: float, soglia_m: float = SCA
 def _distanza_dalla_via(ente: Ente, via_id: int, lat: float, lon: float) -> float:
     punti = NumeroCivico.objects.filter(ente=ente, via_id=via_id).order_by().values_list("lat", "lon")
     return min((distanza_m(lat, lon, la, lo) for la, lo in punti), default=math.inf)
-
-
-def alberi_vicini(
-    ente: Ente, lat: float, lon: float, raggio_m: float = 30, limite: int = 5
-) -> list[tuple[Albero, float]]:
-    """Trees within raggio_m of a point, nearest first, with their distance in metres."""
-    if not (math.isfinite(lat) and math.isfinite(lon)) or raggio_m <= 0:
-        return []
-    vicini = [
-        (albero, distanza_m(lat, lon, albero.lat, albero.lon))
-        for albero in _nel_riquadro(Albero.objects.filter(ente=ente).order_by(), lat, lon, raggio_m)
-    ]
-    vicini = [(a, d) for a, d in vicini if d <= raggio_m]
-    vicini.sort(key=lambda coppia: (coppia[1], coppia[0].identificativo))
-    return vicini[:limite]

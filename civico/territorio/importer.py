@@ -1,4 +1,5 @@
-"""Import of the shipped stradario (streets + house numbers) and trees into an ente.
+"""Import of the shipped stradario (streets + house numbers) and trees into an ente
+(the trees become the "alberi" kind of the asset layer, civico.patrimonio).
 
 Both imports are idempotent: when the ente already holds as many rows as the file gives,
 nothing is written; otherwise only the missing rows are inserted, in one transaction.
@@ -15,8 +16,10 @@ from typing import NamedTuple
 from django.db import transaction
 
 from civico.enti.models import Ente
+from civico.patrimonio.models import Bene
+from civico.patrimonio.servizi import tipo_alberi
 from civico.territorio.fonti import in_wgs84, percorso, righe
-from civico.territorio.models import Albero, NumeroCivico, Via
+from civico.territorio.models import NumeroCivico, Via
 from civico.territorio.testo import chiave, nome_leggibile
 
 Progress = Callable[[str], None] | None
@@ -24,7 +27,13 @@ LOTTO = 2000
 # 7 decimals of a degree ≈ 1 cm: stored rounded, so a re-import compares equal even if
 # another pyproj build differs in the last bits.
 DECIMALI = 7
-# Census columns kept in Albero.dati (the rest have their own fields).
+FONTE_ALBERI = "Comune di Alessandria, Servizio Verde Pubblico: alberi (Portale Open Data)"
+# Census columns that name a tree's attributes (as the rest of the platform reads them)…
+_ATTRIBUTI_ALBERO = {
+    "Essenza": "specie", "Tipologia": "tipologia", "StatoVegetativo": "stato_vegetativo",
+    "ClassificazioneCedimento": "classe_cedimento", "RangeAltezza": "altezza",
+}
+# …and the other census columns, kept as published.
 _COLONNE_ALBERO = (
     "Disposizione", "Posizione", "Portamento", "EssenzaStorica", "DataCensimento",
     "AltezzaPrimoPalco", "RangeDiametroFusto", "Suolo", "QualitaBiomeccanica",
@@ -172,14 +181,15 @@ def _inserisci_vie(
 
 
 def importa_alberi(ente: Ente, progress: Progress = None) -> dict:
-    """The trees layer (alberi.csv) of the ente.
+    """The trees layer (alberi.csv) of the ente, as the "alberi" kind of the asset layer.
 
     Returns counts: alberi (valid rows), scartati (invalid coordinates or id), duplicati
     (an id already used by an earlier row: the first one is kept), inseriti, secondi.
     """
     inizio = time.monotonic()
     file = (percorso(ente, "alberi"),)
-    gia = Albero.objects.filter(ente=ente).count()
+    tipo = tipo_alberi(ente, fonte=FONTE_ALBERI, licenza="CC BY 4.0", attribuzione="Comune di Alessandria")
+    gia = Bene.objects.filter(tipo=tipo).count()
     noto = _CONTEGGI.get(_firma(file))
     if noto and gia == noto["alberi"]:
         return _gia_fatto(progress, "alberi", noto, inizio)
@@ -193,40 +203,37 @@ def importa_alberi(ente: Ente, progress: Progress = None) -> dict:
         return _gia_fatto(progress, "alberi", conteggi, inizio)
 
     with transaction.atomic():
-        presenti = set(Albero.objects.filter(ente=ente).values_list("identificativo", flat=True))
-        nuovi = [Albero(ente=ente, **campi) for k, campi in alberi.items() if k not in presenti]
-        Albero.objects.bulk_create(nuovi, batch_size=LOTTO)
+        presenti = set(Bene.objects.filter(tipo=tipo).values_list("identificativo", flat=True))
+        nuovi = [
+            Bene(ente=ente, tipo=tipo, identificativo=k, lat=lat, lon=lon, attributi=attributi)
+            for k, (lat, lon, attributi) in alberi.items() if k not in presenti
+        ]
+        Bene.objects.bulk_create(nuovi, batch_size=LOTTO)
     secondi = round(time.monotonic() - inizio, 2)
     _avvisa(progress, f"Inseriti {len(nuovi)} alberi in {secondi} s")
     return conteggi | {"inseriti": len(nuovi), "secondi": secondi}
 
 
-def _leggi_alberi(path: Path) -> tuple[dict[int, dict], int, int]:
-    """Field values by identificativo; a repeated identificativo keeps its first row."""
+def _leggi_alberi(path: Path) -> tuple[dict[str, tuple[float, float, dict]], int, int]:
+    """(lat, lon, attributes) by identificativo; a repeated identificativo keeps its first row."""
     righe_csv = list(righe(path))
     lat, lon, validi = in_wgs84(
         [r["CoordX"] for r in righe_csv], [r["CoordY"] for r in righe_csv]
     )
-    alberi: dict[int, dict] = {}
+    alberi: dict[str, tuple[float, float, dict]] = {}
     scartati = duplicati = 0
     for i, r in enumerate(righe_csv):
         identificativo = _intero(r["Identificativo"])
         if not validi[i] or identificativo is None or identificativo < 0:
             scartati += 1
-        elif identificativo in alberi:
+        elif str(identificativo) in alberi:
             duplicati += 1
         else:
-            alberi[identificativo] = {
-                "identificativo": identificativo,
-                "specie": r.get("Essenza", ""),
-                "tipologia": r.get("Tipologia", ""),
-                "stato_vegetativo": r.get("StatoVegetativo", ""),
-                "classe_cedimento": r.get("ClassificazioneCedimento", ""),
-                "altezza": r.get("RangeAltezza", ""),
-                "lat": round(float(lat[i]), DECIMALI),
-                "lon": round(float(lon[i]), DECIMALI),
-                "dati": {k: r[k] for k in _COLONNE_ALBERO if r.get(k)},
-            }
+            attributi = {nome: r[colonna] for colonna, nome in _ATTRIBUTI_ALBERO.items() if r.get(colonna)}
+            attributi |= {k: r[k] for k in _COLONNE_ALBERO if r.get(k)}
+            alberi[str(identificativo)] = (
+                round(float(lat[i]), DECIMALI), round(float(lon[i]), DECIMALI), attributi
+            )
     return alberi, scartati, duplicati
 
 

@@ -1,4 +1,5 @@
-"""The territory of each ente: streets and house numbers (the gazetteer) and the trees layer.
+"""The territory of each ente: streets and house numbers (the gazetteer). Trees and other
+assets are in civico.patrimonio.
 
 Every table is tenant-scoped, so every index starts with the ente. Coordinates are WGS84
 floats: plain columns that index and compare the same on SQLite and PostgreSQL.
@@ -70,35 +71,3 @@ class NumeroCivico(models.Model):
 
 def testo_civico(numero: int, esponente: str) -> str:
     return f"{numero}/{esponente}" if esponente else str(numero)
-
-
-class Albero(models.Model):
-    """A tree of the public green, as censused by the comune: what a report can point at."""
-
-    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="alberi")
-    identificativo = models.PositiveIntegerField(_("identificativo"))
-    specie = models.CharField(_("specie"), max_length=80, blank=True)
-    tipologia = models.CharField(_("tipologia"), max_length=40, blank=True)
-    stato_vegetativo = models.CharField(_("stato vegetativo"), max_length=40, blank=True)
-    classe_cedimento = models.CharField(
-        _("classe di propensione al cedimento"), max_length=10, blank=True
-    )
-    altezza = models.CharField(_("altezza"), max_length=30, blank=True)
-    lat = models.FloatField(_("latitudine"))
-    lon = models.FloatField(_("longitudine"))
-    # The other census columns, as published (Disposizione, DataCensimento...).
-    dati = models.JSONField(_("altri dati"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("albero")
-        verbose_name_plural = _("alberi")
-        ordering = ["ente_id", "identificativo"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["ente", "identificativo"], name="territorio_albero_unico"
-            ),
-        ]
-        indexes = [models.Index(fields=["ente", "lat", "lon"], name="territorio_albero_pos")]
-
-    def __str__(self) -> str:
-        return f"{self.identificativo} · {self.specie or self.tipologia}"

@@ -5,8 +5,9 @@ import gzip
 import pytest
 
 from civico.enti.models import Ente
+from civico.patrimonio.models import Bene
 from civico.territorio.importer import importa_alberi, importa_stradario
-from civico.territorio.models import Albero, NumeroCivico, Via
+from civico.territorio.models import NumeroCivico, Via
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,9 @@ def test_un_identificativo_di_albero_ripetuto_tiene_il_primo(ente_di_prova):
     risultato = importa_alberi(ente_di_prova)
 
     assert (risultato["inseriti"], risultato["duplicati"], risultato["scartati"]) == (1, 1, 1)
-    assert Albero.objects.get(ente=ente_di_prova, identificativo=7).specie == "Tilia Cordata"
+    albero = Bene.objects.get(ente=ente_di_prova, tipo__codice="alberi", identificativo="7")
+    assert albero.attributi["specie"] == "Tilia Cordata"
+    assert albero.tipo.licenza == "CC BY 4.0"
 
 
 def test_gli_alberi_di_alessandria_si_importano_una_volta_sola(alessandria):
@@ -104,7 +107,7 @@ def test_gli_alberi_di_alessandria_si_importano_una_volta_sola(alessandria):
     # 16,484 rows, 29 of which reuse an identifier already given to another tree.
     assert primo["alberi"] == 16_455 and primo["duplicati"] == 29 and primo["scartati"] == 0
     assert secondo["inseriti"] == 0
-    assert Albero.objects.filter(ente=alessandria).count() == 16_455
+    assert Bene.objects.filter(ente=alessandria, tipo__codice="alberi").count() == 16_455
 
 
 def test_il_comando_importa_il_territorio_di_un_ente(con_stradario):
