@@ -14,6 +14,7 @@ from civico.segnalazioni.models import Segnalazione
 
 _SALE_DISISCRIZIONE = "comunicazioni.disiscriviti"
 _SALE_RISOLUZIONE = "comunicazioni.risoluzione"
+_SALE_CONFERMA_ISCRIZIONE = "comunicazioni.conferma-iscrizione"
 
 
 def pagina_pubblica(s: Segnalazione) -> str:
@@ -55,6 +56,22 @@ def leggi_risoluzione(firmato: str) -> tuple[Segnalazione, bool] | None:
     if s.token[:8] != dati.get("k"):
         return None
     return s, bool(dati["r"])
+
+
+def conferma_iscrizione(s: Segnalazione, email: str, lingua: str) -> str:
+    """The double opt-in link of someone without an account who asked to follow `s`."""
+    firmato = signing.dumps({"s": s.pk, "e": email, "l": lingua}, salt=_SALE_CONFERMA_ISCRIZIONE, compress=True)
+    return url_assoluto(f"/comunicazioni/segui/{firmato}/")
+
+
+def leggi_conferma_iscrizione(firmato: str) -> tuple[int, str, str] | None:
+    """(report id, e-mail, language) if the link is genuine and younger than GIORNI_CONFERMA_ISCRIZIONE."""
+    giorni = int(impostazione("GIORNI_CONFERMA_ISCRIZIONE"))
+    try:
+        dati = signing.loads(firmato, salt=_SALE_CONFERMA_ISCRIZIONE, max_age=giorni * 86400)
+        return int(dati["s"]), str(dati["e"]), str(dati.get("l", ""))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 def feed_avvisi(ente) -> str:

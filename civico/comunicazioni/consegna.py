@@ -40,7 +40,7 @@ from civico.comunicazioni.models import EsitoTentativo, Notifica, StatoNotifica,
 logger = logging.getLogger(__name__)
 LOTTO = 100
 # Why a row is urgent: a person is waiting for it on a page (the sign-in link).
-URGENTI = frozenset({"accesso"})
+URGENTI = frozenset({"accesso", "conferma"})
 PRIORITA_URGENTE = 50  # django-tasks' range is -100…100, default 0; the worker takes the highest first
 
 

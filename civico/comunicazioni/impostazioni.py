@@ -73,6 +73,8 @@ PREDEFINITE: dict[str, Any] = {
     "ALLERTE_AL_GIORNO": {"email": 10, "push": 10, "sms": 3, "app_io": 5},
     # The reporter's yes/no links after resolution stay valid this long.
     "GIORNI_LINK_RISOLUZIONE": 30,
+    # The confirmation link of a follower without an account (double opt-in) stays valid this long.
+    "GIORNI_CONFERMA_ISCRIZIONE": 7,
 }
 
 

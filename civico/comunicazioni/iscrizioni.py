@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.models import Utente
+from civico.comunicazioni import collegamenti, dirette
+from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import Iscrizione
+from civico.errors import DomainError, InvalidData
 from civico.segnalazioni.models import Segnalazione
 
 
@@ -33,6 +44,59 @@ def segui_per_email(segnalazione: Segnalazione, email: str, lingua: str = "") ->
     except IntegrityError:
         return False
     return True
+
+
+MAX_EMAIL = 254  # RFC 5321, and the subscription's field
+
+
+class ConfermaNonValida(DomainError):
+    code = "conferma_non_valida"
+
+
+def chiedi_di_seguire(segnalazione: Segnalazione, email: str, lingua: str = "it") -> str:
+    """Double opt-in, first half: e-mail `email` a signed link that makes it follow the report
+    (nothing is stored until it is opened). Returns the address as it will be written to."""
+    from civico.moderazione.servizi import verifica_contatti
+
+    email = (email or "").strip().lower()
+    errori: dict[str, list] = {}
+    try:
+        validate_email(email)
+        if len(email) > MAX_EMAIL:
+            raise ValidationError("troppo lunga")
+    except ValidationError:
+        errori["email"] = [_("Scrivi un indirizzo e-mail valido, ad esempio nome@esempio.it.")]
+    else:
+        verifica_contatti(segnalazione.ente, email, "", errori)
+    if errori:
+        raise InvalidData(errori)
+    link = collegamenti.conferma_iscrizione(segnalazione, email, lingua)
+    with translation.override(lingua):
+        testo = render_to_string("comunicazioni/email/conferma_iscrizione.txt", {
+            "s": segnalazione, "link": link, "giorni": int(impostazione("GIORNI_CONFERMA_ISCRIZIONE")),
+        })
+        oggetto = gettext("Conferma: vuoi seguire la segnalazione %(codice)s?") % {"codice": segnalazione.codice}
+    # Asking again sends again (the per-address rate limit stops a flood): a fresh delivery key.
+    dirette.email(email, oggetto, testo, origine=f"segui:{secrets.token_hex(12)}", motivo="conferma", lingua=lingua)
+    return email
+
+
+def leggi_conferma(firmato: str) -> tuple[Segnalazione, str, str]:
+    """The report, e-mail and language of a double opt-in link; ConfermaNonValida if forged or expired."""
+    letto = collegamenti.leggi_conferma_iscrizione(firmato)
+    s = Segnalazione.objects.filter(pk=letto[0]).first() if letto else None
+    if s is None:
+        raise ConfermaNonValida(_("Questo link non è valido o è scaduto: chiedi di nuovo di seguire la segnalazione."))
+    return s, letto[1], letto[2]
+
+
+def conferma_di_seguire(firmato: str) -> tuple[Segnalazione, bool]:
+    """Double opt-in, second half: the report and whether this made one more follower (False:
+    the address already followed it, by itself or through an account with that address)."""
+    s, email, lingua = leggi_conferma(firmato)
+    if Iscrizione.objects.filter(segnalazione=s, utente__email__iexact=email).exists():
+        return s, False
+    return s, segui_per_email(s, email, lingua)
 
 
 def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False) -> Iscrizione | None:

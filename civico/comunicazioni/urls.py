@@ -10,6 +10,7 @@ app_name = "comunicazioni"
 urlpatterns = [
     path("comunicazioni/disiscriviti/<str:firmato>/", views.disiscriviti, name="disiscriviti"),
     path("comunicazioni/risolto/<str:firmato>/", views.risolto, name="risolto"),
+    path("comunicazioni/segui/<str:firmato>/", views.conferma_segui, name="conferma_segui"),
     path("comunicazioni/sms/", views.sms_in_arrivo, name="sms"),
     path("comunicazioni/push/", views.abbonamento_push, name="push"),
     path("comunicazioni/push/chiave/", views.chiave_push, name="push_chiave"),

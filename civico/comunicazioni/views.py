@@ -57,6 +57,21 @@ def risolto(request: HttpRequest, firmato: str) -> HttpResponse:
     return render(request, "comunicazioni/pagine/risolto.html", {**contesto, "gia": s.stato != Stato.RESOLVED})
 
 
+@require_http_methods(["GET", "POST"])
+def conferma_segui(request: HttpRequest, firmato: str) -> HttpResponse:
+    """The double opt-in link of "Anche io" / "Segui" without an account. It opens a one-button
+    page: mail scanners follow links, and must not subscribe anyone by doing so."""
+    try:
+        s, email, _lingua = iscrizioni.leggi_conferma(firmato)
+    except iscrizioni.ConfermaNonValida:
+        return render(request, "comunicazioni/pagine/conferma_segui.html", {"non_valido": True}, status=404)
+    contesto = {"s": s, "email": email, "link": collegamenti.pagina_pubblica(s)}
+    if request.method == "POST":
+        _s, nuova = iscrizioni.conferma_di_seguire(firmato)
+        contesto.update(fatto=True, nuova=nuova, persone=iscrizioni.seguaci(s))
+    return render(request, "comunicazioni/pagine/conferma_segui.html", contesto)
+
+
 @csrf_exempt  # called by the SMS provider, authenticated by the shared secret
 @require_POST
 def sms_in_arrivo(request: HttpRequest) -> HttpResponse:

@@ -41,6 +41,8 @@ PREDEFINITI: dict[str, dict[str, tuple[int, int]]] = {
     # Sign-in links by e-mail: per address asked, too, so nobody floods one inbox.
     "accesso_email": {"ip": (10, 600), "email": (3, 600)},
     "sindaco": {"ip": (5, 600), "utente": (5, 600), "email": (5, 3600)},
+    # "Anche io" on a report's page: one click signed in, else a confirmation e-mail to the address.
+    "segui": {"ip": (20, 600), "utente": (40, 600), "email": (3, 600)},
     # The SMS provider's webhook: one IP (the provider), many senders.
     "sms": {"ip": (600, 60), "telefono": (30, 600)},
     "api_scrittura": {"ip": (60, 60), "utente": (60, 60), "chiave": (600, 60)},
@@ -62,6 +64,8 @@ AZIONI_PER_VISTA: dict[str, str | None] = {
     "portale:segnalante_foto": "interazione",
     "portale:segnalante_risolto": "interazione",
     "comunicazioni:risolto": "interazione",
+    "comunicazioni:conferma_segui": "interazione",
+    "portale:segnalazione_anche_io": "segui",
     "comunicazioni:push": "interazione",
     "comunicazioni:scrivi_al_sindaco": "sindaco",
     "comunicazioni:sms": "sms",
@@ -75,6 +79,7 @@ AZIONI_PER_VISTA: dict[str, str | None] = {
 # Identities read from the request body, per action: {identity: field}.
 CAMPI_PER_AZIONE: dict[str, dict[str, str]] = {
     "sindaco": {"email": "email"},
+    "segui": {"email": "email"},
     "sms": {"telefono": "from"},
 }
 

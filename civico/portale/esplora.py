@@ -20,7 +20,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civico.catalogo.models import Categoria
+from civico.catalogo.models import Categoria, nella_lingua
 from civico.enti.models import Ente
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.models import Segnalazione
@@ -103,6 +103,25 @@ def pagina(qs: QuerySet[Segnalazione], numero: str | int | None) -> Page:
     return Paginator(qs, PER_PAGINA).get_page(numero)
 
 
+@dataclass(frozen=True)
+class Conteggi:
+    """How many results, and how many of them the map can show: reports imported without a place
+    are in the list and the figures, never on the map, and the page says so."""
+
+    totale: int
+    sulla_mappa: int
+
+    @property
+    def senza_posizione(self) -> int:
+        return self.totale - self.sulla_mappa
+
+
+def conteggi(qs: QuerySet[Segnalazione], totale: int | None = None) -> Conteggi:
+    """`totale`: the count already made (the paginator's), so it is not asked twice."""
+    totale = qs.count() if totale is None else totale
+    return Conteggi(totale, qs.filter(lat__isnull=False, lon__isnull=False).count() if totale else 0)
+
+
 # --- The map --------------------------------------------------------------------------------
 
 
@@ -175,9 +194,11 @@ def _genitore(cella: str, res: int) -> str:
 
 def _punti(qs: QuerySet[Segnalazione]) -> list[dict]:
     etichette = dict(Stato.choices)
-    righe = qs.order_by("-creata_il").values_list("codice", "titolo", "stato", "lat", "lon")[:MAX_PUNTI_VICINO]
+    righe = qs.order_by("-creata_il").values_list(
+        "codice", "titolo", "stato", "lat", "lon", "categoria__nome", "categoria__nome_en"
+    )[:MAX_PUNTI_VICINO]
     return [
         {"codice": c, "titolo": t, "stato": s, "stato_etichetta": str(etichette.get(s, s)),
-         "lat": round(la, 6), "lon": round(lo, 6)}
-        for c, t, s, la, lo in righe
+         "categoria": nella_lingua(cat or "", cat_en or ""), "lat": round(la, 6), "lon": round(lo, 6)}
+        for c, t, s, la, lo, cat, cat_en in righe
     ]

@@ -15,16 +15,17 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civico.comunicazioni import iscrizioni
 from civico.comunicazioni.avvisi import avvisi_attivi
 from civico.enti import geo
-from civico.errors import DomainError
+from civico.errors import DomainError, InvalidData
 from civico.portale import esplora, live, pagine
 from civico.portale.contesto import impostazione
 from civico.segnalazioni import consultazione, eventi, workflow
@@ -119,24 +120,22 @@ def _punto(scheda: dict) -> dict:
 
 
 def esplora_segnalazioni(request: HttpRequest, ente: str) -> HttpResponse:
+    """The list and the map of the same results: side by side on a desktop, stacked on a phone."""
     ente, risposta = _ente_attivo(request, ente)
     if risposta:
         return risposta
     categorie = esplora.categorie_pubbliche(ente)
     filtri = esplora.leggi_filtri(request.GET, categorie)
-    vista = "mappa" if request.GET.get("vista") == "mappa" else "elenco"
     qs = esplora.filtra(ente, filtri)
-    contesto = {
-        "ente": ente, "filtri": filtri, "vista": vista, "categorie": categorie,
+    pagina = esplora.pagina(qs, request.GET.get("pagina"))
+    return render(request, "portale/esplora.html", {
+        "ente": ente, "filtri": filtri, "categorie": categorie,
         "stati": esplora.opzioni_stato(), "periodi": [(k, v[1]) for k, v in esplora.PERIODI.items()],
-    }
-    if vista == "elenco":
-        pagina = esplora.pagina(qs, request.GET.get("pagina"))
-        contesto.update(pagina=pagina, schede=[consultazione.scheda_pubblica(s, _base(request)) for s in pagina])
-    else:
-        contesto.update(totale=qs.count(), riquadro=pagine.riquadro(ente), tile_url=impostazione("TILE_URL"),
-                        tile_attribuzione=impostazione("TILE_ATTRIBUZIONE"))
-    return render(request, "portale/esplora.html", contesto)
+        "pagina": pagina, "schede": [consultazione.scheda_pubblica(s, _base(request)) for s in pagina],
+        "conteggi": esplora.conteggi(qs, pagina.paginator.count),
+        "riquadro": pagine.riquadro(ente), "tile_url": impostazione("TILE_URL"),
+        "tile_attribuzione": impostazione("TILE_ATTRIBUZIONE"),
+    })
 
 
 @require_GET
@@ -180,7 +179,33 @@ def segnalazione_privata(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _pagina(request: HttpRequest, s, *, privata: bool) -> HttpResponse:
+@require_POST
+def anche_io(request: HttpRequest, codice: str) -> HttpResponse:
+    """"Anche io" on a public report: follow it and count one more person. Signed in: at once;
+    otherwise the e-mail given gets a confirmation link first (double opt-in)."""
+    s = consultazione.pubblica(codice)
+    if s is None:
+        raise Http404("Segnalazione non trovata")
+    if request.user.is_authenticated:
+        if iscrizioni.segui(s, request.user):
+            messages.success(request, _("Fatto: segui la segnalazione %(codice)s e ne riceverai gli aggiornamenti.")
+                             % {"codice": s.codice})
+        else:
+            messages.info(request, _("Segui già questa segnalazione."))
+        return redirect("portale:segnalazione", s.codice)
+    try:
+        email = iscrizioni.chiedi_di_seguire(s, request.POST.get("email", ""), translation.get_language() or "it")
+    except InvalidData as exc:
+        return _pagina(request, s, privata=False, errori_anche_io=exc.as_dict().get("email", []),
+                       email=request.POST.get("email", "")[:254], status=400)
+    messages.success(request, _(
+        "Ti abbiamo scritto a %(email)s: apri il link nel messaggio per confermare. Senza conferma non "
+        "riceverai nulla."
+    ) % {"email": email})
+    return redirect("portale:segnalazione", s.codice)
+
+
+def _pagina(request: HttpRequest, s, *, privata: bool, status: int = 200, **extra) -> HttpResponse:
     # The reporter (private link) also sees their messages with the office.
     righe = eventi.cronologia_del_segnalante(s) if privata else eventi.cronologia_pubblica(s)
     cronologia = [pagine.voce_cronologia(e) for e in righe]
@@ -190,6 +215,13 @@ def _pagina(request: HttpRequest, s, *, privata: bool) -> HttpResponse:
         request,
         "portale/segnalazione.html",
         {
+            **extra,
+            "persone": iscrizioni.seguaci(s),
+            "segue": request.user.is_authenticated and iscrizioni.segue(s, request.user),
+            # Its place on a map, as the ente's home draws reports (mappa.js); no point, no map.
+            "punti": [_punto(consultazione.scheda_pubblica(s, _base(request)))] if s.lat is not None else [],
+            "tile_url": impostazione("TILE_URL"),
+            "tile_attribuzione": impostazione("TILE_ATTRIBUZIONE"),
             "s": s,
             "ente": s.ente,
             "cronologia": cronologia,
@@ -199,6 +231,7 @@ def _pagina(request: HttpRequest, s, *, privata: bool) -> HttpResponse:
             "url_eventi": reverse("portale:segnalazione_eventi", args=[s.codice]) if in_diretta else "",
             "ultimo_evento": cronologia[-1]["evento"].pk if cronologia else 0,
         },
+        status=status,
     )
 
 

@@ -23,7 +23,7 @@ def _mappa_pronta(page) -> None:
     page.wait_for_selector("#mappa[data-pronta]")
 
 
-def test_exploring_the_map_clusters_zoom_in_on_click_and_the_list_tab_lists_the_same(live_server, apri,
+def test_exploring_the_map_clusters_zoom_in_on_click_and_the_list_beside_lists_the_same(live_server, apri,
                                                                                      monkeypatch):
     monkeypatch.setattr(esplora, "MAX_PUNTI", 3)
     _ente, segnalazioni = alessandria_con_segnalazioni()
@@ -42,13 +42,13 @@ def test_exploring_the_map_clusters_zoom_in_on_click_and_the_list_tab_lists_the_
     _mappa_pronta(page)
     assert int(page.locator("#mappa").get_attribute("data-zoom")) == zoom + 2
 
-    page.get_by_role("link", name="Elenco").click()
+    # The list of the same results is on the same page.
     expect(page.get_by_test_id("totale")).to_have_text(f"{len(STORIE)} segnalazioni trovate")
     page.get_by_role("link", name=segnalazioni[3].titolo).click()
     expect(page.locator("h1")).to_have_text(segnalazioni[3].titolo)
 
 
-def test_filters_narrow_the_list_and_survive_switching_to_the_map(live_server, apri):
+def test_filters_narrow_the_list_and_the_map_alike(live_server, apri):
     alessandria_con_segnalazioni()
     page = apri(TELEFONO)
     page.goto(f"{live_server.url}/alessandria/segnalazioni/")
@@ -58,8 +58,7 @@ def test_filters_narrow_the_list_and_survive_switching_to_the_map(live_server, a
     page.get_by_role("button", name="Filtra").click()
 
     expect(page.get_by_test_id("totale")).to_have_text("2 segnalazioni trovate")
-    page.get_by_role("link", name="Mappa").click()
-    _mappa_pronta(page)
+    _mappa_pronta(page)  # the map of the same filtered results, above the list on a phone
     expect(page.get_by_test_id("totale")).to_have_text("2 segnalazioni trovate")
     assert page.locator("#mappa").get_attribute("data-quanti") == "2"
 

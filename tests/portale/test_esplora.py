@@ -90,15 +90,33 @@ def test_the_list_is_paginated_and_pages_keep_the_filters(client, alessandria):
     assert seconda.count('<h3><a href="/segnalazioni/') == 3
 
 
-def test_the_tabs_switch_between_map_and_list_keeping_the_filters(client, alessandria):
+def test_one_page_holds_the_list_and_the_map_of_the_same_filtered_results(client, alessandria):
     _buca(alessandria)
-    elenco = _elenco(client, stato="aperte")
-    assert 'href="?stato=aperte&amp;vista=mappa"' in elenco
-    mappa = _elenco(client, stato="aperte", vista="mappa")
-    assert 'id="mappa"' in mappa and "1 segnalazione trovata" in mappa
-    assert 'data-url-json="/alessandria/segnalazioni/mappa.json?stato=aperte&amp;"' in mappa
-    assert 'aria-current="page">Mappa</a>' in mappa and "leaflet/leaflet.js" in mappa
-    assert "leaflet/leaflet.js" not in elenco
+    html = _elenco(client, stato="aperte")
+    assert 'id="mappa"' in html and "leaflet/leaflet.js" in html and "1 segnalazione trovata" in html
+    assert 'data-url-json="/alessandria/segnalazioni/mappa.json?stato=aperte&amp;"' in html
+    assert html.index('id="titolo-mappa"') < html.index('data-testid="elenco"')  # on a phone: map, then list
+    assert 'href="?stato=aperte&amp;vista=mappa"' not in html  # no tabs any more
+
+
+@pytest.mark.parametrize(("con_punto", "senza_punto"), [(0, 0), (2, 0), (0, 3), (2, 3)])
+def test_the_page_says_how_many_results_have_no_position(client, alessandria, con_punto, senza_punto):
+    for i in range(con_punto):
+        _buca(alessandria, titolo=f"Buca con luogo {i}")
+    storiche = [_buca(alessandria, titolo=f"Buca storica {i}").pk for i in range(senza_punto)]
+    storiche.append(_buca(alessandria, titolo="Tombino", categoria="tombini").pk)  # filtered out below
+    Segnalazione.objects.filter(pk__in=storiche).update(lat=None, lon=None)  # imported without a place
+
+    html = _elenco(client, categoria="buche")
+
+    totale = con_punto + senza_punto
+    assert (f"{totale} segnalazioni trovate" if totale != 1 else "1 segnalazione trovata") in html
+    if senza_punto:
+        assert f"{con_punto} sulla mappa e {senza_punto} senza posizione" in html
+    else:
+        assert 'data-testid="posizioni"' not in html
+    assert esplora.conteggi(esplora.filtra(alessandria, esplora.Filtri(categoria="buche"))) == esplora.Conteggi(
+        totale, con_punto)
 
 
 def test_the_map_json_gives_single_reports_when_few_are_in_view(client, alessandria):
@@ -107,7 +125,8 @@ def test_the_map_json_gives_single_reports_when_few_are_in_view(client, alessand
     corpo = r.json()
     assert r.status_code == 200 and corpo["tipo"] == "punti" and corpo["totale"] == 1
     assert corpo["punti"] == [{"codice": s.codice, "titolo": s.titolo, "stato": "submitted",
-                               "stato_etichetta": "Ricevuta", "lat": round(s.lat, 6), "lon": round(s.lon, 6)}]
+                               "stato_etichetta": "Ricevuta", "categoria": "Buche", "lat": round(s.lat, 6),
+                               "lon": round(s.lon, 6)}]
 
 
 def test_the_map_json_refuses_a_missing_box_or_zoom(client, alessandria):

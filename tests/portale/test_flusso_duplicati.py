@@ -77,7 +77,7 @@ def test_the_step_shows_duplicates_without_javascript(client, alessandria):
                                            "risposta__buche__dimensione": "media"})
     html = r.content.decode()
     assert "C&#x27;è già 1 segnalazione simile a 10 m" in html
-    assert f'href="/segnalazioni/{s.codice}/">Anche io' in html  # not signed in: a link to it
+    assert f'href="/segnalazioni/{s.codice}/#anche-io">Anche io' in html  # not signed in: its "Anche io" form
 
 
 def test_anche_io_signed_in_follows_the_existing_report(client, alessandria):

@@ -25,6 +25,7 @@
   if (window.L && divMappa) {
     divMappa.hidden = false;
     mappa = L.map(divMappa, { keyboard: true, tap: true });
+    divMappa.civicoMappa = mappa;  // for the other layers of this step (flusso-vicine.js)
     L.tileLayer(divMappa.dataset.tileUrl, { maxZoom: 19, attribution: divMappa.dataset.attribuzione }).addTo(mappa);
     var riquadro = JSON.parse(divMappa.dataset.riquadro);
     if (lat.value && lon.value) {
@@ -69,6 +70,7 @@
     lat.value = punto.lat.toFixed(7);
     lon.value = punto.lng.toFixed(7);
     if (togli) togli.hidden = false;
+    lat.dispatchEvent(new Event("change", { bubbles: true }));
     var url = divMappa.dataset.urlPunto + "?lat=" + lat.value + "&lon=" + lon.value;
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -92,6 +94,7 @@
 
   function togliPunto() {
     lat.value = ""; lon.value = "";
+    lat.dispatchEvent(new Event("change", { bubbles: true }));
     if (segnaposto) { mappa.removeLayer(segnaposto); segnaposto = null; }
     if (togli) togli.hidden = true;
     trovato.textContent = "";
