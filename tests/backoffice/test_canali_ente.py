@@ -100,3 +100,15 @@ def test_only_the_comunes_administrators_open_the_page(persone, come, alessandri
     for persona in (persone.operatore, persone.sindaco, persone.altro_comune):
         assert come(persona).post(url, _dati()).status_code == 403
     assert not CanaliEnte.objects.filter(ente=alessandria).exists()
+
+
+@pytest.mark.django_db
+def test_the_page_and_its_errors_speak_english_too(persone, come, alessandria):
+    client = come(persone.amministratore)
+    client.cookies["django_language"] = "en"
+
+    pagina = client.post(f"/backoffice/configurazione/{alessandria.slug}/canali/", _dati(numero_sms="chiamami"),
+                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "E-mails are sent as" in pagina and "Invalid phone number." in pagina
+    assert "New App IO API key" in pagina
