@@ -43,9 +43,10 @@ ALTRE_AZIONI = {
     "riclassifica": gettext_lazy("Cambia categoria"),
     "inoltra": gettext_lazy("Inoltra a un altro comune"),
     "intervento": gettext_lazy("Aggiungi a un intervento"),
+    "localizza": gettext_lazy("Posiziona sulla mappa"),
 }
 # Actions a bulk selection may not do: each needs a look at the single report.
-SOLO_SINGOLE = frozenset({"scadenza", "protocollo", "inoltra", "riclassifica"})
+SOLO_SINGOLE = frozenset({"scadenza", "protocollo", "inoltra", "riclassifica", "localizza"})
 MAX_IN_BLOCCO = 500
 
 
@@ -74,6 +75,8 @@ class Dati:
     ente: str = ""  # the comune to forward to, by its sigla
     ente_competente: str = ""  # "non di competenza": who is competent, in words
     intervento: str = ""  # a work order id
+    lat: str = ""  # the point an operator gives a report to be located
+    lon: str = ""
 
     @classmethod
     def da_richiesta(cls, post: QueryDict, files: MultiValueDict | None = None) -> Dati:
@@ -92,6 +95,8 @@ class Dati:
             ente=post.get("ente", "").strip(),
             ente_competente=post.get("ente_competente", "").strip(),
             intervento=post.get("intervento", "").strip(),
+            lat=post.get("lat", "").strip().replace(",", "."),
+            lon=post.get("lon", "").strip().replace(",", "."),
         )
 
 
@@ -125,6 +130,9 @@ def _fai(s: Segnalazione, nome: str, attore: Attore, dati: Dati) -> str:
         if operatore is None:
             return _("La segnalazione non è più assegnata a nessuno.")
         return _("Assegnata a %(nome)s.") % {"nome": nome_persona(operatore)}
+    if nome == "localizza":
+        s = interazioni.localizza(s, attore, dati.lat, dati.lon)
+        return _("Posizionata sulla mappa: %(indirizzo)s.") % {"indirizzo": s.indirizzo or "—"}
     if nome == "sposta":
         ufficio = _ufficio(s.ente_id, dati.ufficio)
         routing.reroute(s, ufficio, attore, motivo=dati.testo)

@@ -89,6 +89,7 @@ class Filtri:
     canali: list[str] = field(default_factory=list)
     scadenza: str = ""
     pregresso: str = ""
+    da_localizzare: bool = False  # only reports whose place is words, for the office to place
     quartiere: str = ""
     bbox: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
     testo: str = ""
@@ -100,7 +101,8 @@ class Filtri:
     def attivi(self) -> int:
         """How many filters narrow the list (the tab, sort and page don't count)."""
         return sum(bool(v) for v in (self.stati, self.categorie, self.uffici, self.assegnatario, self.priorita,
-                                     self.canali, self.scadenza, self.pregresso, self.quartiere, self.bbox, self.testo))
+                                     self.canali, self.scadenza, self.pregresso, self.quartiere, self.bbox, self.testo,
+                                     self.da_localizzare))
 
 
 def leggi_filtri(qd: QueryDict) -> Filtri:
@@ -115,6 +117,7 @@ def leggi_filtri(qd: QueryDict) -> Filtri:
         priorita=[v for v in qd.getlist("priorita") if v in Priorita.values],
         canali=[v for v in qd.getlist("canale") if v in Canale.values],
         scadenza=_scelta(qd.get("scadenza"), set(SCADENZE), ""),
+        da_localizzare=qd.get("da_localizzare") == "1",
         pregresso=_scelta(qd.get("pregresso"), set(PREGRESSO), ""),
         quartiere=(qd.get("quartiere") or "").strip()[:80],
         bbox=_bbox(qd.get("bbox", "")),
@@ -178,6 +181,8 @@ def filtra(qs: QuerySet[Segnalazione], f: Filtri, utente: Utente, ente: Ente, og
                        scadenza__lte=oggi + timedelta(days=GIORNI_IN_SCADENZA))
     if f.pregresso:
         qs = qs.filter(pregressa=f.pregresso == "solo")
+    if f.da_localizzare:
+        qs = qs.filter(da_localizzare=True)
     riquadro = f.bbox or (riquadro_quartiere(ente, f.quartiere) if f.quartiere else None)
     if f.quartiere and riquadro is None:
         return qs.none()  # a quartiere the gazetteer does not know: nothing is in it

@@ -105,3 +105,13 @@ def test_the_answer_to_ci_serve_il_luogo_is_taken_as_words_when_the_gazetteer_do
     esito = _ricevi(_risposta_a(_domanda(), "Nel cortile dietro il mercato coperto"))
     assert esito.azione == "creata", esito.motivo
     assert esito.segnalazione.da_localizzare and esito.segnalazione.indirizzo == "Nel cortile dietro il mercato coperto"
+
+
+@pytest.mark.parametrize(("risposta", "atteso"), [("sono 2", 2), ("Due lampioni.", 2), ("una dozzina circa", 12),
+                                                  ("3\n\nInviato da iPhone", 3)])
+def test_a_number_answered_by_email_as_people_write_it_completes_the_report(alessandria, risposta, atteso):
+    assert _ricevi(_email(oggetto="Lampioni spenti", testo="Lampione spento in via Dante Alighieri 12")).azione \
+        == "richiesta"
+    esito = _ricevi(_risposta_a(_domanda(), risposta))
+    assert esito.azione == "creata", esito.motivo
+    assert esito.segnalazione.risposte["lampioni-spenti"] == atteso

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shapely.geometry
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,10 +20,12 @@ from civico.backoffice import scheda as servizio
 from civico.backoffice.accesso import staff_richiesto
 from civico.catalogo.configurazione import modelli_per
 from civico.catalogo.models import Categoria, Ufficio
+from civico.comunicazioni.inbound.testo import luogo_a_parole
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
 from civico.segnalazioni.models import Priorita, Segnalazione, TipoAllegato
 from civico.segnalazioni.workflow import transizioni_possibili
+from civico.territorio import gazetteer
 from civico.triage import servizi as triage
 from civico.triage.models import SuggerimentoTriage
 
@@ -75,6 +78,7 @@ def _pagina(
         "vicine": intorno,
         "punti": _punti(s, duplicati, intorno),
         "tile_url": settings.CIVICO.get("TILE_URL", TILE_URL_PREDEFINITO),
+        **(_da_localizzare(s) if lavora and s.da_localizzare else {}),
         "modelli": modelli,
         "modello_scelto": scelto,
         "priorita": Priorita.choices,
@@ -89,6 +93,21 @@ def _pagina(
     }
     # htmx swaps only successful answers: an error page must arrive as 200 to be shown.
     return render(request, "backoffice/scheda/scheda.html", contesto, status=200 if request.htmx else status)
+
+
+def _da_localizzare(s: Segnalazione) -> dict:
+    """For a report whose place is only words: the gazetteer's addresses for those words, and
+    where the map to click on opens (the first suggestion, else the comune's middle)."""
+    parole = luogo_a_parole(s.indirizzo) or s.indirizzo  # "in fondo a via Dante" → "via Dante"
+    suggeriti = gazetteer.cerca(s.ente, parole, limite=5) if parole else []
+    if suggeriti:
+        centro = [suggeriti[0].lat, suggeriti[0].lon]
+    elif s.ente.confine:
+        punto = shapely.geometry.shape(s.ente.confine).representative_point()
+        centro = [punto.y, punto.x]
+    else:
+        centro = [41.9, 12.5]
+    return {"luoghi_suggeriti": suggeriti, "centro_localizza": centro}
 
 
 def _categorie_per_riclassifica(s: Segnalazione) -> dict[str, list]:

@@ -45,6 +45,7 @@ from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.inbound import autenticazione, citazioni, pec
 from civico.comunicazioni.inbound import testo as lettura
 from civico.comunicazioni.inbound.conversazione import DA_LOCALIZZARE
+from civico.comunicazioni.inbound.lettura_risposte import leggi_risposte
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
 from civico.comunicazioni.models.avvisi import Revisione
@@ -414,6 +415,8 @@ def _nuova(c: _Contesto) -> Esito:
                   attende_risposta=True)
         return Esito("richiesta", "categoria non trovata")
     risposte = lettura.risposte_dal_testo(categoria, testo)
+    if c.risposta:  # the answer to our questions, as people write it ("sono 2", "sì")
+        risposte.update(leggi_risposte(lettura.domande_mancanti(categoria, risposte), c.risposta))
     if mancanti := lettura.domande_mancanti(categoria, risposte):
         _rispondi(c, [
             lambda: _("Per registrare la segnalazione «%(titolo)s» ci servono ancora queste informazioni:")

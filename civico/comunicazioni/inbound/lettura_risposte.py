@@ -205,3 +205,20 @@ def leggi_risposta(domanda: Domanda, testo: str) -> object | None:
         return scelte or None
     limite = 200 if domanda.tipo == TipoDomanda.STRING else MAX_TESTO
     return testo[:limite]
+
+
+def leggi_risposte(domande: list[Domanda], testo: str) -> dict[str, object]:
+    """Answers to several questions in one message (an e-mail answering "ci servono ancora…"):
+    one per line when there are as many lines as questions, else the whole text for each. The
+    street named in it is left out first: "via Roma 12" is no answer to "Quanti lampioni?"."""
+    from civico.comunicazioni.inbound.testo import luogo_a_parole
+
+    if luogo := luogo_a_parole(testo):
+        testo = testo.replace(luogo, " ")
+    righe = [r.strip() for r in (testo or "")[:MAX_TESTO].splitlines() if r.strip()]
+    parti = righe if len(righe) == len(domande) else [testo] * len(domande)
+    letti: dict[str, object] = {}
+    for domanda, parte in zip(domande, parti, strict=True):
+        if (valore := leggi_risposta(domanda, parte)) is not None:
+            letti[domanda.codice] = valore
+    return letti
