@@ -13,9 +13,11 @@ import threading
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils import translation
 
 from civico.comunicazioni.canali import Esito
 from civico.comunicazioni.impostazioni import mittente
+from civico.comunicazioni.mittenti import mittente_per
 
 _locale = threading.local()
 
@@ -61,9 +63,13 @@ def messaggio(notifica) -> EmailMultiAlternatives:
     if rif:
         intestazioni["In-Reply-To"] = rif
         intestazioni["References"] = " ".join(dict.fromkeys(r for r in (radice, rif) if r))
+    # The comune's own sender (mittenti.py); a reply goes to the signed conversation address, if any.
+    with translation.override(notifica.lingua or "it"):
+        m = mittente_per(notifica.ente)
+    rispondi_a = notifica.dati.get("rispondi_a") or m.rispondi_a
     email = EmailMultiAlternatives(
-        subject=notifica.oggetto, body=notifica.testo, from_email=mittente(), to=[notifica.indirizzo],
-        headers=intestazioni, reply_to=[notifica.dati["rispondi_a"]] if notifica.dati.get("rispondi_a") else None,
+        subject=notifica.oggetto, body=notifica.testo, from_email=m.da, to=[notifica.indirizzo],
+        headers=intestazioni, reply_to=[rispondi_a] if rispondi_a else None,
     )
     if notifica.html:
         email.attach_alternative(notifica.html, "text/html")
