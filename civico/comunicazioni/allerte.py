@@ -14,14 +14,14 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civico.comunicazioni import collegamenti
+from civico.comunicazioni import canali, collegamenti
 from civico.comunicazioni.destinatari import Destinatario, recapiti
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.messaggi import componi
 from civico.comunicazioni.models import (
     Allerta,
     Avviso,
-    Canale,
+    CanaleConsegna,
     ElementoRiepilogo,
     Frequenza,
     Notifica,
@@ -143,7 +143,10 @@ def su_evento(evento: Evento, s: Segnalazione, avvisati: set[tuple[str, str]] | 
 
 
 def limite_al_giorno(canale: str) -> int:
-    return int(dict(impostazione("ALLERTE_AL_GIORNO")).get(canale, 0))
+    propri = dict(impostazione("ALLERTE_AL_GIORNO"))
+    if canale in propri:
+        return int(propri[canale])
+    return canali.canale(canale).allerte_al_giorno if canale in canali.nomi() else 0
 
 
 def _entro_i_limiti(subito: list[tuple[Allerta, list[Notifica]]], s: Segnalazione, tipo: str) -> list[Notifica]:
@@ -161,8 +164,8 @@ def _entro_i_limiti(subito: list[tuple[Allerta, list[Notifica]]], s: Segnalazion
         entro = [n for n in righe if oggi[(n.canale, n.indirizzo)] < limite_al_giorno(n.canale)]
         oggi.update((n.canale, n.indirizzo) for n in entro)
         tenute += entro
-        email_trattenuta = any(n.canale == Canale.EMAIL for n in righe) and not any(
-            n.canale == Canale.EMAIL for n in entro)
+        email_trattenuta = any(n.canale == CanaleConsegna.EMAIL for n in righe) and not any(
+            n.canale == CanaleConsegna.EMAIL for n in entro)
         if email_trattenuta or not entro:
             ElementoRiepilogo.objects.get_or_create(allerta=a, tipo=tipo, segnalazione=s)
     return tenute

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from civico.accounts.models import Utente
 from civico.comunicazioni import canali
-from civico.comunicazioni.models import AbbonamentoPush, Canale, Preferenze
+from civico.comunicazioni.models import CanaleConsegna, Preferenze
 from civico.enti.models import Ente
 
 
@@ -24,7 +24,8 @@ class Recapito:
 
 @dataclass(frozen=True)
 class Destinatario:
-    """A person to tell: an account, or an e-mail address, or a phone number."""
+    """A person to tell: an account, or an e-mail address, or a phone number, or an address on
+    another channel (`indirizzi`, by channel name: a Telegram chat)."""
 
     utente: Utente | None = None
     email: str = ""
@@ -33,6 +34,7 @@ class Destinatario:
     disiscrizione: tuple[str, int] | None = None
     # The language they spoke to us in (a report's, a letter's): used unless an account chose one.
     lingua: str = ""
+    indirizzi: dict[str, str] = field(default_factory=dict)
 
 
 def preferenze(utente: Utente) -> Preferenze:
@@ -43,36 +45,27 @@ def preferenze(utente: Utente) -> Preferenze:
 
 
 def recapiti(d: Destinatario, ente: Ente | None, *, solo_email: bool = False) -> list[Recapito]:
-    """The addresses to use for this person: e-mail unless switched off, and whichever of SMS,
-    push and App IO they turned on and the platform (and ente) can reach. The language: the
-    account's choice if they made one, else the one they spoke to us in, else the platform's."""
+    """The addresses to use for this person. An account: each channel they chose that the platform
+    (and ente) can reach, in the registry's order. Without one: the first channel that finds an
+    address in what they gave (e-mail, else phone). The language: the account's choice if they
+    made one, else the one they spoke to us in, else the platform's. `solo_email`: e-mail only."""
     lingua = d.lingua or settings.LANGUAGE_CODE
+    scelti = [canali.canale(CanaleConsegna.EMAIL)] if solo_email else canali.tutti()
     if d.utente is None:
-        if d.email:
-            return [Recapito(Canale.EMAIL, d.email.lower(), None, lingua)]
-        if d.telefono and not solo_email and canali.disponibile(Canale.SMS, ente):
-            return [Recapito(Canale.SMS, normalizza_telefono(d.telefono), None, lingua)]
+        for c in scelti:
+            if (indirizzo := c.indirizzo_senza_account(d)) and c.disponibile(ente):
+                return [Recapito(c.nome, indirizzo, None, lingua)]
         return []
     u = d.utente
     if not u.is_active:
         return []
     p = preferenze(u)
     lingua, uid = (p.lingua if p.pk else lingua), u.pk
-    trovati: list[Recapito] = []
-    email = d.email or u.email
-    if email and p.email:
-        trovati.append(Recapito(Canale.EMAIL, email.lower(), uid, lingua))
-    if solo_email:
-        return trovati
-    telefono = p.telefono or u.telefono
-    if p.sms and telefono and canali.disponibile(Canale.SMS, ente):
-        trovati.append(Recapito(Canale.SMS, normalizza_telefono(telefono), uid, lingua))
-    if p.push and canali.disponibile(Canale.PUSH, ente):
-        for a in AbbonamentoPush.objects.filter(utente=u, attivo=True):
-            trovati.append(Recapito(Canale.PUSH, str(a.pk), uid, lingua))
-    if p.app_io and p.codice_fiscale and canali.disponibile(Canale.APP_IO, ente):
-        trovati.append(Recapito(Canale.APP_IO, p.codice_fiscale.upper(), uid, lingua))
-    return trovati
+    return [
+        Recapito(c.nome, indirizzo, uid, lingua)
+        for c in scelti if c.nome in p.canali and c.disponibile(ente)
+        for indirizzo in c.indirizzi(u, p, d)
+    ]
 
 
 def normalizza_telefono(numero: str) -> str:

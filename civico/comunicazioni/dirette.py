@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from civico.comunicazioni.consegna import URGENTI, accoda_dopo_il_commit
 from civico.comunicazioni.destinatari import chiave
-from civico.comunicazioni.models import Canale, Notifica
+from civico.comunicazioni.models import CanaleConsegna, Notifica
 
 
 def email(indirizzo: str, oggetto: str, testo: str, *, origine: str, motivo: str, lingua: str = "it") -> Notifica:
@@ -16,7 +16,8 @@ def email(indirizzo: str, oggetto: str, testo: str, *, origine: str, motivo: str
     and have it sent after commit; `motivo` in `consegna.URGENTI` goes ahead of the queue."""
     adesso = timezone.now()
     n = Notifica.objects.create(
-        chiave=chiave(origine, Canale.EMAIL, indirizzo), canale=Canale.EMAIL, indirizzo=indirizzo, lingua=lingua,
+        chiave=chiave(origine, CanaleConsegna.EMAIL, indirizzo), canale=CanaleConsegna.EMAIL, indirizzo=indirizzo,
+        lingua=lingua,
         motivo=motivo, oggetto=oggetto[:250], testo=testo, prossimo_tentativo_il=adesso, creata_il=adesso,
     )
     accoda_dopo_il_commit([n.pk], urgente=motivo in URGENTI)

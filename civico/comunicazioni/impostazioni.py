@@ -20,12 +20,26 @@ _DA_AMBIENTE = {
     "VAPID_PRIVATE_KEY": "CIVICO_VAPID_PRIVATE_KEY",
     "VAPID_SUBJECT": "CIVICO_VAPID_SUBJECT",
     "APP_IO_URL": "CIVICO_APP_IO_URL",
+    "TELEGRAM_TOKEN": "CIVICO_TELEGRAM_TOKEN",
+    "TELEGRAM_SEGRETO": "CIVICO_TELEGRAM_SEGRETO",
+    "TELEGRAM_BOT": "CIVICO_TELEGRAM_BOT",
+    "TELEGRAM_ENTE": "CIVICO_TELEGRAM_ENTE",
+    "TELEGRAM_URL": "CIVICO_TELEGRAM_URL",
     "EMAIL_IN_ARRIVO_DOMINIO": "CIVICO_EMAIL_IN_ARRIVO_DOMINIO",
     "EMAIL_IN_ARRIVO_AUTHSERV_ID": "CIVICO_EMAIL_IN_ARRIVO_AUTHSERV_ID",
     "DOMINI_MITTENTE_VERIFICATI": "CIVICO_DOMINI_MITTENTE_VERIFICATI",
 }
 
 PREDEFINITE: dict[str, Any] = {
+    # The delivery channels (comunicazioni/canali/), in the order people see them: a new channel is
+    # its module plus one line here (docs/canali.md).
+    "CANALI": (
+        "civico.comunicazioni.canali.email.CANALE",
+        "civico.comunicazioni.canali.sms.CANALE",
+        "civico.comunicazioni.canali.push.CANALE",
+        "civico.comunicazioni.canali.appio.CANALE",
+        "civico.comunicazioni.canali.telegram.CANALE",
+    ),
     # Delivery: attempt n waits ATTESA_BASE * 2**(n-1) seconds (capped), MAX_TENTATIVI in all.
     "MAX_TENTATIVI": 8,
     "ATTESA_BASE_SECONDI": 60.0,
@@ -59,6 +73,13 @@ PREDEFINITE: dict[str, Any] = {
     "PUSH_SERVIZI_PERMESSI": ("fcm.googleapis.com", "updates.push.services.mozilla.com",
                               "*.push.apple.com", "*.notify.windows.com"),
     "APP_IO_URL": "https://api.io.pagopa.it",
+    # Telegram (canali/telegram.py): the bot's token, the webhook's secret_token, its username
+    # (deep links), the comune its incoming reports go to (slug), the Bot API's address.
+    "TELEGRAM_TOKEN": "",
+    "TELEGRAM_SEGRETO": "",
+    "TELEGRAM_BOT": "",
+    "TELEGRAM_ENTE": "",
+    "TELEGRAM_URL": "https://api.telegram.org",
     "EMAIL_IN_ARRIVO_DOMINIO": "",
     "EMAIL_IN_ARRIVO_MAX_BYTES": 30 * 1024 * 1024,
     # The authserv-id(s) of the MTA in front of the listener, whose Authentication-Results are
@@ -69,8 +90,9 @@ PREDEFINITE: dict[str, Any] = {
     # Domains the platform may send e-mail for (its SPF/DKIM published there), comma-separated or
     # a list: a comune whose address is in one sends as itself, any other "tramite Civico" (mittenti.py).
     "DOMINI_MITTENTE_VERIFICATI": (),
-    # Immediate area alerts per person (address) per channel per day; beyond, the daily digest.
-    "ALLERTE_AL_GIORNO": {"email": 10, "push": 10, "sms": 3, "app_io": 5},
+    # Immediate area alerts per person (address) per channel per day, where a channel's own
+    # `allerte_al_giorno` should not apply ({"sms": 1}); beyond, the daily digest.
+    "ALLERTE_AL_GIORNO": {},
     # The reporter's yes/no links after resolution stay valid this long.
     "GIORNI_LINK_RISOLUZIONE": 30,
     # The confirmation link of a follower without an account (double opt-in) stays valid this long.

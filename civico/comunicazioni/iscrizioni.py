@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.models import Utente
-from civico.comunicazioni import collegamenti, dirette
+from civico.comunicazioni import canali, collegamenti, dirette
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import Iscrizione
 from civico.errors import DomainError, InvalidData
@@ -110,6 +110,8 @@ def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False) -> Iscrizione
         campi = filtro = {"utente": None, "email": s.segnalante_email.strip().lower(), "telefono": ""}
     elif s.segnalante_telefono:
         campi = filtro = {"utente": None, "email": "", "telefono": s.segnalante_telefono.strip()}
+    elif indirizzi := indirizzi_del_segnalante(s):
+        campi = filtro = {"utente": None, "email": "", "telefono": "", "indirizzi": indirizzi}
     else:
         return None
     gia = None if nuova else Iscrizione.objects.filter(segnalazione=s, **filtro).first()
@@ -121,12 +123,21 @@ def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False) -> Iscrizione
     return isc
 
 
+def indirizzi_del_segnalante(s: Segnalazione) -> dict[str, str]:
+    """A report made on a channel with its own addresses (a Telegram chat) names the sender in
+    `dati_client` under the channel's name (inbound/conversazione.py)."""
+    dati = s.dati_client or {}
+    return {n: str(dati[n]) for n in canali.nomi() if dati.get(n)}
+
+
 def e_del_segnalante(isc: Iscrizione, s: Segnalazione) -> bool:
     if isc.utente_id:
         return isc.utente_id == s.segnalante_id
     if isc.email:
         return isc.email.lower() == (s.segnalante_email or "").strip().lower()
-    return bool(isc.telefono) and isc.telefono == (s.segnalante_telefono or "").strip()
+    if isc.telefono:
+        return isc.telefono == (s.segnalante_telefono or "").strip()
+    return bool(isc.indirizzi) and isc.indirizzi == indirizzi_del_segnalante(s)
 
 
 def smetti_di_seguire(segnalazione: Segnalazione, utente: Utente) -> bool:

@@ -1,5 +1,6 @@
-"""Composing what a person reads, in their language: e-mail (HTML + text) and the short form
-for SMS, push and App IO. Templates live in templates/comunicazioni/email/."""
+"""Composing what a person reads, in their language: the subject, the text and HTML (e-mail) and
+the short form (SMS, push); each channel takes what it carries (`CanaleDiConsegna.formato`).
+Templates live in templates/comunicazioni/email/."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import strip_tags
-
-from civico.comunicazioni.models import Canale
 
 
 @dataclass(frozen=True)
@@ -21,11 +20,9 @@ class Messaggio:
 
     def per_canale(self, canale: str) -> tuple[str, str, str]:
         """(subject, body, html) as the channel carries them."""
-        if canale == Canale.EMAIL:
-            return self.oggetto, self.testo, self.html
-        if canale == Canale.APP_IO:
-            return self.oggetto, self.testo, ""
-        return self.oggetto, self.breve, ""
+        from civico.comunicazioni.canali import canale as di_nome
+
+        return di_nome(canale).formato(self)
 
 
 def componi(modello: str, contesto: dict, lingua: str, *, oggetto, breve) -> Messaggio:

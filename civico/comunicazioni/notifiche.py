@@ -7,7 +7,8 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 
-from civico.comunicazioni.models import Canale, Notifica, TentativoConsegna
+from civico.comunicazioni import canali
+from civico.comunicazioni.models import Notifica, TentativoConsegna
 from civico.segnalazioni.models import Segnalazione
 
 
@@ -30,12 +31,10 @@ class RigaNotifica:
 
 
 def maschera(canale: str, indirizzo: str) -> str:
-    if canale == Canale.EMAIL and "@" in indirizzo:
-        nome, _, dominio = indirizzo.partition("@")
-        return f"{nome[:2]}…@{dominio}"
-    if canale in (Canale.SMS, Canale.APP_IO):
-        return f"…{indirizzo[-4:]}"
-    return f"#{indirizzo}"
+    """As the channel masks it; a channel no longer registered: only the end of it."""
+    if canale in canali.nomi():
+        return canali.canale(canale).maschera(indirizzo)
+    return f"…{indirizzo[-4:]}"
 
 
 def notifiche_della_segnalazione(s: Segnalazione) -> list[RigaNotifica]:

@@ -108,7 +108,7 @@ def scrivi_per_evento(evento: Evento) -> list[Notifica]:
                 continue  # nobody is told what they just did themselves (the receipt aside)
             # The reporter hears in the language of their report; other followers in theirs.
             d = Destinatario(isc.utente, isc.email, isc.telefono, ("i", isc.pk),
-                             lingua=s.lingua if del_segnalante else isc.lingua)
+                             lingua=s.lingua if del_segnalante else isc.lingua, indirizzi=isc.indirizzi)
             righe_isc = _per_evento(evento, s, d, del_segnalante, composti)
             (al_segnalante if del_segnalante else ai_seguaci).extend(righe_isc)
     ai_cittadini = una_per_indirizzo(al_segnalante + ai_seguaci)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -10,42 +11,74 @@ from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria
-from civico.comunicazioni import allerte
-from civico.comunicazioni.destinatari import normalizza_telefono, preferenze
+from civico.comunicazioni import allerte, canali
+from civico.comunicazioni.canali import CanaleDiConsegna, Collegamento
+from civico.comunicazioni.destinatari import preferenze
 from civico.comunicazioni.models import Allerta, Frequenza, Lingua, Preferenze, TipoArea
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 
-# Omocodia replaces digits with letters L–V: accept them where digits go.
-CODICE_FISCALE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
 RAGGIO = (100, 5000)
 
 
-def salva_canali(utente: Utente, *, email: bool, sms: bool, push: bool, app_io: bool, telefono: str = "",
-                 codice_fiscale: str = "", lingua: str = Lingua.IT) -> Preferenze:
+def salva_canali(utente: Utente, *, canali_scelti: Collection[str], campi: Mapping[str, str] | None = None,
+                 lingua: str = Lingua.IT) -> Preferenze:
+    """Store the set of channels the person chose (names of registered channels) and the values
+    those channels need (`campi`: the phone for SMS, the codice fiscale for App IO…), each checked
+    by its channel."""
     errori: dict = {}
-    telefono = (telefono or "").strip()
-    if telefono:
-        telefono = normalizza_telefono(telefono)
-        if not re.fullmatch(r"\+\d{8,15}", telefono):
-            errori["telefono"] = [_("Il numero di cellulare non è valido.")]
-    elif sms:
-        errori["telefono"] = [_("Per ricevere gli SMS indica il numero di cellulare.")]
-    codice_fiscale = (codice_fiscale or "").strip().upper()
-    if codice_fiscale and not CODICE_FISCALE.match(codice_fiscale):
-        errori["codice_fiscale"] = [_("Il codice fiscale non è valido.")]
-    elif app_io and not codice_fiscale:
-        errori["codice_fiscale"] = [_("Per ricevere i messaggi nell'app IO indica il tuo codice fiscale.")]
+    campi = campi or {}
+    valori: dict[str, str] = {}
+    for c in canali.tutti():
+        if c.campo is None:
+            continue
+        try:
+            valori[c.campo.nome] = c.normalizza((campi.get(c.campo.nome) or "").strip())
+        except ValueError as exc:
+            errori[c.campo.nome] = [str(exc)]
+            continue
+        if c.nome in canali_scelti and not valori[c.campo.nome]:
+            errori[c.campo.nome] = [c.campo.mancante]
     if lingua not in Lingua.values:
         errori["lingua"] = [_("Lingua non disponibile.")]
     if errori:
         raise InvalidData(errori)
     p = preferenze(utente)
-    p.email, p.sms, p.push, p.app_io = email, sms, push, app_io
-    p.telefono, p.codice_fiscale, p.lingua = telefono, codice_fiscale, lingua
+    p.canali = [n for n in canali.nomi() if n in canali_scelti]
+    for campo, valore in valori.items():
+        setattr(p, campo, valore)
+    p.lingua = lingua
     p.save()
     return p
+
+
+@dataclass(frozen=True)
+class CanaleDellaPagina:
+    """One channel as the preferences page shows it: its checkbox, its field, its link."""
+
+    canale: CanaleDiConsegna
+    etichetta: str
+    scelto: bool
+    valore: str  # the value of its field (what was typed, after an error)
+    collegamento: Collegamento | None
+
+
+def canali_della_pagina(utente: Utente, p: Preferenze, inviati: Mapping[str, str] | None) -> list[CanaleDellaPagina]:
+    """The channels a person may choose (`in_preferenze`). `inviati`: the form as sent, when it is
+    shown again with errors."""
+    righe = []
+    for c in canali.tutti():
+        if not c.in_preferenze():
+            continue
+        campo = c.campo.nome if c.campo else ""
+        righe.append(CanaleDellaPagina(
+            canale=c, etichetta=c.etichetta_scelta(utente),
+            scelto=inviati.get(c.nome) == "1" if inviati is not None else c.nome in p.canali,
+            valore=(inviati.get(campo, "") if inviati is not None else getattr(p, campo, "")) if campo else "",
+            collegamento=c.collegamento(utente, p),
+        ))
+    return righe
 
 
 def allerte_di(utente: Utente) -> QuerySet[Allerta]:

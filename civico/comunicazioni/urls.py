@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from civico.comunicazioni import views, views_area, views_staff, views_trattenute
+from civico.comunicazioni import canali, views, views_area, views_staff, views_trattenute
 from civico.comunicazioni.feeds import FeedAvvisi
 
 app_name = "comunicazioni"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("comunicazioni/push/", views.abbonamento_push, name="push"),
     path("comunicazioni/push/chiave/", views.chiave_push, name="push_chiave"),
     path("comunicazioni/push/elimina/", views.elimina_abbonamento_push, name="push_elimina"),
+    # Each channel's own webhooks (canali/*.py `urls()`), e.g. /comunicazioni/telegram/.
+    *[u for c in canali.tutti() for u in c.urls()],
     path("scrivi-al-sindaco/<slug:ente>/", views.scrivi_al_sindaco, name="scrivi_al_sindaco"),
     path("<slug:ente>/avvisi.atom", FeedAvvisi(), name="avvisi_atom"),
     # The citizen's preferences, inside the area personale (signed in by e-mail link).

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import abbonamenti, canali, iscrizioni, preferenze
 from civico.comunicazioni.destinatari import preferenze as preferenze_di
-from civico.comunicazioni.models import Canale, Frequenza, Lingua, TipoArea
+from civico.comunicazioni.models import Frequenza, Lingua, TipoArea
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 from civico.portale import area, pagine
@@ -47,9 +47,9 @@ def pagina(request: HttpRequest) -> HttpResponse:
         d = request.POST
         try:
             preferenze.salva_canali(
-                request.user, email=d.get("email") == "1", sms=d.get("sms") == "1", push=d.get("push") == "1",
-                app_io=d.get("app_io") == "1", telefono=d.get("telefono", ""),
-                codice_fiscale=d.get("codice_fiscale", ""), lingua=d.get("lingua", "it"),
+                request.user, canali_scelti={n for n in canali.nomi() if d.get(n) == "1"},
+                campi={c.campo.nome: d.get(c.campo.nome, "") for c in canali.tutti() if c.campo},
+                lingua=d.get("lingua", "it"),
             )
         except InvalidData as exc:
             errori = exc.as_dict()
@@ -58,7 +58,7 @@ def pagina(request: HttpRequest) -> HttpResponse:
             return redirect("comunicazioni:preferenze")
     return render(request, "comunicazioni/area/preferenze.html", {
         "p": p, "dati": request.POST if errori else None, "errori": errori, "lingue": Lingua.choices,
-        "sms_disponibili": canali.disponibile(Canale.SMS, None),
+        "canali": preferenze.canali_della_pagina(request.user, p, request.POST if errori else None),
         "push_disponibili": bool(abbonamenti.chiave_pubblica()),
         "dispositivi": abbonamenti.dispositivi(request.user),
         "allerte": preferenze.allerte_di(request.user),

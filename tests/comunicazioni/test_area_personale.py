@@ -5,7 +5,7 @@ import pytest
 from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import iscrizioni
-from civico.comunicazioni.models import Allerta, Canale, Iscrizione, Notifica, Preferenze, TipoArea
+from civico.comunicazioni.models import Allerta, CanaleConsegna, Iscrizione, Notifica, Preferenze, TipoArea
 from civico.segnalazioni import interazioni
 from tests import factories
 
@@ -31,13 +31,13 @@ def test_channels_are_chosen_and_the_next_message_follows_them(client, alessandr
     r = client.post("/area-personale/preferenze/", {"sms": "1", "telefono": "333 123 4567", "lingua": "en"})
     assert r.status_code == 302
     p = Preferenze.objects.get(utente=paola)
-    assert not p.email and p.sms and p.telefono == "+393331234567" and p.lingua == "en"
+    assert p.canali == ["sms"] and p.telefono == "+393331234567" and p.lingua == "en"
 
     s = factories.segnalazione(alessandria)
     iscrizioni.segui(s, paola)
     interazioni.rispondi(s, factories.operatore(alessandria), "Abbiamo programmato l'intervento.")
     [n] = Notifica.objects.filter(segnalazione=s, utente=paola)
-    assert n.canale == Canale.SMS and n.indirizzo == "+393331234567"
+    assert n.canale == CanaleConsegna.SMS and n.indirizzo == "+393331234567"
 
 
 def test_bad_channel_choices_are_explained(client, paola):

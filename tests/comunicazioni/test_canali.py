@@ -6,7 +6,7 @@ from django.utils import timezone
 from civico.comunicazioni import consegna
 from civico.comunicazioni.canali import appio
 from civico.comunicazioni.models import (
-    Canale,
+    CanaleConsegna,
     CanaliEnte,
     Notifica,
     StatoNotifica,
@@ -33,7 +33,7 @@ def sms(settings, http, comunicazioni):
 
 def test_an_sms_is_posted_as_json_with_the_token(alessandria, sms):
     sms.risposte[("POST", "/invia")] = (201, {"id": "msg-42"})
-    n = _notifica(alessandria, Canale.SMS, "+393331234567")
+    n = _notifica(alessandria, CanaleConsegna.SMS, "+393331234567")
 
     assert consegna.consegna(n.pk) == "inviata"
 
@@ -47,14 +47,14 @@ def test_an_sms_is_posted_as_json_with_the_token(alessandria, sms):
 @pytest.mark.parametrize(("stato", "atteso"), [(503, "riprova"), (429, "riprova"), (400, "fallita")])
 def test_provider_errors_are_retried_or_given_up(alessandria, sms, stato, atteso):
     sms.risposte[("POST", "/invia")] = (stato, {"error": "x"})
-    n = _notifica(alessandria, Canale.SMS, "+393331234567")
+    n = _notifica(alessandria, CanaleConsegna.SMS, "+393331234567")
     assert consegna.consegna(n.pk) == atteso
     assert f"HTTP {stato}" in Notifica.objects.get(pk=n.pk).ultimo_errore
 
 
 def test_an_unreachable_provider_is_retried(alessandria, comunicazioni):
     comunicazioni["SMS_URL"] = "http://127.0.0.1:9/invia"
-    n = _notifica(alessandria, Canale.SMS, "+393331234567")
+    n = _notifica(alessandria, CanaleConsegna.SMS, "+393331234567")
     assert consegna.consegna(n.pk) == "riprova"
 
 
@@ -68,7 +68,7 @@ def io(http, comunicazioni, alessandria):
 def test_app_io_checks_the_profile_then_sends_within_the_limits(alessandria, io):
     io.risposte[("GET", f"/api/v1/profiles/{CF}")] = (200, {"sender_allowed": True})
     io.risposte[("POST", f"/api/v1/messages/{CF}")] = (201, {"id": "01IO"})
-    n = _notifica(alessandria, Canale.APP_IO, CF, oggetto="Breve", testo="Il problema è stato risolto.")
+    n = _notifica(alessandria, CanaleConsegna.APP_IO, CF, oggetto="Breve", testo="Il problema è stato risolto.")
 
     assert consegna.consegna(n.pk) == "inviata"
 
@@ -83,7 +83,7 @@ def test_app_io_checks_the_profile_then_sends_within_the_limits(alessandria, io)
 @pytest.mark.parametrize("profilo", [(404, {}), (200, {"sender_allowed": False})])
 def test_app_io_does_not_write_to_who_cannot_receive(alessandria, io, profilo):
     io.risposte[("GET", f"/api/v1/profiles/{CF}")] = profilo
-    n = _notifica(alessandria, Canale.APP_IO, CF)
+    n = _notifica(alessandria, CanaleConsegna.APP_IO, CF)
     assert consegna.consegna(n.pk) == "fallita"
     assert [r["metodo"] for r in io.richieste] == ["GET"]  # no message was posted
 
@@ -105,6 +105,6 @@ def test_a_channel_that_crashes_does_not_crash_the_worker(alessandria, monkeypat
         raise RuntimeError("bug nel canale")
 
     monkeypatch.setattr(email.CanaleEmail, "invia", esplode)
-    n = _notifica(alessandria, Canale.EMAIL, "mario@example.org")
+    n = _notifica(alessandria, CanaleConsegna.EMAIL, "mario@example.org")
     assert consegna.consegna(n.pk) == "riprova"
     assert "bug nel canale" in Notifica.objects.get(pk=n.pk).ultimo_errore

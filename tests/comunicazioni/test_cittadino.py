@@ -143,7 +143,7 @@ def test_a_reporter_on_the_english_portal_hears_in_english(client, alessandria, 
 
 def test_accounts_hear_in_the_language_they_chose_others_in_their_reports(alessandria, smtp, consegnato):
     giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
-    preferenze.salva_canali(giulia, email=True, sms=False, push=False, app_io=False, lingua="it")
+    preferenze.salva_canali(giulia, canali_scelti={"email"}, lingua="it")
     s = consegnato(factories.segnalazione, alessandria, email=ANNA, lingua="en")
     iscrizioni.segui(s, giulia)
     iscrizioni.segui_per_email(s, "tom@example.org", lingua="en-GB")
@@ -228,7 +228,7 @@ def test_an_alert_is_rendered_once_per_language_each_with_its_own_unsubscribe_li
     monkeypatch.setattr(allerte, "componi", conta)
     for i in range(12):
         u = Utente.objects.create_user(f"vicino{i}", email=f"vicino{i}@example.org")
-        preferenze.salva_canali(u, email=True, sms=False, push=False, app_io=False, lingua="en" if i % 2 else "it")
+        preferenze.salva_canali(u, canali_scelti={"email"}, lingua="en" if i % 2 else "it")
         allerte.crea(alessandria, utente=u)
     for i in range(6):
         allerte.crea(alessandria, email=f"anonimo{i}@example.org")
@@ -251,7 +251,7 @@ def test_an_alert_is_rendered_once_per_language_each_with_its_own_unsubscribe_li
 def test_a_burst_of_fifty_reports_is_capped_per_channel_and_the_rest_comes_in_one_digest(
         alessandria, smtp, sms, consegnato):
     giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
-    preferenze.salva_canali(giulia, email=True, sms=True, push=False, app_io=False, telefono="+39 333 1112223")
+    preferenze.salva_canali(giulia, canali_scelti={"email", "sms"}, campi={"telefono": "+39 333 1112223"})
     allerte.crea(alessandria, utente=giulia, tipo_area=TipoArea.CERCHIO, lat=LAT, lon=LON, raggio_m=300)
 
     segnalazioni = [consegnato(factories.segnalazione, alessandria, titolo=f"Buca numero {i}") for i in range(50)]

@@ -7,7 +7,7 @@ from django.utils import translation
 from civico.accounts.models import Utente
 from civico.accounts.permissions import Attore
 from civico.comunicazioni import iscrizioni
-from civico.comunicazioni.models import Canale, Iscrizione, Notifica, Preferenze, StatoNotifica
+from civico.comunicazioni.models import CanaleConsegna, Iscrizione, Notifica, Preferenze, StatoNotifica
 from civico.comunicazioni.notifiche import notifiche_della_segnalazione
 from civico.segnalazioni import interazioni, workflow
 from tests import factories
@@ -24,7 +24,7 @@ def test_the_reporter_follows_their_report_and_gets_the_receipt(alessandria):
 
     assert Iscrizione.objects.filter(segnalazione=s, email="mario.rossi@example.org").exists()
     [ricevuta] = _per(s)
-    assert ricevuta.canale == Canale.EMAIL and ricevuta.indirizzo == "mario.rossi@example.org"
+    assert ricevuta.canale == CanaleConsegna.EMAIL and ricevuta.indirizzo == "mario.rossi@example.org"
     assert ricevuta.stato == StatoNotifica.IN_ATTESA and ricevuta.lingua == "it"
     assert s.codice in ricevuta.oggetto and "ricevuta" in ricevuta.oggetto
     assert f"/seguimi/{s.token}/" in ricevuta.testo  # the reporter's private link
@@ -99,12 +99,12 @@ def test_channels_follow_the_preferences(alessandria, settings):
     settings.CIVICO_COMUNICAZIONI = {"SMS_URL": "http://127.0.0.1:9/sms"}
     s = factories.segnalazione(alessandria)
     u = Utente.objects.create_user("anna", email="anna@example.org")
-    Preferenze.objects.create(utente=u, email=False, sms=True, telefono="333 123 4567")
+    Preferenze.objects.create(utente=u, canali=["sms"], telefono="333 123 4567")
     iscrizioni.segui(s, u)
 
     workflow.transition(s, "take_in_charge", factories.operatore(alessandria))
 
-    assert [(n.canale, n.indirizzo) for n in _per(s, utente=u)] == [(Canale.SMS, "+393331234567")]
+    assert [(n.canale, n.indirizzo) for n in _per(s, utente=u)] == [(CanaleConsegna.SMS, "+393331234567")]
     assert len(_per(s, utente=u)[0].testo) < 400  # the short form
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from civico.accounts.models import Utente
 from civico.comunicazioni import abbonamenti, consegna, iscrizioni
 from civico.comunicazioni.impostazioni import impostazione
-from civico.comunicazioni.models import AbbonamentoPush, Canale, Notifica, StatoNotifica
+from civico.comunicazioni.models import AbbonamentoPush, CanaleConsegna, Notifica, StatoNotifica
 from civico.segnalazioni import interazioni
 from tests import factories
 from tests.comunicazioni.servizio_push import ServizioPush
@@ -47,7 +47,7 @@ def _notizia_per(alessandria, utente):
     s = factories.segnalazione(alessandria)
     iscrizioni.segui(s, utente)
     interazioni.rispondi(s, factories.operatore(alessandria), "Abbiamo programmato l'intervento.")
-    return s, Notifica.objects.get(segnalazione=s, canale=Canale.PUSH)
+    return s, Notifica.objects.get(segnalazione=s, canale=CanaleConsegna.PUSH)
 
 
 def test_the_installed_app_subscribes_and_a_followed_report_arrives_encrypted_and_signed(
@@ -78,7 +78,7 @@ def test_a_410_removes_the_subscription_without_retrying_or_crashing(client, ale
     assert "410" in n.ultimo_errore and n.tentativi == 1
     assert not AbbonamentoPush.objects.filter(utente=paola).exists()
     interazioni.rispondi(s, factories.operatore(alessandria), "Lavori iniziati.")
-    assert Notifica.objects.filter(segnalazione=s, canale=Canale.PUSH).count() == 1  # none for the new event
+    assert Notifica.objects.filter(segnalazione=s, canale=CanaleConsegna.PUSH).count() == 1  # none for the new event
     assert consegna.consegna(n.pk) == "non dovuta"
 
 

@@ -7,10 +7,16 @@ Subject 10–120 characters, markdown 80–10,000."""
 
 from __future__ import annotations
 
-from civico.comunicazioni.canali import Esito
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from civico.comunicazioni.canali import CampoPreferenza, CanaleDiConsegna, Esito
 from civico.comunicazioni.canali.http import ErroreDiRete, esito_http, richiesta
 from civico.comunicazioni.impostazioni import impostazione
 
+# Omocodia replaces digits with letters L–V: accept them where digits go.
+CODICE_FISCALE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
 OGGETTO = (10, 120)
 MARKDOWN = (80, 10_000)
 
@@ -36,9 +42,36 @@ def adatta(oggetto: str, markdown: str) -> tuple[str, str]:
     return oggetto, markdown
 
 
-class CanaleAppIo:
+class CanaleAppIo(CanaleDiConsegna):
+    nome = "app_io"
+    etichetta = _("App IO")
+    scelta = _("App IO (se il tuo comune la usa)")
+    allerte_al_giorno = 5
+    campo = CampoPreferenza("codice_fiscale", _("Codice fiscale (per l'app IO)"),
+                            _("Per ricevere i messaggi nell'app IO indica il tuo codice fiscale."),
+                            'maxlength="16" autocomplete="off"', "text-uppercase")
+
+    def in_preferenze(self) -> bool:
+        # Each ente has its own key: offered to all ("if your comune uses it"), used where set.
+        return True
+
     def disponibile(self, ente) -> bool:
         return bool(chiave_ente(ente))
+
+    def indirizzi(self, utente, p, d) -> list[str]:
+        return [p.codice_fiscale.upper()] if p.codice_fiscale else []
+
+    def normalizza(self, valore: str) -> str:
+        valore = valore.upper()
+        if valore and not CODICE_FISCALE.match(valore):
+            raise ValueError(_("Il codice fiscale non è valido."))
+        return valore
+
+    def maschera(self, indirizzo: str) -> str:
+        return f"…{indirizzo[-4:]}"
+
+    def formato(self, m) -> tuple[str, str, str]:
+        return m.oggetto, m.testo, ""  # App IO shows markdown: the plain text part
 
     def invia(self, notifica) -> Esito:
         chiave = chiave_ente(notifica.ente)

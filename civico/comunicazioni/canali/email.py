@@ -14,8 +14,9 @@ import threading
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from civico.comunicazioni.canali import Esito
+from civico.comunicazioni.canali import CanaleDiConsegna, Esito
 from civico.comunicazioni.impostazioni import mittente
 from civico.comunicazioni.mittenti import mittente_per
 
@@ -76,9 +77,31 @@ def messaggio(notifica) -> EmailMultiAlternatives:
     return email
 
 
-class CanaleEmail:
-    def disponibile(self, ente) -> bool:
-        return True
+class CanaleEmail(CanaleDiConsegna):
+    nome = "email"
+    etichetta = _("E-mail")
+    scelta = _("E-mail")
+    predefinito = True
+    allerte_al_giorno = 10
+
+    def indirizzi(self, utente, p, d) -> list[str]:
+        email = d.email or utente.email
+        return [email.lower()] if email else []
+
+    def indirizzo_senza_account(self, d) -> str:
+        return d.email.lower()
+
+    def maschera(self, indirizzo: str) -> str:
+        if "@" not in indirizzo:
+            return super().maschera(indirizzo)
+        nome, _sep, dominio = indirizzo.partition("@")
+        return f"{nome[:2]}…@{dominio}"
+
+    def formato(self, m) -> tuple[str, str, str]:
+        return m.oggetto, m.testo, m.html
+
+    def etichetta_scelta(self, utente) -> str:
+        return _("E-mail a %(email)s") % {"email": utente.email}
 
     def invia(self, notifica) -> Esito:
         email = messaggio(notifica)

@@ -16,9 +16,10 @@ from typing import Protocol
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from civico.comunicazioni import abbonamenti
-from civico.comunicazioni.canali import Esito
+from civico.comunicazioni.canali import CanaleDiConsegna, Esito
 from civico.comunicazioni.canali.http import ErroreDiRete
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import AbbonamentoPush
@@ -98,9 +99,24 @@ def contenuto(notifica) -> bytes:
     return json.dumps(dati, ensure_ascii=False).encode()[:MAX_PAYLOAD]
 
 
-class CanalePush:
+class CanalePush(CanaleDiConsegna):
+    nome = "push"
+    etichetta = _("Notifica push")
+    scelta = _("Notifiche push sui dispositivi dove hai installato l'app")
+    predefinito = True
+    allerte_al_giorno = 10
+
+    def in_preferenze(self) -> bool:
+        # Offered before this server has VAPID keys too: the choice waits for them.
+        return True
+
     def disponibile(self, ente) -> bool:
         return servizio() is not None
+
+    def indirizzi(self, utente, p, d) -> list[str]:
+        # One address per subscribed device: the subscription's id.
+        attivi = AbbonamentoPush.objects.filter(utente=utente, attivo=True)
+        return [str(pk) for pk in attivi.values_list("pk", flat=True)]
 
     def invia(self, notifica) -> Esito:
         s = servizio()

@@ -5,16 +5,47 @@ here, not changes elsewhere."""
 
 from __future__ import annotations
 
-from civico.comunicazioni.canali import Esito
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from civico.comunicazioni.canali import CampoPreferenza, CanaleDiConsegna, Esito
 from civico.comunicazioni.canali.http import ErroreDiRete, esito_http, richiesta
+from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.impostazioni import impostazione
 
 MAX_CARATTERI = 459  # three concatenated SMS
 
 
-class CanaleSms:
+class CanaleSms(CanaleDiConsegna):
+    nome = "sms"
+    etichetta = _("SMS")
+    scelta = _("SMS")
+    allerte_al_giorno = 3
+    campo = CampoPreferenza("telefono", _("Numero di cellulare"),
+                            _("Per ricevere gli SMS indica il numero di cellulare."),
+                            'inputmode="tel" autocomplete="tel"')
+
     def disponibile(self, ente) -> bool:
         return bool(impostazione("SMS_URL"))
+
+    def indirizzi(self, utente, p, d) -> list[str]:
+        telefono = p.telefono or utente.telefono
+        return [normalizza_telefono(telefono)] if telefono else []
+
+    def indirizzo_senza_account(self, d) -> str:
+        return normalizza_telefono(d.telefono) if d.telefono else ""
+
+    def normalizza(self, valore: str) -> str:
+        if not valore:
+            return ""
+        telefono = normalizza_telefono(valore)
+        if not re.fullmatch(r"\+\d{8,15}", telefono):
+            raise ValueError(_("Il numero di cellulare non è valido."))
+        return telefono
+
+    def maschera(self, indirizzo: str) -> str:
+        return f"…{indirizzo[-4:]}"
 
     def invia(self, notifica) -> Esito:
         url = impostazione("SMS_URL")

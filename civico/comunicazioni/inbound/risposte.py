@@ -11,13 +11,14 @@ from civico.enti.models import Ente
 
 
 def rispondi(ente: Ente | None, *, origine: str, email: str = "", telefono: str = "", oggetto, righe: list,
-             in_risposta_a: str = "", link: str = "", rispondi_a: str = "") -> None:
+             in_risposta_a: str = "", link: str = "", rispondi_a: str = "",
+             indirizzi: dict[str, str] | None = None) -> None:
     """One reply, once per received message (`origine` names it); `rispondi_a`, where the citizen's
-    answer must go when one is expected."""
+    answer must go when one is expected. `indirizzi`: the sender on another channel ({"telegram": chat})."""
     from civico.comunicazioni.outbox import Origine, righe_per, salva
 
     contesto = {"ente": ente, "righe": [lambda r=r: str(r() if callable(r) else r) for r in righe], "link": link}
-    d = Destinatario(email=email, telefono="" if email else telefono)
+    d = Destinatario(email=email, telefono="" if email else telefono, indirizzi=indirizzi or {})
     with transaction.atomic():
         nuove = salva(righe_per(
             d, ente, Origine(f"risposta:{origine}", "risposta"),

@@ -20,7 +20,7 @@ from civico.comunicazioni.models.iscrizioni import (
     TipoElemento,
 )
 from civico.comunicazioni.models.notifiche import (
-    Canale,
+    CanaleConsegna,
     EsitoTentativo,
     Notifica,
     StatoNotifica,
@@ -36,7 +36,7 @@ from civico.comunicazioni.models.sindaco import MessaggioSindaco, TipoMessaggio
 
 __all__ = [
     "AbbonamentoPush", "Allerta", "ElementoPersonale", "ModoAvviso", "PreferenzaPersonale", "TipoAvvisoPersonale",
-    "Avviso", "Canale", "CanaliEnte", "Conversazione", "ElementoRiepilogo",
+    "Avviso", "CanaleConsegna", "CanaliEnte", "Conversazione", "ElementoRiepilogo",
     "EsitoTentativo", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco", "Notifica",
     "Preferenze", "StatoAvviso", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento",
     "TipoMessaggio",

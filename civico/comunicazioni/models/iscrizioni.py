@@ -19,6 +19,8 @@ class Iscrizione(models.Model):
     email = models.EmailField(blank=True)
     # A reporter known only by phone (SMS channel) follows by SMS.
     telefono = models.CharField(max_length=40, blank=True)
+    # A reporter known only by another channel's address follows there ({"telegram": chat id}).
+    indirizzi = models.JSONField(default=dict, blank=True)
     # Followers without an account hear in the language they followed in (accounts: their preference).
     lingua = models.CharField(max_length=5, default="it")
     creata_il = models.DateTimeField(auto_now_add=True)
@@ -38,7 +40,8 @@ class Iscrizione(models.Model):
                 name="iscrizione_unica_telefono",
             ),
             models.CheckConstraint(
-                condition=models.Q(utente__isnull=False) | ~models.Q(email="") | ~models.Q(telefono=""),
+                condition=models.Q(utente__isnull=False) | ~models.Q(email="") | ~models.Q(telefono="")
+                | ~models.Q(indirizzi={}),
                 name="iscrizione_con_destinatario",
             ),
         ]
@@ -52,15 +55,22 @@ class Lingua(models.TextChoices):
     EN = "en", _("English")
 
 
+def canali_predefiniti() -> list[str]:
+    from civico.comunicazioni.canali import predefiniti
+
+    return predefiniti()
+
+
 class Preferenze(models.Model):
-    """How a person wants to be told: one switch per channel (the area personale shows them)."""
+    """How a person wants to be told: the set of channels they chose (the area personale shows
+    every registered channel, comunicazioni/canali/)."""
 
     utente = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferenze")
     lingua = models.CharField(_("lingua"), max_length=5, choices=Lingua.choices, default=Lingua.IT)
-    email = models.BooleanField(_("e-mail"), default=True)
-    sms = models.BooleanField(_("SMS"), default=False)
-    push = models.BooleanField(_("notifiche push"), default=True)
-    app_io = models.BooleanField(_("app IO"), default=False)
+    # Names of channels (the registry's); a name no longer registered is ignored.
+    canali = models.JSONField(_("canali"), default=canali_predefiniti, blank=True)
+    # Addresses of channels with no field of their own, by channel name (a Telegram chat id).
+    indirizzi = models.JSONField(default=dict, blank=True)
     # App IO addresses citizens by codice fiscale (filled from the SPID/CIE sign-in).
     codice_fiscale = models.CharField(_("codice fiscale"), max_length=16, blank=True)
     telefono = models.CharField(_("cellulare per gli SMS"), max_length=40, blank=True)

@@ -7,11 +7,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Canale(models.TextChoices):
+class CanaleConsegna(models.TextChoices):
+    """The built-in delivery channels, by name, for code that means one of them (a sign-in link
+    goes by e-mail). The full list, with labels, is the registry (comunicazioni/canali/): not
+    to be confused with segnalazioni.models.Canale, the way a report arrived."""
+
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
     PUSH = "push", _("Notifica push")
     APP_IO = "app_io", _("App IO")
+
+
+def scelte_canale() -> list:
+    """Every registered channel: a callable, so a new channel needs no migration."""
+    from civico.comunicazioni.canali import scelte
+
+    return scelte()
 
 
 class StatoNotifica(models.TextChoices):
@@ -25,7 +36,7 @@ class Notifica(models.Model):
     # sha256 of "origin:channel:address": the same event never reaches the same address twice
     # on the same channel, and it is the e-mail's Message-ID.
     chiave = models.CharField(max_length=64, unique=True)
-    canale = models.CharField(_("canale"), max_length=10, choices=Canale.choices)
+    canale = models.CharField(_("canale"), max_length=10, choices=scelte_canale)
     # E-mail address, phone number, codice fiscale, or the push subscription's id.
     indirizzo = models.CharField(_("destinatario"), max_length=1000)
     utente = models.ForeignKey(
