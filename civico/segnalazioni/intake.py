@@ -79,6 +79,10 @@ class NuovaSegnalazione:
     # No point, only words for the place (a comune without a street gazetteer, an address it does
     # not know): accepted for the office to place on the map (segnalazioni/localizzazione.py).
     da_localizzare: bool = False
+    # The category was read from the citizen's words by the channel (an SMS or e-mail dialogue needs
+    # it to ask that category's questions), not chosen by a person: triage's threshold still decides
+    # whether it is automatic or provisional, for operators to confirm.
+    categoria_dal_testo: bool = False
 
 
 def scegli_lingua(*candidati: str | None) -> str:
@@ -316,6 +320,8 @@ def _categoria(ente: Ente, dati: NuovaSegnalazione, titolo: str,
                 _("La categoria «%(c)s» non esiste per il comune di %(ente)s.")
                 % {"c": dati.categoria, "ente": ente.nome}
             ]})
+        if dati.categoria_dal_testo:
+            return categoria, triage.decisione_per(ente, categoria, f"{titolo}\n{descrizione}")
         return categoria, None
     decisione = triage.decidi_categoria(ente, f"{titolo}\n{descrizione}")
     if decisione.categoria is None:

@@ -193,6 +193,14 @@ def decidi_categoria(ente: Ente, testo: str) -> Decisione:
                      soglia is not None and scelte[0].probabilita >= soglia)
 
 
+def decisione_per(ente: Ente, categoria: Categoria, testo: str) -> Decisione:
+    """The decision for a category a channel already read from these words (`decidi_categoria`'s
+    rule, kept for that category): automatic only when the comune's threshold would have chosen it."""
+    d = decidi_categoria(ente, testo)
+    probabilita = next((x.probabilita for x in d.scelte if x.categoria.pk == categoria.pk), 0.0)
+    return Decisione(categoria, probabilita, d.scelte, d.automatica and d.categoria == categoria)
+
+
 def registra_all_arrivo(segnalazione, decisione: Decisione | None) -> SuggerimentoTriage:
     """Keep what triage suggested for a new report (inside intake's transaction): the category
     (the decision taken, or for a report whose category was chosen what the words suggested,

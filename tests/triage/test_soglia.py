@@ -98,3 +98,22 @@ def test_the_ente_admin_sets_the_threshold_and_bad_values_get_a_clear_error(come
     amministratore.post(pagina, {"soglia": ""})
     assert triage.soglia_automatica(alessandria) is None
     assert come(persone.operatore).get(pagina).status_code == 403  # an operator may not
+
+
+@pytest.mark.parametrize("canale", ["sms", "telegram"])
+@pytest.mark.parametrize("soglia, automatica", [(None, False), (0.3, True), (1.0, False)])
+def test_a_message_dialogue_s_category_follows_the_threshold_too(alessandria, canale, soglia, automatica):
+    """A channel that reads the category from the words (to ask its questions) is not a person
+    choosing it: the same threshold decides automatic or "to confirm"."""
+    from civico.comunicazioni.inbound.conversazione import conversa
+
+    if soglia is not None:
+        triage.imposta_soglia(alessandria, soglia)
+    esito = conversa(alessandria, canale=canale, mittente="+393331234567", chiave="k1",
+                     testo="BUCA grande profonda in via Dante Alighieri 12")
+
+    assert esito.azione == "creata"
+    suggerimento = SuggerimentoTriage.objects.get(segnalazione=esito.segnalazione)
+    assert suggerimento.categoria == esito.segnalazione.categoria
+    assert (suggerimento.automatica, suggerimento.da_confermare) == (automatica, not automatica)
+    assert len(_nota_automatica(esito.segnalazione)) == (1 if automatica else 0)

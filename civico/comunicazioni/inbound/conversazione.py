@@ -135,7 +135,7 @@ def _conversa(ente: Ente, canale: str, mittente: str, testo: str, chiave: str,
         da_localizzare=da_localizzare,
         telefono=mittente if canale == Canale.SMS else "",
         dati_client={} if canale == Canale.SMS else {canale: mittente},
-        domande_all_ufficio=tuple(rimandate),
+        domande_all_ufficio=tuple(rimandate), categoria_dal_testo=True,
     )
     try:
         # The receipt (code and link) reaches the reporter through the outbox, on their channel.

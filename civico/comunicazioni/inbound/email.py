@@ -430,7 +430,7 @@ def _nuova(c: _Contesto) -> Esito:
         lat=None if a_parole else luogo.lat, lon=None if a_parole else luogo.lon, titolo=titolo,
         categoria=categoria.codice, descrizione=c.corpo[:MAX_DESCRIZIONE], canale=Canale.EMAIL,
         indirizzo=luogo if a_parole else luogo.testo, risposte=risposte, nome=c.nome, email=c.mittente, ente=c.ente,
-        da_localizzare=a_parole,
+        da_localizzare=a_parole, categoria_dal_testo=True,
     )
     try:
         ricevuta = intake.submit(dati, c.allegati, chiave_idempotenza=f"email:{c.chiave[:48]}")
