@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civico.comunicazioni import allerte, collegamenti, consegna, conversazioni, iscrizioni, personale
+from civico.comunicazioni import allerte, collegamenti, consegna, conversazioni, iscrizioni, personale, testi_ente
 from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
 from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
@@ -227,10 +227,12 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
         stato = Stato(evento.stato_a).label if evento.stato_a else s.get_stato_display()
         return _("Segnalazione %(codice)s: %(stato)s") % {"codice": s.codice, "stato": stato}
 
-    def breve() -> str:
-        testo = _("Segnalazione ricevuta.") if evento.tipo == TipoEvento.CREATED else eventi.descrizione(evento)
+    def breve(proprio: str) -> str:
         # By SMS (or chat) the answer is a reply: inbound/conversazione.py reads it.
         domanda = f" {_('Risolto? Rispondi SI o NO.')}" if chiede_conferma else ""
+        if proprio:  # the comune's own text: the link only if it does not carry it already
+            return f"{proprio[:300]}{domanda}" + (f" {link}" if link and link not in proprio else "")
+        testo = _("Segnalazione ricevuta.") if evento.tipo == TipoEvento.CREATED else eventi.descrizione(evento)
         return f"{s.codice}: {testo[:200]}{domanda} {link}"
 
     def messaggio(lingua: str) -> Messaggio:
@@ -238,7 +240,9 @@ def _per_evento(evento: Evento, s: Segnalazione, d: Destinatario, del_segnalante
         # the unsubscribe link, put in after rendering.
         chiave_resa = (del_segnalante, bool(disiscrizione), lingua)
         if chiave_resa not in composti:
-            composti[chiave_resa] = componi("evento", contesto, lingua, oggetto=oggetto, breve=breve)
+            proprio = testi_ente.testo_della_notifica(s, evento, lingua, link)  # "": the default text
+            composti[chiave_resa] = componi("evento", {**contesto, "testo_ente": proprio}, lingua, oggetto=oggetto,
+                                            breve=lambda: breve(proprio))
         return con_disiscrizione(composti[chiave_resa], disiscrizione)
 
     origine = Origine(f"evento:{evento.pk}", "evento", s, evento)

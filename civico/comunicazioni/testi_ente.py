@@ -13,12 +13,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.utils import translation
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civico.comunicazioni.models import Lingua, TestoNotifica
+from civico.core.memoria import Memoria
 from civico.errors import InvalidData
+
+if TYPE_CHECKING:
+    from civico.accounts.models import Utente
+    from civico.enti.models import Ente
+    from civico.segnalazioni.models import Evento, Segnalazione
 
 MAX_TESTO = 2000
 _SEGNAPOSTO = re.compile(r"\{([a-z_]{1,30})\}")
@@ -97,7 +107,80 @@ def esempi() -> dict[str, str]:
     return {s.nome: str(s.esempio) for s in SEGNAPOSTI}
 
 
-def anteprima(testo: str) -> tuple[str, list[str]]:
-    """(the text rendered with the example values, or "" if invalid; the errors)."""
+def anteprima(testo: str, lingua: str | None = None) -> tuple[str, list[str]]:
+    """(the text rendered with the example values, in `lingua` if given, or "" if invalid; the
+    errors, in the active language)."""
     problemi = errori(testo)
-    return ("" if problemi else rendi(testo, esempi())), problemi
+    if problemi:
+        return "", problemi
+    with translation.override(lingua or translation.get_language()):
+        return rendi(testo, esempi()), []
+
+
+# A comune's texts are read for every notification it sends: kept per process until one is saved.
+_memoria = Memoria("testi_notifiche", ("comunicazioni.TestoNotifica",), ttl_s=300)
+
+LINGUE: tuple[str, ...] = tuple(Lingua.values)
+
+
+def evento_di(evento: Evento) -> str | None:
+    """The key in EVENTI of the event a notification tells about; None: the comune cannot word it."""
+    from civico.segnalazioni.models import TipoEvento
+    from civico.segnalazioni.stati import Stato
+
+    if evento.tipo == TipoEvento.CREATED:
+        return "ricevuta"
+    if evento.tipo == TipoEvento.STATE_CHANGED:
+        return "risolta" if evento.stato_a == Stato.RESOLVED else "stato"
+    return {TipoEvento.PUBLIC_ANSWER: "risposta", TipoEvento.INFO_REQUESTED: "richiesta_informazioni"}.get(evento.tipo)
+
+
+def testi(ente: Ente) -> dict[tuple[str, str], str]:
+    """The comune's own texts, by (event, language); the empty ones left out."""
+    return _memoria.prendi(ente.pk, lambda: {
+        (e, lingua): t for e, lingua, t in TestoNotifica.objects.filter(ente_id=ente.pk).exclude(testo="")
+        .values_list("evento", "lingua", "testo")
+    })
+
+
+def testo_della_notifica(s: Segnalazione, evento: Evento, lingua: str, link: str) -> str:
+    """THE rule for a notification's wording: the comune's text for this event and language with
+    its placeholders filled, or "" for the platform's default text."""
+    chiave = evento_di(evento)
+    proprio = testi(s.ente).get((chiave, lingua), "") if chiave else ""
+    if not proprio or errori(proprio):  # a text saved before a placeholder was withdrawn: the default
+        return ""
+    from civico.segnalazioni import eventi
+
+    with translation.override(lingua):
+        valori = {
+            "codice": s.codice, "titolo": s.titolo, "stato": s.get_stato_display(),
+            "categoria": s.categoria.nome_locale, "ente": s.ente.nome,
+            "descrizione": eventi.descrizione(evento), "link": link,
+        }
+        return rendi(proprio, valori).strip()
+
+
+def imposta_testi(utente: Utente, ente: Ente, nuovi: Mapping[tuple[str, str], str]) -> None:
+    """Save the comune's texts, (event, language) -> text; an empty text goes back to the default.
+    All or nothing: any invalid text refuses the lot, each error on its field `testo_<event>_<language>`."""
+    from civico.catalogo.configurazione import verifica as verifica_configuratore
+
+    verifica_configuratore(utente, ente)
+    problemi: dict[str, list[str]] = {}
+    for (e, lingua), testo in nuovi.items():
+        if e not in EVENTI or lingua not in LINGUE:
+            raise InvalidData({"__all__": [_("Evento o lingua sconosciuti.")]})
+        if p := errori(testo.strip()):
+            problemi[campo(e, lingua)] = p
+    if problemi:
+        raise InvalidData(problemi)
+    with transaction.atomic():
+        for (e, lingua), testo in nuovi.items():
+            TestoNotifica.objects.update_or_create(ente=ente, evento=e, lingua=lingua,
+                                                   defaults={"testo": testo.strip()})
+
+
+def campo(evento: str, lingua: str) -> str:
+    """The form field of one text."""
+    return f"testo_{evento}_{lingua}"

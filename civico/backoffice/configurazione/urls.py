@@ -4,6 +4,7 @@ from django.urls import path
 
 from civico.backoffice.configurazione import views, views_persone, views_protocollo, views_triage, views_zone
 from civico.backoffice.configurazione.views_canali import canali
+from civico.backoffice.configurazione.views_testi import anteprima, testi
 
 app_name = "configurazione"
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("protocollo/callback/<slug:ente>/", views_protocollo.callback, name="protocollo_callback"),
     path("<slug:ente>/", views.ente, name="ente"),
     path("<slug:ente>/canali/", canali, name="canali"),
+    path("<slug:ente>/canali/testi/", testi, name="testi_notifiche"),
+    path("<slug:ente>/canali/testi/anteprima/", anteprima, name="anteprima_testo"),
     path("<slug:ente>/uffici/", views.uffici, name="uffici"),
     path("<slug:ente>/uffici/<int:pk>/", views.ufficio, name="ufficio"),
     path("<slug:ente>/uffici/<int:pk>/disattiva/", views.disattiva_ufficio, name="disattiva_ufficio"),

@@ -33,11 +33,12 @@ from civico.comunicazioni.models.personale import (
     TipoAvvisoPersonale,
 )
 from civico.comunicazioni.models.sindaco import MessaggioSindaco, TipoMessaggio
+from civico.comunicazioni.models.testi import TestoNotifica
 
 __all__ = [
     "AbbonamentoPush", "Allerta", "ElementoPersonale", "ModoAvviso", "PreferenzaPersonale", "TipoAvvisoPersonale",
     "Avviso", "CanaleConsegna", "CanaliEnte", "Conversazione", "ElementoRiepilogo",
     "EsitoTentativo", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco", "Notifica",
     "Preferenze", "StatoAvviso", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento",
-    "TipoMessaggio",
+    "TestoNotifica", "TipoMessaggio",
 ]

@@ -190,6 +190,8 @@ class CanaliEnte(models.Model):
     numero_sms = models.CharField(_("numero SMS per le segnalazioni"), max_length=40, blank=True, db_index=True)
     # A secret: shown only to the ente's administrators.
     chiave_app_io = models.CharField(_("chiave API del servizio App IO"), max_length=100, blank=True)
+    # The channels the comune offers its citizens (names in the registry); None: every channel.
+    canali_offerti = models.JSONField(_("canali offerti"), null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = _("canali dell'ente")
