@@ -50,6 +50,7 @@ def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print,
     _regola_sobborghi(al)
     account = _staff(enti)
     chiave_api = _applicazione_demo()
+    canali = _canali_demo(enti)
     progress("segnalazioni dimostrative…")
     # A year of past reports: nobody is told now (no outbox backlog, no mail to demo reporters).
     with consegna.storia_passata():
@@ -60,7 +61,7 @@ def carica_demo(segnalazioni_alessandria: int = 300, progress: Progress = print,
     return {
         "comuni": comuni, "enti_attivi": [e.nome for e in enti.values()], "stradario": stradario,
         "alberi": alberi, "account": account, "segnalazioni_create": create, "chiave_api": chiave_api,
-        "storico_importate": storiche,
+        "storico_importate": storiche, "canali": canali,
         "segnalazioni_totali": Segnalazione.objects.count(), "secondi": time.perf_counter() - inizio,
     }
 
@@ -74,7 +75,28 @@ def testo_riepilogo(r: dict) -> str:
     ]
     righe += [f"  {u:<24} {ruolo}" for u, ruolo in r["account"]]
     righe.append(f"Chiave API dell'applicazione «Demo app» (Open311 api_key): {r['chiave_api']}")
+    righe += [f"  {nome}: segnalazioni per SMS al {numero}, per e-mail a {email}"
+              for nome, numero, email in r.get("canali", [])]
     return "\n".join(righe)
+
+
+# Demo numbers of the SMS gateway (the inbound webhook's "to"): Casale Monferrato and Novi Ligure have
+# no street gazetteer, so their SMS and e-mail reports show the "da localizzare" path.
+NUMERI_SMS_DEMO = {"AL": "+390131000001", "CM": "+390142000001", "NL": "+390143000001"}
+
+
+def _canali_demo(enti: dict[str, Ente]) -> list[tuple[str, str, str]]:
+    """Each demo comune's inbound SMS number (kept if an administrator changed it: idempotent)."""
+    from civico.comunicazioni.models import CanaliEnte
+
+    righe = []
+    for sigla, numero in NUMERI_SMS_DEMO.items():
+        canali, _creati = CanaliEnte.objects.get_or_create(ente=enti[sigla])
+        if not canali.numero_sms:
+            canali.numero_sms = numero
+            canali.save(update_fields=["numero_sms"])
+        righe.append((enti[sigla].nome, canali.numero_sms, f"{enti[sigla].slug}@{_dominio(enti[sigla])}"))
+    return righe
 
 
 def _applicazione_demo() -> str:

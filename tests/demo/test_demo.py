@@ -38,9 +38,22 @@ def test_the_demo_loads_three_comuni_with_reports_and_a_second_run_changes_nothi
 
 
 def test_demo_reports_sit_on_real_house_numbers_with_their_address():
-    loader.carica_demo(segnalazioni_alessandria=10, progress=lambda _: None, storico=False)
+    riepilogo = loader.carica_demo(segnalazioni_alessandria=10, progress=lambda _: None, storico=False)
     for s in Segnalazione.objects.filter(ente__sigla="AL"):
         assert s.indirizzo, s.codice
+
+    # A comune without a street gazetteer takes an SMS report on its own demo number: accepted, to be
+    # located from the words (not "we need the address" forever), and the summary says the number.
+    from civico.comunicazioni.inbound import sms
+
+    numero = loader.NUMERI_SMS_DEMO["CM"]
+    assert any(numero in riga for riga in loader.testo_riepilogo(riepilogo).splitlines()
+               if riga.strip().startswith("Casale Monferrato"))
+    primo = sms.ricevi("+393471112233", numero, "BUCA grande in via Roma davanti al bar", "demo-1")
+    esito = primo if primo.azione == "creata" else sms.ricevi("+393471112233", numero, "grande", "demo-2")
+    assert esito.azione == "creata", esito.risposta
+    s = esito.segnalazione
+    assert s.ente.sigla == "CM" and s.da_localizzare and s.lat is None and "via roma" in s.indirizzo.lower()
 
 
 @pytest.mark.django_db(transaction=True)
