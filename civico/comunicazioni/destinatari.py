@@ -53,7 +53,7 @@ def recapiti(d: Destinatario, ente: Ente | None, *, solo_email: bool = False) ->
     scelti = [canali.canale(CanaleConsegna.EMAIL)] if solo_email else canali.tutti()
     if d.utente is None:
         for c in scelti:
-            if (indirizzo := c.indirizzo_senza_account(d)) and c.disponibile(ente):
+            if (indirizzo := c.indirizzo_senza_account(d)) and canali.disponibile(c.nome, ente):
                 return [Recapito(c.nome, indirizzo, None, lingua)]
         return []
     u = d.utente
@@ -63,7 +63,7 @@ def recapiti(d: Destinatario, ente: Ente | None, *, solo_email: bool = False) ->
     lingua, uid = (p.lingua if p.pk else lingua), u.pk
     return [
         Recapito(c.nome, indirizzo, uid, lingua)
-        for c in scelti if c.nome in p.canali and c.disponibile(ente)
+        for c in scelti if c.nome in p.canali and canali.disponibile(c.nome, ente)
         for indirizzo in c.indirizzi(u, p, d)
     ]
 

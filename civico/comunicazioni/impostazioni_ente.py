@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from civico.accounts.models import Utente
 from civico.catalogo.configurazione import verifica
+from civico.comunicazioni import canali
 from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.mittenti import Mittente, mittente_per
 from civico.comunicazioni.models import CanaliEnte
@@ -44,6 +46,21 @@ def stato(ente: Ente) -> StatoCanali:
     canali = CanaliEnte.objects.filter(ente=ente).first() or CanaliEnte(ente=ente)
     return StatoCanali(ente.email, mittente_per(ente), canali.email_in_arrivo, ente.pec, canali.numero_sms,
                        maschera(canali.chiave_app_io))
+
+
+def canali_offerti(ente: Ente) -> list[str]:
+    """The channels the comune offers its citizens, in the registry's order (not set: all)."""
+    return [n for n in canali.nomi() if canali.offerto(n, ente)]
+
+
+def imposta_canali_offerti(utente: Utente, ente: Ente, nomi: Collection[str]) -> None:
+    """Offer these channels (names in the registry) and no other; e-mail is always offered."""
+    verifica(utente, ente)
+    if sconosciuti := set(nomi) - set(canali.nomi()):
+        elenco = ", ".join(sorted(sconosciuti))
+        raise InvalidData({"canali_offerti": [_("Canale sconosciuto: %(nomi)s.") % {"nomi": elenco}]})
+    scelti = [n for n in canali.nomi() if n in nomi or n == canali.SEMPRE_OFFERTO]
+    CanaliEnte.objects.update_or_create(ente=ente, defaults={"canali_offerti": scelti})
 
 
 def maschera(segreto: str) -> str:

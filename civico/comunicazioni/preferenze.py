@@ -14,7 +14,7 @@ from civico.catalogo.models import Categoria
 from civico.comunicazioni import allerte, canali
 from civico.comunicazioni.canali import CanaleDiConsegna, Collegamento
 from civico.comunicazioni.destinatari import preferenze
-from civico.comunicazioni.models import Allerta, Frequenza, Lingua, Preferenze, TipoArea
+from civico.comunicazioni.models import Allerta, Frequenza, Iscrizione, Lingua, Preferenze, TipoArea
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import InvalidData
@@ -68,8 +68,9 @@ def canali_della_pagina(utente: Utente, p: Preferenze, inviati: Mapping[str, str
     """The channels a person may choose (`in_preferenze`). `inviati`: the form as sent, when it is
     shown again with errors."""
     righe = []
+    suoi = comuni_della_persona(utente)
     for c in canali.tutti():
-        if not c.in_preferenze():
+        if not c.in_preferenze() or (suoi and not any(canali.offerto(c.nome, e) for e in suoi)):
             continue
         campo = c.campo.nome if c.campo else ""
         righe.append(CanaleDellaPagina(
@@ -79,6 +80,15 @@ def canali_della_pagina(utente: Utente, p: Preferenze, inviati: Mapping[str, str
             collegamento=c.collegamento(utente, p),
         ))
     return righe
+
+
+def comuni_della_persona(utente: Utente) -> list[Ente]:
+    """The comuni whose messages a person gets: of the reports they follow and the areas they
+    watch; none yet: every active comune (what they may come to follow). Their preferences page
+    offers a channel that at least one of these comuni offers."""
+    ids = set(Iscrizione.objects.filter(utente=utente).values_list("segnalazione__ente_id", flat=True))
+    ids |= set(Allerta.objects.filter(utente=utente, attiva=True).values_list("ente_id", flat=True))
+    return list(Ente.objects.filter(pk__in=ids) if ids else Ente.objects.filter(attivo=True))
 
 
 def allerte_di(utente: Utente) -> QuerySet[Allerta]:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.module_loading import import_string
 
-from civico.comunicazioni.models import EsitoTentativo
+from civico.comunicazioni.models import CanaliEnte, EsitoTentativo
+from civico.core.memoria import Memoria
 
 if TYPE_CHECKING:
     from django.urls import URLPattern
@@ -157,8 +158,25 @@ def canale(nome: str) -> CanaleDiConsegna:
 
 
 def disponibile(nome: str, ente: Ente | None) -> bool:
+    """Whether a message of `ente` may go by this channel: the platform can use it and the comune
+    offers it (the one rule of sending: destinatari.recapiti)."""
     c = _registro().get(nome)
-    return c is not None and c.disponibile(ente)
+    return c is not None and c.disponibile(ente) and offerto(nome, ente)
+
+
+# The channels each comune offers (CanaliEnte.canali_offerti), read for every recipient.
+_memoria_offerti = Memoria("canali_offerti", ("comunicazioni.CanaliEnte",), ttl_s=300)
+SEMPRE_OFFERTO = "email"  # every comune writes by e-mail: the office mailboxes and staff rely on it
+
+
+def offerto(nome: str, ente: Ente | None) -> bool:
+    """Whether the comune offers the channel to its citizens (its Canali page; not set: every
+    channel). Mail of no comune, and e-mail, always."""
+    if ente is None or nome == SEMPRE_OFFERTO:
+        return True
+    scelti = _memoria_offerti.prendi(ente.pk, lambda: CanaliEnte.objects.filter(ente_id=ente.pk).values_list(
+        "canali_offerti", flat=True).first())
+    return scelti is None or nome in scelti
 
 
 def scelte() -> list[tuple[str, Any]]:
