@@ -15,7 +15,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol
 
@@ -78,6 +78,28 @@ def verifica_numero_allegati(n: int) -> None:
             str,
         )()
         raise InvalidData({"allegati": [messaggio]})
+
+
+def vaglia_allegati(allegati: Iterable[tuple[str, bytes | None]], *, posti: int,
+                    ) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """What a message brought, checked as intake will check it: the first `posti` good files, and
+    "name: reason" for each refused one (None: a part that could not be read), for the reply."""
+    buoni: list[tuple[str, bytes]] = []
+    scartati: list[str] = []
+    for nome, contenuto in allegati:
+        if contenuto is None:
+            scartati.append(f"{nome}: {_('illeggibile')}")
+            continue
+        if len(buoni) >= posti:
+            scartati.append(f"{nome}: {_('troppi allegati')}")
+            continue
+        try:
+            prepara_allegato(nome, contenuto)
+        except InvalidData as exc:
+            scartati.append(f"{nome}: {exc}")
+            continue
+        buoni.append((nome, contenuto))
+    return buoni, scartati
 
 
 def prepara_allegato(

@@ -255,17 +255,8 @@ def _conserva_allegati(dati: dict, allegati: Sequence[tuple[str, bytes]]) -> lis
     """Photos sent along the dialogue wait in it for the report (intake's checks first); the
     refused ones are named in the reply."""
     tenuti = dati.setdefault("allegati", [])
-    scartati: list = []
-    for nome, contenuto in allegati:
-        if len(tenuti) >= settings.CIVICO["MAX_FILES_PER_REPORT"]:
-            scartati.append(f"{nome}: {_('troppi allegati')}")
-            continue
-        try:
-            media.prepara_allegato(nome, contenuto)
-        except InvalidData as exc:
-            scartati.append(f"{nome}: {exc}")
-            continue
-        tenuti.append([nome, base64.b64encode(contenuto).decode("ascii")])
+    buoni, scartati = media.vaglia_allegati(allegati, posti=settings.CIVICO["MAX_FILES_PER_REPORT"] - len(tenuti))
+    tenuti += [[nome, base64.b64encode(contenuto).decode("ascii")] for nome, contenuto in buoni]
     if scartati:
         scartati.insert(0, _("Alcuni allegati non sono stati accettati:"))
     return scartati

@@ -277,26 +277,16 @@ def corpo_testo(msg: EmailMessage) -> str:
 
 def _allegati(msg: EmailMessage) -> tuple[list[tuple[str, bytes]], list[str]]:
     """(accepted attachments, names and reasons of the refused ones): intake's own checks."""
-    buoni: list[tuple[str, bytes]] = []
-    scartati: list[str] = []
-    massimo = settings.CIVICO["MAX_FILES_PER_REPORT"]
-    for parte in msg.iter_attachments():
-        nome = parte.get_filename() or "allegato"
-        try:
-            dati = parte.get_payload(decode=True) or b""
-        except Exception:  # noqa: BLE001 - a broken part is one more refused attachment
-            scartati.append(f"{nome}: illeggibile")
-            continue
-        if len(buoni) >= massimo:
-            scartati.append(f"{nome}: {_('troppi allegati')}")
-            continue
-        try:
-            media.prepara_allegato(nome, dati)
-        except InvalidData as exc:
-            scartati.append(f"{nome}: {exc}")
-            continue
-        buoni.append((nome, dati))
-    return buoni, scartati
+    return media.vaglia_allegati(((parte.get_filename() or "allegato", _contenuto(parte))
+                                  for parte in msg.iter_attachments()),
+                                 posti=settings.CIVICO["MAX_FILES_PER_REPORT"])
+
+
+def _contenuto(parte) -> bytes | None:
+    try:
+        return parte.get_payload(decode=True) or b""
+    except Exception:  # noqa: BLE001 - a broken part is one more refused attachment
+        return None
 
 
 @dataclass(frozen=True)
