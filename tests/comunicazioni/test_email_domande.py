@@ -115,3 +115,23 @@ def test_a_number_answered_by_email_as_people_write_it_completes_the_report(ales
     esito = _ricevi(_risposta_a(_domanda(), risposta))
     assert esito.azione == "creata", esito.motivo
     assert esito.segnalazione.risposte["lampioni-spenti"] == atteso
+
+
+@pytest.mark.parametrize("risposte", [("boh, non saprei", "non lo so proprio"), ("?", "forse"),
+                                      ("Via Dante Alighieri 12", "chiedete al vicino")])
+def test_after_two_answers_we_cannot_read_the_report_is_stored_and_the_question_left_to_the_office(
+        alessandria, risposte):
+    """The rule of every message channel: two tries, then the report is not lost for want of an answer."""
+    from civico.segnalazioni.models import Evento, TipoEvento
+
+    _ricevi(_email(oggetto="Buca pericolosa", testo="C'è una buca in via Dante Alighieri 12."))
+    assert _ricevi(_risposta_a(_domanda(), risposte[0])).azione == "richiesta"  # asked once more
+    esito = _ricevi(_risposta_a(_domanda(), risposte[1]))
+
+    assert esito.azione == "creata", esito.motivo
+    s = esito.segnalazione
+    assert s.titolo == "Buca pericolosa" and "dimensione" not in s.risposte
+    nota = Evento.objects.get(segnalazione=s, tipo=TipoEvento.INTERNAL_NOTE, dati__has_key="domande_senza_risposta")
+    assert nota.dati["domande_senza_risposta"] == ["dimensione"] and risposte[1] in nota.testo
+    ultima = Notifica.objects.filter(motivo="risposta").latest("pk")
+    assert "penserà l'ufficio" in ultima.testo

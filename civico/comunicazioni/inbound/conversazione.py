@@ -146,7 +146,7 @@ def _conversa(ente: Ente, canale: str, mittente: str, testo: str, chiave: str,
     if da_localizzare:
         righe.append(_con(DA_LOCALIZZARE, luogo=ricevuta.segnalazione.indirizzo))
     if rimandate and ricevuta.creata:
-        righe += _lascia_all_ufficio(ricevuta.segnalazione, categoria, rimandate, dati.get("tentativi", {}))
+        righe += lascia_all_ufficio(ricevuta.segnalazione, categoria, rimandate, dati.get("tentativi", {}))
     return EsitoConversazione("creata", righe, ricevuta.segnalazione)
 
 
@@ -168,7 +168,7 @@ def _leggi_la_risposta(categoria: Categoria, dati: dict, risposte: dict, testo: 
     return False
 
 
-def _lascia_all_ufficio(s: Segnalazione, categoria: Categoria, rimandate: list[str], tentativi: dict) -> list:
+def lascia_all_ufficio(s: Segnalazione, categoria: Categoria, rimandate: list[str], tentativi: dict) -> list:
     """The questions the reporter's messages did not answer: on the report for the office (an
     internal note with what was written), and the reporter told the office will see to them."""
     domande = [d for d in categoria.domande.all() if d.codice in rimandate]

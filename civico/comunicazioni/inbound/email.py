@@ -44,7 +44,7 @@ from civico.comunicazioni import collegamenti, conversazioni
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.inbound import autenticazione, citazioni, pec
 from civico.comunicazioni.inbound import testo as lettura
-from civico.comunicazioni.inbound.conversazione import DA_LOCALIZZARE
+from civico.comunicazioni.inbound.conversazione import DA_LOCALIZZARE, TENTATIVI_PER_DOMANDA, lascia_all_ufficio
 from civico.comunicazioni.inbound.lettura_risposte import leggi_risposte
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
@@ -301,6 +301,7 @@ class _Contesto:
     id_messaggio: str
     chiave: str
     risposta: str = ""  # what an answer to our question said, read with the first message
+    tentativi: int = 0  # answers to our questions so far (the rule of the message channels: two, then the office)
 
 
 def _rispondi(c: _Contesto, righe: list, link: str = "", *, attende_risposta: bool = False) -> None:
@@ -312,11 +313,15 @@ def _rispondi(c: _Contesto, righe: list, link: str = "", *, attende_risposta: bo
              oggetto=lambda: f"Re: {_PREFISSI.sub('', oggetto)}"[:250], righe=righe, rispondi_a=rispondi_a)
 
 
+_TENTATIVI = "X-Civico-Tentativi"  # in the remembered message only: never read from what a citizen sent
+
+
 def _da_ricordare(c: _Contesto) -> bytes:
     """What a not-yet-report said (subject, text as read, attachments), as a message of its own:
     the answer to our question is read together with it, and so is an answer to that one."""
     msg = EmailMessage()
     msg["Subject"] = c.oggetto
+    msg[_TENTATIVI] = str(c.tentativi)
     msg.set_content(c.corpo or " ")
     for nome, dati in c.allegati:
         msg.add_attachment(dati, maintype="application", subtype="octet-stream", filename=nome)
@@ -336,8 +341,10 @@ def _con_il_messaggio_citato(c: _Contesto, indirizzi: list[str]) -> _Contesto:
         return c
     oggetto, corpo, allegati, _scartati = leggi_trattenuto(bytes(primo.contenuto))
     massimo = settings.CIVICO["MAX_FILES_PER_REPORT"]
+    tentativi = BytesParser(policy=policy.default).parsebytes(bytes(primo.contenuto), headersonly=True)[_TENTATIVI]
     return replace(c, oggetto=oggetto or c.oggetto, corpo=f"{c.corpo}\n\n{corpo}".strip(),
-                   allegati=[*c.allegati, *allegati][:massimo], risposta=c.corpo)
+                   allegati=[*c.allegati, *allegati][:massimo], risposta=c.corpo,
+                   tentativi=(int(tentativi) if str(tentativi or "").isdigit() else 0) + 1)
 
 
 def _su_segnalazione(c: _Contesto, s: Segnalazione) -> Esito:
@@ -407,7 +414,9 @@ def _nuova(c: _Contesto) -> Esito:
     risposte = lettura.risposte_dal_testo(categoria, testo)
     if c.risposta:  # the answer to our questions, as people write it ("sono 2", "sì")
         risposte.update(leggi_risposte(lettura.domande_mancanti(categoria, risposte), c.risposta))
-    if mancanti := lettura.domande_mancanti(categoria, risposte):
+    mancanti = lettura.domande_mancanti(categoria, risposte)
+    all_ufficio = tuple(d.codice for d in mancanti) if c.tentativi >= TENTATIVI_PER_DOMANDA else ()
+    if mancanti and not all_ufficio:
         _rispondi(c, [
             lambda: _("Per registrare la segnalazione «%(titolo)s» ci servono ancora queste informazioni:")
             % {"titolo": titolo},
@@ -420,7 +429,7 @@ def _nuova(c: _Contesto) -> Esito:
         lat=None if a_parole else luogo.lat, lon=None if a_parole else luogo.lon, titolo=titolo,
         categoria=categoria.codice, descrizione=c.corpo[:MAX_DESCRIZIONE], canale=Canale.EMAIL,
         indirizzo=luogo if a_parole else luogo.testo, risposte=risposte, nome=c.nome, email=c.mittente, ente=c.ente,
-        da_localizzare=a_parole, categoria_dal_testo=True,
+        da_localizzare=a_parole, categoria_dal_testo=True, domande_all_ufficio=all_ufficio,
     )
     try:
         ricevuta = intake.submit(dati, c.allegati, chiave_idempotenza=f"email:{c.chiave[:48]}")
@@ -433,6 +442,9 @@ def _nuova(c: _Contesto) -> Esito:
         return Esito("richiesta", str(exc))
     # One reply per message: the refused attachments and, for words only, who will place it.
     righe = [_intro_scartati, *c.scartati] if c.scartati else []
+    if all_ufficio and ricevuta.creata:
+        righe += lascia_all_ufficio(ricevuta.segnalazione, categoria, list(all_ufficio),
+                                    {codice: [c.risposta[:200]] for codice in all_ufficio})
     if a_parole:
         s = ricevuta.segnalazione
         righe.append(lambda: str(DA_LOCALIZZARE) % {"luogo": s.indirizzo})
