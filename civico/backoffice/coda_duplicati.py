@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import filtro_visibili, puo_lavorare
+from civico.accounts.permissions import enti_visibili, filtro_visibili, puo_lavorare
 from civico.backoffice import azioni
 from civico.backoffice.models import CoppiaDuplicati, EsitoCoppia
 from civico.enti.models import Ente
@@ -77,6 +77,12 @@ def coda(utente: Utente, ente: Ente) -> QuerySet[CoppiaDuplicati]:
 def spiega(coppia: CoppiaDuplicati) -> duplicati.Punteggio:
     """The pair's score as it is now, with its parts (the reports may have changed since)."""
     return duplicati.punteggio(duplicati.Caso.di(coppia.prima), duplicati.Caso.di(coppia.seconda))
+
+
+def esiste_per(utente: Utente, pk: int) -> bool:
+    """The pair exists in a comune this person works for (decided or not): anything else is not
+    found for them, so nobody learns of another comune's pairs."""
+    return CoppiaDuplicati.objects.filter(pk=pk, ente__in=enti_visibili(utente)).exists()
 
 
 def _coppia(utente: Utente, pk: int, ente: Ente) -> CoppiaDuplicati:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,11 +29,16 @@ def coda(request: HttpRequest) -> HttpResponse:
     })
 
 
+SCELTE = {"unisci": coda_duplicati.unisci, "non-duplicati": coda_duplicati.non_duplicati}
+
+
 @require_POST
 @staff_richiesto
 def decidi(request: HttpRequest, pk: int, scelta: str) -> HttpResponse:
+    fai = SCELTE.get(scelta)
+    if fai is None or not coda_duplicati.esiste_per(request.user, pk):
+        raise Http404
     ente = _ente(request.user, request.POST.get("ente"))
-    fai = coda_duplicati.unisci if scelta == "unisci" else coda_duplicati.non_duplicati
     try:
         messages.success(request, fai(request.user, pk, ente))
     except DomainError as errore:
