@@ -24,7 +24,7 @@ else
 fi
 
 banner "tests on SQLite"
-$BIN/pytest -q -p no:cacheprovider
+$BIN/pytest -q -p no:cacheprovider --durations=25  # the slowest, to keep the suite under its budget
 sqlite_rc=$?
 [ $sqlite_rc -eq 0 ] || status=1
 
@@ -38,7 +38,7 @@ psycopg.connect(make_conninfo(**info), connect_timeout=3).close()
 PY
 then
   banner "tests on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider
+  DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider --durations=25
   pg_rc=$?
   [ $pg_rc -eq 0 ] || status=1
   pg="ran (exit $pg_rc)"
