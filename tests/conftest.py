@@ -82,3 +82,21 @@ def alessandria(db) -> Ente:
 @pytest.fixture
 def casale(db) -> Ente:
     return attiva("006039", "CM", completo=False)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server; Django's mail goes to it (plain SMTP, no login), read in `.messaggi`."""
+    from tests.comunicazioni.server import ServerSmtp
+
+    server = ServerSmtp().avvia()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.porta
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.ferma()
+    from civico.comunicazioni.canali import email
+
+    email.chiudi()

@@ -89,17 +89,8 @@ def _attendi_posta(posta: ServerSmtp, n: int = 1, secondi: float = 10.0):
 
 
 @pytest.fixture
-def posta(settings):
-    server = ServerSmtp().avvia()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.porta, 5
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server
-    server.ferma()
-    from civico.comunicazioni.canali import email
-
-    email.chiudi()
+def posta(smtp):
+    return smtp
 
 
 @pytest.mark.parametrize(("viewport", "lingua"), VARIANTI)

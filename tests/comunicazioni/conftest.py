@@ -5,23 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from tests.comunicazioni.server import ServerHttp, ServerSmtp
+from tests.comunicazioni.server import ServerHttp
 
 CODA_DB = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server; Django's mail goes to it."""
-    server = ServerSmtp().avvia()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.porta
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.ferma()
-    from civico.comunicazioni.canali import email
-
-    email.chiudi()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from civico.comunicazioni.models import Iscrizione, Notifica
 from civico.moderazione.models import Divieto
 from civico.segnalazioni import workflow
 from tests import factories
-from tests.comunicazioni.server import ServerSmtp
 from tests.portale.test_flusso_passi import limiti_azzerati
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +21,8 @@ __all__ = ["limiti_azzerati"]  # the autouse fixture, imported
 
 
 @pytest.fixture
-def posta(settings):
-    server = ServerSmtp().avvia()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.porta, 5
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server
-    server.ferma()
-    from civico.comunicazioni.canali import email
-
-    email.chiudi()
+def posta(smtp):
+    return smtp
 
 
 def _percorso(url: str) -> str:
