@@ -12,7 +12,6 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civico.backoffice import accesso
-from tests.comunicazioni.conftest import smtp  # noqa: F401  (the real SMTP server fixture)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "x-Segreta-123"  # tests.factories.staff's

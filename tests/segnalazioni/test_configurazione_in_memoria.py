@@ -106,7 +106,8 @@ def test_an_alert_created_after_a_report_hears_of_the_next(alessandria):
 
 # --- Several workers: the shared cache (CIVICO_CACHE_URL) carries a change to every process -----
 
-REDIS = "redis://127.0.0.1:6379/15"
+# One Redis database per backend: make test runs SQLite and PostgreSQL side by side, and this test clears it.
+REDIS = f"redis://127.0.0.1:6379/{14 if os.environ.get('DATABASE_URL') else 15}"
 
 
 @pytest.fixture
