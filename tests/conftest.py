@@ -100,3 +100,14 @@ def smtp(settings):
     from civico.comunicazioni.canali import email
 
     email.chiudi()
+
+
+@pytest.fixture
+def orologio_dei_limiti(monkeypatch):
+    """The rate limiter counts in clock-aligned windows: pin its clock 30 s into a minute, so a slow
+    machine cannot roll a window over between a test's requests."""
+    from types import SimpleNamespace
+
+    from civico.core import limiti
+
+    monkeypatch.setattr(limiti, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))

@@ -176,7 +176,7 @@ def test_a_malformed_idempotency_key_is_refused(client, alessandria, chiave):
 
 # --- Limits and credentials ---------------------------------------------------------------------
 
-def test_anonymous_creates_are_rate_limited_per_ip_with_retry_after(client, alessandria, settings):
+def test_anonymous_creates_are_rate_limited_per_ip_with_retry_after(client, alessandria, settings, orologio_dei_limiti):
     settings.CIVICO = {**settings.CIVICO, "API_CREAZIONI_IP_AL_MINUTO": 2}
     altro_ip = Client(REMOTE_ADDR="203.0.113.9")
 
@@ -189,7 +189,7 @@ def test_anonymous_creates_are_rate_limited_per_ip_with_retry_after(client, ales
     assert post_json(altro_ip, URL, _buca(titolo="Da un altro IP")).status_code == 201
 
 
-def test_an_application_key_records_the_app_and_uses_its_own_limit(client, alessandria):
+def test_an_application_key_records_the_app_and_uses_its_own_limit(client, alessandria, orologio_dei_limiti):
     app, chiave = crea_applicazione("App di quartiere", limite_al_minuto=1)
 
     prima = post_json(client, URL, _buca(), **{"X-Api-Key": chiave})

@@ -64,7 +64,7 @@ def test_a_text_without_words_suggests_nothing(client, alessandria):
 
 
 def test_the_suggestion_is_rate_limited_per_address_with_retry_after(client, alessandria, settings):
-    settings.CIVICO = {**settings.CIVICO, "LIMITI": {"suggerimenti": {"ip": (2, 60)}}}
+    settings.CIVICO = {**settings.CIVICO, "LIMITI": {"suggerimenti": {"ip": (2, 3600)}}}
 
     stati = [client.get(url(), {"testo": "buca"}).status_code for _ in range(3)]
 
