@@ -1,8 +1,8 @@
 """Staff insight: hotspots, problems that come back after a repair, the weekly intake and its
 forecast, each office's workload and lateness. What work orders cost is in `costi.py`.
 
-Every function takes the reports the person may see (`visibili`, built with the permission
-module's `filtro_visibili`) and never widens them. Counting happens in the database; only the
+Every function takes the reports the person may see (`visibili`, built with
+`Segnalazione.objects.visibili_a`) and never widens them. Counting happens in the database; only the
 small grouped results are shaped in Python.
 """
 

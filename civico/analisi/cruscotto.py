@@ -22,7 +22,7 @@ from civico.analisi.filtri import Filtri
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
-from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, condizione_pubblica
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
 
@@ -35,14 +35,9 @@ RISOLUZIONE_H3_PIATTAFORMA = 5  # about 250 km²: comuni across Italy
 MAX_ESAGONI = 3000
 
 
-def enti_pubblici() -> list[int]:
-    return list(Ente.objects.filter(attivo=True).values_list("pk", flat=True))
-
-
 def pubbliche(ente: Ente | None, categoria: str = "") -> QuerySet[Segnalazione]:
     """Reports the public may count: public, of active comuni, of one category if asked."""
-    qs = Segnalazione.objects.filter(pubblica=True)
-    qs = qs.filter(ente=ente) if ente is not None else qs.filter(ente_id__in=enti_pubblici())
+    qs = Segnalazione.objects.pubbliche(ente, enti_per_id=True)
     if categoria:
         # Ids rather than a join: the planner keeps using the (ente, date) indexes.
         categorie = Categoria.objects.filter(codice=categoria)
@@ -226,9 +221,9 @@ def _soddisfazione(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:
     qs = Evento.objects.filter(
         creato_il__gte=filtri.inizio, creato_il__lt=filtri.fine, tipo=TipoEvento.STATE_CHANGED,
         stato_da=Stato.RESOLVED, transizione__in=("close", "reopen"), dati__attore="segnalante",
-        segnalazione__pubblica=True,
-    )
-    qs = qs.filter(ente=ente) if ente is not None else qs.filter(ente_id__in=enti_pubblici())
+    ).filter(condizione_pubblica("segnalazione__", ente=ente, ente_per_id="ente_id"))
+    if ente is not None:
+        qs = qs.filter(ente=ente)
     if filtri.categoria:
         qs = qs.filter(segnalazione__categoria__codice=filtri.categoria)
     conti = dict(qs.values_list("transizione").annotate(n=Count("pk")).order_by())

@@ -39,7 +39,7 @@ def catalogo(base_url: str) -> dict[str, Any]:
     base = base_url.rstrip("/")
     date_per_ente = {
         r["ente_id"]: r
-        for r in Segnalazione.objects.filter(pubblica=True).order_by().values("ente_id").annotate(
+        for r in Segnalazione.objects.pubbliche(enti_per_id=True).order_by().values("ente_id").annotate(
             prima=Min("creata_il"), ultima=Max("aggiornata_il")
         )
     }

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civico.accounts.permissions import Attore, enti_visibili, filtro_visibili, puo_lavorare
+from civico.accounts.permissions import Attore, enti_visibili, puo_lavorare
 from civico.analisi import approfondimenti as A
 from civico.analisi import costi as C
 from civico.analisi import dettaglio as D
@@ -45,7 +45,7 @@ def _comune(request: HttpRequest, slug: str) -> Ente:
 
 
 def _visibili(request: HttpRequest, ente: Ente):
-    return Segnalazione.objects.filter(filtro_visibili(request.user), ente=ente)
+    return Segnalazione.objects.visibili_a(request.user).filter(ente=ente)
 
 
 def _intero(valore: str | None, ammessi: tuple[int, ...], predefinito: int) -> int:

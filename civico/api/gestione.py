@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import Attore, filtro_visibili, puo_vedere
+from civico.accounts.permissions import Attore, puo_vedere
 from civico.api import rappresentazioni as R
 from civico.api import schemi
 from civico.api.autenticazione import TokenStaff
@@ -57,7 +57,7 @@ def _vista(request: HttpRequest, s: Segnalazione, attore: Attore) -> dict:
 def elenco(request: HttpRequest, filtri: Query[FiltriGestione]):
     """Anche quelle non pubbliche; dalla più recente, a pagine con `cursor`."""
     utente: Utente = request.auth  # type: ignore[attr-defined]
-    qs = filtri.applica(_elenco().filter(filtro_visibili(utente)))
+    qs = filtri.applica(_elenco().visibili_a(utente))
     if filtri.ufficio:
         qs = qs.filter(ufficio_id=filtri.ufficio)
     if filtri.assegnatario == "io":

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import filtro_visibili
 from civico.backoffice import azioni
 from civico.backoffice.models import EsitoInBlocco, LavoroInBlocco, StatoLavoro
 from civico.comunicazioni import personale
@@ -61,7 +60,7 @@ def esegui(lavoro_id: int) -> int:
     fatti = set(lavoro.esiti.values_list("codice", flat=True))
     da_fare = [c for c in lavoro.codici if c not in fatti]
     # The reports this person may see now (a role removed meanwhile is respected).
-    trovate = {s.codice: s for s in Segnalazione.objects.filter(filtro_visibili(utente), codice__in=da_fare)}
+    trovate = {s.codice: s for s in Segnalazione.objects.visibili_a(utente).filter(codice__in=da_fare)}
     gestite = 0
     # 500 assignments to one operator are one e-mail to them, not 500 (comunicazioni.personale).
     lotto = f"blocco:{lavoro.pk}"

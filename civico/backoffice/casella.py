@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import filtro_visibili, puo_lavorare_in_ente
+from civico.accounts.permissions import puo_lavorare_in_ente
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Canale, Priorita, Segnalazione
@@ -153,7 +153,7 @@ def _bbox(valore: str) -> tuple[float, float, float, float] | None:
 
 def base(utente: Utente, ente: Ente) -> QuerySet[Segnalazione]:
     """Every report of the ente this person may see (their offices only, if limited to some)."""
-    return Segnalazione.objects.filter(filtro_visibili(utente), ente=ente)
+    return Segnalazione.objects.visibili_a(utente).filter(ente=ente)
 
 
 def filtra(qs: QuerySet[Segnalazione], f: Filtri, utente: Utente, ente: Ente, oggi: date) -> QuerySet[Segnalazione]:

@@ -5,7 +5,7 @@ the open reports around it (H3 cells within RAGGIO_M, created within FINESTRA_GI
 work per report, never all pairs of the comune. Pairs above the threshold are kept; staff merge
 one with a click — through the workflow's "mark duplicate" door, which carries the followers
 over to the older report — or say "non sono duplicati", which is remembered so the pair never
-comes back. Who sees a pair: whoever may see both reports (`filtro_visibili`).
+comes back. Who sees a pair: whoever may see both reports (`Segnalazione.objects.visibili_a`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import enti_visibili, filtro_visibili, puo_lavorare
+from civico.accounts.permissions import enti_visibili, puo_lavorare
 from civico.backoffice import azioni
 from civico.backoffice.models import CoppiaDuplicati, EsitoCoppia
 from civico.enti.models import Ente
@@ -65,7 +65,7 @@ def cerca_in_ente(ente: Ente, *, giorni: int = duplicati.FINESTRA_GIORNI) -> int
 def coda(utente: Utente, ente: Ente) -> QuerySet[CoppiaDuplicati]:
     """The pairs still to decide whose reports are both open and both visible to this person,
     most likely first."""
-    visibili = Segnalazione.objects.filter(filtro_visibili(utente), ente=ente, stato__in=APERTI)
+    visibili = Segnalazione.objects.visibili_a(utente).filter(ente=ente, stato__in=APERTI)
     return (
         CoppiaDuplicati.objects.filter(ente=ente, esito=EsitoCoppia.DA_DECIDERE, prima__in=visibili,
                                        seconda__in=visibili)

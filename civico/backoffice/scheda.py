@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import filtro_visibili, puo_vedere
+from civico.accounts.permissions import puo_vedere
 from civico.backoffice.azioni import nome_persona
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Allegato, Evento, Segnalazione, TipoAllegato, TipoEvento, Visibilita
@@ -23,7 +23,7 @@ ETICHETTE_VISIBILITA = {
 def carica(utente: Utente, codice: str) -> Segnalazione | None:
     """The report by code, if this person may open it (else None: it does not exist for them)."""
     return (
-        Segnalazione.objects.filter(filtro_visibili(utente), codice=codice.strip().upper())
+        Segnalazione.objects.visibili_a(utente).filter(codice=codice.strip().upper())
         .select_related("ente", "categoria", "ufficio", "assegnatario", "duplicato_di", "segnalante", "triage",
                         "bene_segnalato__bene__tipo")  # the asset and its history (civico.patrimonio)
         .defer("ente__confine")  # the comune's boundary is large and not needed here

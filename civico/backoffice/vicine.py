@@ -16,7 +16,6 @@ import h3
 from django.db.models import QuerySet
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import filtro_visibili
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.workflow import APERTI
 from civico.territorio.distanza import distanza_m
@@ -37,7 +36,7 @@ class Vicina:
 
 def possibili_duplicati(s: Segnalazione, utente: Utente) -> list[Vicina]:
     """Open reports this person may see that are likely the same problem, most likely first."""
-    candidate = Segnalazione.objects.filter(filtro_visibili(utente), ente_id=s.ente_id, stato__in=APERTI)
+    candidate = Segnalazione.objects.visibili_a(utente).filter(ente_id=s.ente_id, stato__in=APERTI)
     simili = duplicati.simili(duplicati.Caso.di(s), candidate, escluse={s.pk}, limite=MAX_DUPLICATI)
     return [Vicina(x.segnalazione, x.distanza_m, x.punteggio) for x in simili]
 

@@ -115,7 +115,7 @@ def complimenti_visibili(utente: Utente) -> QuerySet[MessaggioSindaco]:
     """Compliments about resolved reports this person's office worked on (what the office sees)."""
     return MessaggioSindaco.objects.filter(
         tipo=TipoMessaggio.COMPLIMENTO,
-        segnalazione__in=Segnalazione.objects.filter(permissions.filtro_visibili(utente)),
+        segnalazione__in=Segnalazione.objects.visibili_a(utente),
     ).select_related("segnalazione__ufficio").order_by("-creato_il")
 
 

@@ -21,7 +21,6 @@ from civico.accounts.models import Utente
 from civico.accounts.permissions import (
     Attore,
     e_amministratore_piattaforma,
-    filtro_visibili,
     puo_configurare,
     puo_lavorare,
 )
@@ -210,7 +209,7 @@ def coda(utente: Utente) -> QuerySet[Segnalazione]:
     and the reports hidden by moderation (to restore them)."""
     aperte = Q(segnalazioni_contenuto__esito=EsitoSegnalazione.APERTA)
     return (
-        Segnalazione.objects.filter(filtro_visibili(utente))
+        Segnalazione.objects.visibili_a(utente)
         .filter(aperte)
         .select_related("ente", "categoria")
         .annotate(segnalazioni_aperte=Count("segnalazioni_contenuto", filter=aperte))
@@ -221,7 +220,7 @@ def coda(utente: Utente) -> QuerySet[Segnalazione]:
 
 def nascoste(utente: Utente) -> QuerySet[Segnalazione]:
     return (
-        Segnalazione.objects.filter(filtro_visibili(utente))
+        Segnalazione.objects.visibili_a(utente)
         .filter(pk__in=_ultime_decisioni(NASCOSTA), pubblica=False)
         .select_related("ente", "categoria")
         .order_by("-aggiornata_il")

@@ -17,7 +17,7 @@ from civico.enti.models import Ente
 from civico.open311.parametri import Cerchio, FiltriRichieste, Intervallo, Pagina, Riquadro
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.consultazione import Riga
-from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita, condizione_pubblica
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
 
@@ -90,7 +90,9 @@ def categorie(ente: Ente) -> QuerySet[Categoria]:
 def aggiornamenti(ente: Ente, finestra: Intervallo, pagina: Pagina) -> list[Evento]:
     """Public events of public reports in the window, oldest first (the updates feed)."""
     qs = (
-        Evento.objects.filter(ente=ente, visibilita=Visibilita.PUBBLICA, segnalazione__pubblica=True)
+        Evento.objects.filter(
+            condizione_pubblica("segnalazione__", ente=ente), ente=ente, visibilita=Visibilita.PUBBLICA
+        )
         .select_related("segnalazione")
         .only("tipo", "stato_a", "transizione", "testo", "dati", "creato_il", "segnalazione__codice")
         .order_by("creato_il", "id")

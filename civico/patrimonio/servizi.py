@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from civico.accounts.permissions import filtro_visibili
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.errors import InvalidData
@@ -102,8 +101,8 @@ def bene_della_segnalazione(segnalazione: Segnalazione) -> Bene | None:
 def storia(bene: Bene, utente) -> QuerySet[Segnalazione]:
     """The asset's reports this staff member may see, newest first."""
     return (
-        Segnalazione.objects.filter(bene_segnalato__bene=bene)
-        .filter(filtro_visibili(utente))
+        Segnalazione.objects.visibili_a(utente)
+        .filter(bene_segnalato__bene=bene)
         .select_related("categoria")
         .order_by("-creata_il")
     )

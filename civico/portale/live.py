@@ -34,7 +34,7 @@ from django.utils import translation
 from civico.portale import pagine
 from civico.portale.risveglio import Risveglio
 from civico.segnalazioni import consultazione
-from civico.segnalazioni.models import Evento, Visibilita
+from civico.segnalazioni.models import Evento, Visibilita, condizione_pubblica
 from civico.segnalazioni.stati import Stato
 
 log = logging.getLogger(__name__)
@@ -62,9 +62,9 @@ class Novita:
 
 
 def _eventi_pubblici():
-    return Evento.objects.filter(
-        visibilita=Visibilita.PUBBLICA, segnalazione__pubblica=True, segnalazione__ente__attivo=True
-    ).annotate(stato_corrente=F("segnalazione__stato"))
+    return Evento.objects.filter(condizione_pubblica("segnalazione__"), visibilita=Visibilita.PUBBLICA).annotate(
+        stato_corrente=F("segnalazione__stato")
+    )
 
 
 def _novita(righe) -> list[Novita]:

@@ -24,7 +24,7 @@ from civico.portale.models import (
     ValutazionePagina,
 )
 from civico.segnalazioni import consultazione, eventi
-from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita, condizione_pubblica
 from civico.segnalazioni.stati import Stato
 from civico.testo import senza_accenti
 
@@ -84,8 +84,9 @@ def risolte_ultimi_12_mesi(ente: Ente) -> int:
     dal = timezone.now() - timedelta(days=365)
     return (
         Evento.objects.filter(
+            condizione_pubblica("segnalazione__", ente=ente),
             ente=ente, creato_il__gte=dal, tipo=TipoEvento.STATE_CHANGED, stato_a=Stato.RESOLVED,
-            visibilita=Visibilita.PUBBLICA, segnalazione__pubblica=True,
+            visibilita=Visibilita.PUBBLICA,
         )
         .values("segnalazione_id")
         .distinct()

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from civico.segnalazioni.models import Allegato, Segnalazione
+from civico.segnalazioni.models import Allegato, Segnalazione, condizione_pubblica
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import stato_open311
 
@@ -37,7 +37,7 @@ _CAMMINI = tuple((colonna, tuple(colonna.split("__"))) for colonna in COLONNE)
 def elenco_pubblico() -> QuerySet[Segnalazione]:
     """Every report the public may see, with what `scheda_pubblica` reads (no N+1 queries)."""
     return (
-        Segnalazione.objects.filter(pubblica=True, ente__attivo=True)
+        Segnalazione.objects.pubbliche()
         .select_related("ente", "categoria", "ufficio", "duplicato_di")
         .defer("ente__confine")  # a comune's boundary is large and never shown with a report
         .prefetch_related(
@@ -70,10 +70,10 @@ def per_token(token: str) -> Segnalazione | None:
 
 
 def allegato_visibile(pk: int) -> Allegato | None:
-    """An attachment the public may download: a public photo of a public report."""
+    """An attachment the public may download: a public photo of a report the public may see."""
     return (
         Allegato.objects.select_related("segnalazione")
-        .filter(pk=pk, pubblico=True, segnalazione__pubblica=True)
+        .filter(condizione_pubblica("segnalazione__"), pk=pk, pubblico=True)
         .first()
     )
 

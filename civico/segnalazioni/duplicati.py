@@ -34,7 +34,7 @@ def vicine(
     caso = punteggio.Caso(
         testo, lat, lon, timezone.now(), categoria.pk if categoria else None, punteggio.tipo_categoria(categoria)
     )
-    candidate = Segnalazione.objects.filter(ente=ente, stato__in=APERTI, pubblica=True)
+    candidate = Segnalazione.objects.pubbliche(ente).filter(stato__in=APERTI)
     return punteggio.simili(caso, candidate, limite=limite)
 
 

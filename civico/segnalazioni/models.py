@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.segnalazioni.stati import Stato
+
+if TYPE_CHECKING:
+    from civico.accounts.models import Utente
+    from civico.accounts.permissions import Attore
 
 
 class Canale(models.TextChoices):
@@ -41,6 +46,46 @@ LIVELLO_PRIORITA = Case(
     When(priorita=Priorita.NORMALE, then=Value(2)),
     default=Value(3),
 )
+
+
+def condizione_pubblica(via: str = "", *, ente: Ente | None = None, ente_per_id: str = "") -> Q:
+    """The one rule of what the public sees of reports: marked public (`pubblica`: off when
+    moderation hides it or its category is private) and of an active comune.
+
+    `via`: the path to the report from another model ("segnalazione__" from Evento, Allegato).
+    `ente`: the caller already keeps to this one ente; its flag is read here, so no join to enti.
+    `ente_per_id`: the lookup holding the ente's id, compared with the active enti's ids (read
+    now) instead of joining enti: big aggregate scans stay on the (ente, …) indexes.
+    """
+    pubblica = Q(**{f"{via}pubblica": True})
+    if ente is not None:
+        return pubblica if ente.attivo else Q(pk__in=[])
+    if ente_per_id:
+        attivi = list(Ente.objects.filter(attivo=True).values_list("pk", flat=True))
+        return pubblica & Q(**{f"{ente_per_id}__in": attivi})
+    return pubblica & Q(**{f"{via}ente__attivo": True})
+
+
+class SegnalazioneQuerySet(models.QuerySet):
+    """Who sees which reports, said once (like Signalen's `filter_for_user`)."""
+
+    def pubbliche(self, ente: Ente | None = None, *, enti_per_id: bool = False) -> Self:
+        """What the public may see (`condizione_pubblica`); of one ente if given.
+        `enti_per_id`: match the active enti by id rather than by a join (dashboards' scans)."""
+        if ente is not None:
+            return self.filter(condizione_pubblica(ente=ente), ente=ente)
+        return self.filter(condizione_pubblica(ente_per_id="ente_id" if enti_per_id else ""))
+
+    def visibili_a(self, attore: Attore | Utente | None) -> Self:
+        """What this person may open in the backoffice: the enti and offices of their staff roles
+        (the rule itself is `permissions.filtro_visibili`). A reporter reaches their own reports
+        through the private link or their area, not through this: for them, and for anyone
+        without a staff role, nothing."""
+        from civico.accounts.permissions import Attore, filtro_visibili
+
+        if isinstance(attore, Attore):
+            attore = None if attore.segnalante else attore.utente
+        return self.filter(filtro_visibili(attore))
 
 
 class Segnalazione(models.Model):
@@ -135,6 +180,8 @@ class Segnalazione(models.Model):
     # Inherited backlog (segnalazioni.pregresso): imported still open and older than the ente's
     # chosen age. Visible and workable, but out of the overdue counts and alerts unless the ente says so.
     pregressa = models.BooleanField(_("arretrato ereditato"), default=False)
+
+    objects = SegnalazioneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("segnalazione")

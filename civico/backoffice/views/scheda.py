@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from civico.accounts.permissions import (
     Attore,
     chi_puo_lavorare,
-    filtro_visibili,
     puo_lavorare,
     puo_vedere_contatti,
 )
@@ -57,7 +56,7 @@ def _pagina(
     lavora = puo_lavorare(utente, s)
     foto, documenti = servizio.allegati(s)
     duplicati = vicine.possibili_duplicati(s, utente)
-    intorno = vicine.vicine(s, Segnalazione.objects.filter(filtro_visibili(utente)),
+    intorno = vicine.vicine(s, Segnalazione.objects.visibili_a(utente),
                             escluse={d.segnalazione.pk for d in duplicati})
     modelli = modelli_per(s) if lavora else []
     scelto = next((m for m in modelli if str(m.pk) == modello), None)

@@ -43,8 +43,7 @@ def da_revisionare_per(utente: Utente, limite: int = 100) -> list[Trattenuta]:
     """The held messages about reports this person works on (their sender is personal data:
     working roles only, like the reporter's contacts)."""
     qs = MessaggioInArrivo.objects.filter(
-        revisione=Revisione.IN_ATTESA, segnalazione__in=Segnalazione.objects.filter(
-            permissions.filtro_visibili(utente))
+        revisione=Revisione.IN_ATTESA, segnalazione__in=Segnalazione.objects.visibili_a(utente)
     ).select_related("segnalazione__ufficio").order_by("ricevuto_il", "pk")
     voci = []
     for m in qs[: limite * 2]:
