@@ -95,13 +95,17 @@ def ruoli_attore(attore: Attore, segnalazione: Segnalazione) -> set[str]:
     return ruoli
 
 
-def puo_vedere_contatti(utente: Utente | None, segnalazione: Segnalazione) -> bool:
-    """The reporter's personal data: only staff who work on the report."""
-    return bool(ruoli_su(utente, segnalazione) & RUOLI_OPERATIVI)
-
-
 def puo_lavorare(utente: Utente | None, segnalazione: Segnalazione) -> bool:
+    """Staff who work on the report: act on it, write to the reporter, moderate it."""
     return bool(ruoli_su(utente, segnalazione) & RUOLI_OPERATIVI)
+
+
+def puo_vedere_contatti(utente: Utente | None, segnalazione: Segnalazione) -> bool:
+    """The reporter's personal data: only staff who work on the report.
+
+    A privacy rule of its own (docs/privacy.md names it) that today coincides with `puo_lavorare`:
+    if the two ever part, only this body changes, not the pages and exports that ask it."""
+    return puo_lavorare(utente, segnalazione)
 
 
 # --- Questions the backoffice asks about a person rather than one report. -------------------

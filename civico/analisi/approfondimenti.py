@@ -23,10 +23,8 @@ from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
-from civico.segnalazioni.workflow import APERTI
+from civico.segnalazioni.workflow import APERTI, DOPPI_O_ANNULLATI, RISOLTI
 
-RISOLTE = (Stato.RESOLVED, Stato.CLOSED)
 SETTIMANE_STORIA = 104
 SETTIMANE_PREVISIONE = 8
 
@@ -73,7 +71,7 @@ def hotspot(
     dal = timezone.now() - timedelta(days=round(mesi * 30.44))
     righe = list(
         visibili.filter(creata_il__gte=dal, lat__isnull=False, lon__isnull=False)
-        .exclude(stato__in=(Stato.DUPLICATE, Stato.WITHDRAWN))
+        .exclude(stato__in=DOPPI_O_ANNULLATI)
         .order_by("-creata_il")
         .values_list("pk", "lat", "lon", "categoria_id", "stato", "creata_il", "indirizzo", "ente_id")
         [:MAX_PUNTI_HOTSPOT]
@@ -118,10 +116,10 @@ def ricorrenti(
     dal = timezone.now() - timedelta(days=round(mesi * 30.44))
     righe = (
         visibili.filter(creata_il__gte=dal, lat__isnull=False).exclude(cella_h3="")
-        .exclude(stato__in=(Stato.DUPLICATE, Stato.WITHDRAWN)).order_by()
+        .exclude(stato__in=DOPPI_O_ANNULLATI).order_by()
         .values("cella_h3", "categoria_id")
         .annotate(
-            n=Count("pk"), prima_risoluzione=Min("chiusa_il", filter=Q(stato__in=RISOLTE)),
+            n=Count("pk"), prima_risoluzione=Min("chiusa_il", filter=Q(stato__in=RISOLTI)),
             ultima=Max("creata_il"), indirizzo=Max("indirizzo"), lat=Max("lat"), lon=Max("lon"),
         )
         .filter(n__gte=2, prima_risoluzione__isnull=False, ultima__gt=F("prima_risoluzione"))
@@ -198,7 +196,7 @@ def carico_uffici(visibili: QuerySet[Segnalazione]) -> list[dict[str, Any]]:
             aperte=Count("pk", filter=Q(stato__in=APERTI)),
             in_ritardo=Count("pk", filter=sla.q_in_ritardo(oggi)),  # the inherited backlog apart
             piu_vecchia=Min("creata_il", filter=Q(stato__in=APERTI)),
-            risolte_30=Count("pk", filter=Q(stato__in=RISOLTE, chiusa_il__gte=adesso - timedelta(days=30))),
+            risolte_30=Count("pk", filter=Q(stato__in=RISOLTI, chiusa_il__gte=adesso - timedelta(days=30))),
         )
         .filter(Q(aperte__gt=0) | Q(risolte_30__gt=0))
     )

@@ -24,10 +24,8 @@ from civico.enti.models import Ente
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, condizione_pubblica
 from civico.segnalazioni.stati import Stato
-from civico.segnalazioni.workflow import APERTI
+from civico.segnalazioni.workflow import APERTI, RISOLTI
 
-# "Resolved" for the resolution times: fixed or closed, not rejected, merged or withdrawn.
-RISOLTE = (Stato.RESOLVED, Stato.CLOSED)
 # Backlog age bands, in days since the report arrived: (code, lower bound inclusive).
 FASCE_ARRETRATO = (("0-7", 0), ("8-30", 8), ("31-90", 31), ("91-365", 91), ("oltre-365", 366))
 RISOLUZIONE_H3_ENTE = 8  # about 0.7 km² per hexagon: streets and neighbourhoods
@@ -51,7 +49,7 @@ def calcola(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:
     """All the figures of the dashboard for these filters."""
     base = pubbliche(ente, filtri.categoria)
     create = base.filter(creata_il__gte=filtri.inizio, creata_il__lt=filtri.fine)
-    risolte = base.filter(stato__in=RISOLTE, chiusa_il__gte=filtri.inizio, chiusa_il__lt=filtri.fine)
+    risolte = base.filter(stato__in=RISOLTI, chiusa_il__gte=filtri.inizio, chiusa_il__lt=filtri.fine)
     # One scan each for what arrived and what was resolved in the period; the finer figures are
     # sums over their few hundred grouped rows (each scan of a million rows costs ~100 ms).
     ricevute = _ricevute(create)

@@ -19,12 +19,10 @@ from django.utils.translation import gettext as _
 
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Intervento, Segnalazione
-from civico.segnalazioni.stati import Stato
-from civico.segnalazioni.workflow import APERTI
+from civico.segnalazioni.workflow import APERTI, RISOLTI
 
 MAX_IDS = 2000
 MAX_RIGHE_PAGINA = 500
-RISOLTE = (Stato.RESOLVED, Stato.CLOSED)
 GRUPPI = ("aperte", "in_ritardo", "risolte_30")
 
 
@@ -126,7 +124,7 @@ def segnalazioni(visibili: QuerySet[Segnalazione], r: Richiesta) -> QuerySet[Seg
     elif r.gruppo == "in_ritardo":
         qs = qs.filter(sla.q_in_ritardo(timezone.localdate()))
     elif r.gruppo == "risolte_30":
-        qs = qs.filter(stato__in=RISOLTE, chiusa_il__gte=timezone.now() - timedelta(days=30))
+        qs = qs.filter(stato__in=RISOLTI, chiusa_il__gte=timezone.now() - timedelta(days=30))
     if r.settimana:
         qs = qs.filter(creata_il__gte=_mezzanotte(r.settimana),
                        creata_il__lt=_mezzanotte(r.settimana + timedelta(weeks=1)))

@@ -26,7 +26,7 @@ from civico.enti.models import Ente
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Canale, Priorita, Segnalazione
 from civico.segnalazioni.stati import Stato
-from civico.segnalazioni.workflow import APERTI
+from civico.segnalazioni.workflow import APERTI, DA_PRENDERE, IN_CARICO
 from civico.territorio.models import NumeroCivico
 
 PER_PAGINA = (25, 50, 100)
@@ -70,9 +70,9 @@ PREGRESSO: dict[str, Promise] = {
 
 def q_scheda(nome: str, oggi: date) -> Q:
     if nome == "da_prendere":
-        return Q(stato__in=[Stato.SUBMITTED, Stato.REOPENED])
+        return Q(stato__in=DA_PRENDERE)
     if nome == "in_lavorazione":
-        return Q(stato__in=[Stato.ACCEPTED, Stato.IN_PROGRESS])
+        return Q(stato__in=IN_CARICO)
     if nome == "in_ritardo":  # stopped clocks and the inherited backlog are not late (sla.q_in_ritardo)
         return sla.q_in_ritardo(oggi)
     return Q()

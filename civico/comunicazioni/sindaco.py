@@ -21,7 +21,7 @@ from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni.intake import scegli_lingua, valida_testo
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.segnalazioni.workflow import RISOLTI
 
 MAX_TESTO = 4000
 
@@ -51,7 +51,7 @@ def scrivi(
         segnalazione = Segnalazione.objects.filter(ente=ente, codice=codice).first()
         if tipo != TipoMessaggio.COMPLIMENTO:
             errori["codice_segnalazione"] = [gettext_lazy("Solo un complimento può riferirsi a una segnalazione.")]
-        elif segnalazione is None or segnalazione.stato not in (Stato.RESOLVED, Stato.CLOSED):
+        elif segnalazione is None or segnalazione.stato not in RISOLTI:
             errori["codice_segnalazione"] = [
                 gettext_lazy("Indica il codice di una segnalazione risolta di questo comune.")
             ]

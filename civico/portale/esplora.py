@@ -25,7 +25,7 @@ from civico.enti.models import Ente
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.stati import Stato
-from civico.segnalazioni.workflow import APERTI
+from civico.segnalazioni.workflow import APERTI, RISOLTI
 
 PER_PAGINA = 20
 # Below this many reports in view the map shows them one by one, whatever the zoom.
@@ -38,7 +38,7 @@ MAX_TESTO = 100
 PERIODI = {"7": (7, _("Ultimi 7 giorni")), "30": (30, _("Ultimi 30 giorni")), "365": (365, _("Ultimi 12 mesi"))}
 GRUPPI_STATO = {
     "aperte": (_("Aperte"), sorted(APERTI)),
-    "risolte": (_("Risolte o chiuse"), [Stato.RESOLVED, Stato.CLOSED]),
+    "risolte": (_("Risolte o chiuse"), sorted(RISOLTI)),
 }
 
 

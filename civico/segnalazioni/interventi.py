@@ -43,7 +43,6 @@ from civico.segnalazioni.models import (
 )
 from civico.segnalazioni.stati import Stato
 
-GIA_RISOLTE = frozenset({Stato.RESOLVED, Stato.CLOSED})
 MAX_NOTE = 4000
 MAX_MOTIVO = 1000
 # What can still change once an order is closed: the bill arrives after the crew.
@@ -200,7 +199,7 @@ def chiudi_intervento(
 
 
 def _risolvi(s: Segnalazione, attore: Attore, messaggio: str, esito: EsitoChiusura) -> None:
-    if s.stato in GIA_RISOLTE:
+    if s.stato in workflow.RISOLTI:
         esito.gia_risolte.append(s)
         return
     try:

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts.models import Ruolo
-from civico.accounts.permissions import SEGNALANTE, SISTEMA, Attore, ruoli_attore
+from civico.accounts.permissions import RUOLI_OPERATIVI, SEGNALANTE, SISTEMA, Attore, ruoli_attore
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
@@ -24,11 +24,27 @@ from civico.triage import servizi as triage
 from civico.triage.models import FonteEsempio
 
 S = Stato
-LAVORO = frozenset({Ruolo.PLATFORM_ADMIN, Ruolo.ENTE_ADMIN, Ruolo.OFFICE_MANAGER, Ruolo.OPERATORE})
-RESPONSABILI = frozenset({Ruolo.PLATFORM_ADMIN, Ruolo.ENTE_ADMIN, Ruolo.OFFICE_MANAGER})
+# Who works on reports is a question of permissions (`RUOLI_OPERATIVI`); withdrawing someone
+# else's report is for those in charge of the work, not for every operator.
+RESPONSABILI = RUOLI_OPERATIVI - {Ruolo.OPERATORE}
+
+# The sets of states: every page, query, statistic and importer takes them from here, and
+# tests/segnalazioni/test_stati.py fails when a new state is not placed in them.
+# Open: waiting for someone to take them in charge, or being worked on.
+DA_PRENDERE = frozenset({S.SUBMITTED, S.REOPENED})
+IN_CARICO = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+APERTI = DA_PRENDERE | IN_CARICO
+# "Resolved" for statistics, complaints and work orders: fixed (and maybe confirmed closed),
+# not rejected, merged into another or withdrawn.
+RISOLTI = frozenset({S.RESOLVED, S.CLOSED})
+# Closed without a fix by the office.
+SCARTATI = frozenset({S.REJECTED, S.DUPLICATE, S.WITHDRAWN})
+CHIUSI = RISOLTI | SCARTATI
+# Left out of the analyses of places (hotspots, recurring problems): a duplicate is already
+# counted in its original, a withdrawn report was taken back by its author. A rejected one stays.
+DOPPI_O_ANNULLATI = frozenset({S.DUPLICATE, S.WITHDRAWN})
 
 # Open311 GeoReport v2 knows only "open" and "closed".
-APERTI = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED})
 
 
 def stato_open311(stato: str) -> str:
@@ -51,34 +67,34 @@ TRANSIZIONI: dict[str, Transizione] = {
     t.nome: t
     for t in [
         Transizione(
-            "take_in_charge", _("Prendi in carico"), frozenset({S.SUBMITTED, S.REOPENED}),
-            S.ACCEPTED, LAVORO | {SISTEMA},
+            "take_in_charge", _("Prendi in carico"), DA_PRENDERE,
+            S.ACCEPTED, RUOLI_OPERATIVI | {SISTEMA},
             testo_predefinito=_("La segnalazione è stata presa in carico."),
         ),
         Transizione(
             "start_work", _("Avvia la lavorazione"), frozenset({S.ACCEPTED, S.REOPENED}),
-            S.IN_PROGRESS, LAVORO | {SISTEMA},
+            S.IN_PROGRESS, RUOLI_OPERATIVI | {SISTEMA},
             testo_predefinito=_("I lavori sono stati avviati."),
         ),
         Transizione(
             "resolve", _("Risolvi"), frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}),
-            S.RESOLVED, LAVORO | {SISTEMA},
+            S.RESOLVED, RUOLI_OPERATIVI | {SISTEMA},
             testo_predefinito=_("Il problema è stato risolto."),
         ),
         Transizione(
             "close", _("Chiudi"), frozenset({S.RESOLVED}), S.CLOSED,
-            LAVORO | {SISTEMA, SEGNALANTE},
+            RUOLI_OPERATIVI | {SISTEMA, SEGNALANTE},
             testo_predefinito=_("La segnalazione è stata chiusa."),
         ),
         Transizione(
             "reject", _("Respingi"),
-            frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}), S.REJECTED,
-            LAVORO, testo_obbligatorio=True,
+            APERTI, S.REJECTED,
+            RUOLI_OPERATIVI, testo_obbligatorio=True,
         ),
         Transizione(
             "mark_duplicate", _("Segna come duplicata"),
-            frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}), S.DUPLICATE,
-            LAVORO,
+            APERTI, S.DUPLICATE,
+            RUOLI_OPERATIVI,
         ),
         Transizione(
             "withdraw", _("Annulla la segnalazione"), frozenset({S.SUBMITTED}), S.WITHDRAWN,
@@ -86,8 +102,8 @@ TRANSIZIONI: dict[str, Transizione] = {
             testo_predefinito=_("La segnalazione è stata annullata dal segnalante."),
         ),
         Transizione(
-            "reopen", _("Riapri"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED,
-            LAVORO | {SEGNALANTE}, testo_obbligatorio=True,
+            "reopen", _("Riapri"), RISOLTI, S.REOPENED,
+            RUOLI_OPERATIVI | {SEGNALANTE}, testo_obbligatorio=True,
         ),
     ]
 }

@@ -23,8 +23,8 @@ CAMPI = ("id_origine", "stato", "creata_il", "chiusa_il", "categoria", "titolo",
          "lat", "lon", "indirizzo", "canale")
 OBBLIGATORI = ("id_origine", "stato", "creata_il")
 # DUPLICATE needs the original report and REOPENED a previous closing: neither comes from a CSV row.
-STATI_IMPORTABILI = (Stato.SUBMITTED, Stato.ACCEPTED, Stato.IN_PROGRESS, Stato.RESOLVED, Stato.CLOSED,
-                     Stato.REJECTED, Stato.WITHDRAWN)
+NON_IMPORTABILI = frozenset({Stato.DUPLICATE, Stato.REOPENED})
+STATI_IMPORTABILI = tuple(s for s in Stato if s not in NON_IMPORTABILI)
 _ORIGINE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,29}$")
 CHIAVI = {"origine", "colonne", "stati", "separatore", "codifica", "formati_data", "categoria_vuota",
           "canali", "canale_predefinito", "stati_non_pubblici", "ora_predefinita"}

@@ -17,8 +17,7 @@ from civico.analisi.importazione.mappatura import Mappatura, chiave
 from civico.moderazione import cancello
 from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO, valida_testo
 from civico.segnalazioni.models import Canale
-from civico.segnalazioni.stati import Stato
-from civico.segnalazioni.workflow import APERTI
+from civico.segnalazioni.workflow import APERTI, RISOLTI
 
 FORMATI_ITALIANI = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 MAX_ID = 64
@@ -84,7 +83,7 @@ def interpreta(riga: RigaLetta, m: Mappatura, fuso: ZoneInfo, adesso: datetime) 
         if stato in APERTI:
             avvisi.append(_("data di chiusura ignorata: lo stato «%(s)s» è aperto") % {"s": val("stato")})
             chiusa_il = None
-    elif stato in (Stato.RESOLVED, Stato.CLOSED):
+    elif stato in RISOLTI:
         avvisi.append(_("manca la data di chiusura: il cambio di stato è datato alla creazione"))
 
     errori: dict[str, list] = {}

@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civico.accounts.permissions import SISTEMA
 from civico.analisi.importazione import inserimento
 from civico.analisi.importazione.mappatura import Mappatura
 from civico.analisi.importazione.righe import RigaImport
@@ -31,17 +32,17 @@ from civico.enti.models import Ente
 from civico.segnalazioni import codici, routing, sla
 from civico.segnalazioni.models import ContatoreCodici, Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
-from civico.segnalazioni.workflow import APERTI
+from civico.segnalazioni.workflow import APERTI, TRANSIZIONI
 
 if TYPE_CHECKING:  # the engine imports this module
     from civico.analisi.importazione.motore import Progresso, Riepilogo
 
 LOTTO = 500
-# The named transition whose sentence fits the timeline ("La segnalazione è stata chiusa."). The
-# others have none that is true of an import (e.g. "annullata dal segnalante"): the state badge speaks.
+# The named transition whose sentence fits the timeline ("La segnalazione è stata chiusa."): an
+# import acts as the system does, so the transitions the system may fire with a default sentence.
+# The others have none that is true of an import (e.g. "annullata dal segnalante"): the state badge speaks.
 TRANSIZIONE_PER_STATO = {
-    Stato.ACCEPTED: "take_in_charge", Stato.IN_PROGRESS: "start_work",
-    Stato.RESOLVED: "resolve", Stato.CLOSED: "close",
+    t.a: t.nome for t in TRANSIZIONI.values() if SISTEMA in t.chi and t.testo_predefinito is not None
 }
 CAMPI_AGGIORNABILI = ["stato", "chiusa_il", "categoria", "ufficio", "pubblica", "titolo", "descrizione",
                       "lat", "lon", "cella_h3", "indirizzo", "canale", "aggiornata_il", "versione",

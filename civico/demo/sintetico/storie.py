@@ -24,7 +24,7 @@ from civico.demo import catalogo_demo as C
 from civico.demo.sintetico import luoghi
 from civico.demo.sintetico.modello import Modello
 from civico.enti.models import Ente
-from civico.segnalazioni import sla
+from civico.segnalazioni import sla, workflow
 from civico.segnalazioni.models import Canale, Priorita, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
 
@@ -154,7 +154,7 @@ TRANSIZIONI = {
     "reject": (Stato.SUBMITTED.value, Stato.REJECTED.value),
     "withdraw": (Stato.SUBMITTED.value, Stato.WITHDRAWN.value),
 }
-APERTI = {s.value for s in (Stato.SUBMITTED, Stato.ACCEPTED, Stato.IN_PROGRESS, Stato.REOPENED)}
+APERTI = {s.value for s in workflow.APERTI}
 CREATED, ROUTED, STATE_CHANGED = TipoEvento.CREATED.value, TipoEvento.ROUTED.value, TipoEvento.STATE_CHANGED.value
 PUBBLICA, SUBMITTED = Visibilita.PUBBLICA.value, Stato.SUBMITTED.value
 
