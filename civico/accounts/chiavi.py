@@ -110,8 +110,3 @@ def token_valido(token: str | None) -> TokenAccesso | None:
     TokenAccesso.objects.filter(pk=trovato.pk).update(usato_il=adesso)
     return trovato
 
-
-def utente_per_token(token: str | None) -> Utente | None:
-    """The active user of a valid token (see `token_valido`)."""
-    trovato = token_valido(token)
-    return trovato.utente if trovato else None
