@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 from django.utils import timezone
 
-from civico.accounts.models import ApplicazioneClient, TokenAccesso, Utente
+from civico.accounts.models import ApplicazioneClient, TokenAccesso, Utente, tutti_gli_scopi
 from civico.core.memoria import Memoria
 from civico.enti.models import Ente
 
@@ -72,10 +74,15 @@ def revoca(app: ApplicazioneClient) -> None:
     app.save(update_fields=["attiva", "revocata_il"])
 
 
-def crea_token(utente: Utente, nome: str) -> tuple[TokenAccesso, str]:
+def crea_token(
+    utente: Utente, nome: str, *, ente: Ente | None = None, scopi: list[str] | None = None,
+    scade_il: datetime | None = None, creato_da: Utente | None = None,
+) -> tuple[TokenAccesso, str]:
+    """A staff API token for `utente`; returns it and its secret (the only time it is readable)."""
     token = nuovo_segreto("cvt")
     oggetto = TokenAccesso.objects.create(
-        utente=utente, nome=nome, prefisso=token[:11], token_hash=_hash(token)
+        utente=utente, nome=nome, prefisso=token[:11], token_hash=_hash(token), ente=ente,
+        scopi=list(scopi) if scopi is not None else tutti_gli_scopi(), scade_il=scade_il, creato_da=creato_da,
     )
     return oggetto, token
 
@@ -85,16 +92,21 @@ def revoca_token(token: TokenAccesso) -> None:
     token.save(update_fields=["revocato_il"])
 
 
-def utente_per_token(token: str | None) -> Utente | None:
-    """The active user of a valid, unrevoked token; records its use."""
+def token_valido(token: str | None) -> TokenAccesso | None:
+    """The valid token (known, unrevoked, unexpired, of an active user) with its user; records its use.
+
+    Never remembered between requests: a revoked or expired token is refused on its next call."""
     if not token or len(token) > 200:
         return None
+    adesso = timezone.now()
     trovato = (
         TokenAccesso.objects.select_related("utente")
         .filter(token_hash=_hash(token), revocato_il__isnull=True, utente__is_active=True)
+        .filter(Q(scade_il__isnull=True) | Q(scade_il__gt=adesso))
         .first()
     )
     if trovato is None:
         return None
-    TokenAccesso.objects.filter(pk=trovato.pk).update(usato_il=timezone.now())
-    return trovato.utente
+    TokenAccesso.objects.filter(pk=trovato.pk).update(usato_il=adesso)
+    return trovato
+

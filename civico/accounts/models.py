@@ -91,11 +91,32 @@ class ApplicazioneClient(models.Model):
         return f"{self.nome} ({self.prefisso}…)"
 
 
+class ScopoToken(models.TextChoices):
+    """What a staff token may do on the staff API (/api/v1/gestione/): read, or also act."""
+
+    LETTURA = "lettura", _("Lettura (elenco e scheda delle segnalazioni)")
+    SCRITTURA = "scrittura", _("Scrittura (stato, assegnazione, instradamento, risposte, note)")
+
+
+def tutti_gli_scopi() -> list[str]:
+    return list(ScopoToken.values)
+
+
 class TokenAccesso(models.Model):
-    """A staff member's personal API token (JSON API, `Authorization: Bearer …`). Hashed."""
+    """A staff member's personal API token (JSON API, `Authorization: Bearer …`). Hashed.
+
+    Issued by an administrator of `ente` (backoffice, Configurazione → Token API), it reaches only
+    that ente's reports, with its `scopi`, until `scade_il`. Tokens without an ente or an expiry
+    are the platform's own (created from code, e.g. by tests)."""
 
     utente = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token")
     nome = models.CharField(_("nome"), max_length=120)
+    ente = models.ForeignKey("enti.Ente", on_delete=models.CASCADE, null=True, blank=True, related_name="token_api")
+    scopi = models.JSONField(_("permessi"), default=tutti_gli_scopi)
+    scade_il = models.DateTimeField(_("scade il"), null=True, blank=True)
+    creato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     prefisso = models.CharField(max_length=12, db_index=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     creato_il = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def applica_conservazione() -> int:
-    """Run daily (`civico conservazione` from cron, or enqueued by the worker's scheduler)."""
+    """Run daily: `civico conservazione` from a timer runs it, or with `--in-coda` enqueues it here."""
     from civico.accounts import gdpr
 
     return gdpr.applica_conservazione()

@@ -17,7 +17,7 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from civico.accounts import chiavi
-from civico.accounts.models import ApplicazioneClient, Utente
+from civico.accounts.models import ApplicazioneClient, ScopoToken, Utente
 from civico.accounts.permissions import Attore, attore_del_link_privato
 from civico.api.errori import NonAutenticato, NonTrovato
 from civico.errors import NotAllowed
@@ -29,8 +29,11 @@ class TokenStaff(HttpBearer):
     """Token personale di chi lavora per un ente: `Authorization: Bearer cvt_…`."""
 
     openapi_description = (
-        "Token personale del personale dell'ente (`Authorization: Bearer cvt_…`), creato "
-        "dall'amministratore. Un token revocato o sconosciuto riceve 401."
+        "Token personale del personale dell'ente (`Authorization: Bearer cvt_…`), emesso "
+        "dall'amministratore dell'ente nel backoffice (Configurazione → Token API), con un nome, "
+        "una persona dello staff, i permessi (`lettura`: elenco e scheda; `scrittura`: le azioni) "
+        "e una scadenza. Vale solo per le segnalazioni di quell'ente. Un token revocato, scaduto "
+        "o sconosciuto riceve 401; un'operazione fuori dai permessi del token riceve 403."
     )
 
     def __call__(self, request: HttpRequest) -> Utente:
@@ -40,10 +43,21 @@ class TokenStaff(HttpBearer):
         return utente
 
     def authenticate(self, request: HttpRequest, token: str) -> Utente:
-        utente = chiavi.utente_per_token(token.strip())
-        if utente is None:
-            raise NonAutenticato(_("Il token non è valido o è stato revocato."))
-        return utente
+        trovato = chiavi.token_valido(token.strip())
+        if trovato is None:
+            raise NonAutenticato(_("Il token non è valido, è scaduto o è stato revocato."))
+        scopo = ScopoToken.LETTURA if request.method in ("GET", "HEAD", "OPTIONS") else ScopoToken.SCRITTURA
+        if scopo not in trovato.scopi:
+            raise NotAllowed(_("Il token non ha il permesso «%(scopo)s».") % {"scopo": scopo.value},
+                             code="scope_insufficiente")
+        request.token_staff = trovato  # type: ignore[attr-defined]  # its ente bounds what it reaches
+        return trovato.utente
+
+
+def ente_del_token(request: HttpRequest) -> int | None:
+    """The ente a staff token was issued for (None: a platform token, bounded by roles only)."""
+    token = getattr(request, "token_staff", None)
+    return token.ente_id if token is not None else None
 
 
 class TokenSegnalante(APIKeyHeader):

@@ -16,7 +16,7 @@ from civico.accounts.models import Utente
 from civico.accounts.permissions import Attore, puo_vedere
 from civico.api import rappresentazioni as R
 from civico.api import schemi
-from civico.api.autenticazione import TokenStaff
+from civico.api.autenticazione import TokenStaff, ente_del_token
 from civico.api.errori import NonTrovato, errori
 from civico.api.filtri import FiltriGestione
 from civico.api.paginazione import pagina
@@ -31,9 +31,13 @@ router = Router(tags=["Uffici"], auth=TokenStaff())
 _ERRORI = errori(400, 401, 403, 404, 409)
 
 
-def _elenco() -> QuerySet[Segnalazione]:
-    """Every report, with what the views read (the public list's prefetch, public or not)."""
-    return Segnalazione.objects.select_related(
+def _elenco(request: HttpRequest | None = None) -> QuerySet[Segnalazione]:
+    """Every report, with what the views read (the public list's prefetch, public or not); with the
+    request, only those of the ente its token was issued for."""
+    qs = Segnalazione.objects.all()
+    if request is not None and (ente := ente_del_token(request)) is not None:
+        qs = qs.filter(ente_id=ente)
+    return qs.select_related(
         "ente", "categoria", "ufficio", "duplicato_di", "assegnatario", "segnalante"
     ).prefetch_related(
         Prefetch("allegati", queryset=Allegato.objects.filter(pubblico=True).order_by("id"), to_attr="foto_pubbliche")
@@ -42,7 +46,7 @@ def _elenco() -> QuerySet[Segnalazione]:
 
 def _segnalazione(request: HttpRequest, codice: str) -> tuple[Segnalazione, Attore]:
     utente: Utente = request.auth  # type: ignore[attr-defined]
-    s = _elenco().filter(codice=codice.strip().upper()).first()
+    s = _elenco(request).filter(codice=codice.strip().upper()).first()
     if s is None or not puo_vedere(utente, s):
         raise NonTrovato(_("Segnalazione non trovata."))
     return s, Attore.staff(utente)
@@ -57,7 +61,7 @@ def _vista(request: HttpRequest, s: Segnalazione, attore: Attore) -> dict:
 def elenco(request: HttpRequest, filtri: Query[FiltriGestione]):
     """Anche quelle non pubbliche; dalla più recente, a pagine con `cursor`."""
     utente: Utente = request.auth  # type: ignore[attr-defined]
-    qs = filtri.applica(_elenco().visibili_a(utente))
+    qs = filtri.applica(_elenco(request).visibili_a(utente))
     if filtri.ufficio:
         qs = qs.filter(ufficio_id=filtri.ufficio)
     if filtri.assegnatario == "io":

@@ -1,5 +1,6 @@
 """Configuring an ente, for its administrators: offices, categories and their questions, routing
-zones, response templates, staff roles, client applications, the SLA and protocol settings.
+zones, response templates, staff roles, client applications, staff API tokens, the SLA and
+protocol settings.
 
 Each write is one function: it checks `puo_configurare`, validates the model (`full_clean`, so
 the unique constraints per ente are checked too) and refuses references to another ente's
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import h3
@@ -18,10 +20,11 @@ import shapely
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civico.accounts import chiavi
-from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
+from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, ScopoToken, TokenAccesso, Utente
 from civico.accounts.permissions import Attore, enti_configurabili, puo_configurare  # noqa: F401 (re-exported)
 from civico.catalogo.models import Categoria, Domanda, ModelloRisposta, RegolaInstradamento, TipoDomanda, Ufficio
 from civico.core import rete
@@ -362,3 +365,68 @@ def revoca_applicazione(utente: Utente, app: ApplicazioneClient) -> None:
         raise NotAllowed(_("Le applicazioni di tutta la piattaforma si gestiscono nell'amministrazione."))
     verifica(utente, app.ente)
     chiavi.revoca(app)
+
+
+# --- Staff API tokens ------------------------------------------------------------------------
+
+GIORNI_TOKEN_PREDEFINITI = 90
+GIORNI_TOKEN_MASSIMI = 365
+NOME_TOKEN_MANCANTE = _("Dai un nome al token, ad esempio il programma che lo userà.")
+
+
+def token_dell_ente(ente: Ente) -> QuerySet[TokenAccesso]:
+    """The staff API tokens issued for this ente, valid ones first (their secrets are not stored)."""
+    return (
+        TokenAccesso.objects.filter(ente=ente)
+        .select_related("utente", "creato_da")
+        .order_by(models.F("revocato_il").desc(nulls_first=True), "-creato_il")
+    )
+
+
+def staff_dell_ente(ente: Ente) -> QuerySet[Utente]:
+    """The active people holding a role in this ente: who a staff token may be issued to."""
+    return (
+        Utente.objects.filter(is_active=True, incarichi__ente=ente).distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def scadenza_del_giorno(giorno) -> datetime:
+    """A token "expiring on" a day stops working at the start of that day (local time)."""
+    return timezone.make_aware(datetime.combine(giorno, time.min))
+
+
+def emetti_token(
+    utente: Utente, ente: Ente, *, nome: str, titolare: Utente | None, scopi: Iterable[str], scade_il: datetime,
+) -> tuple[TokenAccesso, str]:
+    """A staff API token for `titolare` (staff of this ente) reaching only this ente's reports, with
+    `scopi`, until `scade_il` (at most a year away); returns it with its secret, readable this once."""
+    verifica(utente, ente)
+    errori: dict[str, list] = {}
+    nome = (nome or "").strip()
+    if not nome:
+        errori["nome"] = [NOME_TOKEN_MANCANTE]
+    elif len(nome) > 120:
+        errori["nome"] = [_("Il nome può avere al massimo 120 caratteri.")]
+    if titolare is None or not staff_dell_ente(ente).filter(pk=titolare.pk).exists():
+        errori["titolare"] = [_("Scegli una persona che lavora per questo comune.")]
+    scopi = [s for s in ScopoToken.values if s in set(scopi)]
+    if not scopi:
+        errori["scopi"] = [_("Scegli almeno un permesso.")]
+    adesso = timezone.now()
+    if scade_il <= adesso:
+        errori["scade_il"] = [_("La scadenza deve essere nel futuro.")]
+    elif scade_il > adesso + timedelta(days=GIORNI_TOKEN_MASSIMI + 1):
+        errori["scade_il"] = [_("La scadenza può essere al massimo fra un anno.")]
+    if errori:
+        raise InvalidData(errori)
+    return chiavi.crea_token(titolare, nome, ente=ente, scopi=scopi, scade_il=scade_il, creato_da=utente)
+
+
+def revoca_token_api(utente: Utente, token: TokenAccesso) -> None:
+    """Revoke at once: the API looks every token up on each call, nothing remembers it."""
+    if token.ente is None:
+        raise NotAllowed(_("I token di tutta la piattaforma si gestiscono nell'amministrazione."))
+    verifica(utente, token.ente)
+    if token.revocato_il is None:
+        chiavi.revoca_token(token)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import strip_tags
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,3 @@ def _righe(testo: str) -> str:
         if vuote <= 1:
             righe.append(riga)
     return "\n".join(righe) + "\n"
-
-
-def testo_semplice(html: str) -> str:
-    return " ".join(strip_tags(html).split())

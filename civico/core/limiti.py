@@ -17,11 +17,9 @@ shared cache (CACHES: Redis or the database cache) so it holds across workers an
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -236,25 +234,3 @@ class LimitiMiddleware:
             chi[identita_extra] = campo(request, nome_campo)
         attesa = verifica(azione, **chi)
         return troppe_richieste(request, attesa) if attesa is not None else None
-
-
-def limita(azione: str, *, altri: Callable[[HttpRequest], dict[str, Any]] | None = None):
-    """Decorator for a view (or a django-ninja operation): every write it receives counts against
-    `azione`'s limits for the request's identities, plus those `altri(request)` adds (e.g. the
-    e-mail asked for); over the limit the view is not called and the client gets a 429."""
-
-    def decoratore(vista):
-        @functools.wraps(vista)
-        def avvolta(request: HttpRequest, *args, **kwargs):
-            if request.method in METODI_DI_SCRITTURA:
-                chi = identita(request)
-                if altri is not None:
-                    chi.update({k: v for k, v in altri(request).items() if v})
-                attesa = verifica(azione, **chi)
-                if attesa is not None:
-                    return troppe_richieste(request, attesa)
-            return vista(request, *args, **kwargs)
-
-        return avvolta
-
-    return decoratore

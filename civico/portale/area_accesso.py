@@ -137,6 +137,7 @@ def completa_accesso(request: HttpRequest, identita: Identita) -> Utente:
 
 
 def pulisci_link(giorni: int = 1) -> int:
-    """Drop old link records (they are useless after 15 minutes); for the worker."""
+    """Drop old sign-in link records (useless after 15 minutes). Called by the nightly retention
+    job (`cancellazione.pulisci_scaduti`, from `civico conservazione`), not by the worker."""
     cancellati, _ = LinkAccesso.objects.filter(creato_il__lt=timezone.now() - timedelta(days=giorni)).delete()
     return cancellati

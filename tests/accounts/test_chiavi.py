@@ -29,11 +29,11 @@ def test_unknown_keys_are_refused(sbagliata):
 def test_a_staff_token_identifies_its_user_until_revoked(alessandria):
     utente = factories.staff("op", Ruolo.OPERATORE, alessandria)
     token, segreto = chiavi.crea_token(utente, "script notturno")
-    assert chiavi.utente_per_token(segreto) == utente
+    assert chiavi.token_valido(segreto).utente == utente
     assert TokenAccesso.objects.get(pk=token.pk).usato_il is not None
     utente.is_active = False
     utente.save()
-    assert chiavi.utente_per_token(segreto) is None
+    assert chiavi.token_valido(segreto) is None
 
 
 def test_the_rate_limit_lets_the_limit_through_then_says_how_long_to_wait():

@@ -9,7 +9,7 @@ from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pagine")]
 SEZIONI = ["", "uffici/", "categorie/", "categorie/nuova/", "regole/", "regole/nuova/", "modelli/", "modelli/nuovo/",
-           "staff/", "applicazioni/", "canali/"]
+           "staff/", "applicazioni/", "canali/", "token-api/"]
 
 
 @pytest.mark.parametrize("sezione", SEZIONI)

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
+from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, TokenAccesso, Utente
 from civico.backoffice.models import VistaSalvata
 from civico.catalogo.models import Categoria, Domanda, ModelloRisposta, RegolaInstradamento, Ufficio
 from civico.moderazione.models import Divieto
@@ -81,6 +81,8 @@ def mondo(alessandria, casale):
         "incarico": Incarico.objects.filter(utente=operatore).first(),
         "applicazione": ApplicazioneClient.objects.create(nome="App AL", ente=alessandria, prefisso="cvperm0000",
                                                           chiave_hash="x" * 64),
+        "token": TokenAccesso.objects.create(utente=operatore, nome="Token AL", ente=alessandria,
+                                             prefisso="cvt_perm000", token_hash="y" * 64),
         "vista": VistaSalvata.objects.create(utente=operatore, nome="Mia", **_campi_vista()),
         "allegato": Allegato.objects.filter(segnalazione=con_foto).first(),
         "divieto": Divieto.objects.create(tipo="email", valore="x@y.it", ente=alessandria, motivo="prova",
@@ -98,7 +100,8 @@ def _oggetto(nome_vista: str, mondo) -> object | None:
     for chiave, parole in (
         ("allegato", ("allegato", "miniatura", "redazione")), ("vista", ("vista",)), ("divieto", ("divieto",)),
         ("domanda", ("domanda",)), ("regola", ("regola",)), ("modello", ("modello",)),
-        ("incarico", ("incarico",)), ("applicazione", ("applicazione",)), ("ufficio", ("ufficio",)),
+        ("incarico", ("incarico",)), ("applicazione", ("applicazione",)), ("token", ("token",)),
+        ("ufficio", ("ufficio",)),
         ("categoria", ("categoria",)),
     ):
         if any(p in nome_vista.split(":")[-1] for p in parole):

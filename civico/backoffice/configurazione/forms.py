@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civico.accounts.models import ScopoToken, Utente
+from civico.catalogo import configurazione
 from civico.catalogo.configurazione import RUOLI_ASSEGNABILI
 from civico.catalogo.models import Categoria, Domanda, ModelloRisposta, TipoDomanda, Ufficio
 from civico.enti.models import Ente
@@ -207,6 +211,35 @@ class ApplicazioneForm(Stile, forms.Form):
     contatto = forms.EmailField(label=_("E-mail dello sviluppatore"), required=False)
     limite_al_minuto = forms.IntegerField(label=_("Richieste di scrittura al minuto"), min_value=1,
                                           max_value=10000, initial=60)
+
+
+class TokenForm(Stile, forms.Form):
+    """A staff API token to issue; the service (`emetti_token`) checks the person, scopes and expiry."""
+
+    nome = forms.CharField(label=_("Nome del token"), max_length=120,
+                           help_text=_("Per riconoscerlo: ad esempio il programma o l'integrazione che lo usa."),
+                           error_messages={"required": configurazione.NOME_TOKEN_MANCANTE})
+    titolare = forms.ModelChoiceField(label=_("Persona dello staff"), queryset=Utente.objects.none(),
+                                      help_text=_("Il token agisce con i ruoli di questa persona nel comune."))
+    scopi = forms.MultipleChoiceField(label=_("Permessi"), choices=ScopoToken.choices,
+                                      widget=forms.CheckboxSelectMultiple, initial=[ScopoToken.LETTURA])
+    scade_il = forms.DateField(label=_("Scade il"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               help_text=_("Al massimo fra un anno. Da quel giorno il token non funziona più."))
+
+    def __init__(self, *args, ente: Ente, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault(
+            "scade_il", timezone.localdate() + timedelta(days=configurazione.GIORNI_TOKEN_PREDEFINITI))
+        super().__init__(*args, **kwargs)
+        self.fields["titolare"].queryset = configurazione.staff_dell_ente(ente)
+        self.fields["titolare"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["scopi"].widget.attrs["class"] = "form-check-input"
+
+    def dati(self) -> dict[str, Any]:
+        """What `emetti_token` takes: the expiry day becomes the instant the token stops working."""
+        c = self.cleaned_data
+        return {"nome": c["nome"], "titolare": c["titolare"], "scopi": c["scopi"],
+                "scade_il": configurazione.scadenza_del_giorno(c["scade_il"])}
 
 
 class InterventoForm(Stile, forms.Form):

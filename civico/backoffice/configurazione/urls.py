@@ -39,4 +39,6 @@ urlpatterns = [
     path("<slug:ente>/applicazioni/", views_persone.applicazioni, name="applicazioni"),
     path("<slug:ente>/applicazioni/<int:pk>/revoca/", views_persone.revoca_applicazione,
          name="revoca_applicazione"),
+    path("<slug:ente>/token-api/", views_persone.token_api, name="token_api"),
+    path("<slug:ente>/token-api/<int:pk>/revoca/", views_persone.revoca_token, name="revoca_token"),
 ]
