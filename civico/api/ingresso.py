@@ -18,12 +18,13 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from civico.errors import InvalidData
+from civico.testo import memorizzabile
 
 
 def verifica(valore: Any, campo: str = "richiesta") -> Any:
     """Raise InvalidData if any text in `valore` (nested dicts and lists too) cannot be stored."""
     if isinstance(valore, str):
-        if "\x00" in valore or not valore.isascii() and not _codificabile(valore):
+        if not memorizzabile(valore):
             raise InvalidData({campo: [_("Il testo contiene caratteri non ammessi.")]})
     elif isinstance(valore, dict):
         for chiave, v in valore.items():
@@ -33,14 +34,6 @@ def verifica(valore: Any, campo: str = "richiesta") -> Any:
         for v in valore:
             verifica(v, campo)
     return valore
-
-
-def _codificabile(testo: str) -> bool:
-    try:
-        testo.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class ParserVerificato(Parser):

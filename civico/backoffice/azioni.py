@@ -24,9 +24,9 @@ from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.errors import Conflict, InvalidData
 from civico.segnalazioni import attesa, interazioni, interventi, protocollo, routing, sla, workflow
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, valida_testo
 from civico.segnalazioni.models import Intervento, Segnalazione
 from civico.segnalazioni.workflow import TRANSIZIONI
+from civico.testo import MAX_DESCRIZIONE, valida_testo
 
 MSG_CAMBIATA = gettext_lazy("Questa segnalazione è cambiata: ricarica la pagina.")
 # Actions besides the state transitions (whose names and labels come from the workflow).

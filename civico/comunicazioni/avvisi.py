@@ -27,8 +27,8 @@ from civico.comunicazioni.models import (
 )
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
-from civico.segnalazioni.intake import valida_testo
 from civico.territorio import gazetteer
+from civico.testo import valida_testo
 
 
 def puo_pubblicare(utente: Utente | None, ente: Ente) -> bool:

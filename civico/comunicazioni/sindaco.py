@@ -19,9 +19,10 @@ from civico.comunicazioni.messaggi import componi
 from civico.comunicazioni.models import MessaggioSindaco, Notifica, TipoMessaggio
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
-from civico.segnalazioni.intake import scegli_lingua, valida_testo
+from civico.segnalazioni.intake import scegli_lingua
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.workflow import RISOLTI
+from civico.testo import valida_testo
 
 MAX_TESTO = 4000
 

@@ -14,8 +14,9 @@ from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.open311.risposte import Errore
-from civico.segnalazioni.intake import MAX_TITOLO, NuovaSegnalazione, scegli_lingua
+from civico.segnalazioni.intake import NuovaSegnalazione, scegli_lingua
 from civico.segnalazioni.models import Canale
+from civico.testo import MAX_TITOLO
 
 _ATTRIBUTO = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _FINE_FRASE = re.compile(r"[.!?…](?=\s)")

@@ -33,6 +33,7 @@ from civico.portale.flusso_luogo import Luogo
 from civico.portale.models import Bozza, ValutazioneServizio
 from civico.segnalazioni import intake
 from civico.segnalazioni.models import Canale, Segnalazione
+from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO, valida_testo
 
 DURATA = timedelta(days=7)
 MAX_NOME = 160
@@ -241,8 +242,8 @@ def salva_disservizio(
 ) -> None:
     """Raises InvalidData with intake's field names (categoria, titolo, risposte.<codice>…)."""
     errori: dict[str, list] = {}
-    titolo = intake.valida_testo(titolo, "titolo", intake.MAX_TITOLO, errori, obbligatorio=True)
-    descrizione = intake.valida_testo(descrizione, "descrizione", intake.MAX_DESCRIZIONE, errori)
+    titolo = valida_testo(titolo, "titolo", MAX_TITOLO, errori, obbligatorio=True)
+    descrizione = valida_testo(descrizione, "descrizione", MAX_DESCRIZIONE, errori)
     trovata = catalogo.trova_categoria(bozza.ente, categoria) if bozza.ente and categoria else None
     if trovata is None:
         errori["categoria"] = [_("Scegli una categoria.")]
@@ -292,8 +293,8 @@ def conserva_disservizio(
     dati = dict(bozza.dati)
     dati[DISSERVIZIO] = {
         "categoria": trovata.codice if trovata else "",  # a code of another comune is forgotten
-        "titolo": (titolo or "").strip()[: intake.MAX_TITOLO],
-        "descrizione": (descrizione or "").strip()[: intake.MAX_DESCRIZIONE],
+        "titolo": (titolo or "").strip()[: MAX_TITOLO],
+        "descrizione": (descrizione or "").strip()[: MAX_DESCRIZIONE],
         "risposte": {k: v for k, v in risposte.items() if v not in (None, "", [])} if trovata else {},
     }
     dati["passi"] = [p for p in dati.get("passi", []) if p != DISSERVIZIO]  # not valid: to be completed
@@ -313,7 +314,7 @@ def salva_autore(bozza: Bozza, *, anonimo: bool, nome: str, email: str, telefono
                 _("Per la categoria «%(c)s» lascia un'e-mail o un telefono.") % {"c": categoria.nome_locale}
             ]
     else:
-        nome = intake.valida_testo(nome, "nome", MAX_NOME, errori)
+        nome = valida_testo(nome, "nome", MAX_NOME, errori)
         email, telefono = (email or "").strip(), (telefono or "").strip()
         if email:
             try:

@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
-from civico.segnalazioni.intake import valida_testo
 from civico.territorio import gazetteer
-from civico.testo import a_luogo
+from civico.testo import a_luogo, valida_testo
 
 MAX_RISULTATI = 8
 MAX_INDIRIZZO = 250  # as the report's field

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import eventi, sla
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, valida_testo
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.workflow import APERTI
+from civico.testo import MAX_DESCRIZIONE, valida_testo
 
 MAX_GIORNI_SOSPENSIONE = sla.MAX_GIORNI_SOSPENSIONE
 # What the reporter does that counts as an answer.

@@ -40,13 +40,9 @@ from civico.moderazione import servizi as moderazione
 from civico.segnalazioni import codici, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento, Visibilita
 from civico.territorio import gazetteer
-from civico.testo import a_luogo
+from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO, a_luogo, valida_testo
 from civico.triage import servizi as triage
 
-MAX_TITOLO = 200
-MAX_DESCRIZIONE = 4000
-_HTML = re.compile(r"<\s*[a-zA-Z!/?][^>]*>")
-_CONTROLLO = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TELEFONO = re.compile(r"^\+?[0-9 ().-]{6,20}$")
 
 
@@ -253,33 +249,6 @@ def _coordinate(dati: NuovaSegnalazione, errori: dict) -> tuple[float, float]:
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         errori["posizione"] = [_("Le coordinate indicate non sono valide.")]
     return lat, lon
-
-
-def valida_testo(valore: str | None, campo: str, massimo: int, errori: dict, *, obbligatorio: bool = False) -> str:
-    """Trim and check a free text: required, length, no HTML. Adds to `errori`, returns it clean."""
-    testo = (valore or "").strip()
-    if obbligatorio and not testo:
-        errori.setdefault(campo, []).append(_("Questo campo è obbligatorio."))
-    elif len(testo) > massimo:
-        errori.setdefault(campo, []).append(
-            _("Il testo è troppo lungo: %(n)d caratteri, il massimo è %(max)d.")
-            % {"n": len(testo), "max": massimo}
-        )
-    elif _HTML.search(testo):
-        errori.setdefault(campo, []).append(_("Il testo non può contenere codice HTML."))
-    elif _CONTROLLO.search(testo) or not _codificabile(testo):
-        # NUL bytes break PostgreSQL and lone surrogates break every database: refuse them here,
-        # once, for every channel.
-        errori.setdefault(campo, []).append(_("Il testo contiene caratteri non validi."))
-    return testo
-
-
-def _codificabile(testo: str) -> bool:
-    try:
-        testo.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _contatti(dati: NuovaSegnalazione, errori: dict) -> tuple[str, str]:

@@ -17,9 +17,9 @@ from civico.accounts.models import Utente
 from civico.accounts.permissions import RUOLI_OPERATIVI, SEGNALANTE, Attore, ruoli_attore, ruoli_su
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi, media, workflow
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, valida_testo
 from civico.segnalazioni.models import Allegato, Segnalazione, TipoAllegato, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
+from civico.testo import MAX_DESCRIZIONE, valida_testo
 
 
 def _testo_obbligatorio(testo: str) -> str:

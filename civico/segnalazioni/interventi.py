@@ -32,7 +32,6 @@ from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, puo_lavorare_in
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
 from civico.segnalazioni import eventi, workflow
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, valida_testo
 from civico.segnalazioni.models import (
     EventoIntervento,
     Intervento,
@@ -42,6 +41,7 @@ from civico.segnalazioni.models import (
     TipoEventoIntervento,
 )
 from civico.segnalazioni.stati import Stato
+from civico.testo import MAX_DESCRIZIONE, valida_testo
 
 MAX_NOTE = 4000
 MAX_MOTIVO = 1000

@@ -31,8 +31,8 @@ from civico.core import rete
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData, NotAllowed
 from civico.segnalazioni import eventi
-from civico.segnalazioni.intake import valida_testo
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
+from civico.testo import valida_testo
 
 log = logging.getLogger(__name__)
 

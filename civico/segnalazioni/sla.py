@@ -30,9 +30,9 @@ from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import eventi
-from civico.segnalazioni.intake import valida_testo
 from civico.segnalazioni.models import Priorita, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.workflow import APERTI
+from civico.testo import valida_testo
 
 
 @lru_cache(maxsize=64)

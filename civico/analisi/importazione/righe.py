@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from civico.analisi.importazione.lettura import RigaLetta
 from civico.analisi.importazione.mappatura import Mappatura, chiave
 from civico.moderazione import cancello
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO, valida_testo
 from civico.segnalazioni.models import Canale
 from civico.segnalazioni.workflow import APERTI, RISOLTI
+from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO, valida_testo
 
 FORMATI_ITALIANI = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 MAX_ID = 64

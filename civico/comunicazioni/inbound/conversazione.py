@@ -31,9 +31,9 @@ from civico.comunicazioni.models import Conversazione
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni import eventi, intake, interazioni, media
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO
 from civico.segnalazioni.models import Canale, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
+from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO
 
 DURATA_CONVERSAZIONE = timedelta(days=1)
 TENTATIVI_PER_DOMANDA = 2  # answers not understood before a question is left to the office

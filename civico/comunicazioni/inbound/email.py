@@ -53,8 +53,8 @@ from civico.comunicazioni.outbox import indirizzo_in_arrivo
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni import eventi, intake, interazioni, media
-from civico.segnalazioni.intake import MAX_DESCRIZIONE, MAX_TITOLO
 from civico.segnalazioni.models import Canale, Segnalazione, TipoEvento, Visibilita
+from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO
 
 logger = logging.getLogger(__name__)
 
