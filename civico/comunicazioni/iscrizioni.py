@@ -46,6 +46,28 @@ def segui_per_email(segnalazione: Segnalazione, email: str, lingua: str = "") ->
     return True
 
 
+def sposta_iscrizioni(da: Segnalazione, a: Segnalazione) -> int:
+    """Move who follows (and supports, «Anche io») `da` to `a`, without doubling anyone who
+    already follows `a`: a report marked duplicate of `a`, or forwarded to another comune as `a`.
+    Returns how many moved. Call inside the transaction of that change, so both or neither happen."""
+    presenti = list(Iscrizione.objects.filter(segnalazione=a).values_list("utente_id", "email", "telefono"))
+    utenti = {u for u, _e, _t in presenti if u}
+    email = {e.lower() for u, e, _t in presenti if not u and e}
+    telefoni = {t for u, e, t in presenti if not u and not e and t}
+    spostate = 0
+    for isc in Iscrizione.objects.filter(segnalazione=da):
+        doppia = (isc.utente_id in utenti) if isc.utente_id else (
+            isc.email.lower() in email if isc.email else isc.telefono in telefoni
+        )
+        if doppia:
+            isc.delete()
+            continue
+        isc.segnalazione = a
+        isc.save(update_fields=["segnalazione"])
+        spostate += 1
+    return spostate
+
+
 MAX_EMAIL = 254  # RFC 5321, and the subscription's field
 
 

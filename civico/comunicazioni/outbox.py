@@ -21,7 +21,7 @@ from civico.comunicazioni import allerte, collegamenti, consegna, conversazioni,
 from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
 from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
-from civico.comunicazioni.models import CanaliEnte, Iscrizione, Notifica, StatoNotifica
+from civico.comunicazioni.models import CanaliEnte, Iscrizione, Notifica
 from civico.core.memoria import Memoria
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
@@ -38,14 +38,11 @@ PER_I_CITTADINI = frozenset({
 })
 
 
-# The ids of the rows written for an event, kept on it for `_accoda` (not read back after commit).
-_SCRITTE = "_civico_notifiche_scritte"
-
-
 @receiver(eventi.evento_aggiunto, dispatch_uid="comunicazioni.outbox")
 def _scrivi(sender, evento: Evento, **kwargs) -> None:
+    """The transactional outbox: the rows are written in the transaction that appends the event
+    (they commit or roll back with it) and handed to the worker once it has committed."""
     if not puo_scrivere(evento):
-        setattr(evento, _SCRITTE, [])
         return
     # A savepoint: a bug here is logged and must never stop a citizen's report or an office's work.
     try:
@@ -54,16 +51,7 @@ def _scrivi(sender, evento: Evento, **kwargs) -> None:
     except Exception:
         logger.exception("Outbox: notifiche non scritte per l'evento %s", evento.pk)
         return
-    setattr(evento, _SCRITTE, [n.pk for n in scritte])
-
-
-@receiver(eventi.evento_registrato, dispatch_uid="comunicazioni.accoda")
-def _accoda(sender, evento: Evento, **kwargs) -> None:
-    ids = getattr(evento, _SCRITTE, None)
-    if ids is None:  # written by another path (or not at all): what is waiting in the outbox
-        qs = Notifica.objects.filter(evento=evento, stato=StatoNotifica.IN_ATTESA)
-        ids = list(qs.values_list("pk", flat=True))
-    consegna.accoda(ids)
+    consegna.accoda_dopo_il_commit([n.pk for n in scritte])
 
 
 def puo_scrivere(evento: Evento) -> bool:

@@ -14,6 +14,13 @@ lookup it cost a Redis round trip each, ~8 % of a worker's time in `make bench`.
 in another process applies here within a second; in the process that made it, at once.
 Loads read the primary database: a lagging replica must not be remembered as current.
 What a Memoria returns is shared by requests and threads: callers read it and never modify it.
+
+Why a wrapper over every statement (`_osserva`), not explicit `invalida()` calls at the writes:
+the remembered tables are written by services, the admin, bulk `queryset.update()`/`delete()`,
+imports, data migrations and management commands; an explicit call forgotten at any one of them
+would leave every process serving a revoked key or a switched-off category until the TTL. The
+wrapper costs one prefix check per statement and is the one place that decides staleness; tests/
+segnalazioni/test_configurazione_in_memoria.py pins "a bulk update counts as much" across processes.
 """
 
 from __future__ import annotations

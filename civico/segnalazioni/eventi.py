@@ -108,7 +108,7 @@ def _evento(segnalazione: Segnalazione, n: NuovoEvento, quando: datetime) -> Eve
         stato_a=n.stato_a,
         transizione=n.transizione,
         attore=attore.utente if attore.utente and attore.utente.is_authenticated else None,
-        attore_pubblico=_nome_pubblico(segnalazione, attore),
+        attore_pubblico=nome_pubblico(segnalazione, attore),
         dati={"attore": _tipo_attore(attore), **(n.dati or {})},
         creato_il=quando,
     )
@@ -130,7 +130,7 @@ def _tipo_attore(attore: Attore) -> str:
     return "sistema" if attore.sistema else "segnalante" if attore.segnalante else "staff"
 
 
-def _nome_pubblico(segnalazione: Segnalazione, attore: Attore) -> str:
+def nome_pubblico(segnalazione: Segnalazione, attore: Attore) -> str:
     """Staff act publicly in the name of their office, never with their own name."""
     if attore.sistema or attore.segnalante:
         return ""  # rendered in the reader's language by `chi()`

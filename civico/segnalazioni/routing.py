@@ -8,7 +8,6 @@ from functools import lru_cache
 import h3
 import shapely
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,7 @@ from civico.catalogo.models import Categoria, RegolaInstradamento, Ufficio
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi
-from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
+from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
 from civico.triage import servizi as triage
 from civico.triage.models import FonteEsempio
 
@@ -142,6 +141,7 @@ def inoltra(segnalazione: Segnalazione, ente: Ente, attore: Attore, *, motivo: s
     border case). The other comune receives a new report through the one door of intake, with its
     own code, routing and deadline; this one is rejected with a public line naming the new code,
     and its followers follow the new one. Returns the new report."""
+    from civico.comunicazioni import iscrizioni  # comunicazioni imports this app's modules
     from civico.segnalazioni import intake, workflow
 
     motivo = (motivo or "").strip()
@@ -170,7 +170,7 @@ def inoltra(segnalazione: Segnalazione, ente: Ente, attore: Attore, *, motivo: s
         testo = _("Non di competenza: inoltrata al Comune di %(ente)s con il codice %(codice)s. %(motivo)s") % {
             "ente": ente.nome, "codice": nuova.codice, "motivo": motivo}
         workflow.transition(s, "reject", attore, testo=str(testo))
-        sposta_seguaci(s, nuova)
+        iscrizioni.sposta_iscrizioni(s, nuova)
     return nuova
 
 
@@ -179,51 +179,4 @@ def _non_inoltrabile(s: Segnalazione) -> Exception:
 
     return Conflict(
         _("Una segnalazione «%(stato)s» non si inoltra.") % {"stato": s.get_stato_display()}, code="illegal_state"
-    )
-
-
-# --- Followers go where the report goes -------------------------------------------------------
-
-
-def sposta_seguaci(da: Segnalazione, a: Segnalazione) -> int:
-    """Move who follows (and supports, «Anche io») `da` to `a`, without doubling anyone who
-    already follows `a`. Returns how many moved. Call inside the transaction of the change."""
-    from civico.comunicazioni.models import Iscrizione
-
-    presenti = list(Iscrizione.objects.filter(segnalazione=a).values_list("utente_id", "email", "telefono"))
-    utenti = {u for u, _e, _t in presenti if u}
-    email = {e.lower() for u, e, _t in presenti if not u and e}
-    telefoni = {t for u, e, t in presenti if not u and not e and t}
-    spostate = 0
-    for isc in Iscrizione.objects.filter(segnalazione=da):
-        doppia = (isc.utente_id in utenti) if isc.utente_id else (
-            isc.email.lower() in email if isc.email else isc.telefono in telefoni
-        )
-        if doppia:
-            isc.delete()
-            continue
-        isc.segnalazione = a
-        isc.save(update_fields=["segnalazione"])
-        spostate += 1
-    return spostate
-
-
-@receiver(eventi.evento_aggiunto, dispatch_uid="civico.segnalazioni.routing.unisci_duplicata")
-def _unisci_duplicata(sender, evento: Evento, **kwargs) -> None:
-    """Marking a duplicate merges it: its followers and supporters move to the surviving report,
-    whose timeline says so. Inside the transaction of the transition, so both or neither happen."""
-    if evento.tipo != TipoEvento.STATE_CHANGED or evento.transizione != "mark_duplicate":
-        return
-    duplicata = evento.segnalazione
-    originale = Segnalazione.objects.select_for_update().get(pk=duplicata.duplicato_di_id)
-    spostate = sposta_seguaci(duplicata, originale)
-    quando = evento.creato_il
-    eventi.aggiorna(originale, quando)
-    originale.save()
-    eventi.registra(
-        originale, TipoEvento.MERGED, Attore(utente=evento.attore, nome_pubblico=evento.attore_pubblico),
-        quando=quando,
-        testo=str(_("La segnalazione %(codice)s è stata unita a questa: chi la seguiva ora segue questa.")
-                  % {"codice": duplicata.codice}),
-        dati={"unita": duplicata.codice, "seguaci_spostati": spostate},
     )

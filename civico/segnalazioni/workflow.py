@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from civico.accounts.models import Ruolo
 from civico.accounts.permissions import RUOLI_OPERATIVI, SEGNALANTE, SISTEMA, Attore, ruoli_attore
 from civico.errors import Conflict, InvalidData, NotAllowed
-from civico.segnalazioni import eventi
+from civico.segnalazioni import eventi, unione
 from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato
 from civico.triage import servizi as triage
@@ -179,6 +179,9 @@ def transition(
             s.chiusa_il = quando
         eventi.aggiorna(s, quando)
         s.save()
+        if nome == "mark_duplicate":
+            # Its followers move to the main report, which records the merge (docs/workflow.md).
+            unione.unisci_al_principale(s, attore, quando=quando)
         eventi.registra(
             s, TipoEvento.STATE_CHANGED, attore, quando=quando,
             testo=testo, stato_da=stato_da, stato_a=t.a,
