@@ -365,6 +365,15 @@ _CHIAVI_ATTIVE = frozenset({
 })
 
 
+_CHIAVI_DELLA_PAGINA = frozenset({
+    "/Type", "/Parent", "/Resources", "/Contents", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
+    "/ArtBox", "/Rotate", "/UserUnit", "/Group",
+})
+# Annotations that act (open a link, hold a file or a form field, play media): dropped wherever found.
+_ANNOTAZIONI_ATTIVE = frozenset({"/Link", "/Widget", "/FileAttachment", "/RichMedia", "/Screen", "/Movie",
+                                 "/Sound", "/3D"})
+
+
 def _ricostruisci_pdf(dati: bytes, nome: str) -> bytes:
     """A fresh PDF with the pages only (pikepdf/qpdf): the document catalogue, where open
     actions, scripts, embedded files and forms live, is not carried over; annotations are
@@ -379,8 +388,11 @@ def _ricostruisci_pdf(dati: bytes, nome: str) -> bytes:
             with contextlib.suppress(Exception):  # no appearance to keep is no reason to refuse
                 originale.flatten_annotations("all")
             for pagina in originale.pages:
-                if "/Annots" in pagina.obj:
-                    del pagina.obj["/Annots"]
+                # Only the keys that draw the page: annotations, and whatever a damaged or crafted
+                # file hides under a key no viewer knows (a mangled "/Annots"), stay behind.
+                for chiave in list(pagina.obj.keys()):  # noqa: SIM118 — a pikepdf object's keys
+                    if chiave not in _CHIAVI_DELLA_PAGINA:
+                        del pagina.obj[chiave]
                 nuovo.pages.append(pagina)
             _togli_contenuti_attivi(nuovo)
             uscita = io.BytesIO()
@@ -396,9 +408,15 @@ def _ricostruisci_pdf(dati: bytes, nome: str) -> bytes:
         _rifiuta(_("Il file \"%(nome)s\" è danneggiato o non è un PDF valido."), nome=nome)
 
 
+def _annotazione_attiva(valore) -> bool:
+    import pikepdf
+
+    return isinstance(valore, pikepdf.Dictionary) and str(valore.get("/Subtype", "")) in _ANNOTAZIONI_ATTIVE
+
+
 def _togli_contenuti_attivi(pdf) -> None:
     """Walk every object reachable from the pages (iteratively: nesting is the sender's choice)
-    and delete the active keys, and any `/A` action."""
+    and delete the active keys, any `/A` action and any active annotation, wherever it sits."""
     import pikepdf
 
     da_visitare: list = [pdf.Root, pdf.trailer]
@@ -410,13 +428,16 @@ def _togli_contenuti_attivi(pdf) -> None:
                 continue
             visti.add(oggetto.objgen)
         if isinstance(oggetto, pikepdf.Array):
+            for i in reversed(range(len(oggetto))):
+                if _annotazione_attiva(oggetto[i]):
+                    del oggetto[i]
             da_visitare.extend(v for v in oggetto if isinstance(v, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream))
             continue
         if not isinstance(oggetto, pikepdf.Dictionary | pikepdf.Stream):
             continue
         for chiave in list(oggetto.keys()):
             valore = oggetto[chiave]
-            if chiave in _CHIAVI_ATTIVE or chiave == "/A" or (
+            if chiave in _CHIAVI_ATTIVE or chiave == "/A" or _annotazione_attiva(valore) or (
                 chiave == "/S" and str(valore) in _CHIAVI_ATTIVE
             ):
                 del oggetto[chiave]

@@ -132,3 +132,21 @@ def test_damaged_variants_are_either_refused_or_rebuilt_clean(tagli):
 
 
 _CON_TUTTO = pdf_attivi.con("OpenAction:JavaScript", pdf_attivi.con("EmbeddedFiles", pdf_attivi.con("Link:Launch")))
+
+
+@pytest.mark.parametrize("chiave", ["/Annotz", "/Anno\udcc6s", "/Resources"])
+def test_a_link_hidden_under_a_mangled_page_key_does_not_survive(chiave):
+    """Found by the fuzz test above: a damaged '/Annots' key kept its link annotation in the rebuilt file."""
+    with pikepdf.open(io.BytesIO(pdf_attivi.con("Link:Launch"))) as pdf:
+        pagina = pdf.pages[0].obj
+        annotazioni = pagina["/Annots"]
+        del pagina["/Annots"]
+        if chiave == "/Resources":  # inside a dictionary that is kept, under a name nothing reads
+            pagina["/Resources"]["/Nascoste"] = annotazioni
+        else:
+            pagina[chiave] = annotazioni
+        uscita = io.BytesIO()
+        pdf.save(uscita)
+    p = prepara_allegato("nascosto.pdf", uscita.getvalue())
+    assert pdf_attivi.attivi(p.contenuto) == set()
+    _testo_intatto(p.contenuto)
