@@ -20,6 +20,7 @@ test: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check civico tests bench
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # Load and fault test (about 4 minutes, loopback only, its own PostgreSQL cluster): see docs/deploy.md.
 carico: $(VENV)/.dev

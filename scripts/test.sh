@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite: lint, then every test on SQLite, then again on PostgreSQL when reachable.
+# The whole suite: lint and the import layers, then every test on SQLite, then again on PostgreSQL when reachable.
 # Says loudly what it could not run (PostgreSQL down, no Chromium for the browser tests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,9 @@ banner() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 
 banner "ruff"
 $BIN/ruff check civico tests bench || status=1
+
+banner "import layers (lint-imports, contracts in pyproject.toml; see docs/architettura.md)"
+$BIN/lint-imports --no-cache --no-logo || status=1
 
 if [ -x "${CIVICO_CHROMIUM:-/usr/bin/chromium}" ]; then
   browser="yes"

@@ -1,5 +1,5 @@
 """SPID and CIE as a sign-in method of the personal area: which relying party serves a request,
-which providers its buttons list. The protocol itself is in `oidc`, the pages in `views_spid`."""
+which providers its buttons list. The protocol itself is in `oidc`, the pages in `civico.portale.views_spid`."""
 
 from __future__ import annotations
 

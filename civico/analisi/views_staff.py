@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civico.accounts.permissions import Attore, enti_visibili, puo_lavorare
+from civico.accounts.staff import staff_richiesto
 from civico.analisi import approfondimenti as A
 from civico.analisi import costi as C
 from civico.analisi import dettaglio as D
 from civico.analisi import grafici
 from civico.analisi import triage as T
-from civico.backoffice.accesso import staff_richiesto
 from civico.catalogo.models import Categoria
 from civico.core import tabelle
 from civico.enti.models import Ente

@@ -18,7 +18,6 @@ import secrets
 import time
 from base64 import b32encode
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 import qrcode
@@ -27,12 +26,10 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, user_login_failed
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -40,12 +37,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civico.accounts.models import Utente
 from civico.accounts.permissions import ha_incarichi
+from civico.accounts.staff import staff_richiesto as staff_richiesto  # its home is accounts; kept for our pages
 from civico.backoffice.sessione import segna_attivita
 from civico.core import limiti
 from civico.errors import DomainError
@@ -245,25 +242,3 @@ def e_staff_verificato(utente: Any) -> bool:
     return bool(
         utente.is_authenticated and getattr(utente, "is_verified", lambda: False)() and ha_incarichi(utente)
     )
-
-
-def staff_richiesto(vista):
-    """Every backoffice page: a signed-in, OTP-verified person holding at least one role.
-
-    Not signed in (or signed in elsewhere with a password only) → the sign-in page; signed in and
-    verified but without a role → 403.
-    """
-
-    @wraps(vista)
-    def controllata(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        utente = request.user
-        if not utente.is_authenticated or not utente.is_verified():
-            accedi = reverse("backoffice:accedi")
-            if getattr(request, "htmx", False):
-                return HttpResponseClientRedirect(accedi)
-            return redirect_to_login(request.get_full_path(), accedi)
-        if not ha_incarichi(utente):
-            raise PermissionDenied("Nessun incarico nel backoffice")
-        return vista(request, *args, **kwargs)
-
-    return controllata

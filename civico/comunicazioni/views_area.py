@@ -19,10 +19,10 @@ from civico.catalogo.models import Categoria
 from civico.comunicazioni import abbonamenti, canali, iscrizioni, preferenze
 from civico.comunicazioni.destinatari import preferenze as preferenze_di
 from civico.comunicazioni.models import Frequenza, Lingua, TipoArea
+from civico.core import mappa
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 from civico.portale import area, pagine
-from civico.portale.contesto import impostazione as impostazione_portale
 from civico.segnalazioni.models import Segnalazione
 
 
@@ -94,7 +94,7 @@ def nuova_allerta(request: HttpRequest) -> HttpResponse:
         "categorie": Categoria.objects.filter(ente=ente).order_by("nome") if ente else [],
         "quartieri": preferenze.quartieri(ente) if ente else [],
         "riquadro": json.dumps(pagine.riquadro(ente)) if ente else "null",
-        "tile_url": impostazione_portale("TILE_URL"), "tile_attribuzione": impostazione_portale("TILE_ATTRIBUZIONE"),
+        "tile_url": mappa.tile_url(), "tile_attribuzione": mappa.tile_attribuzione(),
     }, status=400 if errori else 200)
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civico.accounts import permissions
-from civico.backoffice.accesso import staff_richiesto
+from civico.accounts.staff import staff_richiesto
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import avvisi, sindaco
 from civico.comunicazioni.models import Avviso, MessaggioSindaco, StatoAvviso, TipoAvviso, TipoMessaggio

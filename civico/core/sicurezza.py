@@ -21,8 +21,7 @@ from urllib.parse import urlsplit
 from csp.constants import NONE, SELF
 from django.http import FileResponse, HttpRequest, HttpResponse
 
-# django-leaflet's default tiles and the portal's (civico.portale.contesto.PREDEFINITI).
-TILE_PREDEFINITO = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+from civico.core.mappa import TILE_URL_PREDEFINITO  # django-leaflet's default tiles too
 
 
 def origine(url: str) -> str | None:
@@ -40,8 +39,8 @@ def origine(url: str) -> str | None:
 def politica_csp(tile_url: str | None, extra_img: str = "", extra_connect: str = "") -> dict:
     """The CONTENT_SECURITY_POLICY setting (django-csp 4 format)."""
     immagini = [SELF, "data:", "blob:"]
-    if origine(tile_url or TILE_PREDEFINITO):
-        immagini.append(origine(tile_url or TILE_PREDEFINITO))
+    if origine(tile_url or TILE_URL_PREDEFINITO):
+        immagini.append(origine(tile_url or TILE_URL_PREDEFINITO))
     immagini += [o for o in extra_img.split() if o]
     return {
         "DIRECTIVES": {

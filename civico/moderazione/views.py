@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civico.accounts.permissions import e_amministratore_piattaforma, enti_configurabili, puo_vedere
-from civico.backoffice.accesso import staff_richiesto
+from civico.accounts.staff import staff_richiesto
 from civico.core import limiti
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData

@@ -14,10 +14,7 @@ from django.http import HttpRequest
 PREDEFINITI: dict[str, Any] = {
     # The ente's accessibility declaration (AgID's form publishes it; each ente has its own URL).
     "URL_DICHIARAZIONE_ACCESSIBILITA": "https://form.agid.gov.it/",
-    # Map tiles: OpenStreetMap's own servers are fine for a demo, not for heavy production use.
-    "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "TILE_ATTRIBUZIONE": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
-}
+}  # the map tiles' settings are in civico.core.mappa, shared with every app that draws a map
 
 # The reporting flow lives in another part of the portal; the footer links it by path.
 URL_SEGNALA = "/segnala/"

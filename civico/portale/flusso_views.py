@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civico.catalogo import services as catalogo
 from civico.comunicazioni import iscrizioni
-from civico.core import limiti
+from civico.core import limiti, mappa
 from civico.errors import InvalidData
 from civico.portale import flusso, flusso_file, flusso_luogo, flusso_riepilogo
-from civico.portale.contesto import impostazione
 from civico.portale.flusso_pagine import categorie_con_domande, contesto, limiti_file, simili
 from civico.portale.forms_flusso import (
     AutoreForm,
@@ -147,7 +146,7 @@ def _luogo(request: HttpRequest, bozza: Bozza) -> HttpResponse:
     ctx = contesto(
         request, bozza, flusso.LUOGO, valori=valori, errori=errori, enti=flusso_luogo.enti_attivi(), lontano=lontano,
         riquadro_json=json.dumps(flusso_luogo.riquadro(bozza.ente)),
-        tile_url=impostazione("TILE_URL"), tile_attribuzione=impostazione("TILE_ATTRIBUZIONE"),
+        tile_url=mappa.tile_url(), tile_attribuzione=mappa.tile_attribuzione(),
     )
     return render(request, "portale/flusso/luogo.html", ctx, status=_stato(request, errori))
 

@@ -12,8 +12,8 @@ urlpatterns = [
     path("allegati/<int:pk>/miniatura/", views.allegato, {"miniatura": True}, name="miniatura"),
     # The reporting flow, the personal area and the app (PWA).
     path("", include("civico.portale.urls_flusso")),
-    # SPID/CIE sign-in and the privacy self-service of the personal area (owned by `accounts`).
-    path("", include("civico.accounts.urls_portale")),
+    # SPID/CIE sign-in and the privacy self-service (pages over `accounts`: identity, GDPR export, erasure).
+    path("", include("civico.portale.urls_area_personale")),
     # Static pages, the comune's home, explore. Keep last: `<slug:ente>/` matches broadly.
     path("", include("civico.portale.urls_pagine")),
 ]

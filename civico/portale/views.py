@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civico.comunicazioni import iscrizioni
 from civico.comunicazioni.avvisi import avvisi_attivi
+from civico.core import mappa
 from civico.enti import geo
 from civico.errors import DomainError, InvalidData
 from civico.portale import esplora, live, pagine
-from civico.portale.contesto import impostazione
 from civico.segnalazioni import consultazione, eventi, workflow
 
 
@@ -96,8 +96,8 @@ def ente_home(request: HttpRequest, ente: str) -> HttpResponse:
         "risolte": pagine.risolte_ultimi_12_mesi(ente),
         "categorie": pagine.categorie(ente),
         "avvisi": list(avvisi_attivi(ente)[:5]),
-        "tile_url": impostazione("TILE_URL"),
-        "tile_attribuzione": impostazione("TILE_ATTRIBUZIONE"),
+        "tile_url": mappa.tile_url(),
+        "tile_attribuzione": mappa.tile_attribuzione(),
     })
 
 
@@ -133,8 +133,8 @@ def esplora_segnalazioni(request: HttpRequest, ente: str) -> HttpResponse:
         "stati": esplora.opzioni_stato(), "periodi": [(k, v[1]) for k, v in esplora.PERIODI.items()],
         "pagina": pagina, "schede": [consultazione.scheda_pubblica(s, _base(request)) for s in pagina],
         "conteggi": esplora.conteggi(qs, pagina.paginator.count),
-        "riquadro": pagine.riquadro(ente), "tile_url": impostazione("TILE_URL"),
-        "tile_attribuzione": impostazione("TILE_ATTRIBUZIONE"),
+        "riquadro": pagine.riquadro(ente), "tile_url": mappa.tile_url(),
+        "tile_attribuzione": mappa.tile_attribuzione(),
     })
 
 
@@ -220,8 +220,8 @@ def _pagina(request: HttpRequest, s, *, privata: bool, status: int = 200, **extr
             "segue": request.user.is_authenticated and iscrizioni.segue(s, request.user),
             # Its place on a map, as the ente's home draws reports (mappa.js); no point, no map.
             "punti": [_punto(consultazione.scheda_pubblica(s, _base(request)))] if s.lat is not None else [],
-            "tile_url": impostazione("TILE_URL"),
-            "tile_attribuzione": impostazione("TILE_ATTRIBUZIONE"),
+            "tile_url": mappa.tile_url(),
+            "tile_attribuzione": mappa.tile_attribuzione(),
             "s": s,
             "ente": s.ente,
             "cronologia": cronologia,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shapely.geometry
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from civico.backoffice.accesso import staff_richiesto
 from civico.catalogo.configurazione import modelli_per
 from civico.catalogo.models import Categoria, Ufficio
 from civico.comunicazioni.inbound.testo import luogo_a_parole
+from civico.core import mappa
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
 from civico.segnalazioni.models import Priorita, Segnalazione, TipoAllegato
@@ -28,7 +28,6 @@ from civico.territorio import gazetteer
 from civico.triage import servizi as triage
 from civico.triage.models import SuggerimentoTriage
 
-TILE_URL_PREDEFINITO = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 ESITO = "backoffice_esito"  # the last action's outcome, shown once by the workspace
 SUGGERITA_DA = 0.05  # below this a suggestion is noise: the category stays in the full list only
 
@@ -76,7 +75,7 @@ def _pagina(
         "duplicati": duplicati,
         "vicine": intorno,
         "punti": _punti(s, duplicati, intorno),
-        "tile_url": settings.CIVICO.get("TILE_URL", TILE_URL_PREDEFINITO),
+        "tile_url": mappa.tile_url(),
         **(_da_localizzare(s) if lavora and s.da_localizzare else {}),
         "modelli": modelli,
         "modello_scelto": scelto,

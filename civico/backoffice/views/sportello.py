@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +12,8 @@ from civico.accounts.permissions import puo_lavorare, puo_vedere_contatti
 from civico.backoffice import sportello
 from civico.backoffice.accesso import qr_svg, staff_richiesto
 from civico.backoffice.scheda import carica
-from civico.backoffice.views.scheda import TILE_URL_PREDEFINITO
 from civico.catalogo.models import Categoria
+from civico.core import mappa
 from civico.errors import DomainError, InvalidData, NotAllowed
 from civico.segnalazioni.models import Canale
 
@@ -38,7 +37,7 @@ def nuova(request: HttpRequest) -> HttpResponse:
         "enti": enti, "comune": ente, "categorie": categorie, "categoria": categoria, "campi": campi,
         "canali": [(c.value, c.label) for c in sportello.CANALI], "risposte": sportello.risposte(categoria, dati),
         "chiave": dati.get("chiave") or sportello.nuova_chiave(), "errori": {}, "indirizzi": None,
-        "centro": sportello.centro(ente), "tile_url": settings.CIVICO.get("TILE_URL", TILE_URL_PREDEFINITO),
+        "centro": sportello.centro(ente), "tile_url": mappa.tile_url(),
     }
     passo = request.POST.get("passo", "")
     if request.method == "POST" and passo == "cerca":

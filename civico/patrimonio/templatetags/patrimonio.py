@@ -9,9 +9,9 @@ from django import template
 from django.db.models import Prefetch
 
 from civico.catalogo.models import Categoria
+from civico.core import mappa
 from civico.patrimonio import servizi
 from civico.patrimonio.models import TipoBene
-from civico.portale.contesto import impostazione
 
 register = template.Library()
 
@@ -28,7 +28,7 @@ def scelta_bene(bozza: Any, valori: dict[str, Any], errori: dict[str, Any]) -> d
     return {
         "scelte_beni": servizi.scelte(categorie, luogo.get("lat"), luogo.get("lon")),
         "luogo_bozza": luogo, "valori": valori or {}, "errori": errori or {},
-        "tile_url": impostazione("TILE_URL"), "tile_attribuzione": impostazione("TILE_ATTRIBUZIONE"),
+        "tile_url": mappa.tile_url(), "tile_attribuzione": mappa.tile_attribuzione(),
     }
 
 

@@ -1,5 +1,5 @@
 """Public privacy pages of each comune: the art. 13 notice and the art. 30 register entry,
-both generated from the ente's settings (`civico.accounts.informativa` via `portale.pagine`)."""
+both generated from the ente's settings (`civico.accounts.informativa` via `pagine`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def informativa(request: HttpRequest, ente: str) -> HttpResponse:
     if trovata is None:
         raise Http404(_("Comune non trovato"))
     e, voci = trovata
-    return render(request, "accounts/informativa.html", {"comune": e, "voci": voci})
+    return render(request, "portale/pagine/informativa_ente.html", {"comune": e, "voci": voci})
 
 
 @require_GET
@@ -29,4 +29,4 @@ def registro(request: HttpRequest, ente: str) -> HttpResponse:
     if request.GET.get("formato") == "json":
         return JsonResponse({"ente": e.nome, "codice_istat": e.codice_istat, "voci": dict(righe)},
                             json_dumps_params={"ensure_ascii": False})
-    return render(request, "accounts/registro.html", {"comune": e, "righe": righe})
+    return render(request, "portale/pagine/registro_ente.html", {"comune": e, "righe": righe})

@@ -1,10 +1,9 @@
-"""The citizen's pages owned by `accounts`: SPID/CIE sign-in and the privacy self-service.
-Included by the portal's urls (namespace `portale`)."""
+"""The citizen's SPID/CIE sign-in and privacy pages: pages of the portal over what `accounts` owns
+(OIDC, identity providers, GDPR export and erasure). Included by the portal's urls (namespace `portale`)."""
 
 from django.urls import path
 
-from civico.accounts import views_privacy, views_spid
-from civico.portale import area_privacy
+from civico.portale import area_privacy, views_privacy, views_spid
 
 urlpatterns = [
     path("area-personale/spid-cie/<int:pk>/", views_spid.avvia, name="spid_cie_avvia"),

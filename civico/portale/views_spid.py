@@ -86,7 +86,7 @@ def ritorno(request: HttpRequest) -> HttpResponse:
 
 
 def _errore(request: HttpRequest, testo: str, status: int = 400) -> HttpResponse:
-    return render(request, "accounts/accesso_non_riuscito.html", {"errore": testo}, status=status)
+    return render(request, "portale/area/accesso_non_riuscito.html", {"errore": testo}, status=status)
 
 
 @require_GET
