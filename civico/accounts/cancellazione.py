@@ -471,18 +471,22 @@ def pulisci_scaduti(adesso: datetime | None = None) -> dict[str, int]:
     MessaggioSindaco = _modello("comunicazioni.MessaggioSindaco")
     Ente = _modello("enti.Ente")
     testo = _("[testo rimosso: periodo di conservazione scaduto]")
-    for ente_id, mesi in Ente.objects.filter(conservazione_contatti_mesi__isnull=False).values_list(
-            "pk", "conservazione_contatti_mesi"):
+    # One pass per retention period, not per ente: with every comune loaded (7,899) a loop per ente
+    # was some 63,000 queries a night for a handful of distinct periods.
+    periodi = (Ente.objects.filter(conservazione_contatti_mesi__isnull=False)
+               .values_list("conservazione_contatti_mesi", flat=True).distinct().order_by())
+    for mesi in sorted(set(periodi)):
         limite = gdpr.mesi_fa(adesso, mesi)
-        vecchi = MessaggioInArrivo.objects.filter(ente_id=ente_id, ricevuto_il__lt=limite).exclude(
+        dell_ente = {"ente__conservazione_contatti_mesi": mesi}
+        vecchi = MessaggioInArrivo.objects.filter(**dell_ente, ricevuto_il__lt=limite).exclude(
             mittente="", oggetto="", dettaglio="")
         conta("comunicazioni.messaggioinarrivo", _svuota_messaggi_in_arrivo(vecchi))
         # Delivered, failed, or given up long ago: nothing will read them again.
-        conta("comunicazioni.notifica", Notifica.objects.filter(ente_id=ente_id, creata_il__lt=limite).delete()[0])
-        lettere = MessaggioSindaco.objects.filter(ente_id=ente_id, creato_il__lt=limite).exclude(testo=testo)
+        conta("comunicazioni.notifica", Notifica.objects.filter(**dell_ente, creata_il__lt=limite).delete()[0])
+        lettere = MessaggioSindaco.objects.filter(**dell_ente, creato_il__lt=limite).exclude(testo=testo)
         _elementi_personale(messaggio_sindaco__in=lettere).update(testo="")
         conta("comunicazioni.messaggiosindaco", lettere.update(nome="", email="", utente=None, testo=testo,
                                                                risposta=""))
         conta("comunicazioni.elementopersonale", _elementi_personale(
-            ente_id=ente_id, inviato=True, creato_il__lt=limite).delete()[0])
+            **dell_ente, inviato=True, creato_il__lt=limite).delete()[0])
     return {k: v for k, v in contati.items() if v}
