@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: lint and the import layers, then every test on SQLite, then again on PostgreSQL when reachable.
+# The whole suite: lint and the import layers, then every test on SQLite and, side by side, on
+# PostgreSQL when reachable.
 # Says loudly what it could not run (PostgreSQL down, no Chromium for the browser tests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +53,8 @@ if pg_reachable; then
     banner "tests on PostgreSQL ($PG_URL) started alongside SQLite; output follows SQLite's"
     run_pg >"$pg_log" 2>&1 &
     pg_pid=$!
+    # Interrupted (Ctrl-C, CI timeout): the PostgreSQL run stops too instead of running on alone.
+    trap 'pkill -P "$pg_pid" 2>/dev/null; kill "$pg_pid" 2>/dev/null; exit 130' INT TERM
   fi
 else
   pg="SKIPPED"
