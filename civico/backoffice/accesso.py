@@ -42,7 +42,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civico.accounts.models import Utente
 from civico.accounts.permissions import ha_incarichi
-from civico.accounts.staff import staff_richiesto as staff_richiesto  # its home is accounts; kept for our pages
 from civico.backoffice.sessione import segna_attivita
 from civico.core import limiti
 from civico.errors import DomainError

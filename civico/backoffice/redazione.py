@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from civico.accounts.models import Utente
 from civico.accounts.permissions import Attore, puo_lavorare, puo_vedere
-from civico.backoffice.accesso import staff_richiesto
+from civico.accounts.staff import staff_richiesto
 from civico.errors import DomainError, InvalidData, NotAllowed
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Allegato, Segnalazione, TipoAllegato, TipoEvento, Visibilita

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from civico.accounts.permissions import Attore
-from civico.backoffice.accesso import staff_richiesto
+from civico.accounts.staff import staff_richiesto
 from civico.catalogo.configurazione import puo_configurare
 from civico.enti.models import Ente
 from civico.errors import NotAllowed

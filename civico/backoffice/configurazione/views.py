@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civico.backoffice.accesso import staff_richiesto
+from civico.accounts.staff import staff_richiesto
 from civico.backoffice.configurazione.forms import (
     CategoriaForm,
     DisattivaUfficioForm,

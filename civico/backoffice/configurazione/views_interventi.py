@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civico.accounts.permissions import Attore
-from civico.backoffice.accesso import staff_richiesto
+from civico.accounts.staff import staff_richiesto
 from civico.backoffice.configurazione.forms import (
     AggiungiForm,
     AnnullaInterventoForm,

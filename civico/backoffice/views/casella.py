@@ -17,10 +17,10 @@ from civico.accounts.permissions import (
     puo_lavorare_in_ente,
     uffici_visibili,
 )
+from civico.accounts.staff import staff_richiesto
 from civico.backoffice import azioni, esporta
 from civico.backoffice import blocco as lavori
 from civico.backoffice import casella as servizio
-from civico.backoffice.accesso import staff_richiesto
 from civico.backoffice.models import VistaSalvata
 from civico.catalogo.models import Categoria, Ufficio
 from civico.core import tabelle

@@ -11,8 +11,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from civico.accounts.permissions import enti_visibili
+from civico.accounts.staff import staff_richiesto
 from civico.backoffice import coda_duplicati
-from civico.backoffice.accesso import staff_richiesto
 from civico.backoffice.views.casella import _ente
 from civico.errors import DomainError, InvalidData
 

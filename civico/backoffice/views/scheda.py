@@ -13,9 +13,9 @@ from civico.accounts.permissions import (
     puo_lavorare,
     puo_vedere_contatti,
 )
+from civico.accounts.staff import staff_richiesto
 from civico.backoffice import azioni, vicine
 from civico.backoffice import scheda as servizio
-from civico.backoffice.accesso import staff_richiesto
 from civico.catalogo.configurazione import modelli_per
 from civico.catalogo.models import Categoria, Ufficio
 from civico.comunicazioni.inbound.testo import luogo_a_parole

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import puo_lavorare, puo_vedere_contatti
+from civico.accounts.staff import staff_richiesto
 from civico.backoffice import sportello
-from civico.backoffice.accesso import qr_svg, staff_richiesto
+from civico.backoffice.accesso import qr_svg
 from civico.backoffice.scheda import carica
 from civico.catalogo.models import Categoria
 from civico.core import mappa
