@@ -44,10 +44,9 @@ CHIUSI = RISOLTI | SCARTATI
 # counted in its original, a withdrawn report was taken back by its author. A rejected one stays.
 DOPPI_O_ANNULLATI = frozenset({S.DUPLICATE, S.WITHDRAWN})
 
-# Open311 GeoReport v2 knows only "open" and "closed".
-
 
 def stato_open311(stato: str) -> str:
+    """Open311 GeoReport v2 knows only "open" and "closed"."""
     return "open" if stato in APERTI else "closed"
 
 
