@@ -144,11 +144,21 @@ class LivelloSpid(models.TextChoices):
     L3 = "https://www.spid.gov.it/SpidL3", _("SPID livello 3 (dispositivo fisico)")
 
 
-class RelyingParty(models.Model):
-    """Civico as an OpenID Connect relying party of SPID and CIE, for one ente (or, without ente,
-    for the national portal). Registered with the identity federation under `client_id`.
+ATTRIBUTI_SPID = ["name", "familyName", "fiscalNumber", "email"]
 
-    The private keys never leave the server: the public half is published at `jwks_uri`.
+
+def attributi_predefiniti() -> list[str]:
+    return list(ATTRIBUTI_SPID)
+
+
+class RelyingParty(models.Model):
+    """Civico as the SPID/CIE service of one ente (or, without ente, of the national portal): an
+    OpenID Connect relying party and a SAML2 service provider. Registered with the identity
+    federation under `client_id` (its entity id).
+
+    The organisation fields are what AgID's metadata and the federation's entity configuration
+    publish about the ente (SPID technical rules: contact person with IPA code, VAT number or
+    fiscal code). The private keys never leave the server: the public half is published.
     """
 
     ente = models.OneToOneField(
@@ -163,6 +173,18 @@ class RelyingParty(models.Model):
         _("livello SPID richiesto"), max_length=40, choices=LivelloSpid.choices, default=LivelloSpid.L2
     )
     attivo = models.BooleanField(_("attivo"), default=True)
+    nome_organizzazione = models.CharField(_("nome dell'organizzazione"), max_length=200, blank=True)
+    codice_ipa = models.CharField(
+        _("codice IPA"), max_length=20, blank=True,
+        help_text=_("Il codice dell'ente nell'Indice dei domicili digitali della PA (IPA)."),
+    )
+    partita_iva = models.CharField(_("partita IVA"), max_length=13, blank=True)
+    codice_fiscale_ente = models.CharField(_("codice fiscale dell'ente"), max_length=16, blank=True)
+    email_contatto = models.EmailField(_("e-mail di contatto tecnico"), blank=True)
+    telefono_contatto = models.CharField(_("telefono di contatto tecnico"), max_length=20, blank=True)
+    # The SPID/CIE attributes asked of the provider (SAML names, e.g. "fiscalNumber"; the OIDC
+    # claims are derived from them).
+    attributi = models.JSONField(_("attributi richiesti"), default=attributi_predefiniti, blank=True)
 
     class Meta:
         verbose_name = _("relying party SPID/CIE")
