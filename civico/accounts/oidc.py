@@ -107,12 +107,10 @@ def scoperta(provider: ProviderIdentita) -> dict:
 
 
 def _algoritmo(meta: dict, parametro: str) -> str:
-    """Our signing algorithm for what the provider verifies: RS256 unless its metadata (after the
-    federation's policies) allow only RS512."""
-    ammessi = meta.get(parametro) or ["RS256"]
-    for alg in ("RS256", "RS512"):
-        if alg in ammessi:
-            return alg
+    """Our signing algorithm (RS256, the profile's) if the provider's metadata, after the
+    federation's policies, still accept it."""
+    if "RS256" in (meta.get(parametro) or ["RS256"]):
+        return "RS256"
     raise AccessoNonRiuscito(_("Il gestore dell'identità non accetta le firme di questo sito."))
 
 

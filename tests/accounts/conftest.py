@@ -30,7 +30,7 @@ def chiavi_rp():
 
 
 @pytest.fixture
-def federazione(autorita, settings):
+def rete_fiducia(autorita, settings):
     """Trust anchor ← intermediate, reset for each test. Everything listens on loopback."""
     settings.CIVICO = {**settings.CIVICO, "RETE_LOCALE": True}
     ta, intermedio = autorita
@@ -41,41 +41,41 @@ def federazione(autorita, settings):
     return SimpleNamespace(ta=ta, intermedio=intermedio)
 
 
-def iscrivi(federazione, provider: ProviderLocale, superiore: Autorita | None = None) -> None:
+def iscrivi(rete_fiducia, provider: ProviderLocale, superiore: Autorita | None = None) -> None:
     """Onboard a provider: the superior's statement about it, a trust mark from the trust anchor,
     a line in the trust anchor's list."""
-    superiore = superiore or federazione.intermedio
+    superiore = superiore or rete_fiducia.intermedio
     provider.authority_hints = [superiore.entity_id]
     superiore.subordinati[provider.issuer] = {"jwks": provider.federazione_pubbliche()}
-    provider.trust_marks = [federazione.ta.trust_mark(provider.issuer)]
-    federazione.ta.elenco.append(provider.issuer)
+    provider.trust_marks = [rete_fiducia.ta.trust_mark(provider.issuer)]
+    rete_fiducia.ta.elenco.append(provider.issuer)
 
 
 @pytest.fixture
-def op(federazione):
+def op(rete_fiducia):
     """A SPID provider below the intermediate."""
     provider = ProviderLocale()
-    iscrivi(federazione, provider)
+    iscrivi(rete_fiducia, provider)
     yield provider
     provider.chiudi()
 
 
 @pytest.fixture
-def op_cie(federazione):
+def op_cie(rete_fiducia):
     """The CIE provider, directly below the trust anchor."""
     provider = ProviderLocale(nome="CIE di prova")
-    iscrivi(federazione, provider, federazione.ta)
+    iscrivi(rete_fiducia, provider, rete_fiducia.ta)
     yield provider
     provider.chiudi()
 
 
 @pytest.fixture
-def configurato(op, federazione, chiavi_rp, client, db):
+def configurato(op, rete_fiducia, chiavi_rp, client, db):
     """The national portal's relying party, onboarded: trust anchor configured, the SPID provider
     known by entity id only, and the provider registered our entity configuration."""
-    TrustAnchor.objects.create(entity_id=federazione.ta.entity_id, tipo="spid", chiavi=federazione.ta.pubbliche())
+    TrustAnchor.objects.create(entity_id=rete_fiducia.ta.entity_id, tipo="spid", chiavi=rete_fiducia.ta.pubbliche())
     rp = RelyingParty.objects.create(client_id=CLIENT_ID, chiavi_private=chiavi_rp[0],
-                                     chiavi_federazione=chiavi_rp[1], authority_hints=[federazione.ta.entity_id])
+                                     chiavi_federazione=chiavi_rp[1], authority_hints=[rete_fiducia.ta.entity_id])
     spid = ProviderIdentita.objects.create(relying_party=rp, tipo="spid", nome="IdP di prova", issuer=op.issuer)
     op.registra_rp(client.get(CONFIGURAZIONE_RP).content.decode())
     return rp, spid

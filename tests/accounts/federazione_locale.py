@@ -103,6 +103,10 @@ class Autorita(Server):
     def pubbliche(self) -> dict:
         return {"keys": [self.chiave.as_dict(private=False)]}
 
+    @staticmethod
+    def chiave_pubblica_estranea() -> dict:
+        return chiave_rsa().as_dict(private=False)
+
     def azzera(self):
         self.authority_hints, self.subordinati, self.elenco, self.trust_mark_issuers = [], {}, [], {}
         self.firma_sbagliata = False
