@@ -130,13 +130,15 @@ def configurazione(entity_id: str, chiavi: dict | None = None) -> _Configurazion
     return _Configurazione(token, claims)
 
 
-def _subordinata(superiore: _Configurazione, sub: str) -> dict:
-    """The superior's statement about `sub`, signed with the superior's (already trusted) keys."""
+def _subordinata(superiore: _Configurazione, sub: str, chiavi: dict | None = None) -> dict:
+    """The superior's statement about `sub`, signed with the superior's keys (for a trust anchor,
+    the configured ones)."""
     iss = superiore.claims["iss"]
     endpoint = superiore.claims.get("metadata", {}).get("federation_entity", {}).get("federation_fetch_endpoint")
     if not endpoint:
         raise CatenaNonValida(f"{iss} non ha un federation_fetch_endpoint")
-    claims = verifica(_get(endpoint, sub=sub), superiore.claims.get("jwks", {}), chi=f"{iss} su {sub}")
+    chiavi = chiavi if chiavi is not None else superiore.claims.get("jwks", {})
+    claims = verifica(_get(endpoint, sub=sub), chiavi, chi=f"{iss} su {sub}")
     if claims.get("iss") != iss or claims.get("sub") != sub:
         raise CatenaNonValida(f"dichiarazione di {iss} su {sub} con iss/sub diversi")
     return claims
@@ -159,7 +161,7 @@ def _sali(foglia: _Configurazione, ancore: dict[str, dict], profondita: int = 0
     for hint in foglia.claims.get("authority_hints") or []:
         try:
             superiore = configurazione(hint, ancore.get(hint))
-            dichiarazione = _subordinata(superiore, entity_id)
+            dichiarazione = _subordinata(superiore, entity_id, ancore.get(hint))
             # The statement vouches for the subject's keys: its configuration must be signed by them.
             verifica(foglia.token, dichiarazione.get("jwks", {}), chi=f"{entity_id} secondo {hint}")
             if hint in ancore:
@@ -258,11 +260,15 @@ def _salva(entity_id: str, **valori: Any) -> None:
 def metadati_provider(provider: ProviderIdentita) -> dict:
     """The endpoints and keys the OIDC flow uses for this provider: the chain's, nothing else."""
     metadati = catena(provider.issuer).metadati
-    if metadati.get("issuer", provider.issuer).rstrip("/") != provider.issuer.rstrip("/"):
-        raise CatenaNonValida(f"issuer {metadati.get('issuer')!r} diverso dall'entity id {provider.issuer}")
     mancanti = {"authorization_endpoint", "token_endpoint", "userinfo_endpoint"} - set(metadati)
-    if mancanti or not (metadati.get("jwks") or metadati.get("jwks_uri")):
-        raise CatenaNonValida(f"metadati di {provider.issuer} incompleti: {sorted(mancanti) or 'jwks'}")
+    motivo = ""
+    if metadati.get("issuer", provider.issuer).rstrip("/") != provider.issuer.rstrip("/"):
+        motivo = f"issuer {metadati.get('issuer')!r} diverso dall'entity id {provider.issuer}"
+    elif mancanti or not (metadati.get("jwks") or metadati.get("jwks_uri")):
+        motivo = f"metadati di {provider.issuer} incompleti: {sorted(mancanti) or 'jwks'}"
+    if motivo:
+        log.warning("provider %s non utilizzabile: %s", provider.issuer, motivo)
+        raise CatenaNonValida(motivo)
     return {**metadati, "issuer": provider.issuer}
 
 
