@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civico.accounts.models import Incarico, ProviderIdentita, RelyingParty, RicevutaCancellazione, Utente
+from civico.accounts.models import (
+    CatenaFiducia,
+    Incarico,
+    ProviderIdentita,
+    RelyingParty,
+    RicevutaCancellazione,
+    TrustAnchor,
+    Utente,
+)
 
 
 class IncaricoInline(admin.TabularInline):
@@ -28,6 +36,17 @@ class RelyingPartyAdmin(admin.ModelAdmin):
     list_display = ["__str__", "livello", "attivo"]
     inlines = [ProviderInline]
     autocomplete_fields = ["ente"]
+
+
+@admin.register(TrustAnchor)
+class TrustAnchorAdmin(admin.ModelAdmin):
+    list_display = ["entity_id", "tipo", "attivo"]
+
+
+@admin.register(CatenaFiducia)
+class CatenaFiduciaAdmin(admin.ModelAdmin):
+    list_display = ["entity_id", "trust_anchor", "errore", "scade_il"]
+    readonly_fields = ["entity_id", "trust_anchor", "metadati", "errore", "scade_il"]
 
 
 @admin.register(RicevutaCancellazione)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.utils.translation import gettext_lazy as _
 
+from civico.accounts import federazione
 from civico.accounts.models import ProviderIdentita, RelyingParty, Utente
 
 
@@ -27,6 +28,12 @@ def provider(rp: RelyingParty | None, tipo: str | None = None) -> QuerySet[Provi
         return ProviderIdentita.objects.none()
     qs = rp.provider.filter(attivo=True)
     return qs.filter(tipo=tipo) if tipo else qs
+
+
+def offerti(rp: RelyingParty | None, tipo: str | None = None) -> list[ProviderIdentita]:
+    """The providers shown as buttons: the active ones whose trust chain resolves now (a broken
+    chain or an invalid trust mark hides the provider; the reason is logged)."""
+    return [p for p in provider(rp, tipo) if federazione.affidabile(p)]
 
 
 class AccessoSpidCie:

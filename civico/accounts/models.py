@@ -185,6 +185,17 @@ class RelyingParty(models.Model):
     # The SPID/CIE attributes asked of the provider (SAML names, e.g. "fiscalNumber"; the OIDC
     # claims are derived from them).
     attributi = models.JSONField(_("attributi richiesti"), default=attributi_predefiniti, blank=True)
+    # OpenID Connect Federation (civico.accounts.federazione). The federation keys sign the entity
+    # configuration only; the core keys above sign request objects and client assertions.
+    chiavi_federazione = models.JSONField(_("chiavi della federazione (JWKS privato)"), default=dict, blank=True)
+    # kid → ISO time after which a rotated-out key leaves its JWKS (core and federation keys).
+    chiavi_in_uscita = models.JSONField(_("chiavi in uscita"), default=dict, blank=True)
+    authority_hints = models.JSONField(
+        _("authority hints"), default=list, blank=True,
+        help_text=_("Gli entity id dei superiori nella federazione (trust anchor o aggregatore), dall'onboarding."),
+    )
+    # [{"id": …, "trust_mark": JWT}] issued to us at the onboarding, checked when registered.
+    trust_mark = models.JSONField(_("trust mark ricevuti"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("relying party SPID/CIE")
@@ -203,8 +214,9 @@ class ProviderIdentita(models.Model):
     relying_party = models.ForeignKey(RelyingParty, on_delete=models.CASCADE, related_name="provider")
     tipo = models.CharField(_("tipo"), max_length=4, choices=TipoIdentita.choices)
     nome = models.CharField(_("nome"), max_length=80)
-    # The OpenID Provider's issuer: its discovery document is issuer + /.well-known/openid-configuration.
-    issuer = models.URLField(_("issuer"), max_length=300)
+    # The OpenID Provider's entity id (its issuer): its metadata come from the trust chain
+    # (civico.accounts.federazione), never from this row.
+    issuer = models.URLField(_("entity id del provider"), max_length=300)
     ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
     attivo = models.BooleanField(_("attivo"), default=True)
 
@@ -228,6 +240,44 @@ class ProviderIdentita(models.Model):
                 rete.verifica_url(self.issuer)
             except rete.UrlNonPermesso as errore:
                 raise ValidationError({"issuer": [errore.messaggio]}) from None
+
+
+class TrustAnchor(models.Model):
+    """A federation's root (SPID: AgID's registry; CIE: the Ministry's). Its public keys come from
+    the onboarding, not from the network: they are what every trust chain is checked against."""
+
+    entity_id = models.URLField(_("entity id"), max_length=300, unique=True)
+    tipo = models.CharField(
+        _("tipo"), max_length=4, choices=TipoIdentita.choices,
+        help_text=_("Il tipo dei provider elencati da questo trust anchor."),
+    )
+    chiavi = models.JSONField(_("chiavi pubbliche (JWKS)"))
+    attivo = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        verbose_name = _("trust anchor")
+        verbose_name_plural = _("trust anchor")
+
+    def __str__(self) -> str:
+        return self.entity_id
+
+
+class CatenaFiducia(models.Model):
+    """A resolved trust chain (or the reason it failed), shared by every process until `scade_il`."""
+
+    entity_id = models.URLField(max_length=300, unique=True)
+    trust_anchor = models.URLField(max_length=300, blank=True)
+    metadati = models.JSONField(default=dict, blank=True)  # the OP's metadata after the policies
+    errore = models.CharField(max_length=300, blank=True)
+    scade_il = models.DateTimeField()
+    aggiornata_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("catena di fiducia")
+        verbose_name_plural = _("catene di fiducia")
+
+    def __str__(self) -> str:
+        return self.entity_id
 
 
 class RicevutaCancellazione(models.Model):

@@ -6,16 +6,20 @@ Built on Authlib (the token request with `private_key_jwt` client authentication
 library `spid-cie-oidc` cannot be installed next to Django 5 and pydantic 2: see
 docs/decisions/0009-spid-cie-oidc.md.
 
+Providers are known by entity id only: their endpoints, keys and algorithms come from the
+OpenID Connect Federation trust chain (`federazione.metadati_provider`: signatures up to a
+configured trust anchor, metadata policies, trust marks), never from a configured issuer.
+
 What the profile asks and this module does:
 - authorization code flow with PKCE S256, `state` and `nonce`;
-- every authorization parameter also inside a signed request object (`request`, RS256);
+- every authorization parameter also inside a signed request object (`request`, RS256 or the
+  algorithm the provider's metadata, after the federation's policies, allows);
 - `acr_values` with the SPID level the relying party asks for, and `prompt=consent login`;
 - `claims` asking for given_name, family_name, email and the fiscal number;
 - client authentication with `private_key_jwt` at the token endpoint;
-- ID token signature (the provider's JWKS), iss, aud, exp, iat, nonce and acr checked;
+- ID token signature (the provider's federation JWKS), iss, aud, exp, iat, nonce and acr checked;
 - userinfo as a signed JWT (and, when encrypted to our key, a JWE around it), `sub` matched.
-Left out: the OIDC Federation trust chain (entity configurations, trust marks): providers are
-configured by hand with their issuer.
+Our keys and their rotation: `rotazione_chiavi`; our entity configuration: `federazione`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from joserfc import jwe, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
+from civico.accounts import federazione
 from civico.accounts.models import LivelloSpid, ProviderIdentita, RelyingParty
 from civico.core import rete
 from civico.errors import DomainError
@@ -71,19 +76,9 @@ class DatiIdentita:
     livello: str
 
 
-def genera_chiavi() -> dict:
-    """A new private JWKS for a relying party: one RSA 2048 key signs, another decrypts."""
-    chiavi = []
-    for uso, alg in (("sig", "RS256"), ("enc", "RSA-OAEP-256")):
-        chiave = RSAKey.generate_key(2048, parameters={"use": uso, "alg": alg}, private=True)
-        chiave.ensure_kid()
-        chiavi.append(chiave.as_dict(private=True))
-    return {"keys": chiavi}
-
-
 def chiavi_pubbliche(rp: RelyingParty) -> dict:
     """The JWKS published at the relying party's `jwks_uri`: the public halves only."""
-    return {"keys": [RSAKey.import_key(k).as_dict(private=False) for k in rp.chiavi_private.get("keys", [])]}
+    return federazione.pubbliche(rp.chiavi_private)
 
 
 def _chiave_firma(rp: RelyingParty) -> RSAKey:
@@ -107,11 +102,20 @@ def _get(url: str, **kwargs) -> requests.Response:
 
 
 def scoperta(provider: ProviderIdentita) -> dict:
-    """The provider's metadata (discovery document); its issuer must be the one configured."""
-    meta = _get(provider.issuer.rstrip("/") + "/.well-known/openid-configuration").json()
-    if meta.get("issuer", "").rstrip("/") != provider.issuer.rstrip("/"):
-        raise AccessoNonRiuscito(_("Il gestore dell'identità non è quello configurato."))
-    return meta
+    """The provider's metadata as its trust chain resolves them (cached until the chain expires)."""
+    return federazione.metadati_provider(provider)
+
+
+def _algoritmo(meta: dict, parametro: str) -> str:
+    """Our signing algorithm (RS256, the profile's) if the provider's metadata, after the
+    federation's policies, still accept it."""
+    if "RS256" in (meta.get(parametro) or ["RS256"]):
+        return "RS256"
+    raise AccessoNonRiuscito(_("Il gestore dell'identità non accetta le firme di questo sito."))
+
+
+def _chiavi_op(meta: dict) -> KeySet:
+    return KeySet.import_key_set(meta.get("jwks") or _get(meta["jwks_uri"]).json())
 
 
 def inizia(provider: ProviderIdentita, redirect_uri: str) -> Richiesta:
@@ -143,7 +147,7 @@ def inizia(provider: ProviderIdentita, redirect_uri: str) -> Richiesta:
     adesso = int(time.time())
     chiave = _chiave_firma(rp)
     request_object = jwt.encode(
-        {"alg": "RS256", "kid": chiave.kid, "typ": "JWT"},
+        {"alg": _algoritmo(meta, "request_object_signing_alg_values_supported"), "kid": chiave.kid, "typ": "JWT"},
         {**parametri, "iss": rp.client_id, "sub": rp.client_id, "aud": [meta["issuer"]],
          "iat": adesso, "exp": adesso + DURATA_REQUEST_OBJECT_S, "jti": secrets.token_urlsafe(16)},
         chiave,
@@ -169,7 +173,8 @@ def completa(provider: ProviderIdentita, stato: dict[str, Any], code: str) -> Da
         redirect_uri=stato["redirect_uri"],
     ))
     sessione.register_client_auth_method(
-        PrivateKeyJWT(meta["token_endpoint"], headers={"kid": chiave.kid}, alg="RS256")
+        PrivateKeyJWT(meta["token_endpoint"], headers={"kid": chiave.kid},
+                      alg=_algoritmo(meta, "token_endpoint_auth_signing_alg_values_supported"))
     )
     try:
         token = sessione.fetch_token(
@@ -178,8 +183,12 @@ def completa(provider: ProviderIdentita, stato: dict[str, Any], code: str) -> Da
         )
     except Exception as exc:  # noqa: BLE001 — Authlib raises OAuthError, requests its own
         raise AccessoNonRiuscito(_("Il gestore dell'identità non ha confermato l'accesso: riprova.")) from exc
-    chiavi_op = KeySet.import_key_set(_get(meta["jwks_uri"]).json())
-    id_token = _verifica_jwt(token.get("id_token", ""), chiavi_op)
+    chiavi_op = _chiavi_op(meta)
+    ammessi = meta.get("id_token_signing_alg_values_supported") or ALGORITMI_FIRMA
+    algoritmi = [a for a in ALGORITMI_FIRMA if a in ammessi]
+    if not algoritmi:
+        raise AccessoNonRiuscito(_("La firma del gestore dell'identità non è valida."))
+    id_token = _verifica_jwt(token.get("id_token", ""), chiavi_op, algoritmi)
     _controlla_id_token(id_token, meta["issuer"], rp, stato["nonce"])
     userinfo = _userinfo(meta["userinfo_endpoint"], token["access_token"], chiavi_op, rp)
     if userinfo.get("sub") != id_token.get("sub"):
@@ -202,9 +211,9 @@ def normalizza_codice_fiscale(valore: str) -> str:
     return valore if len(valore) == 16 and valore.isalnum() else ""
 
 
-def _verifica_jwt(valore: str, chiavi: KeySet) -> dict:
+def _verifica_jwt(valore: str, chiavi: KeySet, algoritmi: list[str] | None = None) -> dict:
     try:
-        return dict(jwt.decode(valore, chiavi, algorithms=ALGORITMI_FIRMA).claims)
+        return dict(jwt.decode(valore, chiavi, algorithms=algoritmi or ALGORITMI_FIRMA).claims)
     except (JoseError, ValueError) as exc:
         raise AccessoNonRiuscito(_("La firma del gestore dell'identità non è valida.")) from exc
 

@@ -1,7 +1,7 @@
 """The citizen's SPID/CIE sign-in and privacy pages: pages of the portal over what `accounts` owns
 (OIDC, identity providers, GDPR export and erasure). Included by the portal's urls (namespace `portale`)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from civico.portale import area_privacy, views_privacy, views_spid
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("area-personale/spid-cie/<int:pk>/", views_spid.avvia, name="spid_cie_avvia"),
     path("area-personale/spid-cie/ritorno/", views_spid.ritorno, name="spid_cie_ritorno"),
     path("area-personale/spid-cie/jwks.json", views_spid.chiavi, name="spid_cie_jwks"),
+    re_path(r"^(?:(?P<prefisso>[\w./-]+)/)?\.well-known/openid-federation$", views_spid.configurazione_federazione,
+            name="spid_cie_federazione"),
     path("area-personale/privacy/", area_privacy.pagina, name="area_privacy"),
     path("area-personale/privacy/i-miei-dati.zip", area_privacy.scarica, name="area_privacy_dati"),
     path("area-personale/privacy/cancella/", area_privacy.cancella, name="area_privacy_cancella"),

@@ -1,11 +1,13 @@
-"""Pages of the SPID/CIE sign-in: the redirect to the provider, the return, our public keys.
+"""Pages of the SPID/CIE sign-in: the redirect to the provider, the return, our public keys and
+our OpenID Federation entity configuration.
 
-Thin: `oidc` speaks the protocol, `area_accesso.completa_accesso` opens the session."""
+Thin: `oidc` and `federazione` speak the protocols, `area_accesso.completa_accesso` opens the session."""
 
 from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlparse
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from civico.accounts import identita_digitale, oidc
+from civico.accounts import federazione, identita_digitale, oidc
 from civico.accounts.models import ProviderIdentita
 from civico.errors import DomainError
 from civico.portale import area_accesso
@@ -96,3 +98,20 @@ def chiavi(request: HttpRequest) -> JsonResponse:
     if rp is None:
         raise Http404(_("Accesso con SPID o CIE non configurato per questo sito."))
     return JsonResponse(oidc.chiavi_pubbliche(rp), content_type="application/jwk-set+json")
+
+
+@require_GET
+def configurazione_federazione(request: HttpRequest, prefisso: str = "") -> HttpResponse:
+    """`<entity id>/.well-known/openid-federation`: this site's relying party, signed with its
+    federation key. The entity id is the site's address (or a path on it)."""
+    rp = identita_digitale.relying_party(request)
+    if rp is None or not rp.chiavi_federazione.get("keys"):
+        raise Http404(_("Accesso con SPID o CIE non configurato per questo sito."))
+    if prefisso.strip("/") != urlparse(rp.client_id).path.strip("/"):
+        raise Http404(_("Accesso con SPID o CIE non configurato per questo sito."))
+    token = federazione.configurazione_rp(
+        rp, redirect_uri=request.build_absolute_uri(reverse("portale:spid_cie_ritorno")),
+        chiavi_core=oidc.chiavi_pubbliche(rp), homepage=request.build_absolute_uri("/"),
+        policy_uri=request.build_absolute_uri(reverse("portale:privacy")),
+    )
+    return HttpResponse(token, content_type="application/entity-statement+jwt")

@@ -31,6 +31,9 @@ NON_SEGRETI = {
     "comunicazioni.elementopersonale": {"chiave"},
     "analisi.istantanea": {"chiave"},
     "segnalazioni.segnalazione": {"impronta_richiesta"},
+    # Key ids with their retirement time, superiors' entity ids, a trust anchor's public keys.
+    "accounts.relyingparty": {"chiavi_in_uscita", "authority_hints"},
+    "accounts.trustanchor": {"chiavi"},
 }
 SOSPETTI = re.compile(r"token|segret|secret|key|chiav|hash|nonce|auth|p256|password|impronta|privat|salt|credenz|pin$",
                       re.IGNORECASE)

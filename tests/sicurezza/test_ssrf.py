@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
-from civico.accounts import oidc
-from civico.accounts.models import ProviderIdentita, RelyingParty, Ruolo
+from civico.accounts import federazione, oidc, rotazione_chiavi
+from civico.accounts.models import CatenaFiducia, ProviderIdentita, RelyingParty, Ruolo, TrustAnchor
 from civico.catalogo import configurazione
 from civico.errors import InvalidData
 from civico.segnalazioni import protocollo
@@ -131,11 +132,12 @@ def test_a_webhook_name_rebinding_to_loopback_gets_no_connection(alessandria, am
     assert ascoltatore.connessioni == 0
 
 
-# --- SPID/CIE: the provider's issuer and the URLs its discovery document names.
+# --- SPID/CIE: the provider's entity id and the URLs its federation metadata name.
 
 def _provider(issuer: str) -> ProviderIdentita:
+    TrustAnchor.objects.get_or_create(entity_id="https://registry.example.org", tipo="spid", chiavi={"keys": []})
     rp = RelyingParty.objects.create(client_id="https://civico.example.org/oidc/rp",
-                                     chiavi_private=oidc.genera_chiavi())
+                                     chiavi_private=rotazione_chiavi.genera_chiavi())
     return ProviderIdentita.objects.create(relying_party=rp, tipo="spid", nome="IdP", issuer=issuer)
 
 
@@ -151,7 +153,7 @@ def test_an_internal_issuer_cannot_be_saved(issuer):
 
 def test_an_issuer_on_loopback_is_not_fetched(ascoltatore):
     provider = _provider(ascoltatore.url)
-    with pytest.raises(oidc.AccessoNonRiuscito) as e, translation.override("it"):
+    with pytest.raises(federazione.CatenaNonValida) as e, translation.override("it"):
         oidc.inizia(provider, "https://civico.example.org/ritorno/")
     assert "non risponde" in str(e.value)
     assert ascoltatore.connessioni == 0
@@ -159,18 +161,18 @@ def test_an_issuer_on_loopback_is_not_fetched(ascoltatore):
 
 @pytest.mark.parametrize("interno", ["http://169.254.169.254/latest/meta-data/iam", "http://10.0.0.1:8080/admin",
                                      "http://[fd00::1]/x", "http://0.0.0.0:{porta}/x"])
-def test_discovery_cannot_send_the_server_inside_the_network(settings, interno):
-    # The provider itself on loopback (allowed by the test switch); what it names must still be public.
+def test_federation_metadata_cannot_send_the_server_inside_the_network(settings, interno):
+    # The provider itself on loopback (allowed by the test switch); what its metadata (as a trust
+    # chain resolved them) name must still be public.
     settings.CIVICO = {**settings.CIVICO, "RETE_LOCALE": True}
     bersaglio = Ascoltatore()
     interno = interno.format(porta=bersaglio.porta)
-    risposte: dict[str, dict] = {}
-    op = Ascoltatore(risposte)
+    op = Ascoltatore({})
     try:
-        risposte["/.well-known/openid-configuration"] = {
+        CatenaFiducia.objects.create(entity_id=op.url, scade_il=timezone.now() + timedelta(hours=1), metadati={
             "issuer": op.url, "authorization_endpoint": op.url + "/authorize",
             "token_endpoint": interno, "jwks_uri": interno, "userinfo_endpoint": interno,
-        }
+        })
         provider = _provider(op.url)
         richiesta = oidc.inizia(provider, "https://civico.example.org/ritorno/")
         with pytest.raises(oidc.AccessoNonRiuscito):

@@ -15,8 +15,8 @@ def pulsanti_spid_cie(context, dopo: str = "") -> dict:
     request = context["request"]
     rp = identita_digitale.relying_party(request)
     return {
-        "spid": list(identita_digitale.provider(rp, TipoIdentita.SPID)),
-        "cie": list(identita_digitale.provider(rp, TipoIdentita.CIE)),
+        "spid": identita_digitale.offerti(rp, TipoIdentita.SPID),
+        "cie": identita_digitale.offerti(rp, TipoIdentita.CIE),
         "dopo": dopo or request.GET.get("next", ""),
     }
 
