@@ -81,7 +81,9 @@ class Stato:
 
     @property
     def modalita(self) -> str:
-        return PROPRIA if self.rp is not None and self.rp.attivo else PIATTAFORMA
+        # As `identita_digitale.relying_party` decides: the own one serves only on the comune's domain.
+        propria = self.rp is not None and self.rp.attivo and self.rp.ente is not None and self.rp.ente.dominio
+        return PROPRIA if propria else PIATTAFORMA
 
     @property
     def usa_la_piattaforma(self) -> bool:
@@ -106,7 +108,7 @@ def relying_party_nazionale() -> RelyingParty | None:
 
 
 def stato(ente: Ente) -> Stato:
-    rp = RelyingParty.objects.filter(ente=ente).first()
+    rp = RelyingParty.objects.filter(ente=ente).select_related("ente").first()
     return Stato(rp=rp, nazionale=relying_party_nazionale(), chiavi=chiavi(rp))
 
 

@@ -9,7 +9,6 @@ import re
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from civico.accounts.models import LivelloSpid, ProviderIdentita, RelyingParty, Ruolo
@@ -24,13 +23,6 @@ IDP = "https://idp.example.org"
 CIE = "https://cie.example.org"
 # Alessandria's real VAT number and fiscal code (the same 11 digits, valid check digit).
 PIVA = "00429440068"
-
-
-@pytest.fixture(autouse=True)
-def _limiti_azzerati():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
