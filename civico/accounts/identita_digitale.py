@@ -69,3 +69,11 @@ def account_da_identita(codice_fiscale: str, email: str, nome: str, cognome: str
         utente.email = email
     utente.save()
     return utente
+
+
+def dati_certificati(utente: Utente | None) -> dict[str, str]:
+    """What SPID/CIE proved about the signed-in citizen (name and codice fiscale, refreshed at each
+    sign-in): pages show it read-only and never take it from a form. Empty without an identity."""
+    if utente is None or not getattr(utente, "is_authenticated", False) or not utente.codice_fiscale:
+        return {}
+    return {"nome": utente.get_full_name(), "codice_fiscale": utente.codice_fiscale}

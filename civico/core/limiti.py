@@ -71,6 +71,7 @@ AZIONI_PER_VISTA: dict[str, str | None] = {
     "api-v1:*": "api_scrittura",
     "portale:flusso_inizio": None,  # drafts per address (flusso_views.BOZZE_ALL_ORA)
     "portale:area_accedi": None,  # accesso_email, with the e-mail asked for (area_views)
+    "portale:area_indirizzo": None,  # accesso_email too: a link to another address (area_views)
     "portale:valutazione": None,  # ratings per address (pagine.registra_valutazione)
     "open311:requests": None,  # open311_invio per address + the application's own per-key limit
 }

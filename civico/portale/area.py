@@ -21,6 +21,14 @@ def mie_segnalazioni(utente: Utente) -> QuerySet[Segnalazione]:
     return Segnalazione.objects.filter(condizione).select_related("ente", "categoria").order_by("-creata_il")
 
 
+def conferma_indirizzo(utente: Utente, email: str) -> int:
+    """`email` is the citizen's (proved by a link or by their identity): it joins their addresses,
+    and the reports sent with it and no account become the account's. Returns how many."""
+    IndirizzoConfermato.objects.update_or_create(utente=utente, email=email.strip().lower())
+    return Segnalazione.objects.filter(segnalante__isnull=True, segnalante_email__iexact=email.strip()).update(
+        segnalante=utente)
+
+
 def seguite(utente: Utente) -> QuerySet[Segnalazione]:
     """Followed reports, except the citizen's own (those are listed already)."""
     return (

@@ -28,7 +28,8 @@ from civico.accounts import identita_digitale
 from civico.accounts.models import Incarico, Utente
 from civico.comunicazioni import dirette
 from civico.errors import DomainError, NotAllowed
-from civico.portale.models import IndirizzoConfermato, LinkAccesso
+from civico.portale import area
+from civico.portale.models import LinkAccesso
 
 # The session is Django's own: any method ends in the model backend's session.
 BACKEND_SESSIONE = "django.contrib.auth.backends.ModelBackend"
@@ -73,9 +74,7 @@ class LinkEmail:
     def invia(self, email: str, url_del_token, *, dopo: str = "") -> None:
         """Have the link sent; `url_del_token(token)` makes it absolute for this site."""
         email = normalizza(email)
-        nonce = secrets.token_urlsafe(24)
-        LinkAccesso.objects.create(nonce_hash=_hash(nonce), email=email)
-        token = signing.dumps({"e": email, "n": nonce, "x": dopo}, salt=self._sale, compress=True)
+        token, nonce = _emetti(self._sale, email, x=dopo)
         contesto = {"link": url_del_token(token), "minuti": int(self.durata.total_seconds() // 60)}
         # Through the outbox, urgent lane: SMTP down delays the link, never fails the page.
         dirette.email(
@@ -86,21 +85,44 @@ class LinkEmail:
 
     def verifica(self, token: str) -> tuple[Identita, str]:
         """The identity and the page to go back to; LinkNonValido if expired, forged or used."""
-        try:
-            dati = signing.loads(token, salt=self._sale, max_age=self.durata)
-        except signing.SignatureExpired as exc:
-            raise LinkNonValido(_("Il link è scaduto: chiedine uno nuovo.")) from exc
-        except signing.BadSignature as exc:
-            raise LinkNonValido(_("Il link non è valido: chiedine uno nuovo.")) from exc
-        usati = LinkAccesso.objects.filter(
-            nonce_hash=_hash(dati.get("n", "")), email=dati.get("e"), usato_il__isnull=True
-        ).update(usato_il=timezone.now())
-        if usati != 1:
-            raise LinkNonValido(_("Questo link è già stato usato: chiedine uno nuovo."))
+        dati = _usa(token, self._sale, self.durata)
         return Identita(email=dati["e"], metodo=self.codice, email_verificata=True), dati.get("x", "")
 
 
+class ConfermaIndirizzo:
+    """A signed link, valid for a day and usable once, sent to another address of a signed-in
+    citizen: opening it proves the address is theirs, and the reports sent with it become theirs."""
+
+    durata = timedelta(hours=24)
+    _sale = "civico.portale.conferma-indirizzo"
+
+    def invia(self, utente: Utente, email: str, url_del_token) -> None:
+        email = normalizza(email)
+        token, nonce = _emetti(self._sale, email, u=utente.pk)
+        contesto = {"link": url_del_token(token), "ore": int(self.durata.total_seconds() // 3600)}
+        dirette.email(
+            email, gettext("Conferma il tuo indirizzo e-mail su Civico"),
+            render_to_string("portale/area/email_conferma_indirizzo.txt", contesto),
+            origine=f"conferma:{_hash(nonce)}", motivo="accesso", lingua=get_language() or "it",
+        )
+
+    def conferma(self, utente: Utente, token: str) -> tuple[str, int]:
+        """The address confirmed for `utente` and how many reports were linked. The link works
+        only for the account that asked it: sent on, it confirms nothing for anyone else."""
+        try:
+            dati = signing.loads(token, salt=self._sale, max_age=self.durata)
+        except signing.BadSignature:
+            dati = {}
+        if dati and dati.get("u") != utente.pk:
+            raise LinkNonValido(_("Questo link è stato chiesto da un altro account: accedi con quello, "
+                                  "oppure chiedi un nuovo link da qui."))
+        dati = _usa(token, self._sale, self.durata)
+        email = dati["e"]
+        return email, area.conferma_indirizzo(utente, email)
+
+
 LINK_EMAIL = LinkEmail()
+CONFERMA_INDIRIZZO = ConfermaIndirizzo()
 METODI: list[MetodoAccesso] = [identita_digitale.ACCESSO_SPID_CIE, LINK_EMAIL]
 
 
@@ -110,6 +132,29 @@ def normalizza(email: str) -> str:
 
 def _hash(valore: str) -> str:
     return hashlib.sha256(valore.encode()).hexdigest()
+
+
+def _emetti(sale: str, email: str, **altro) -> tuple[str, str]:
+    """A signed token naming `email`, with a nonce recorded so that it is used once."""
+    nonce = secrets.token_urlsafe(24)
+    LinkAccesso.objects.create(nonce_hash=_hash(nonce), email=email)
+    return signing.dumps({"e": email, "n": nonce, **altro}, salt=sale, compress=True), nonce
+
+
+def _usa(token: str, sale: str, durata: timedelta) -> dict:
+    """The token's data, spending its nonce; LinkNonValido if expired, forged or used."""
+    try:
+        dati = signing.loads(token, salt=sale, max_age=durata)
+    except signing.SignatureExpired as exc:
+        raise LinkNonValido(_("Il link è scaduto: chiedine uno nuovo.")) from exc
+    except signing.BadSignature as exc:
+        raise LinkNonValido(_("Il link non è valido: chiedine uno nuovo.")) from exc
+    usati = LinkAccesso.objects.filter(
+        nonce_hash=_hash(dati.get("n", "")), email=dati.get("e"), usato_il__isnull=True
+    ).update(usato_il=timezone.now())
+    if usati != 1:
+        raise LinkNonValido(_("Questo link è già stato usato: chiedine uno nuovo."))
+    return dati
 
 
 def completa_accesso(request: HttpRequest, identita: Identita) -> Utente:
@@ -131,7 +176,7 @@ def completa_accesso(request: HttpRequest, identita: Identita) -> Utente:
         if not utente.is_active:
             raise NotAllowed(_("Questo account è disattivato."))
         if identita.email_verificata and email:
-            IndirizzoConfermato.objects.update_or_create(utente=utente, email=email)
+            area.conferma_indirizzo(utente, email)
     login(request, utente, backend=BACKEND_SESSIONE)
     return utente
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from civico.accounts import identita_digitale
 from civico.catalogo import services as catalogo
 from civico.comunicazioni import iscrizioni
 from civico.core import limiti, mappa
@@ -337,11 +338,17 @@ def _autore(request: HttpRequest, bozza: Bozza) -> HttpResponse:
     if not valori and request.user.is_authenticated:
         # Once-only: what the account knows (from SPID/CIE: proved by the identity) is not asked again.
         valori = {"email": request.user.email, "nome": request.user.get_full_name(), "telefono": request.user.telefono}
+    # The certified name is the identity's: shown read-only, and a POST cannot change it.
+    certificati = identita_digitale.dati_certificati(request.user)
+    if certificati:
+        valori = {**valori, "nome": certificati["nome"]}
     errori = flusso.errori_salvati(bozza, flusso.AUTORE)
     if request.method == "POST":
         form = AutoreForm(request.POST)
         form.is_valid()
         d = {**form.cleaned_data, "anonimo": form.cleaned_data.get("anonimo") == "si"}
+        if certificati:
+            d["nome"] = certificati["nome"]
         try:
             flusso.salva_autore(bozza, **d)
         except InvalidData as exc:
@@ -349,7 +356,7 @@ def _autore(request: HttpRequest, bozza: Bozza) -> HttpResponse:
         else:
             return redirect(_url(flusso.RIEPILOGO, bozza))
     categoria = flusso.categoria_della_bozza(bozza)
-    ctx = contesto(request, bozza, flusso.AUTORE, valori=valori, errori=errori,
+    ctx = contesto(request, bozza, flusso.AUTORE, valori=valori, errori=errori, certificati=certificati,
                    contatti_obbligatori=bool(categoria and categoria.contatti_obbligatori), categoria=categoria)
     return render(request, "portale/flusso/autore.html", ctx, status=_stato(request, errori))
 

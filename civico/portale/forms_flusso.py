@@ -68,6 +68,17 @@ class AccessoEmailForm(forms.Form):
     next = forms.CharField(required=False, max_length=500)
 
 
+class IndirizzoForm(forms.Form):
+    """Another address of the signed-in citizen, to confirm by a link."""
+
+    email = forms.EmailField(
+        label=_("Indirizzo e-mail"), max_length=254,
+        error_messages={
+            "required": _("Scrivi il tuo indirizzo e-mail."), "invalid": _("L'indirizzo e-mail non è valido."),
+        },
+    )
+
+
 def nome_risposta(categoria: Categoria, codice: str) -> str:
     """The input name of a question: per category, since two may share a question's code."""
     return f"risposta__{categoria.codice}__{codice}"

@@ -36,6 +36,8 @@ urlpatterns = [
     path("area-personale/accedi/", area_views.accedi, name="area_accedi"),
     path("area-personale/accedi/<str:token>/", area_views.link, name="area_link"),
     path("area-personale/esci/", area_views.esci, name="area_esci"),
+    path("area-personale/indirizzi/", area_views.indirizzo, name="area_indirizzo"),
+    path("area-personale/indirizzi/<str:token>/", area_views.conferma_indirizzo, name="area_conferma_indirizzo"),
     # The app: manifest and service worker at the root, so its scope is the whole site.
     path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
     path("sw.js", pwa.service_worker, name="pwa_sw"),

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from civico.backoffice.configurazione import views, views_persone, views_protocollo, views_triage, views_zone
+from civico.backoffice.configurazione import (
+    views,
+    views_identita,
+    views_persone,
+    views_protocollo,
+    views_triage,
+    views_zone,
+)
 from civico.backoffice.configurazione.views_canali import canali
 from civico.backoffice.configurazione.views_testi import anteprima, testi
 
@@ -41,4 +48,5 @@ urlpatterns = [
          name="revoca_applicazione"),
     path("<slug:ente>/token-api/", views_persone.token_api, name="token_api"),
     path("<slug:ente>/token-api/<int:pk>/revoca/", views_persone.revoca_token, name="revoca_token"),
+    path("<slug:ente>/identita-digitale/", views_identita.identita, name="identita"),
 ]
