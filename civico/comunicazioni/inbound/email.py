@@ -43,7 +43,7 @@ from civico.catalogo import services as catalogo
 from civico.comunicazioni import collegamenti, conversazioni
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.inbound import autenticazione, citazioni, pec
-from civico.comunicazioni.inbound import testo as lettura
+from civico.comunicazioni.inbound import lettura_testo as lettura
 from civico.comunicazioni.inbound.conversazione import DA_LOCALIZZARE, TENTATIVI_PER_DOMANDA, lascia_all_ufficio
 from civico.comunicazioni.inbound.lettura_risposte import leggi_risposte
 from civico.comunicazioni.inbound.risposte import rispondi
