@@ -297,7 +297,7 @@ CIVICO = {
 
 # --- Production plumbing (civico.core, docs/deploy.md): media on S3, read replicas, JSON logs,
 # metrics, 503 + Retry-After when the database or the media storage is unavailable.
-from civico.core import configurazione as _piattaforma  # noqa: E402
+from civico.core import ambiente as _piattaforma  # noqa: E402
 
 STORAGES["default"] = _piattaforma.storage_media(os.environ)
 _piattaforma.usa_pool(DATABASES["default"], _piattaforma.pool_connessioni(os.environ))

@@ -16,7 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("civico.open311.urls")),
     path("api/", include("civico.api.urls")),
-    path("backoffice/configurazione/", include("civico.patrimonio.urls_staff")),  # <ente>/patrimonio/
     path("backoffice/configurazione/", include("civico.backoffice.configurazione.urls")),
     path("backoffice/interventi/", include("civico.backoffice.configurazione.urls_interventi")),
     path("backoffice/analisi/", include("civico.analisi.urls_staff")),

@@ -52,7 +52,7 @@ def cache_redis() -> dict[str, str]:
 
 
 @dataclass
-class Esito:
+class EsitoRichiesta:
     fase: str
     stato: int  # 0: connection dropped or refused
     durata_s: float
@@ -61,12 +61,12 @@ class Esito:
 
 @dataclass
 class Registro:
-    esiti: list[Esito] = field(default_factory=list)
+    esiti: list[EsitoRichiesta] = field(default_factory=list)
     riconosciuti: dict[str, str] = field(default_factory=dict)  # idempotency key → tracking code
     fase: str = "riscaldamento"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def aggiungi(self, esito: Esito, chiave: str | None = None, codice: str | None = None) -> None:
+    def aggiungi(self, esito: EsitoRichiesta, chiave: str | None = None, codice: str | None = None) -> None:
         with self.lock:
             self.esiti.append(esito)
             if chiave and codice:
@@ -123,14 +123,14 @@ def cliente(porta: int, api_key: str, registro: Registro, ferma: threading.Event
             try:
                 stato, intestazioni, corpo = _richiesta(porta, api_key, chiave, con_foto)
             except (OSError, http.client.HTTPException):
-                registro.aggiungi(Esito(fase, 0, time.perf_counter() - inizio))
+                registro.aggiungi(EsitoRichiesta(fase, 0, time.perf_counter() - inizio))
                 time.sleep(0.2)
                 continue
             durata = time.perf_counter() - inizio
             if stato in (200, 201):
-                registro.aggiungi(Esito(fase, stato, durata), chiave, json.loads(corpo)["codice"])
+                registro.aggiungi(EsitoRichiesta(fase, stato, durata), chiave, json.loads(corpo)["codice"])
                 break
-            registro.aggiungi(Esito(fase, stato, durata, intestazioni.get("retry-after")))
+            registro.aggiungi(EsitoRichiesta(fase, stato, durata, intestazioni.get("retry-after")))
             if stato in (429, 503):  # wait as told (capped: the test is bounded), same key again
                 time.sleep(min(float(intestazioni.get("retry-after") or 1), 2.0))
                 continue

@@ -1,7 +1,7 @@
 """Photo redaction: staff black out faces and number plates before a photo is public.
 
-Service functions first (`oscura`, `approva`, `da_revisionare`), then the two thin views of the
-redaction page. The rectangles come from the page as fractions of the photo (0–1), so what the
+Service functions (`oscura`, `approva`, `nascondi`, `da_revisionare`); the redaction page is in
+`views_redazione`. The rectangles come from the page as fractions of the photo (0–1), so what the
 person drew on a scaled preview lands on the full-size image. The unredacted original is kept
 private in `Allegato.originale` or destroyed, as the ente chose (`Ente.conserva_originali_foto`);
 where the ente holds new photos until reviewed (`Ente.foto_in_revisione`), a photo becomes
@@ -17,18 +17,13 @@ import json
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 from PIL import Image, ImageDraw, ImageOps
 
 from civico.accounts.models import Utente
-from civico.accounts.permissions import Attore, puo_lavorare, puo_vedere
-from civico.accounts.staff import staff_richiesto
-from civico.errors import DomainError, InvalidData, NotAllowed
+from civico.accounts.permissions import Attore, puo_lavorare
+from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Allegato, Segnalazione, TipoAllegato, TipoEvento, Visibilita
 
@@ -147,39 +142,3 @@ def nascondi(a: Allegato, utente: Utente) -> Allegato:
 
 def da_revisionare(s: Segnalazione) -> list[Allegato]:
     return list(s.allegati.filter(tipo=TipoAllegato.FOTO, revisionato_il__isnull=True).order_by("id"))
-
-
-# --- Views ----------------------------------------------------------------------------------------
-
-
-def _allegato(request: HttpRequest, pk: int) -> Allegato:
-    a = Allegato.objects.select_related("segnalazione__ente").filter(pk=pk).first()
-    if a is None or a.tipo != TipoAllegato.FOTO or not puo_vedere(request.user, a.segnalazione):
-        raise Http404("Foto non trovata")
-    return a
-
-
-@staff_richiesto
-@require_http_methods(["GET", "POST"])
-def pagina(request: HttpRequest, pk: int) -> HttpResponse:
-    a = _allegato(request, pk)
-    errore = ""
-    if request.method == "POST":
-        azione = request.POST.get("azione", "oscura")
-        try:
-            if azione == "approva":
-                approva(a, request.user)
-            elif azione == "nascondi":
-                nascondi(a, request.user)
-            else:
-                oscura(a, leggi_rettangoli(request.POST.get("rettangoli", "")), request.user)
-        except DomainError as exc:
-            testi = [m for ms in exc.as_dict().values() for m in ms] if isinstance(exc, InvalidData) else [str(exc)]
-            errore = " ".join(str(t) for t in testi)
-        else:
-            return redirect(reverse("backoffice:redazione", args=[a.pk]) + "?fatto=1")
-    a.refresh_from_db()
-    return render(request, "backoffice/redazione.html", {
-        "a": a, "s": a.segnalazione, "errore": errore, "fatto": request.GET.get("fatto") == "1",
-        "lavora": puo_lavorare(request.user, a.segnalazione),
-    }, status=400 if errore else 200)

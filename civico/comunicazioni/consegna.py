@@ -107,7 +107,7 @@ def consegna(pk: int) -> str:
         esito = canali.canale(n.canale).invia(n)
     except Exception as exc:  # noqa: BLE001 - a bug in a channel must not kill the worker or lose the row
         logger.exception("Notifica %s: errore inatteso del canale %s", n.pk, n.canale)
-        esito = canali.Esito.temporaneo(f"{type(exc).__name__}: {exc}")
+        esito = canali.EsitoInvio.temporaneo(f"{type(exc).__name__}: {exc}")
     durata = int((time.monotonic() - t0) * 1000)
     return _registra(n, esito, inizio, durata)
 
@@ -125,13 +125,13 @@ def consegna_lotto(ids: list[int]) -> dict[str, int]:
         rinnovo.se_serve(righe[i:])
         inizio, t0 = timezone.now(), time.monotonic()
         if n.canale in giu:
-            esito = canali.Esito.temporaneo(giu[n.canale])
+            esito = canali.EsitoInvio.temporaneo(giu[n.canale])
         else:
             try:
                 esito = canali.canale(n.canale).invia(n)
             except Exception as exc:  # noqa: BLE001 - as in consegna(): the row is kept, the worker lives
                 logger.exception("Notifica %s: errore inatteso del canale %s", n.pk, n.canale)
-                esito = canali.Esito.temporaneo(f"{type(exc).__name__}: {exc}")
+                esito = canali.EsitoInvio.temporaneo(f"{type(exc).__name__}: {exc}")
             if esito.esito == EsitoTentativo.TEMPORANEO and n.canale == "email":
                 giu[n.canale] = f"{esito.errore} (rinviata con il resto del lotto)"
         risultato = _registra(n, esito, inizio, int((time.monotonic() - t0) * 1000))
@@ -194,7 +194,7 @@ def _prendi(pk: int) -> Notifica | None:
     return Notifica.objects.select_related("ente__canali").get(pk=pk)
 
 
-def _registra(n: Notifica, esito: canali.Esito, inizio: datetime, durata: int) -> str:
+def _registra(n: Notifica, esito: canali.EsitoInvio, inizio: datetime, durata: int) -> str:
     adesso = timezone.now()
     campi: dict = {"in_invio_dal": None, "ultimo_errore": esito.errore}
     if esito.esito == EsitoTentativo.OK:

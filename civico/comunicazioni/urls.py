@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from civico.comunicazioni import canali, views, views_area, views_staff, views_trattenute
+from civico.comunicazioni import canali, views, views_staff, views_trattenute
 from civico.comunicazioni.feeds import FeedAvvisi
 
 app_name = "comunicazioni"
@@ -19,13 +19,6 @@ urlpatterns = [
     *[u for c in canali.tutti() for u in c.urls()],
     path("scrivi-al-sindaco/<slug:ente>/", views.scrivi_al_sindaco, name="scrivi_al_sindaco"),
     path("<slug:ente>/avvisi.atom", FeedAvvisi(), name="avvisi_atom"),
-    # The citizen's preferences, inside the area personale (signed in by e-mail link).
-    path("area-personale/preferenze/", views_area.pagina, name="preferenze"),
-    path("area-personale/preferenze/allerte/nuova/", views_area.nuova_allerta, name="nuova_allerta"),
-    path("area-personale/preferenze/allerte/<int:pk>/elimina/", views_area.elimina_allerta,
-         name="elimina_allerta"),
-    path("area-personale/preferenze/seguite/<str:codice>/smetti/", views_area.smetti_di_seguire,
-         name="smetti_di_seguire"),
     # Staff (password + TOTP, roles from accounts.permissions).
     path("backoffice/comunicazioni/", views_staff.ingresso, name="staff"),
     path("backoffice/comunicazioni/sindaco/", views_staff.sindaco_casella, name="staff_sindaco"),

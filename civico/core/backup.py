@@ -39,7 +39,7 @@ class ErroreBackup(Exception):
 
 
 @dataclass(frozen=True)
-class Esito:
+class EsitoBackup:
     percorso: Path
     motore: str
     file_media: int
@@ -118,7 +118,7 @@ def _file_media(cartella: str = "") -> list[str]:
     return sorted(trovati)
 
 
-def backup(destinazione: Path, *, alias: str = "default", con_media: bool = True) -> Esito:
+def backup(destinazione: Path, *, alias: str = "default", con_media: bool = True) -> EsitoBackup:
     motore = _motore(alias)
     destinazione = Path(destinazione)
     destinazione.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +145,7 @@ def backup(destinazione: Path, *, alias: str = "default", con_media: bool = True
                     info.size = default_storage.size(nome)
                     tar.addfile(info, f)
         parziale.replace(destinazione)  # never a half-written archive under the final name
-    return Esito(destinazione, motore, len(media), destinazione.stat().st_size)
+    return EsitoBackup(destinazione, motore, len(media), destinazione.stat().st_size)
 
 
 def leggi_manifest(archivio: Path) -> dict:

@@ -38,7 +38,7 @@ CLASSI_PER_VISTA: dict[str, str] = {
     "backoffice:nuova": "allegati",  # a report taken at the counter, with its attachments
     "backoffice:azione": "allegati",  # staff actions on a report may attach files
     # An ente administrator's asset layer (CSV or GeoJSON, up to 50 MB: patrimonio/importa.py).
-    "patrimonio_staff:patrimonio": "allegati",
+    "configurazione:patrimonio": "allegati",
 }
 PREDEFINITO = 1024 * 1024
 MARGINE_MODULO = 2 * 1024 * 1024  # the form's fields and the multipart framing around the files

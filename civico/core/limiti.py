@@ -69,9 +69,9 @@ AZIONI_PER_VISTA: dict[str, str | None] = {
     "comunicazioni:sms": "sms",
     "moderazione:segnala": "segnala_contenuto",
     "api-v1:*": "api_scrittura",
-    "portale:flusso_inizio": None,  # drafts per address (flusso_views.BOZZE_ALL_ORA)
-    "portale:area_accedi": None,  # accesso_email, with the e-mail asked for (area_views)
-    "portale:area_indirizzo": None,  # accesso_email too: a link to another address (area_views)
+    "portale:flusso_inizio": None,  # drafts per address (views_flusso.BOZZE_ALL_ORA)
+    "portale:area_accedi": None,  # accesso_email, with the e-mail asked for (views_area)
+    "portale:area_indirizzo": None,  # accesso_email too: a link to another address (views_area)
     "portale:valutazione": None,  # ratings per address (pagine.registra_valutazione)
     "open311:requests": None,  # open311_invio per address + the application's own per-key limit
 }

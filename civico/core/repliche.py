@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
-from civico.core.configurazione import PREFISSO_REPLICA
+from civico.core.ambiente import PREFISSO_REPLICA
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from civico.catalogo.models import Categoria
 from civico.portale import flusso
 from civico.portale.forms_flusso import nome_risposta
 from civico.portale.models import Bozza
-from civico.segnalazioni import duplicati
+from civico.segnalazioni import anche_io
 
 # Where an error's link in the summary takes the keyboard.
 _ANCORE = {
@@ -101,7 +101,7 @@ def categorie_con_domande(
 
 @dataclass(frozen=True)
 class Simili:
-    elenco: list[duplicati.Simile]
+    elenco: list[anche_io.Simile]
     metri: int
 
     @property
@@ -119,8 +119,8 @@ def simili(bozza: Bozza, categoria: Categoria | None, testo: str = "") -> Simili
     punto = flusso.valori(bozza, flusso.LUOGO).get("punto")
     if (categoria is None and not testo.strip()) or not punto or bozza.ente is None:
         return None
-    elenco = duplicati.vicine(bozza.ente, categoria, punto[0], punto[1], testo=testo)
-    return Simili(elenco, duplicati.entro_metri(elenco)) if elenco else None
+    elenco = anche_io.vicine(bozza.ente, categoria, punto[0], punto[1], testo=testo)
+    return Simili(elenco, anche_io.entro_metri(elenco)) if elenco else None
 
 
 def limiti_file() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from civico.portale import area_privacy, views_privacy, views_spid
+from civico.portale import views_area_privacy, views_privacy, views_spid
 
 urlpatterns = [
     path("area-personale/spid-cie/<int:pk>/", views_spid.avvia, name="spid_cie_avvia"),
@@ -11,10 +11,10 @@ urlpatterns = [
     path("area-personale/spid-cie/jwks.json", views_spid.chiavi, name="spid_cie_jwks"),
     re_path(r"^(?:(?P<prefisso>[\w./-]+)/)?\.well-known/openid-federation$", views_spid.configurazione_federazione,
             name="spid_cie_federazione"),
-    path("area-personale/privacy/", area_privacy.pagina, name="area_privacy"),
-    path("area-personale/privacy/i-miei-dati.zip", area_privacy.scarica, name="area_privacy_dati"),
-    path("area-personale/privacy/cancella/", area_privacy.cancella, name="area_privacy_cancella"),
-    path("area-personale/privacy/cancellato/", area_privacy.cancellato, name="area_privacy_cancellato"),
+    path("area-personale/privacy/", views_area_privacy.pagina, name="area_privacy"),
+    path("area-personale/privacy/i-miei-dati.zip", views_area_privacy.scarica, name="area_privacy_dati"),
+    path("area-personale/privacy/cancella/", views_area_privacy.cancella, name="area_privacy_cancella"),
+    path("area-personale/privacy/cancellato/", views_area_privacy.cancellato, name="area_privacy_cancellato"),
     # Each comune's notice (art. 13) and register entry (art. 30), generated from its settings.
     path("privacy/<slug:ente>/", views_privacy.informativa, name="privacy_ente"),
     path("privacy/<slug:ente>/registro/", views_privacy.registro, name="privacy_registro"),

@@ -61,18 +61,18 @@ def giorni_secondo_sollecito() -> int:
 
 
 @dataclass
-class Esito:
+class EsitoSolleciti:
     sollecitate: int = 0
     ai_dirigenti: int = 0  # second level
     # Codes that could not be handled (a database error): unmarked, tried again next run.
     fallite: list[str] = field(default_factory=list)
 
 
-def sollecita_ritardi(oggi: date | None = None) -> Esito:
+def sollecita_ritardi(oggi: date | None = None) -> EsitoSolleciti:
     """Escalate every report overdue at `oggi` and not escalated yet."""
     attesa.riprendi_sospensioni_scadute()
     oggi = oggi or timezone.localdate()
-    esito = Esito()
+    esito = EsitoSolleciti()
     da_sollecitare = sla.in_ritardo(Segnalazione.objects.filter(sollecitata_il__isnull=True), oggi)
     for s in da_sollecitare.order_by("scadenza", "pk").only("pk", "codice"):
         try:

@@ -21,7 +21,7 @@ from civico.enti.models import Ente
 from civico.territorio.distanza import distanza_m, riquadro
 from civico.territorio.dug import separa_dug
 from civico.territorio.models import NumeroCivico, Via, testo_civico
-from civico.territorio.testo import chiave, parole_chiave, parole_di_confronto, senza_accenti
+from civico.territorio.nomi_strade import chiave, parole_chiave, parole_di_confronto, senza_accenti
 
 
 @dataclass(frozen=True)

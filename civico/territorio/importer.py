@@ -20,7 +20,7 @@ from civico.patrimonio.models import Bene
 from civico.patrimonio.servizi import tipo_alberi
 from civico.territorio.fonti import in_wgs84, percorso, righe
 from civico.territorio.models import NumeroCivico, Via
-from civico.territorio.testo import chiave, nome_leggibile
+from civico.territorio.nomi_strade import chiave, nome_leggibile
 
 Progress = Callable[[str], None] | None
 LOTTO = 2000

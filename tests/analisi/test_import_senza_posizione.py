@@ -13,7 +13,7 @@ from django.utils import timezone
 from civico.accounts.models import Ruolo
 from civico.analisi.importazione.municipium import importa_municipium
 from civico.portale import live
-from civico.segnalazioni import duplicati
+from civico.segnalazioni import anche_io
 from civico.segnalazioni.models import Segnalazione
 from tests import factories
 from tests.backoffice.conftest import entra_verificato
@@ -110,7 +110,7 @@ def test_the_json_api_lists_it_with_an_empty_place_and_its_geojson_leaves_it_out
 
 
 def test_no_duplicates_are_looked_for_around_a_report_without_a_place(senza_posizione):
-    assert duplicati.vicine(senza_posizione.ente, senza_posizione.categoria, None, None) == []
+    assert anche_io.vicine(senza_posizione.ente, senza_posizione.categoria, None, None) == []
 
 
 def test_the_backoffice_lists_it_and_its_page_has_no_map(client, senza_posizione, con_posizione):

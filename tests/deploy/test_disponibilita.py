@@ -91,11 +91,11 @@ def test_a_bug_is_still_a_500():
 def test_with_the_shared_cache_down_clients_get_503_with_retry_after_not_a_500(settings, alessandria):
     from django.test import Client
 
-    from civico.core import configurazione
+    from civico.core import ambiente
     from tests.deploy.conftest import porta_libera
 
     chiusa = f"redis://127.0.0.1:{porta_libera()}/0"  # nothing listens there
-    settings.CACHES = {"default": configurazione.cache_condivisa({"CIVICO_CACHE_URL": chiusa})}
+    settings.CACHES = {"default": ambiente.cache_condivisa({"CIVICO_CACHE_URL": chiusa})}
     client = Client(raise_request_exception=False)
 
     api = client.post("/api/v1/segnalazioni", {"lat": 44.91, "lon": 8.61, "titolo": "Buca", "categoria": "buche"},

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from civico.core import configurazione
+from civico.core.ambiente import pool_connessioni, usa_pool
 from tests.deploy.conftest import Server, ambiente
 
 WORKERS, POOL = 2, 3
@@ -74,17 +74,17 @@ def test_a_burst_of_clients_is_served_within_the_pools_connections(tmp_path):
 @pytest.mark.parametrize(("valore", "attesa"), [("0", "10"), ("tre", "10"), ("4", "-1"), ("4", "mai")])
 def test_a_wrong_pool_setting_stops_the_start_with_a_clear_message(valore, attesa):
     with pytest.raises(ImproperlyConfigured, match="CIVICO_DB_POOL"):
-        configurazione.pool_connessioni({"CIVICO_DB_POOL": valore, "CIVICO_DB_POOL_TIMEOUT": attesa})
+        pool_connessioni({"CIVICO_DB_POOL": valore, "CIVICO_DB_POOL_TIMEOUT": attesa})
 
 
 def test_the_pool_replaces_persistent_connections_on_postgresql_only():
-    pool = configurazione.pool_connessioni({"CIVICO_DB_POOL": "8"})
+    pool = pool_connessioni({"CIVICO_DB_POOL": "8"})
     pg = {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 60, "OPTIONS": {}}
     sqlite = {"ENGINE": "django.db.backends.sqlite3", "CONN_MAX_AGE": 0, "OPTIONS": {}}
-    configurazione.usa_pool(pg, pool)
-    configurazione.usa_pool(sqlite, pool)
+    usa_pool(pg, pool)
+    usa_pool(sqlite, pool)
 
     assert pg["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 3.0} and pg["CONN_MAX_AGE"] == 0
     assert pg["CONN_HEALTH_CHECKS"]  # dead connections (PostgreSQL restarted) are replaced, not lent
     assert "pool" not in sqlite["OPTIONS"]
-    assert configurazione.pool_connessioni({}) is None
+    assert pool_connessioni({}) is None

@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import AsyncClient
 
-from civico.core import configurazione
+from civico.core import ambiente
 from civico.segnalazioni.models import Allegato, Segnalazione
 from tests.deploy.aiuti import invia_con_foto
 
@@ -34,7 +34,7 @@ def s3_locale():
 @pytest.fixture
 def media_su_s3(settings, s3_locale):
     env, client = s3_locale
-    settings.STORAGES = {**settings.STORAGES, "default": configurazione.storage_media(env)}
+    settings.STORAGES = {**settings.STORAGES, "default": ambiente.storage_media(env)}
     return client
 
 

@@ -7,7 +7,7 @@ import pytest
 from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import iscrizioni
-from civico.segnalazioni import duplicati, workflow
+from civico.segnalazioni import anche_io, workflow
 from civico.segnalazioni.models import Segnalazione
 from civico.territorio.distanza import distanza_m
 from tests import factories
@@ -37,11 +37,11 @@ def test_open_public_reports_of_the_same_category_nearby_are_likely_duplicates(a
     privata = factories.segnalazione(alessandria, titolo="Buca privata")
     Segnalazione.objects.filter(pk=privata.pk).update(pubblica=False)
 
-    simili = duplicati.vicine(alessandria, buche(alessandria), LAT, LON)
+    simili = anche_io.vicine(alessandria, buche(alessandria), LAT, LON)
 
     assert [x.segnalazione for x in simili] == [qui, vicina]
     assert simili[1].distanza_m == pytest.approx(distanza_m(LAT, LON, *VICINO))
-    assert duplicati.entro_metri(simili) == 20
+    assert anche_io.entro_metri(simili) == 20
 
 
 def test_the_distance_said_is_rounded_up_to_ten_metres():
@@ -49,9 +49,9 @@ def test_the_distance_said_is_rounded_up_to_ten_metres():
         def __init__(self, d):
             self.distanza_m = d
 
-    assert duplicati.entro_metri([]) == 0
-    assert duplicati.entro_metri([S(0.5)]) == 10
-    assert duplicati.entro_metri([S(3), S(21)]) == 30
+    assert anche_io.entro_metri([]) == 0
+    assert anche_io.entro_metri([S(0.5)]) == 10
+    assert anche_io.entro_metri([S(3), S(21)]) == 30
 
 
 def test_while_typing_the_citizen_sees_similar_reports_and_a_suggested_category(client, alessandria):

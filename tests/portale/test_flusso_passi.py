@@ -373,9 +373,9 @@ def test_the_flow_speaks_english_when_asked(client, alessandria):
 
 
 def test_too_many_drafts_from_one_address_are_refused(client, alessandria, settings):
-    from civico.portale import flusso_views
+    from civico.portale import views_flusso
 
-    for _ in range(flusso_views.BOZZE_ALL_ORA):
+    for _ in range(views_flusso.BOZZE_ALL_ORA):
         inizia(client, alessandria)
     assert client.post("/segnala/", {"privacy": "1"}).status_code == 429
 

@@ -44,7 +44,7 @@ def test_the_service_worker_is_served_from_the_root_with_its_shell(client):
 
 
 def test_every_file_of_the_shell_exists(client):
-    from civico.portale.pwa import _SHELL_STATICI
+    from civico.portale.views_pwa import _SHELL_STATICI
 
     assert all(finders.find(p) for p in _SHELL_STATICI)
 

@@ -19,7 +19,7 @@ from civico.accounts.models import ApplicazioneClient, Ruolo
 from civico.catalogo.models import Categoria, RegolaInstradamento
 from civico.comunicazioni import allerte
 from civico.comunicazioni.models import Notifica
-from civico.core import configurazione, memoria
+from civico.core import ambiente, memoria
 from civico.errors import InvalidData
 from civico.moderazione import servizi
 from civico.moderazione.models import TipoDivieto
@@ -118,7 +118,7 @@ def cache_redis(settings):
         redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip(f"SKIPPED: no Redis at {REDIS} for the shared-cache test")
-    settings.CACHES = {"default": configurazione.cache_condivisa({"CIVICO_CACHE_URL": REDIS})}
+    settings.CACHES = {"default": ambiente.cache_condivisa({"CIVICO_CACHE_URL": REDIS})}
     cache.clear()
     yield
     cache.clear()
@@ -155,5 +155,5 @@ def test_a_key_revoked_in_another_worker_is_refused_here_at_once_with_the_shared
 
 def test_a_cache_url_that_is_not_redis_stops_the_start_with_a_clear_message():
     with pytest.raises(ImproperlyConfigured, match="CIVICO_CACHE_URL"):
-        configurazione.cache_condivisa({"CIVICO_CACHE_URL": "memcached://127.0.0.1:11211"})
-    assert configurazione.cache_condivisa({}) is None
+        ambiente.cache_condivisa({"CIVICO_CACHE_URL": "memcached://127.0.0.1:11211"})
+    assert ambiente.cache_condivisa({}) is None

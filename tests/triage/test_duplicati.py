@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from civico.catalogo.models import Categoria
-from civico.segnalazioni import duplicati as proposte
+from civico.segnalazioni import anche_io as proposte
 from civico.triage.duplicati import SOGLIA, Caso, punteggio
 from tests import factories
 

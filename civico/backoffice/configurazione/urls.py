@@ -5,6 +5,7 @@ from django.urls import path
 from civico.backoffice.configurazione import (
     views,
     views_identita,
+    views_patrimonio,
     views_persone,
     views_protocollo,
     views_triage,
@@ -41,6 +42,7 @@ urlpatterns = [
     path("<slug:ente>/modelli/nuovo/", views_zone.modello, name="nuovo_modello"),
     path("<slug:ente>/modelli/<int:pk>/", views_zone.modello, name="modello"),
     path("<slug:ente>/modelli/<int:pk>/elimina/", views_zone.elimina_modello, name="elimina_modello"),
+    path("<slug:ente>/patrimonio/", views_patrimonio.patrimonio, name="patrimonio"),
     path("<slug:ente>/staff/", views_persone.staff, name="staff"),
     path("<slug:ente>/staff/<int:pk>/revoca/", views_persone.revoca_incarico, name="revoca_incarico"),
     path("<slug:ente>/applicazioni/", views_persone.applicazioni, name="applicazioni"),

@@ -3,7 +3,7 @@
 A channel says its name and label, how a person's address is found (from their account's
 preferences, or from what an account-less reporter gave) and masked for staff, how a message is
 carried (subject, body, HTML), whether it is available for an ente, and how it sends
-(`invia(notifica) -> Esito`); one with incoming messages also brings its own URLs. The list of
+(`invia(notifica) -> EsitoInvio`); one with incoming messages also brings its own URLs. The list of
 channels is the setting `CANALI` (dotted paths, comunicazioni/impostazioni.py): a new channel is
 one module plus that line (docs/canali.md).
 
@@ -32,21 +32,21 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Esito:
+class EsitoInvio:
     esito: str
     errore: str = ""
     id_esterno: str = ""
 
     @classmethod
-    def ok(cls, id_esterno: str = "") -> Esito:
+    def ok(cls, id_esterno: str = "") -> EsitoInvio:
         return cls(EsitoTentativo.OK, id_esterno=id_esterno[:200])
 
     @classmethod
-    def temporaneo(cls, errore: str) -> Esito:
+    def temporaneo(cls, errore: str) -> EsitoInvio:
         return cls(EsitoTentativo.TEMPORANEO, errore=errore[:2000])
 
     @classmethod
-    def permanente(cls, errore: str) -> Esito:
+    def permanente(cls, errore: str) -> EsitoInvio:
         return cls(EsitoTentativo.PERMANENTE, errore=errore[:2000])
 
 
@@ -86,7 +86,7 @@ class CanaleDiConsegna:
         """Whether the platform (and this ente) can use the channel at all."""
         return True
 
-    def invia(self, notifica: Notifica) -> Esito:
+    def invia(self, notifica: Notifica) -> EsitoInvio:
         raise NotImplementedError
 
     # How a person's address is found ------------------------------------------------------

@@ -11,7 +11,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from civico.comunicazioni.canali import CampoPreferenza, CanaleDiConsegna, Esito
+from civico.comunicazioni.canali import CampoPreferenza, CanaleDiConsegna, EsitoInvio
 from civico.comunicazioni.canali.http import ErroreDiRete, esito_http, richiesta
 from civico.comunicazioni.impostazioni import impostazione
 
@@ -73,29 +73,29 @@ class CanaleAppIo(CanaleDiConsegna):
     def formato(self, m) -> tuple[str, str, str]:
         return m.oggetto, m.testo, ""  # App IO shows markdown: the plain text part
 
-    def invia(self, notifica) -> Esito:
+    def invia(self, notifica) -> EsitoInvio:
         chiave = chiave_ente(notifica.ente)
         if not chiave:
-            return Esito.permanente("App IO: l'ente non ha una chiave API")
+            return EsitoInvio.permanente("App IO: l'ente non ha una chiave API")
         base = impostazione("APP_IO_URL").rstrip("/")
         cf = notifica.indirizzo.upper()
         intestazioni = {"Ocp-Apim-Subscription-Key": chiave}
         try:
             profilo = richiesta("GET", f"{base}/api/v1/profiles/{cf}", intestazioni=intestazioni)
             if profilo.stato == 404:
-                return Esito.permanente("App IO: il cittadino non usa l'app IO")
+                return EsitoInvio.permanente("App IO: il cittadino non usa l'app IO")
             if profilo.stato != 200:
                 return esito_http(profilo, "App IO (profilo)")
             dati = profilo.json()
             if not isinstance(dati, dict) or not dati.get("sender_allowed", False):
-                return Esito.permanente("App IO: il cittadino non riceve messaggi da questo servizio")
+                return EsitoInvio.permanente("App IO: il cittadino non riceve messaggi da questo servizio")
             oggetto, markdown = adatta(notifica.oggetto, notifica.testo)
             r = richiesta(
                 "POST", f"{base}/api/v1/messages/{cf}", intestazioni=intestazioni,
                 dati={"time_to_live": 3600, "content": {"subject": oggetto, "markdown": markdown}},
             )
         except ErroreDiRete as exc:
-            return Esito.temporaneo(f"App IO: {exc}")
+            return EsitoInvio.temporaneo(f"App IO: {exc}")
         return esito_http(r, "App IO")
 
 

@@ -16,7 +16,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from civico.comunicazioni.canali import CanaleDiConsegna, Esito
+from civico.comunicazioni.canali import CanaleDiConsegna, EsitoInvio
 from civico.comunicazioni.impostazioni import mittente
 from civico.comunicazioni.mittenti import mittente_per
 
@@ -103,17 +103,17 @@ class CanaleEmail(CanaleDiConsegna):
     def etichetta_scelta(self, utente) -> str:
         return _("E-mail a %(email)s") % {"email": utente.email}
 
-    def invia(self, notifica) -> Esito:
+    def invia(self, notifica) -> EsitoInvio:
         email = messaggio(notifica)
         for tentativo in (1, 2):
             try:
                 email.connection = _connessione()
                 email.send()
-                return Esito.ok()
+                return EsitoInvio.ok()
             except smtplib.SMTPServerDisconnected as exc:
                 chiudi()
                 if tentativo == 2:
-                    return Esito.temporaneo(f"SMTP: {exc}")
+                    return EsitoInvio.temporaneo(f"SMTP: {exc}")
             except smtplib.SMTPRecipientsRefused as exc:
                 chiudi()
                 return _da_codice(next(iter(exc.recipients.values()), (450, b""))[0], str(exc.recipients))
@@ -122,13 +122,13 @@ class CanaleEmail(CanaleDiConsegna):
                 return _da_codice(exc.smtp_code, str(exc.smtp_error))
             except (smtplib.SMTPException, OSError) as exc:
                 chiudi()
-                return Esito.temporaneo(f"SMTP: {exc}")
-        return Esito.temporaneo("SMTP: connessione persa")
+                return EsitoInvio.temporaneo(f"SMTP: {exc}")
+        return EsitoInvio.temporaneo("SMTP: connessione persa")
 
 
-def _da_codice(codice: int, errore: str) -> Esito:
+def _da_codice(codice: int, errore: str) -> EsitoInvio:
     testo = f"SMTP {codice}: {errore[:500]}"
-    return Esito.permanente(testo) if 500 <= codice < 600 else Esito.temporaneo(testo)
+    return EsitoInvio.permanente(testo) if 500 <= codice < 600 else EsitoInvio.temporaneo(testo)
 
 
 CANALE = CanaleEmail()

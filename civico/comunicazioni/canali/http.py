@@ -46,12 +46,12 @@ def richiesta(metodo: str, url: str, *, dati: Any = None, intestazioni: dict[str
 
 def esito_http(r: Risposta, cosa: str):
     """Map an HTTP status to a delivery outcome: 2xx ok, 408/429/5xx retry, other 4xx give up."""
-    from civico.comunicazioni.canali import Esito
+    from civico.comunicazioni.canali import EsitoInvio
 
     if 200 <= r.stato < 300:
         dati = r.json()
-        return Esito.ok(str(dati.get("id", "")) if isinstance(dati, dict) else "")
+        return EsitoInvio.ok(str(dati.get("id", "")) if isinstance(dati, dict) else "")
     errore = f"{cosa}: HTTP {r.stato} {r.corpo[:300].decode('utf-8', 'replace')}"
     if r.stato in (408, 425, 429) or r.stato >= 500:
-        return Esito.temporaneo(errore)
-    return Esito.permanente(errore)
+        return EsitoInvio.temporaneo(errore)
+    return EsitoInvio.permanente(errore)

@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from civico.comunicazioni import abbonamenti
-from civico.comunicazioni.canali import CanaleDiConsegna, Esito
+from civico.comunicazioni.canali import CanaleDiConsegna, EsitoInvio
 from civico.comunicazioni.canali.http import ErroreDiRete
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import AbbonamentoPush
@@ -118,37 +118,37 @@ class CanalePush(CanaleDiConsegna):
         attivi = AbbonamentoPush.objects.filter(utente=utente, attivo=True)
         return [str(pk) for pk in attivi.values_list("pk", flat=True)]
 
-    def invia(self, notifica) -> Esito:
+    def invia(self, notifica) -> EsitoInvio:
         s = servizio()
         if s is None:
-            return Esito.permanente("Web Push non configurato")
+            return EsitoInvio.permanente("Web Push non configurato")
         try:
             a = AbbonamentoPush.objects.filter(pk=int(notifica.indirizzo), attivo=True).first()
         except ValueError:
             a = None
         if a is None:
-            return Esito.permanente("Web Push: abbonamento non più attivo")
+            return EsitoInvio.permanente("Web Push: abbonamento non più attivo")
         try:  # again at send time: a row saved before the rule, or a name that now points inside
             abbonamenti.verifica_endpoint(a.endpoint)
         except rete.NomeNonRisolto as exc:
-            return Esito.temporaneo(f"Web Push: {exc}")
+            return EsitoInvio.temporaneo(f"Web Push: {exc}")
         except rete.UrlNonPermesso as exc:
             AbbonamentoPush.objects.filter(pk=a.pk).update(attivo=False, disattivato_il=timezone.now())
             logger.warning("Abbonamento push %s disattivato: %s", a.pk, exc)
-            return Esito.permanente(f"Web Push: indirizzo non permesso ({exc})")
+            return EsitoInvio.permanente(f"Web Push: indirizzo non permesso ({exc})")
         try:
             stato = s.invia(a.endpoint, a.p256dh, a.auth, contenuto(notifica))
         except ErroreDiRete as exc:
-            return Esito.temporaneo(f"Web Push: {exc}")
+            return EsitoInvio.temporaneo(f"Web Push: {exc}")
         if 200 <= stato < 300:
-            return Esito.ok()
+            return EsitoInvio.ok()
         if stato in (404, 410):
             AbbonamentoPush.objects.filter(pk=a.pk).delete()
             logger.info("Abbonamento push %s scaduto (HTTP %s): eliminato", a.pk, stato)
-            return Esito.permanente(f"Web Push: abbonamento scaduto (HTTP {stato})")
+            return EsitoInvio.permanente(f"Web Push: abbonamento scaduto (HTTP {stato})")
         if stato in (408, 429) or stato >= 500:
-            return Esito.temporaneo(f"Web Push: HTTP {stato}")
-        return Esito.permanente(f"Web Push: HTTP {stato}")
+            return EsitoInvio.temporaneo(f"Web Push: HTTP {stato}")
+        return EsitoInvio.permanente(f"Web Push: HTTP {stato}")
 
 
 CANALE = CanalePush()

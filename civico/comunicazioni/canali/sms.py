@@ -9,7 +9,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from civico.comunicazioni.canali import CampoPreferenza, CanaleDiConsegna, Esito
+from civico.comunicazioni.canali import CampoPreferenza, CanaleDiConsegna, EsitoInvio
 from civico.comunicazioni.canali.http import ErroreDiRete, esito_http, richiesta
 from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.impostazioni import impostazione
@@ -47,10 +47,10 @@ class CanaleSms(CanaleDiConsegna):
     def maschera(self, indirizzo: str) -> str:
         return f"…{indirizzo[-4:]}"
 
-    def invia(self, notifica) -> Esito:
+    def invia(self, notifica) -> EsitoInvio:
         url = impostazione("SMS_URL")
         if not url:
-            return Esito.permanente("SMS non configurati (SMS_URL)")
+            return EsitoInvio.permanente("SMS non configurati (SMS_URL)")
         testo = notifica.testo if len(notifica.testo) <= MAX_CARATTERI else notifica.testo[: MAX_CARATTERI - 1] + "…"
         try:
             r = richiesta(
@@ -60,7 +60,7 @@ class CanaleSms(CanaleDiConsegna):
                 intestazioni={"Authorization": f"Bearer {impostazione('SMS_TOKEN')}"},
             )
         except ErroreDiRete as exc:
-            return Esito.temporaneo(f"SMS: {exc}")
+            return EsitoInvio.temporaneo(f"SMS: {exc}")
         return esito_http(r, "SMS")
 
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from civico.comunicazioni.canali import CanaleDiConsegna, Collegamento, Esito
+from civico.comunicazioni.canali import CanaleDiConsegna, Collegamento, EsitoInvio
 from civico.comunicazioni.canali.http import ErroreDiRete, esito_http, richiesta
 from civico.comunicazioni.impostazioni import impostazione
 
@@ -83,9 +83,9 @@ class CanaleTelegram(CanaleDiConsegna):
     def urls(self) -> list:
         return [path("comunicazioni/telegram/", webhook, name="telegram")]
 
-    def invia(self, notifica) -> Esito:
+    def invia(self, notifica) -> EsitoInvio:
         if not impostazione("TELEGRAM_TOKEN"):
-            return Esito.permanente("Telegram non configurato (TELEGRAM_TOKEN)")
+            return EsitoInvio.permanente("Telegram non configurato (TELEGRAM_TOKEN)")
         testo = f"{notifica.oggetto}\n\n{notifica.testo}".strip()
         if len(testo) > MAX_TESTO:
             testo = testo[: MAX_TESTO - 1] + "…"
@@ -94,13 +94,13 @@ class CanaleTelegram(CanaleDiConsegna):
                 "chat_id": notifica.indirizzo, "text": testo, "link_preview_options": {"is_disabled": True},
             })
         except ErroreDiRete as exc:
-            return Esito.temporaneo(f"Telegram: {exc}")
+            return EsitoInvio.temporaneo(f"Telegram: {exc}")
         dati = r.json()
         if r.stato == 200 and isinstance(dati, dict) and dati.get("ok"):
-            return Esito.ok(str((dati.get("result") or {}).get("message_id", "")))
+            return EsitoInvio.ok(str((dati.get("result") or {}).get("message_id", "")))
         if r.stato == 403:  # the person blocked the bot or never started it
-            return Esito.permanente(f"Telegram: HTTP 403 {r.corpo[:200].decode('utf-8', 'replace')}")
-        return esito_http(r, "Telegram") if r.stato != 200 else Esito.temporaneo(f"Telegram: {r.corpo[:300]!r}")
+            return EsitoInvio.permanente(f"Telegram: HTTP 403 {r.corpo[:200].decode('utf-8', 'replace')}")
+        return esito_http(r, "Telegram") if r.stato != 200 else EsitoInvio.temporaneo(f"Telegram: {r.corpo[:300]!r}")
 
 
 CANALE = CanaleTelegram()

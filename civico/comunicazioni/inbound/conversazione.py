@@ -25,7 +25,7 @@ from civico.accounts.permissions import Attore
 from civico.catalogo import services as catalogo
 from civico.catalogo.models import Categoria
 from civico.comunicazioni.destinatari import normalizza_telefono
-from civico.comunicazioni.inbound import testo as lettura
+from civico.comunicazioni.inbound import lettura_testo as lettura
 from civico.comunicazioni.inbound.lettura_risposte import leggi_risposta, leggi_si_no
 from civico.comunicazioni.models import Conversazione
 from civico.enti.models import Ente

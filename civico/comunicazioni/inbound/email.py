@@ -43,7 +43,7 @@ from civico.catalogo import services as catalogo
 from civico.comunicazioni import collegamenti, conversazioni
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.inbound import autenticazione, citazioni, pec
-from civico.comunicazioni.inbound import testo as lettura
+from civico.comunicazioni.inbound import lettura_testo as lettura
 from civico.comunicazioni.inbound.conversazione import DA_LOCALIZZARE, TENTATIVI_PER_DOMANDA, lascia_all_ufficio
 from civico.comunicazioni.inbound.lettura_risposte import leggi_risposte
 from civico.comunicazioni.inbound.risposte import rispondi
@@ -66,7 +66,7 @@ _MITTENTI_AUTOMATICI = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not
 
 
 @dataclass(frozen=True)
-class Esito:
+class EsitoEmailInArrivo:
     azione: str  # creata, messaggio, trattenuta (held for an operator), ignorata, richiesta, duplicata
     motivo: str = ""
     segnalazione: Segnalazione | None = None
@@ -93,7 +93,7 @@ def ente_per_destinatario(indirizzo: str) -> Ente | None:
     ).first()
 
 
-def ricevi(dati: bytes, *, mittente_busta: str | None, destinatari: list[str]) -> Esito:
+def ricevi(dati: bytes, *, mittente_busta: str | None, destinatari: list[str]) -> EsitoEmailInArrivo:
     """Process one received message. Never raises for what the message contains."""
     try:
         msg = BytesParser(policy=policy.default).parsebytes(dati)
@@ -101,10 +101,10 @@ def ricevi(dati: bytes, *, mittente_busta: str | None, destinatari: list[str]) -
         return pec.leggi(msg, dati, lambda interno, grezzo: _ricevi(interno, grezzo, mittente_busta or "", destinatari))
     except Exception:  # noqa: BLE001 - a message we cannot read must not stop the listener
         logger.exception("E-mail in arrivo illeggibile (%d byte), ignorata", len(dati))
-        return Esito("ignorata", "illeggibile")
+        return EsitoEmailInArrivo("ignorata", "illeggibile")
 
 
-def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: list[str]) -> Esito:
+def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: list[str]) -> EsitoEmailInArrivo:
     id_messaggio = str(msg.get("Message-ID", "") or "").strip()
     chiave = hashlib.sha256((id_messaggio or hashlib.sha256(dati).hexdigest()).encode()).hexdigest()
     mittente = _mittente(msg)
@@ -113,16 +113,16 @@ def _ricevi(msg: EmailMessage, dati: bytes, mittente_busta: str, destinatari: li
     registro = {"chiave": chiave, "canale": "email", "mittente": mittente or mittente_busta[:320], "ente": ente,
                 "oggetto": oggetto}
     if MessaggioInArrivo.objects.filter(chiave=chiave).exists():
-        return Esito("duplicata", "già ricevuta")
+        return EsitoEmailInArrivo("duplicata", "già ricevuta")
     if motivo := automatico(msg, mittente_busta):
-        return _registra(registro, Esito("ignorata", motivo))
+        return _registra(registro, EsitoEmailInArrivo("ignorata", motivo))
     if ente is None:
-        return _registra(registro, Esito("ignorata", "destinatario sconosciuto"))
+        return _registra(registro, EsitoEmailInArrivo("ignorata", "destinatario sconosciuto"))
     indirizzi = [*destinatari, *(v for n in ("To", "Cc", "Delivered-To") for v in msg.get_all(n) or [])]
     etichette = conversazioni.etichette(indirizzi)
     risposta = bool(etichette or CODICE.search(oggetto.upper()))
     if not mittente and not risposta:
-        return _registra(registro, Esito("ignorata", "mittente non valido"))
+        return _registra(registro, EsitoEmailInArrivo("ignorata", "mittente non valido"))
     corpo = _senza_nul(corpo_testo(msg))
     allegati, scartati = _allegati(msg)
     nome = _senza_nul(_nome(msg))
@@ -173,7 +173,7 @@ def _non_provato(msg: EmailMessage, dati: bytes, s: Segnalazione, mittente: str)
     return "" if verifica.provato else verifica.motivo
 
 
-def _trattieni(c: _Contesto, s: Segnalazione | None, motivo: str) -> Esito:
+def _trattieni(c: _Contesto, s: Segnalazione | None, motivo: str) -> EsitoEmailInArrivo:
     """Held for an operator: the message is stored whole (by `_registra`); the report's history
     gets an internal note so its office sees it. Nothing public, no attachment stored, and no
     reply: the From may be forged, and a reply would go to someone who never wrote."""
@@ -185,7 +185,7 @@ def _trattieni(c: _Contesto, s: Segnalazione | None, motivo: str) -> Esito:
             eventi.registra(s, TipoEvento.INTERNAL_NOTE, Attore.di_sistema(), quando=timezone.now(),
                             visibilita=Visibilita.INTERNA, testo=f"{testo}\n\n{c.corpo}"[:MAX_DESCRIZIONE],
                             dati={"email_trattenuta": c.chiave})
-    return Esito("trattenuta", motivo, s)
+    return EsitoEmailInArrivo("trattenuta", motivo, s)
 
 
 def _senza_nul(testo: str) -> str:
@@ -197,7 +197,7 @@ def _senza_nul(testo: str) -> str:
 _ILLEGGIBILI = re.compile("[\x00\ud800-\udfff]")
 
 
-def _registra(registro: dict, esito: Esito) -> Esito:
+def _registra(registro: dict, esito: EsitoEmailInArrivo) -> EsitoEmailInArrivo:
     # A Subject or header with NUL bytes: PostgreSQL refuses them in text (found by tests/sicurezza/test_fuzz.py).
     registro = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in registro.items()}
     logger.info("E-mail da %s (%s): %s %s", registro["mittente"], registro["oggetto"][:60], esito.azione,
@@ -347,17 +347,17 @@ def _con_il_messaggio_citato(c: _Contesto, indirizzi: list[str]) -> _Contesto:
                    tentativi=(int(tentativi) if str(tentativi or "").isdigit() else 0) + 1)
 
 
-def _su_segnalazione(c: _Contesto, s: Segnalazione) -> Esito:
+def _su_segnalazione(c: _Contesto, s: Segnalazione) -> EsitoEmailInArrivo:
     """A proven reply about an existing report: the reporter's message to the office."""
     try:
         aggiungi_del_segnalante(s, c.corpo, c.oggetto, c.allegati)
     except DomainError as exc:
         _rispondi(c, [lambda: _("Non siamo riusciti ad aggiungere il tuo messaggio alla segnalazione %(codice)s:")
                       % {"codice": s.codice}, str(exc)], link=collegamenti.pagina_privata(s))
-        return Esito("ignorata", str(exc), s)
+        return EsitoEmailInArrivo("ignorata", str(exc), s)
     if c.scartati:
         _rispondi(c, [_intro_scartati, *c.scartati])
-    return Esito("messaggio", "", s)
+    return EsitoEmailInArrivo("messaggio", "", s)
 
 
 def aggiungi_del_segnalante(s: Segnalazione, corpo: str, oggetto: str, allegati: list[tuple[str, bytes]]) -> None:
@@ -390,13 +390,13 @@ def _titolo(c: _Contesto) -> str:
     return titolo[:MAX_TITOLO]
 
 
-def _nuova(c: _Contesto) -> Esito:
+def _nuova(c: _Contesto) -> EsitoEmailInArrivo:
     testo = f"{c.oggetto}\n{c.corpo}"
     titolo = _titolo(c)
     if not titolo:
         _rispondi(c, [lambda: _("Il messaggio è vuoto: descrivi il problema e indica l'indirizzo (via e numero "
                                 "civico).")], attende_risposta=True)
-        return Esito("richiesta", "messaggio vuoto")
+        return EsitoEmailInArrivo("richiesta", "messaggio vuoto")
     # Words only (no gazetteer, or the answer to "ci serve il luogo"): the office places it.
     luogo = lettura.luogo(c.ente, testo, risposta_al_dove=c.risposta)
     if not luogo:
@@ -405,12 +405,12 @@ def _nuova(c: _Contesto) -> Esito:
             lambda: _("Per registrarla ci serve il luogo: rispondi a questa e-mail indicando la via e il numero "
                       "civico (per esempio «via Roma 12»)."),
         ], attende_risposta=True)
-        return Esito("richiesta", "indirizzo mancante")
+        return EsitoEmailInArrivo("richiesta", "indirizzo mancante")
     categoria = lettura.categoria(c.ente, testo) or catalogo.trova_categoria(c.ente, "altro")
     if categoria is None:
         _rispondi(c, [lambda: _("Non capiamo di che problema si tratta: scrivi di nuovo descrivendolo meglio.")],
                   attende_risposta=True)
-        return Esito("richiesta", "categoria non trovata")
+        return EsitoEmailInArrivo("richiesta", "categoria non trovata")
     risposte = lettura.risposte_dal_testo(categoria, testo)
     if c.risposta:  # the answer to our questions, as people write it ("sono 2", "sì")
         risposte.update(leggi_risposte(lettura.domande_mancanti(categoria, risposte), c.risposta))
@@ -423,7 +423,7 @@ def _nuova(c: _Contesto) -> Esito:
             *[lambda d=d: lettura.come_si_risponde(d) for d in mancanti],
             lambda: _("Scrivi di nuovo includendo le risposte e l'indirizzo."),
         ], attende_risposta=True)
-        return Esito("richiesta", "risposte mancanti: " + ", ".join(d.codice for d in mancanti))
+        return EsitoEmailInArrivo("richiesta", "risposte mancanti: " + ", ".join(d.codice for d in mancanti))
     a_parole = isinstance(luogo, str)
     dati = intake.NuovaSegnalazione(
         lat=None if a_parole else luogo.lat, lon=None if a_parole else luogo.lon, titolo=titolo,
@@ -436,10 +436,10 @@ def _nuova(c: _Contesto) -> Esito:
     except InvalidData as exc:
         _rispondi(c, [lambda: _("Non siamo riusciti a registrare la segnalazione:"),
                       *[m for messaggi in exc.errors.values() for m in messaggi]])
-        return Esito("richiesta", str(exc.as_dict()))
+        return EsitoEmailInArrivo("richiesta", str(exc.as_dict()))
     except DomainError as exc:
         _rispondi(c, [lambda: _("Non siamo riusciti a registrare la segnalazione:"), str(exc)])
-        return Esito("richiesta", str(exc))
+        return EsitoEmailInArrivo("richiesta", str(exc))
     # One reply per message: the refused attachments and, for words only, who will place it.
     righe = [_intro_scartati, *c.scartati] if c.scartati else []
     if all_ufficio and ricevuta.creata:
@@ -450,4 +450,4 @@ def _nuova(c: _Contesto) -> Esito:
         righe.append(lambda: str(DA_LOCALIZZARE) % {"luogo": s.indirizzo})
     if righe:
         _rispondi(c, righe, link=collegamenti.pagina_privata(ricevuta.segnalazione) if a_parole else "")
-    return Esito("creata", "", ricevuta.segnalazione)
+    return EsitoEmailInArrivo("creata", "", ricevuta.segnalazione)

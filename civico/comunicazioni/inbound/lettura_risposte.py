@@ -211,7 +211,7 @@ def leggi_risposte(domande: list[Domanda], testo: str) -> dict[str, object]:
     """Answers to several questions in one message (an e-mail answering "ci servono ancora…"):
     one per line when there are as many lines as questions, else the whole text for each. The
     street named in it is left out first: "via Roma 12" is no answer to "Quanti lampioni?"."""
-    from civico.comunicazioni.inbound.testo import luogo_a_parole
+    from civico.comunicazioni.inbound.lettura_testo import luogo_a_parole
 
     if luogo := luogo_a_parole(testo):
         testo = testo.replace(luogo, " ")

@@ -37,7 +37,7 @@ from civico.segnalazioni import eventi
 from civico.segnalazioni.models import TipoEvento, Visibilita
 
 if TYPE_CHECKING:
-    from civico.comunicazioni.inbound.email import Esito
+    from civico.comunicazioni.inbound.email import EsitoEmailInArrivo
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,8 @@ def apri(msg: EmailMessage, dati: bytes) -> Busta:
     return Busta(interno, grezzo, certificazione or {"tipo": "posta-certificata"})
 
 
-def leggi(msg: EmailMessage, dati: bytes, elabora: Callable[[EmailMessage, bytes], Esito]) -> Esito:
+def leggi(msg: EmailMessage, dati: bytes,
+          elabora: Callable[[EmailMessage, bytes], EsitoEmailInArrivo]) -> EsitoEmailInArrivo:
     """Process a received message with `elabora`, reading a certified e-mail as its inner
     message; a report it creates or reaches keeps the certification data."""
     busta = apri(msg, dati)

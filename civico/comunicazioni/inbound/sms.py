@@ -27,7 +27,7 @@ MAX_TESTO = 1000
 
 
 @dataclass(frozen=True)
-class Esito:
+class EsitoSmsInArrivo:
     azione: str  # creata, richiesta, annullata, ignorata, duplicata
     risposta: str = ""  # the reply, for providers that answer inline
     segnalazione: Segnalazione | None = None
@@ -44,18 +44,18 @@ def ente_per_numero(numero: str) -> Ente | None:
     return None
 
 
-def ricevi(da: str, a: str, testo: str, id_messaggio: str = "") -> Esito:
+def ricevi(da: str, a: str, testo: str, id_messaggio: str = "") -> EsitoSmsInArrivo:
     telefono = normalizza_telefono(da or "")
     if len(telefono) < 7:
         logger.warning("SMS senza un mittente valido (%r): ignorato", da)
-        return Esito("ignorata")
+        return EsitoSmsInArrivo("ignorata")
     testo = " ".join(strip_tags(testo or "").replace("<", " ").split())[:MAX_TESTO]
     chiave = hashlib.sha256(f"sms:{id_messaggio or uuid.uuid4()}".encode()).hexdigest()
     if id_messaggio and MessaggioInArrivo.objects.filter(chiave=chiave).exists():
-        return Esito("duplicata")
+        return EsitoSmsInArrivo("duplicata")
     ente = ente_per_numero(a)
     if ente is None:
-        esito = Esito("ignorata")
+        esito = EsitoSmsInArrivo("ignorata")
     else:
         with transaction.atomic():
             esito = _rispondi(ente, telefono, chiave, conversa(
@@ -71,7 +71,7 @@ def ricevi(da: str, a: str, testo: str, id_messaggio: str = "") -> Esito:
     return esito
 
 
-def _rispondi(ente: Ente, telefono: str, chiave: str, esito: EsitoConversazione) -> Esito:
+def _rispondi(ente: Ente, telefono: str, chiave: str, esito: EsitoConversazione) -> EsitoSmsInArrivo:
     if esito.righe:
         rispondi(ente, origine=chiave, telefono=telefono, oggetto="SMS", righe=esito.righe)
-    return Esito(esito.azione, esito.testo, esito.segnalazione)
+    return EsitoSmsInArrivo(esito.azione, esito.testo, esito.segnalazione)

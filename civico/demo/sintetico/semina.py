@@ -35,7 +35,7 @@ Progresso = Callable[[str], None]
 
 
 @dataclass
-class Esito:
+class EsitoSemina:
     enti: int
     richieste: int
     esistenti: int
@@ -88,7 +88,7 @@ def quote(totale: int, aree: list[float]) -> list[int]:
 
 
 def semina(reports: int, n_enti: int, *, seme: int = 2026, reset: bool = False,
-           progress: Progresso = lambda _r: None) -> Esito:
+           progress: Progresso = lambda _r: None) -> EsitoSemina:
     inizio = time.perf_counter()
     if reset:
         rimossi = azzera()
@@ -108,7 +108,7 @@ def semina(reports: int, n_enti: int, *, seme: int = 2026, reset: bool = False,
     totale_nuove = sum(n for _e, n in da_fare)
     if totale_nuove == 0:
         progress(f"{esistenti:,} segnalazioni sintetiche già presenti su {len(enti)} enti: niente da fare")
-        return Esito(len(enti), reports, esistenti, 0, 0, time.perf_counter() - inizio)
+        return EsitoSemina(len(enti), reports, esistenti, 0, 0, time.perf_counter() - inizio)
     m = modello()
     area_al = aree.get(enti[0].pk) if enti[0].codice_istat == PRIMO else None
     if area_al is None:
@@ -142,7 +142,7 @@ def semina(reports: int, n_enti: int, *, seme: int = 2026, reset: bool = False,
             c.execute("ANALYZE segnalazioni_segnalazione")
             c.execute("ANALYZE segnalazioni_evento")
     geo.invalida()
-    return Esito(len(enti), reports, esistenti, fatte, eventi, time.perf_counter() - inizio)
+    return EsitoSemina(len(enti), reports, esistenti, fatte, eventi, time.perf_counter() - inizio)
 
 
 @transaction.atomic

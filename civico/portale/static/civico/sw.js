@@ -1,4 +1,4 @@
-/* Civico's service worker. Served at /sw.js by civico.portale.pwa, which prepends
+/* Civico's service worker. Served at /sw.js by civico.portale.views_pwa, which prepends
    `self.CIVICO = {shell, offline, versione}`.
    - Caches the app shell (styles, scripts, icons, the offline page) on install.
    - Pages: network first, the offline page when the network is gone.

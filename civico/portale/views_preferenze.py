@@ -1,5 +1,5 @@
 """The citizen's pages under /area-personale/preferenze/: channels, area alerts, followed
-reports. Thin: parse, call preferenze.py / iscrizioni.py, render."""
+reports. Thin: parse, call comunicazioni's preferenze.py / iscrizioni.py, render."""
 
 from __future__ import annotations
 
@@ -55,8 +55,8 @@ def pagina(request: HttpRequest) -> HttpResponse:
             errori = exc.as_dict()
         else:
             messages.success(request, _("Preferenze salvate."))
-            return redirect("comunicazioni:preferenze")
-    return render(request, "comunicazioni/area/preferenze.html", {
+            return redirect("portale:preferenze")
+    return render(request, "portale/area/preferenze.html", {
         "p": p, "dati": request.POST if errori else None, "errori": errori, "lingue": Lingua.choices,
         "canali": preferenze.canali_della_pagina(request.user, p, request.POST if errori else None),
         "push_disponibili": bool(abbonamenti.chiave_pubblica()),
@@ -85,10 +85,10 @@ def nuova_allerta(request: HttpRequest) -> HttpResponse:
             errori = exc.as_dict()
         else:
             messages.success(request, _("Allerta creata: ti scriveremo sulle novità della zona."))
-            return redirect("comunicazioni:preferenze")
+            return redirect("portale:preferenze")
     elif request.method == "POST":
         errori = {"ente": [_("Scegli il comune.")]}
-    return render(request, "comunicazioni/area/allerta.html", {
+    return render(request, "portale/area/allerta.html", {
         "enti": enti if ente is None else [], "comune": ente, "errori": errori, "dati": request.POST,
         "aree": TipoArea.choices, "frequenze": Frequenza.choices,
         "categorie": Categoria.objects.filter(ente=ente).order_by("nome") if ente else [],
@@ -103,7 +103,7 @@ def nuova_allerta(request: HttpRequest) -> HttpResponse:
 def elimina_allerta(request: HttpRequest, pk: int) -> HttpResponse:
     if preferenze.elimina_allerta(request.user, pk):
         messages.success(request, _("Allerta eliminata."))
-    return redirect("comunicazioni:preferenze")
+    return redirect("portale:preferenze")
 
 
 @cittadino
@@ -112,4 +112,4 @@ def smetti_di_seguire(request: HttpRequest, codice: str) -> HttpResponse:
     s = get_object_or_404(Segnalazione, codice=codice)
     if iscrizioni.smetti_di_seguire(s, request.user):
         messages.success(request, _("Non segui più la segnalazione %(codice)s.") % {"codice": s.codice})
-    return redirect("comunicazioni:preferenze")
+    return redirect("portale:preferenze")

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 
 from civico.analisi.importazione.lettura import ErroreFile
 from civico.backoffice.configurazione.forms import mostra_errori
+from civico.backoffice.configurazione.forms_patrimonio import ImportaBeniForm
 from civico.backoffice.configurazione.permessi import configuratore_richiesto
 from civico.backoffice.configurazione.views import pagina
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 from civico.patrimonio import importa, servizi
-from civico.patrimonio.forms import ImportaBeniForm
 from civico.patrimonio.models import TipoBene
 
 CARTELLA = "patrimonio/in-attesa"
@@ -72,7 +72,7 @@ def patrimonio(request: HttpRequest, ente: Ente) -> HttpResponse:
             ) % {"tipo": tipo.nome, "nuovi": riepilogo.nuovi, "aggiornati": riepilogo.aggiornati,
                  "invariati": riepilogo.invariati, "disattivati": riepilogo.disattivati,
                  "scartati": len(lettura.problemi)})
-            return redirect("patrimonio_staff:patrimonio", ente.slug)
+            return redirect("configurazione:patrimonio", ente.slug)
     return pagina(request, ente, "patrimonio.html", "patrimonio", **contesto)
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from civico.accounts.permissions import enti_visibili
 from civico.accounts.staff import staff_richiesto
 from civico.backoffice import coda_duplicati
-from civico.backoffice.views.casella import _ente
+from civico.backoffice.views_casella import _ente
 from civico.errors import DomainError, InvalidData
 
 

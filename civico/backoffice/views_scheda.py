@@ -18,7 +18,7 @@ from civico.backoffice import azioni, vicine
 from civico.backoffice import scheda as servizio
 from civico.catalogo.configurazione import modelli_per
 from civico.catalogo.models import Categoria, Ufficio
-from civico.comunicazioni.inbound.testo import luogo_a_parole
+from civico.comunicazioni.inbound.lettura_testo import luogo_a_parole
 from civico.core import mappa
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed

@@ -3,7 +3,7 @@
 import pytest
 
 from civico.territorio.dug import separa_dug
-from civico.territorio.testo import chiave, in_lettere, nome_leggibile
+from civico.territorio.nomi_strade import chiave, in_lettere, nome_leggibile
 
 
 @pytest.mark.parametrize(
