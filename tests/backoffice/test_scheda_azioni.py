@@ -180,3 +180,5 @@ def test_the_deadline_can_not_be_set_on_a_closed_report(come, persone, s):
     agisci(client, s, "reject", testo="No")
     risposta = agisci(client, s, "scadenza", scadenza=(timezone.localdate() + timedelta(days=3)).isoformat())
     assert risposta.status_code == 409
+    assert "Una segnalazione «Respinta» non ha più una data prevista." in risposta.content.decode()
+    assert Segnalazione.objects.get(pk=s.pk).data_prevista is None
