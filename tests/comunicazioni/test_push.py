@@ -120,7 +120,9 @@ def test_subscriptions_are_checked_and_can_be_removed(client, alessandria, servi
 def test_only_https_endpoints_outside_tests(client, alessandria, vapid, comunicazioni, paola):
     comunicazioni["PUSH_ENDPOINT_LOCALI"] = False
     browser = ServizioPush(vapid).nuovo_browser("x")
-    assert _abbona(client, browser).status_code == 400
+    r = _abbona(client, browser)
+    assert r.status_code == 400 and "https" in r.json()["errore"]
+    assert not AbbonamentoPush.objects.exists()
 
 
 def test_without_vapid_keys_push_is_not_configured(client, alessandria):

@@ -121,6 +121,7 @@ def test_a_malformed_update_is_a_400(client, bot, corpo):
     r = client.post("/comunicazioni/telegram/", corpo, content_type="application/json",
                     headers={"X-Telegram-Bot-Api-Secret-Token": SEGRETO})
     assert r.status_code == 400
+    assert not MessaggioInArrivo.objects.exists() and not Segnalazione.objects.exists() and not bot.inviati
 
 
 def test_a_redelivered_update_is_read_once(client, alessandria, bot, consegnato):
