@@ -161,7 +161,10 @@ def test_a_report_not_public_cannot_be_followed_from_outside(client, alessandria
 
     s = factories.segnalazione(alessandria)
     Segnalazione.objects.filter(pk=s.pk).update(pubblica=False)
-    assert client.post(f"/segnalazioni/{s.codice}/anche-io/", {"email": "a@example.org"}).status_code == 404
+    r = client.post(f"/segnalazioni/{s.codice}/anche-io/", {"email": "a@example.org"})
+    assert r.status_code == 404 and s.titolo not in r.content.decode()
+    assert not Iscrizione.objects.filter(email="a@example.org").exists()
+    assert not Notifica.objects.filter(indirizzo="a@example.org").exists()  # no confirmation link sent
 
 
 def test_the_report_page_has_a_map_of_its_place_only_when_it_has_a_point(client, alessandria):

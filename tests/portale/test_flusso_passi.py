@@ -377,7 +377,9 @@ def test_too_many_drafts_from_one_address_are_refused(client, alessandria, setti
 
     for _ in range(flusso_views.BOZZE_ALL_ORA):
         inizia(client, alessandria)
-    assert client.post("/segnala/", {"privacy": "1"}).status_code == 429
+    r = client.post("/segnala/", {"privacy": "1"})
+    assert r.status_code == 429 and "Troppe segnalazioni iniziate: riprova più tardi." in r.content.decode()
+    assert Bozza.objects.count() == flusso_views.BOZZE_ALL_ORA
 
 
 def test_draft_pages_are_private(client, alessandria):
