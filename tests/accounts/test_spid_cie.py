@@ -247,7 +247,7 @@ def test_cie_signs_in_the_same_person_to_the_same_account(client, op, configurat
 
 
 def test_an_email_link_account_is_joined_by_the_same_address(client, op, configurato):
-    esistente = Utente.objects.create_user("mario.rossi@example.org", email="mario.rossi@example.org")
+    esistente = factories.UtenteFactory(username="mario.rossi@example.org")
     accedi(client, op, configurato[1])
     esistente.refresh_from_db()
     assert esistente.codice_fiscale == CF and Utente.objects.count() == 1

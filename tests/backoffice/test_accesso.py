@@ -8,7 +8,6 @@ from django.core.management.base import CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civico.accounts.models import Utente
 from civico.backoffice.management.commands.otp_demo import CHIAVE_DEMO_HEX, segreto_demo
 from tests import factories
 from tests.backoffice.conftest import entra_verificato
@@ -103,7 +102,7 @@ def test_first_sign_in_with_the_password_alone_shows_no_secret(client, persone):
 
 
 def test_a_citizen_account_is_told_the_backoffice_is_for_staff(client, alessandria):
-    Utente.objects.create_user("giulia", password=PASSWORD)
+    factories.UtenteFactory(username="giulia", password=PASSWORD)
     risposta = password(client, "giulia")
     assert risposta.status_code == 400
     assert "riservato al personale" in risposta.content.decode()

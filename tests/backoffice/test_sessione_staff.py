@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.backoffice.sessione import ULTIMA_ATTIVITA
+from tests import factories
 from tests.backoffice.conftest import entra_verificato
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_the_limit_is_a_setting(client, persone, settings):
 
 
 def test_a_citizens_session_is_not_affected(client, alessandria):
-    cittadino = Utente.objects.create_user("giulia@example.org", email="giulia@example.org")
+    cittadino = factories.UtenteFactory(username="giulia@example.org")
     client.force_login(cittadino)
     _inattivo_da(client, 24 * 30)
     assert client.get("/area-personale/").status_code == 200

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import abbonamenti, consegna, iscrizioni
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import AbbonamentoPush, CanaleConsegna, Notifica, StatoNotifica
@@ -34,7 +33,7 @@ def servizio(vapid):
 
 @pytest.fixture
 def paola(client):
-    u = Utente.objects.create_user("paola", email="paola@example.org")
+    u = factories.UtenteFactory(username="paola")
     client.force_login(u)
     return u
 

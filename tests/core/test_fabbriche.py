@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from civico.accounts.chiavi import applicazione_per_chiave, token_valido
@@ -94,3 +98,11 @@ def test_the_old_helpers_still_work():
     op = factories.operatore(ente)
     assert Ruolo.OPERATORE in ruoli_su(op.utente, s)
     assert factories.staff("al.sindaco", Ruolo.SINDACO, ente).incarichi.get().ruolo == Ruolo.SINDACO
+
+
+def test_no_test_asserts_only_a_status_code():
+    """tests/README.md: a test checks what a user would notice; `scripts/solo_stato.py` lists those that don't."""
+    radice = Path(__file__).resolve().parents[2]
+    uscita = subprocess.run([sys.executable, str(radice / "scripts" / "solo_stato.py"), str(radice / "tests")],
+                            capture_output=True, text=True, timeout=60, check=True).stdout
+    assert uscita.strip() == "0 tests assert only a status code", uscita

@@ -24,7 +24,7 @@ from tests.factories.accounts import (
     TokenAccessoFactory,
     UtenteFactory,
 )
-from tests.factories.catalogo import CategoriaFactory, UfficioFactory
+from tests.factories.catalogo import CategoriaFactory, RegolaInstradamentoFactory, UfficioFactory
 from tests.factories.comunicazioni import CanaliEnteFactory, IscrizioneFactory, NotificaFactory, PreferenzeFactory
 from tests.factories.enti import CASALE, MAR_LIGURE, PIAZZA_LIBERTA, VALENZA, EnteFactory
 from tests.factories.moderazione import SegnalazioneContenutoFactory
@@ -41,7 +41,8 @@ __all__ = [
     "CASALE", "MAR_LIGURE", "PASSWORD", "PIAZZA_LIBERTA", "VALENZA",
     "AllegatoFactory", "ApplicazioneClientFactory", "Attore", "CanaliEnteFactory", "CategoriaFactory",
     "CommentoFactory", "EnteFactory", "EventoFactory", "IncaricoFactory", "IscrizioneFactory",
-    "NotificaFactory", "PreferenzeFactory", "SegnalazioneContenutoFactory", "SegnalazioneFactory",
+    "NotificaFactory", "PreferenzeFactory", "RegolaInstradamentoFactory", "SegnalazioneContenutoFactory",
+    "SegnalazioneFactory",
     "StaffFactory", "TokenAccessoFactory", "UfficioFactory", "UtenteFactory",
     "intake", "jpeg", "operatore", "segnalazione", "staff",
 ]

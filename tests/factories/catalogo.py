@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from civico.catalogo.models import Categoria, Ufficio
+from civico.catalogo.models import Categoria, RegolaInstradamento, Ufficio
 from tests.factories.enti import EnteFactory
 
 
@@ -29,3 +29,14 @@ class CategoriaFactory(DjangoModelFactory):
     codice = factory.Sequence(lambda n: f"categoria-{n}")
     nome = factory.LazyAttribute(lambda o: o.codice.replace("-", " ").capitalize())
     ufficio_predefinito = factory.SubFactory(UfficioFactory, ente=factory.SelfAttribute("..ente"))
+
+
+class RegolaInstradamentoFactory(DjangoModelFactory):
+    """A routing rule: reports (of a category, in a zone or H3 cells) go to an office of the comune."""
+
+    class Meta:
+        model = RegolaInstradamento
+
+    ente = factory.SubFactory(EnteFactory)
+    nome = factory.Sequence(lambda n: f"Regola {n}")
+    ufficio = factory.SubFactory(UfficioFactory, ente=factory.SelfAttribute("..ente"))

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import collegamenti
 from civico.comunicazioni.models import Iscrizione, Notifica
 from civico.moderazione.models import Divieto
@@ -133,7 +132,7 @@ def test_an_expired_or_forged_confirmation_link_subscribes_nobody(client, alessa
 
 def test_signed_in_anche_io_is_one_click_and_counts_once(client, alessandria):
     s = factories.segnalazione(alessandria)
-    mario = Utente.objects.create_user("mario@example.org", email="mario@example.org")
+    mario = factories.UtenteFactory(username="mario@example.org")
     client.force_login(mario)
     assert "Anche io: seguo la segnalazione" in client.get(f"/segnalazioni/{s.codice}/").content.decode()
 
@@ -148,7 +147,7 @@ def test_signed_in_anche_io_is_one_click_and_counts_once(client, alessandria):
 
 def test_a_confirmed_address_of_an_account_that_follows_already_is_not_counted_again(client, alessandria):
     s = factories.segnalazione(alessandria)
-    mario = Utente.objects.create_user("mario@example.org", email="mario@example.org")
+    mario = factories.UtenteFactory(username="mario@example.org")
     client.force_login(mario)
     client.post(f"/segnalazioni/{s.codice}/anche-io/")
     client.logout()

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from civico.accounts.chiavi import crea_applicazione, revoca
 from civico.accounts.models import ApplicazioneClient, Ruolo
-from civico.catalogo.models import Categoria, RegolaInstradamento
+from civico.catalogo.models import Categoria
 from civico.comunicazioni import allerte
 from civico.comunicazioni.models import Notifica
 from civico.core import configurazione, memoria
@@ -90,7 +90,7 @@ def test_a_category_switched_off_or_added_applies_to_the_next_report(alessandria
 def test_a_routing_rule_added_between_two_reports_routes_the_second(alessandria):
     prima = factories.segnalazione(alessandria)
     altro = alessandria.uffici.exclude(pk=prima.ufficio_id).first()
-    RegolaInstradamento.objects.create(ente=alessandria, nome="Tutto al centro", ufficio=altro, priorita=1,
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="Tutto al centro", ufficio=altro, priorita=1,
                                        zona={"type": "Polygon", "coordinates": [[
                                            [LON - 0.01, LAT - 0.01], [LON + 0.01, LAT - 0.01],
                                            [LON + 0.01, LAT + 0.01], [LON - 0.01, LAT + 0.01],
