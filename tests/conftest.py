@@ -12,12 +12,12 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from civico.demo.loader import crea_catalogo
 from civico.enti import geo
 from civico.enti.confini import carica_comuni
 from civico.enti.models import Ente
 from civico.territorio.importer import importa_stradario
 from tests.dns_finto import dns  # noqa: F401 — a DNS we control, for URLs checked by civico.core.rete
+from tests.factories.enti import EnteFactory
 
 # CI explores the same examples on every run (a red run lands nothing, so it must not depend on
 # luck); developers' runs keep drawing new variants. `HYPOTHESIS_PROFILE=ci` to reproduce CI.
@@ -66,11 +66,8 @@ def _lingua_predefinita():
 
 
 def attiva(codice_istat: str, sigla: str, *, completo: bool) -> Ente:
-    ente = Ente.objects.get(codice_istat=codice_istat)
-    ente.attivo, ente.sigla, ente.email = True, sigla, f"urp@{sigla.lower()}.example.org"
-    ente.save()
-    crea_catalogo(ente, completo=completo)
-    return ente
+    """`EnteFactory` with the arguments the fixtures name."""
+    return EnteFactory(codice_istat=codice_istat, sigla=sigla, completo=completo)
 
 
 @pytest.fixture

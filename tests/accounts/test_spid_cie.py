@@ -79,7 +79,7 @@ def test_cie_signs_in_the_same_person_to_the_same_account(client, op, configurat
 
 
 def test_an_email_link_account_is_joined_by_the_same_address(client, op, configurato):
-    esistente = Utente.objects.create_user("mario.rossi@example.org", email="mario.rossi@example.org")
+    esistente = factories.UtenteFactory(username="mario.rossi@example.org")
     accedi(client, op, configurato[1])
     esistente.refresh_from_db()
     assert esistente.codice_fiscale == CF and Utente.objects.count() == 1
@@ -151,9 +151,13 @@ def test_a_code_is_used_once(client, op, configurato):
     r = client.get(f"/area-personale/spid-cie/{configurato[1].pk}/")
     ritorno = requests.get(r["Location"], allow_redirects=False, timeout=10).headers["Location"]
     percorso = urlparse(ritorno)
-    assert client.get(f"{percorso.path}?{percorso.query}").status_code == 302
+    primo = client.get(f"{percorso.path}?{percorso.query}")
+    assert primo.status_code == 302 and primo["Location"].startswith("/area-personale/")
+    assert "_auth_user_id" in client.session
     client.post("/area-personale/esci/")
-    assert client.get(f"{percorso.path}?{percorso.query}").status_code == 400  # state gone with the session
+    di_nuovo = client.get(f"{percorso.path}?{percorso.query}")  # state gone with the session
+    assert di_nuovo.status_code == 400 and "non è partita da qui" in di_nuovo.content.decode()
+    assert "_auth_user_id" not in client.session and Utente.objects.count() == 1
 
 
 def test_a_staff_member_cannot_enter_as_a_citizen(client, op, configurato, alessandria):

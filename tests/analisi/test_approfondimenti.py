@@ -78,11 +78,16 @@ def test_a_bad_hotspot_request_is_explained(client, alessandria, operatore):
 
 def test_staff_see_only_their_comuni(client, alessandria, casale):
     di_casale = factories.staff("cm.operatore", Ruolo.OPERATORE, casale)
-    assert client.get(reverse("analisi_staff:comune", args=[alessandria.slug])).status_code == 302  # sign in first
+    pagina_al = reverse("analisi_staff:comune", args=[alessandria.slug])
+    anonimo = client.get(pagina_al)
+    assert anonimo.status_code == 302 and anonimo["Location"].startswith("/backoffice/accedi/?next=")  # sign in first
     entra_verificato(client, di_casale)
-    assert client.get(reverse("analisi_staff:comune", args=[alessandria.slug])).status_code == 403
-    assert client.get(reverse("analisi_staff:indice")).status_code == 302  # straight to Casale's page
-    assert client.get(reverse("analisi_staff:comune", args=[casale.slug])).status_code == 200
+    rifiutata = client.get(pagina_al)
+    assert rifiutata.status_code == 403 and "Alessandria" not in rifiutata.content.decode()
+    indice = client.get(reverse("analisi_staff:indice"))
+    assert indice.status_code == 302 and indice["Location"] == reverse("analisi_staff:comune", args=[casale.slug])
+    propria = client.get(indice["Location"])
+    assert propria.status_code == 200 and "Casale Monferrato" in propria.content.decode()
 
 
 def test_a_problem_back_after_its_repair_is_recurring(alessandria):

@@ -119,8 +119,10 @@ def test_bad_filters_are_explained_not_fatal(client, alessandria, storia):
 
 
 def test_an_inactive_or_unknown_comune_has_no_dashboard(client, alessandria):
-    assert client.get("/casale-monferrato/cruscotto/").status_code == 404
-    assert client.get("/non-esiste/cruscotto/").status_code == 404
+    for url in ("/casale-monferrato/cruscotto/", "/non-esiste/cruscotto/"):
+        risposta = client.get(url)
+        assert risposta.status_code == 404 and "Pagina non trovata" in risposta.content.decode()
+        assert 'data-testid="ricevute"' not in risposta.content.decode()
 
 
 def test_platform_dashboard_adds_up_every_active_comune(client, alessandria, casale, storia):

@@ -110,11 +110,11 @@ def test_the_command_says_when_the_mapping_file_is_unreadable(alessandria, tmp_p
 
 
 def test_zone_rules_route_imported_reports_that_have_a_place(alessandria, tmp_path):
-    from civico.catalogo.models import Categoria, RegolaInstradamento, Ufficio
+    from civico.catalogo.models import Categoria
 
-    squadra = Ufficio.objects.create(ente=alessandria, nome="Squadra centro")
+    squadra = factories.UfficioFactory(ente=alessandria, nome="Squadra centro")
     lat, lon = factories.PIAZZA_LIBERTA
-    RegolaInstradamento.objects.create(
+    factories.RegolaInstradamentoFactory(
         ente=alessandria, nome="Centro", categoria=Categoria.objects.get(ente=alessandria, codice="buche"),
         ufficio=squadra, priorita=1,
         zona={"type": "Polygon", "coordinates": [[[lon - .01, lat - .01], [lon + .01, lat - .01],

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 from civico.accounts.chiavi import crea_applicazione, revoca
-from civico.accounts.models import Utente
 from civico.segnalazioni.models import Canale, Segnalazione
 from tests import factories
 from tests.api.conftest import V1, errore, file_, post_json
@@ -217,7 +216,7 @@ def test_an_application_of_one_ente_may_not_send_to_another(client, alessandria,
 
 
 def test_a_signed_in_citizen_becomes_the_reporter(client, alessandria):
-    utente = Utente.objects.create_user("mario", password="x-Segreta-123")
+    utente = factories.UtenteFactory(username="mario")
     client.force_login(utente)
 
     r = post_json(client, URL, _buca())
@@ -227,14 +226,19 @@ def test_a_signed_in_citizen_becomes_the_reporter(client, alessandria):
 
 
 def test_a_session_without_the_csrf_token_is_refused(alessandria):
-    utente = Utente.objects.create_user("mario", password="x-Segreta-123")
+    utente = factories.UtenteFactory(username="mario")
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(utente)
 
     errore(post_json(browser, URL, _buca()), 403)
+    assert not Segnalazione.objects.exists()
     browser.cookies["csrftoken"] = "a" * 32
-    assert post_json(browser, URL, _buca(), **{"X-CSRFToken": "a" * 32}).status_code == 201
+    r = post_json(browser, URL, _buca(), **{"X-CSRFToken": "a" * 32})
+    assert r.status_code == 201 and Segnalazione.objects.get().codice == r.json()["codice"]
+    assert Segnalazione.objects.get().segnalante == utente
 
 
 def test_anonymous_callers_need_no_csrf_token(alessandria):
-    assert post_json(Client(enforce_csrf_checks=True), URL, _buca()).status_code == 201
+    r = post_json(Client(enforce_csrf_checks=True), URL, _buca())
+    assert r.status_code == 201 and r.json()["segnalazione"]["titolo"] == "Buca profonda davanti al civico 41"
+    assert Segnalazione.objects.get(codice=r.json()["codice"]).segnalante is None

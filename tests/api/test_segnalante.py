@@ -2,11 +2,10 @@
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import iscrizioni
 from civico.segnalazioni import workflow
-from civico.segnalazioni.models import Segnalazione
+from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
 from tests import factories
 from tests.api.conftest import PRIVATO, V1, errore, file_, post_json
 from tests.segnalazioni import immagini
@@ -128,13 +127,13 @@ def test_a_token_acts_only_on_its_own_report(client, alessandria):
 
 
 def test_a_signed_in_reporter_acts_without_the_token_and_others_may_not(client, alessandria):
-    autore = Utente.objects.create_user("giulia", password="x-Segreta-123")
-    estraneo = Utente.objects.create_user("piero", password="x-Segreta-123")
-    s = factories.segnalazione(alessandria)
-    Segnalazione.objects.filter(pk=s.pk).update(segnalante=autore)
+    autore, estraneo = factories.UtenteFactory(username="giulia"), factories.UtenteFactory(username="piero")
+    s = factories.SegnalazioneFactory(ente=alessandria, segnalante=autore)
 
     client.force_login(autore)
     assert post_json(client, _url(s, "commenti"), {"testo": "Aggiungo un dettaglio"}).status_code == 201
+    commento = s.eventi.get(tipo=TipoEvento.COMMENT)
+    assert commento.testo == "Aggiungo un dettaglio" and commento.visibilita == Visibilita.SEGNALANTE
     client.force_login(estraneo)
     errore(client.get(_url(s)), 403, "not_reporter")
     errore(client.get(f"{V1}/segnalante/segnalazioni/AL-2026-999999"), 404, "not_found")
@@ -143,7 +142,7 @@ def test_a_signed_in_reporter_acts_without_the_token_and_others_may_not(client, 
 # --- Following ----------------------------------------------------------------------------------
 
 def test_a_signed_in_citizen_follows_and_unfollows_a_public_report(client, alessandria):
-    utente = Utente.objects.create_user("anna", password="x-Segreta-123")
+    utente = factories.UtenteFactory(username="anna")
     s = factories.segnalazione(alessandria)
     client.force_login(utente)
     url = f"{V1}/segnalazioni/{s.codice}/iscrizione"
@@ -164,12 +163,12 @@ def test_following_needs_a_session(client, alessandria):
 
 def test_a_non_public_report_can_be_followed_only_by_its_reporter(client, alessandria):
     Categoria.objects.filter(ente=alessandria, codice="verde-pubblico").update(pubblica=False)
-    autore = Utente.objects.create_user("giulia", password="x-Segreta-123")
-    s = factories.segnalazione(alessandria, categoria="verde-pubblico", risposte={"problema": ["rami"]})
-    Segnalazione.objects.filter(pk=s.pk).update(segnalante=autore)
+    autore = factories.UtenteFactory(username="giulia")
+    s = factories.SegnalazioneFactory(ente=alessandria, segnalante=autore, categoria="verde-pubblico",
+                                      risposte={"problema": ["rami"]})
     url = f"{V1}/segnalazioni/{s.codice}/iscrizione"
 
-    client.force_login(Utente.objects.create_user("piero", password="x-Segreta-123"))
+    client.force_login(factories.UtenteFactory(username="piero"))
     errore(client.put(url), 404, "not_found")
     client.force_login(autore)
     assert client.put(url).json() == {"segui": True}

@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civico.accounts.models import Utente
 from civico.backoffice.management.commands.otp_demo import CHIAVE_DEMO_HEX, segreto_demo
+from tests import factories
 from tests.backoffice.conftest import entra_verificato
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +43,12 @@ def test_a_password_only_session_is_not_enough(client, persone):
 
 
 def test_a_verified_person_without_roles_is_forbidden(client, alessandria):
-    cittadino = Utente.objects.create_user("giulia", password=PASSWORD)
+    cittadino = factories.UtenteFactory(username="giulia", password=PASSWORD)
+    factories.segnalazione(alessandria, titolo="Buca che solo lo staff vede nella casella")
     entra_verificato(client, cittadino)
-    assert client.get("/backoffice/").status_code == 403
+    risposta = client.get("/backoffice/")
+    assert risposta.status_code == 403
+    assert "Buca che solo lo staff" not in risposta.content.decode() and "AL-" not in risposta.content.decode()
 
 
 def test_password_then_code_signs_in_and_goes_where_asked(client, persone, settings):
@@ -80,10 +83,13 @@ def test_a_code_cannot_be_used_twice(client, persone):
     device = TOTPDevice.objects.create(user=persone.operatore, name="telefono", confirmed=True)
     codice = codice_di(device)
     password(client, "al.operatore")
-    assert client.post("/backoffice/accedi/codice/", {"codice": codice}).status_code == 302
+    primo = client.post("/backoffice/accedi/codice/", {"codice": codice})
+    assert primo.status_code == 302 and primo["Location"] == "/backoffice/"
     client.post("/backoffice/esci/")
     password(client, "al.operatore")
-    assert client.post("/backoffice/accedi/codice/", {"codice": codice}).status_code == 400
+    di_nuovo = client.post("/backoffice/accedi/codice/", {"codice": codice})
+    assert di_nuovo.status_code == 400 and "Codice non valido o scaduto" in di_nuovo.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_first_sign_in_with_the_password_alone_shows_no_secret(client, persone):
@@ -96,7 +102,7 @@ def test_first_sign_in_with_the_password_alone_shows_no_secret(client, persone):
 
 
 def test_a_citizen_account_is_told_the_backoffice_is_for_staff(client, alessandria):
-    Utente.objects.create_user("giulia", password=PASSWORD)
+    factories.UtenteFactory(username="giulia", password=PASSWORD)
     risposta = password(client, "giulia")
     assert risposta.status_code == 400
     assert "riservato al personale" in risposta.content.decode()
@@ -120,9 +126,13 @@ def test_wrong_codes_count_towards_the_lockout(client, persone, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     TOTPDevice.objects.create(user=persone.operatore, name="telefono", confirmed=True)
     password(client, "al.operatore")
-    assert client.post("/backoffice/accedi/codice/", {"codice": "111111"}).status_code == 400
-    assert client.post("/backoffice/accedi/codice/", {"codice": "222222"}).status_code == 400
-    assert client.post("/backoffice/accedi/codice/", {"codice": "333333"}).status_code == 403
+    for codice in ("111111", "222222"):
+        sbagliato = client.post("/backoffice/accedi/codice/", {"codice": codice})
+        assert sbagliato.status_code == 400 and "Codice non valido" in sbagliato.content.decode()
+    bloccato = client.post("/backoffice/accedi/codice/", {"codice": "333333"})
+    assert bloccato.status_code == 403
+    assert "Accesso temporaneamente bloccato" in bloccato.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_code_page_needs_the_password_first(client, persone):
@@ -140,9 +150,11 @@ def test_an_outside_next_is_ignored(client, persone):
 def test_signing_out_ends_the_session(client, persone):
     entra_verificato(client, persone.operatore)
     assert client.get("/backoffice/esci/").status_code == 405  # only a form's POST signs out
+    assert "_auth_user_id" in client.session
     risposta = client.post("/backoffice/esci/")
-    assert risposta.status_code == 302
-    assert client.get("/backoffice/").status_code == 302
+    assert risposta.status_code == 302 and "_auth_user_id" not in client.session
+    dopo = client.get("/backoffice/")
+    assert dopo.status_code == 302 and dopo["Location"].startswith("/backoffice/accedi/?next=")
 
 
 def test_the_demo_command_gives_staff_a_fixed_printed_secret(persone, capsys):

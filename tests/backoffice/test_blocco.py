@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from civico.accounts.permissions import Attore
+from civico.backoffice.models import LavoroInBlocco
 from civico.segnalazioni import interazioni, workflow
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
 from civico.segnalazioni.stati import Stato
@@ -82,7 +83,11 @@ def test_bulk_assignment_without_a_person_is_refused_unless_nobody_is_chosen(com
 
 def test_an_operation_must_be_chosen(come, persone, alessandria):
     s = factories.segnalazione(alessandria)
-    assert blocco(come(persone.operatore), [s.codice], "").status_code == 302
+    client = come(persone.operatore)
+    risposta = blocco(client, [s.codice], "")
+    assert risposta.status_code == 302 and risposta["Location"] == "/backoffice/?scheda=tutte"
+    assert "Scegli un&#x27;operazione." in client.get(risposta["Location"]).content.decode()
+    assert Segnalazione.objects.get(pk=s.pk).stato == Stato.SUBMITTED and not LavoroInBlocco.objects.exists()
 
 
 def test_read_only_roles_are_refused_for_every_report(come, persone, alessandria):
@@ -93,8 +98,11 @@ def test_read_only_roles_are_refused_for_every_report(come, persone, alessandria
 
 
 def test_nothing_selected_is_a_clear_message(come, persone, alessandria):
-    risposta = blocco(come(persone.operatore), [], "take_in_charge")
-    assert risposta.status_code == 302
+    client = come(persone.operatore)
+    risposta = blocco(client, [], "take_in_charge")
+    assert risposta.status_code == 302 and risposta["Location"] == "/backoffice/?scheda=tutte"
+    assert "Seleziona almeno una segnalazione." in client.get(risposta["Location"]).content.decode()
+    assert not LavoroInBlocco.objects.exists()
 
 
 def test_bulk_add_to_a_work_order_refuses_closed_reports_one_by_one(come, persone, alessandria):

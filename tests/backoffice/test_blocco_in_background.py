@@ -108,7 +108,10 @@ def test_one_refusal_does_not_undo_the_others_and_each_has_its_reason(come, pers
 def test_only_who_asked_sees_the_job(come, persone, alessandria, coda_db):
     codici = molte(alessandria, 2)
     risposta = come(persone.operatore).post("/backoffice/blocco/", {"codici": codici, "azione": "take_in_charge"})
-    assert come(persone.amministratore).get(risposta["Location"]).status_code == 404
+    assert "0 su 2" in come(persone.operatore).get(risposta["Location"]).content.decode()
+    altrui = come(persone.amministratore).get(risposta["Location"])
+    assert altrui.status_code == 404 and "Pagina non trovata" in altrui.content.decode()
+    assert "0 su 2" not in altrui.content.decode()
     assert come(persone.operatore).get("/backoffice/blocco/999999/").status_code == 404
 
 

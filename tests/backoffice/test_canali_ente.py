@@ -7,6 +7,7 @@ import pytest
 
 from civico.comunicazioni.models import CanaliEnte
 from civico.enti.models import Ente
+from tests import factories
 
 CHIAVE = "io-chiave-segreta-0123456789abcdef-WXYZ"
 
@@ -83,7 +84,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(persone, co
 
 @pytest.mark.django_db
 def test_an_inbound_address_or_number_of_another_comune_is_refused(persone, come, alessandria, casale):
-    CanaliEnte.objects.create(ente=casale, email_in_arrivo="segnalazioni@comune.alessandria.it",
+    factories.CanaliEnteFactory(ente=casale, email_in_arrivo="segnalazioni@comune.alessandria.it",
                               numero_sms="+393331234567")
 
     pagina = come(persone.amministratore).post(f"/backoffice/configurazione/{alessandria.slug}/canali/",

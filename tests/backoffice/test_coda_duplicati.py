@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from civico.accounts.models import Utente
 from civico.backoffice import coda_duplicati
 from civico.backoffice.models import CoppiaDuplicati, EsitoCoppia
 from civico.comunicazioni import iscrizioni
@@ -89,7 +88,7 @@ def test_the_queue_shows_each_person_the_pairs_of_reports_they_may_see(come, per
 def test_merging_with_one_click_keeps_the_older_and_carries_the_followers(come, persone, alessandria):
     prima, seconda = buca(alessandria), buca(alessandria, 15, titolo="Buca davanti al bar")
     coda_duplicati.registra_coppie(seconda)
-    lucia = Utente.objects.create_user("lucia@example.org", email="lucia@example.org")
+    lucia = factories.UtenteFactory(username="lucia@example.org")
     iscrizioni.segui(seconda, lucia)
     coppia = CoppiaDuplicati.objects.get()
 

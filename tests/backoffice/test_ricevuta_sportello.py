@@ -88,7 +88,12 @@ def test_the_window_is_a_setting(come, persone, alessandria, settings):
     client = come(persone.operatore)
     s = _registra(client, alessandria)
     _indietro(s, 90)
-    assert _ricevuta(client, s).status_code == 200
+    r = _ricevuta(client, s)
+    assert r.status_code == 200 and f"/seguimi/{s.token}/" in r.content.decode()
+    _indietro(s, 121)
+    scaduta = _ricevuta(client, s)
+    assert scaduta.status_code == 403 and s.token not in scaduta.content.decode()
+    assert "120 minuti" in scaduta.content.decode()
 
 
 def test_the_receipt_in_english_explains_the_refusal(come, persone, alessandria):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from civico.accounts.models import Incarico, Ruolo
+from civico.accounts.models import Ruolo
 from tests import factories
 from tests.backoffice.conftest import come  # noqa: F401 — fixture
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_of_two_comuni_choose_the_comune_and_staff_of_one_see_no_choice(come, alessandria, casale,  # noqa: F811
                                                                               pagina, titolo):
     due = factories.staff("op-due", Ruolo.OPERATORE, alessandria)
-    Incarico.objects.create(utente=due, ruolo=Ruolo.OPERATORE, ente=casale)
+    factories.IncaricoFactory(utente=due, ruolo=Ruolo.OPERATORE, ente=casale)
     html = come(due).get(pagina, {"ente": casale.sigla}).content.decode()
 
     assert f"<h1 class=\"h3 mb-0\">{titolo} · Casale Monferrato</h1>" in html

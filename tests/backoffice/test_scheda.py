@@ -159,6 +159,8 @@ def test_a_stale_page_does_not_overwrite(come, persone, s, azione, campi):
 def test_a_post_without_version_is_refused(come, persone, s):
     risposta = come(persone.operatore).post(url(s, "take_in_charge"))
     assert risposta.status_code == 409
+    assert "Questa segnalazione è cambiata: ricarica" in risposta.content.decode()
+    assert Segnalazione.objects.get(pk=s.pk).stato == Stato.SUBMITTED
 
 
 def test_an_illegal_transition_shows_the_domain_message(come, persone, s):
@@ -168,7 +170,11 @@ def test_an_illegal_transition_shows_the_domain_message(come, persone, s):
 
 
 def test_an_unknown_action_is_refused(come, persone, s):
-    assert agisci(come(persone.operatore), s, "cancella-tutto").status_code == 400
+    risposta = agisci(come(persone.operatore), s, "cancella-tutto")
+    assert risposta.status_code == 400
+    assert "Operazione sconosciuta: «cancella-tutto»" in risposta.content.decode()
+    dopo = Segnalazione.objects.get(pk=s.pk)
+    assert dopo.stato == Stato.SUBMITTED and dopo.versione == s.versione
 
 
 @pytest.mark.parametrize("ruolo", ["sindaco", "osservatore"])
@@ -184,8 +190,11 @@ def test_read_only_roles_cannot_act(come, persone, s, ruolo):
 
 def test_staff_of_another_comune_cannot_even_see_it(come, persone, s):
     client = come(persone.altro_comune)
-    assert client.get(url(s)).status_code == 404
+    pagina = client.get(url(s))
+    assert pagina.status_code == 404 and "Pagina non trovata" in pagina.content.decode()
+    assert s.titolo not in pagina.content.decode() and "mario@example.org" not in pagina.content.decode()
     assert agisci(client, s, "take_in_charge").status_code == 404
+    assert Segnalazione.objects.get(pk=s.pk).stato == Stato.SUBMITTED
 
 
 def test_htmx_errors_arrive_as_200_so_they_are_shown(come, persone, s):
@@ -229,4 +238,7 @@ def test_the_workspace_queries_do_not_grow_with_the_timeline(come, persone, s, d
         interazioni.annota(s, op, f"Nota {n}")
         interazioni.assegna(s, op, persone.operatore)
     with django_assert_max_num_queries(16):
-        assert client.get(url(s)).status_code == 200
+        risposta = client.get(url(s))
+    assert risposta.status_code == 200
+    html = risposta.content.decode()
+    assert "Nota 0" in html and "Nota 14" in html  # the whole timeline, with no more queries

@@ -135,7 +135,7 @@ def test_not_our_business_still_needs_a_reason(come, persone, s):
 def test_forward_to_another_comune_when_the_place_is_in_its_territory(come, persone, s, casale):
     # A report whose place was corrected into Casale's territory: Casale gets a new report.
     Segnalazione.objects.filter(pk=s.pk).update(lat=factories.CASALE[0], lon=factories.CASALE[1])
-    Iscrizione.objects.create(segnalazione=s, email="vicino@example.org")
+    factories.IscrizioneFactory(segnalazione=s, email="vicino@example.org")
     risposta = agisci(come(persone.operatore), s, "inoltra", ente=casale.sigla, testo="La via è di Casale.")
     assert risposta.status_code == 302
     nuova = Segnalazione.objects.get(ente=casale)
@@ -154,8 +154,8 @@ def test_forwarding_a_place_outside_the_other_comune_is_refused_with_its_reason(
 
 def test_marking_a_duplicate_moves_its_followers_and_supporters(come, persone, s, alessandria):
     originale = factories.segnalazione(alessandria, email="prima@example.org")
-    Iscrizione.objects.create(segnalazione=s, email="sostenitore@example.org")
-    Iscrizione.objects.create(segnalazione=s, email="prima@example.org")  # already follows the original
+    factories.IscrizioneFactory(segnalazione=s, email="sostenitore@example.org")
+    factories.IscrizioneFactory(segnalazione=s, email="prima@example.org")  # already follows the original
 
     agisci(come(persone.operatore), s, "mark_duplicate", duplicato_di=originale.codice)
     s.refresh_from_db()
@@ -180,3 +180,5 @@ def test_the_deadline_can_not_be_set_on_a_closed_report(come, persone, s):
     agisci(client, s, "reject", testo="No")
     risposta = agisci(client, s, "scadenza", scadenza=(timezone.localdate() + timedelta(days=3)).isoformat())
     assert risposta.status_code == 409
+    assert "Una segnalazione «Respinta» non ha più una data prevista." in risposta.content.decode()
+    assert Segnalazione.objects.get(pk=s.pk).data_prevista is None

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.backoffice.sessione import ULTIMA_ATTIVITA
+from tests import factories
 from tests.backoffice.conftest import entra_verificato
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +36,12 @@ def test_a_staff_session_ends_after_nine_hours_idle(client, persone, ore, dentro
 
 def test_the_admin_session_ends_the_same_way(client, persone):
     entra_verificato(client, persone.piattaforma)
-    assert client.get("/admin/").status_code == 200
+    dentro = client.get("/admin/")
+    assert dentro.status_code == 200 and "/admin/enti/ente/" in dentro.content.decode()
     _inattivo_da(client, 10)
-    assert client.get("/admin/").status_code == 302
+    fuori = client.get("/admin/")
+    assert fuori.status_code == 302 and fuori["Location"] == "/admin/login/?next=/admin/"
+    assert "_auth_user_id" not in client.session
 
 
 def test_activity_keeps_the_session_alive(client, persone, monkeypatch):
@@ -46,18 +49,22 @@ def test_activity_keeps_the_session_alive(client, persone, monkeypatch):
     adesso = time.time()
     for ora in range(0, 40, 4):  # a request every four hours, for well over a working day
         monkeypatch.setattr(time, "time", lambda ora=ora: adesso + ora * 3600)
-        assert client.get("/backoffice/").status_code == 200
+        risposta = client.get("/backoffice/")
+        assert risposta.status_code == 200 and "Ottavia" in risposta.content.decode()  # still her inbox
+    assert client.session["_auth_user_id"] == str(persone.operatore.pk)
 
 
 def test_the_limit_is_a_setting(client, persone, settings):
     settings.CIVICO = {**settings.CIVICO, "SESSIONE_STAFF_INATTIVA_ORE": 1}
     entra_verificato(client, persone.operatore)
     _inattivo_da(client, 1.5)
-    assert client.get("/backoffice/").status_code == 302
+    risposta = client.get("/backoffice/")
+    assert risposta.status_code == 302 and "_auth_user_id" not in client.session
+    assert "scaduta per inattività" in client.get(risposta["Location"]).content.decode()
 
 
 def test_a_citizens_session_is_not_affected(client, alessandria):
-    cittadino = Utente.objects.create_user("giulia@example.org", email="giulia@example.org")
+    cittadino = factories.UtenteFactory(username="giulia@example.org")
     client.force_login(cittadino)
     _inattivo_da(client, 24 * 30)
     assert client.get("/area-personale/").status_code == 200

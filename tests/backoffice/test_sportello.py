@@ -121,14 +121,19 @@ def test_a_photo_can_come_with_the_letter(come, persone, buche):
 
 
 @pytest.mark.parametrize("ruolo", ["sindaco", "osservatore"])
-def test_read_only_roles_cannot_register_reports(come, persone, ruolo):
-    assert come(getattr(persone, ruolo)).get("/backoffice/nuova/").status_code == 403
+def test_read_only_roles_cannot_register_reports(come, persone, buche, ruolo):
+    client = come(getattr(persone, ruolo))
+    risposta = client.get("/backoffice/nuova/")
+    assert risposta.status_code == 403 and 'name="titolo"' not in risposta.content.decode()
+    assert client.post("/backoffice/nuova/", modulo(buche, lat=44.913256, lon=8.615123)).status_code == 403
+    assert not Segnalazione.objects.exists()
 
 
 def test_the_receipt_is_for_staff_who_work_on_the_report(come, persone, alessandria):
     s = factories.segnalazione(alessandria)
-    assert come(persone.sindaco).get(f"/backoffice/nuova/{s.codice}/ricevuta/").status_code == 404
-    assert come(persone.altro_comune).get(f"/backoffice/nuova/{s.codice}/ricevuta/").status_code == 404
-    # A web report was not taken at the counter: no receipt with its private link, even for its office
-    # (tests/backoffice/test_ricevuta_sportello.py has the rest).
-    assert come(persone.operatore).get(f"/backoffice/nuova/{s.codice}/ricevuta/").status_code == 403
+    for chi, stato in (("sindaco", 404), ("altro_comune", 404), ("operatore", 403)):
+        # A web report was not taken at the counter: no receipt with its private link, even for
+        # its office (tests/backoffice/test_ricevuta_sportello.py has the rest).
+        risposta = come(getattr(persone, chi)).get(f"/backoffice/nuova/{s.codice}/ricevuta/")
+        assert risposta.status_code == stato, chi
+        assert s.token not in risposta.content.decode() and "/seguimi/" not in risposta.content.decode()

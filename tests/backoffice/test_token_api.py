@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from civico.accounts import chiavi
-from civico.accounts.models import Incarico, Ruolo, TokenAccesso
+from civico.accounts.models import Ruolo, TokenAccesso
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_an_expired_token_is_refused(client, come, persone):
 
 def test_a_token_reaches_only_the_ente_that_issued_it(client, come, persone, casale):
     """A person working for two comuni: Alessandria's token does not open Casale's reports."""
-    Incarico.objects.create(utente=persone.operatore, ruolo=Ruolo.OPERATORE, ente=casale)
+    factories.IncaricoFactory(utente=persone.operatore, ruolo=Ruolo.OPERATORE, ente=casale)
     di_casale = factories.segnalazione(casale, punto=factories.CASALE)
     come(persone.amministratore)
     segreto = _segreto(_emetti(client, persone.operatore))

@@ -65,7 +65,7 @@ def test_every_path_moves_the_followers_once_and_records_one_public_merge(
         principale = factories.segnalazione(alessandria, email="prima@example.org")
         duplicata = factories.segnalazione(alessandria, nome="Mario Rossi", email="mario@example.org")
     for email in (*SEGUACI, "prima@example.org"):  # the main report's reporter follows it already
-        Iscrizione.objects.create(segnalazione=duplicata, email=email)
+        factories.IscrizioneFactory(segnalazione=duplicata, email=email)
 
     with django_capture_on_commit_callbacks(execute=True):
         PERCORSI[percorso](Client(), come, persone, duplicata, principale)

@@ -5,7 +5,6 @@ import io
 import pytest
 from django.core.management import call_command
 
-from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import allerte
 from civico.comunicazioni.models import ElementoRiepilogo, Frequenza, Notifica, TipoArea
@@ -50,7 +49,7 @@ def test_resolutions_reach_who_asked_for_them(alessandria):
 
 
 def test_the_reporters_own_alert_stays_quiet(alessandria):
-    u = Utente.objects.create_user("mario", email="mario@example.org")
+    u = factories.UtenteFactory(username="mario")
     allerte.crea(alessandria, utente=u)
     s = factories.segnalazione(alessandria, email="mario@example.org")
     assert _avvisati(s) == set()

@@ -2,7 +2,6 @@
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import iscrizioni
 from civico.comunicazioni.models import Allerta, CanaleConsegna, Iscrizione, Notifica, Preferenze, TipoArea
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def paola(client):
-    u = Utente.objects.create_user("paola", email="paola@example.org")
+    u = factories.UtenteFactory(username="paola")
     client.force_login(u)
     return u
 
@@ -64,7 +63,7 @@ def test_alerts_are_created_on_the_map_listed_and_deleted(client, alessandria, p
     assert not a.risolte and a.nuove and list(a.categorie.all()) == [buche]
     assert "Sotto casa" in client.get("/area-personale/preferenze/").content.decode()
 
-    altro = Utente.objects.create_user("altro")
+    altro = factories.UtenteFactory(username="altro")
     sua = Allerta.objects.create(ente=alessandria, utente=altro)
     client.post(f"/area-personale/preferenze/allerte/{sua.pk}/elimina/")
     client.post(f"/area-personale/preferenze/allerte/{a.pk}/elimina/")

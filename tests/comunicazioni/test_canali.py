@@ -1,16 +1,15 @@
 """SMS and App IO against real local HTTP servers; outcomes mapped to retry or not."""
 
 import pytest
-from django.utils import timezone
 
 from civico.comunicazioni import consegna
 from civico.comunicazioni.canali import appio
 from civico.comunicazioni.models import (
     CanaleConsegna,
-    CanaliEnte,
     Notifica,
     StatoNotifica,
 )
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,8 @@ CF = "RSSMRA80A01A182X"
 
 
 def _notifica(ente, canale, indirizzo, oggetto="Segnalazione AL-2026-000001: Risolta", testo="Testo breve", **dati):
-    adesso = timezone.now()
-    return Notifica.objects.create(
-        chiave=f"prova-{canale}-{indirizzo}"[:64], canale=canale, indirizzo=indirizzo, ente=ente, motivo="prova",
-        oggetto=oggetto, testo=testo, dati=dati, prossimo_tentativo_il=adesso, creata_il=adesso,
-    )
+    return factories.NotificaFactory(canale=canale, indirizzo=indirizzo, ente=ente, oggetto=oggetto, testo=testo,
+                                     dati=dati)
 
 
 @pytest.fixture
@@ -61,7 +57,7 @@ def test_an_unreachable_provider_is_retried(alessandria, comunicazioni):
 @pytest.fixture
 def io(http, comunicazioni, alessandria):
     comunicazioni["APP_IO_URL"] = http.url
-    CanaliEnte.objects.create(ente=alessandria, chiave_app_io="chiave-di-alessandria")
+    factories.CanaliEnteFactory(ente=alessandria, chiave_app_io="chiave-di-alessandria")
     return http
 
 
@@ -94,7 +90,7 @@ def test_app_io_limits():
 
 
 def test_app_io_is_available_only_to_an_ente_with_a_key(alessandria, casale):
-    CanaliEnte.objects.create(ente=alessandria, chiave_app_io="k")
+    factories.CanaliEnteFactory(ente=alessandria, chiave_app_io="k")
     assert appio.CANALE.disponibile(alessandria) and not appio.CANALE.disponibile(casale)
 
 

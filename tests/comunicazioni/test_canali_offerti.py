@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from civico.accounts.models import Ruolo, Utente
+from civico.accounts.models import Ruolo
 from civico.comunicazioni import iscrizioni
 from civico.comunicazioni.impostazioni_ente import canali_offerti, imposta_canali_offerti
-from civico.comunicazioni.models import Notifica, Preferenze
+from civico.comunicazioni.models import Notifica
 from civico.errors import InvalidData
 from civico.segnalazioni import interazioni
 from tests import factories
@@ -28,8 +28,8 @@ def _admin(ente):
 def test_a_channel_the_comune_does_not_offer_is_not_used_and_the_other_comune_still_uses_it(
         alessandria, casale, sms):
     imposta_canali_offerti(_admin(alessandria), alessandria, ["push"])  # no SMS in Alessandria
-    anna = Utente.objects.create_user("anna", email="anna@example.org")
-    Preferenze.objects.create(utente=anna, canali=["email", "sms"], telefono="333 123 4567")
+    anna = factories.UtenteFactory(username="anna")
+    factories.PreferenzeFactory(utente=anna, canali=["email", "sms"], telefono="333 123 4567")
     ad_alessandria = factories.segnalazione(alessandria)
     a_casale = factories.segnalazione(casale, punto=factories.CASALE)
     for s in (ad_alessandria, a_casale):
@@ -45,7 +45,7 @@ def test_a_channel_the_comune_does_not_offer_is_not_used_and_the_other_comune_st
 def test_the_preferences_page_shows_only_channels_one_of_the_persons_comuni_offers(client, alessandria, casale,
                                                                                    sms):
     imposta_canali_offerti(_admin(alessandria), alessandria, [])
-    paola = Utente.objects.create_user("paola", email="paola@example.org")
+    paola = factories.UtenteFactory(username="paola")
     client.force_login(paola)
     iscrizioni.segui(factories.segnalazione(alessandria), paola)
 

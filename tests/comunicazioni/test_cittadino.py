@@ -17,7 +17,6 @@ from hypothesis import settings as ipotesi
 from hypothesis import strategies as st
 
 from civico.accounts.chiavi import crea_applicazione
-from civico.accounts.models import Utente
 from civico.comunicazioni import allerte, iscrizioni, preferenze
 from civico.comunicazioni.models import ElementoRiepilogo, Frequenza, Notifica, TipoArea
 from civico.segnalazioni import intake, workflow
@@ -142,7 +141,7 @@ def test_a_reporter_on_the_english_portal_hears_in_english(client, alessandria, 
 
 
 def test_accounts_hear_in_the_language_they_chose_others_in_their_reports(alessandria, smtp, consegnato):
-    giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia")
     preferenze.salva_canali(giulia, canali_scelti={"email"}, lingua="it")
     s = consegnato(factories.segnalazione, alessandria, email=ANNA, lingua="en")
     iscrizioni.segui(s, giulia)
@@ -185,7 +184,7 @@ def test_any_language_value_is_one_we_write_in(valore):
 
 
 def test_a_follower_with_an_area_alert_hears_once_of_a_resolution(alessandria, smtp, consegnato):
-    giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia")
     allerte.crea(alessandria, utente=giulia, nuove=False)  # the whole comune, resolutions
     allerte.crea(alessandria, utente=giulia, nuove=False, tipo_area=TipoArea.CERCHIO, lat=LAT, lon=LON)
     allerte.crea(alessandria, email="tom@example.org", nuove=False)
@@ -204,7 +203,7 @@ def test_a_follower_with_an_area_alert_hears_once_of_a_resolution(alessandria, s
 
 
 def test_several_alerts_of_one_person_on_one_spot_send_one_message(alessandria, smtp, consegnato):
-    giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia")
     allerte.crea(alessandria, utente=giulia)
     allerte.crea(alessandria, utente=giulia, tipo_area=TipoArea.QUARTIERE, quartiere="Centro")
     allerte.crea(alessandria, email="giulia@example.org", tipo_area=TipoArea.CERCHIO, lat=LAT, lon=LON)
@@ -227,7 +226,7 @@ def test_an_alert_is_rendered_once_per_language_each_with_its_own_unsubscribe_li
 
     monkeypatch.setattr(allerte, "componi", conta)
     for i in range(12):
-        u = Utente.objects.create_user(f"vicino{i}", email=f"vicino{i}@example.org")
+        u = factories.UtenteFactory(username=f"vicino{i}", email=f"vicino{i}@example.org")
         preferenze.salva_canali(u, canali_scelti={"email"}, lingua="en" if i % 2 else "it")
         allerte.crea(alessandria, utente=u)
     for i in range(6):
@@ -250,7 +249,7 @@ def test_an_alert_is_rendered_once_per_language_each_with_its_own_unsubscribe_li
 
 def test_a_burst_of_fifty_reports_is_capped_per_channel_and_the_rest_comes_in_one_digest(
         alessandria, smtp, sms, consegnato):
-    giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia")
     preferenze.salva_canali(giulia, canali_scelti={"email", "sms"}, campi={"telefono": "+39 333 1112223"})
     allerte.crea(alessandria, utente=giulia, tipo_area=TipoArea.CERCHIO, lat=LAT, lon=LON, raggio_m=300)
 
@@ -351,7 +350,7 @@ def test_whatever_the_reasons_each_address_hears_once_per_event(alessandria, ruo
     at most one row per event, channel and address."""
     chi = f"p{uuid.uuid4().hex[:10]}"
     email = f"{chi}@example.org"
-    persona = Utente.objects.create_user(chi, email=email)
+    persona = factories.UtenteFactory(username=chi, email=email)
     s = factories.segnalazione(alessandria, email=f"r{chi}@example.org")
     for ruolo in ruoli:
         if ruolo == "segue":

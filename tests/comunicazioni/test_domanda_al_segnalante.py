@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from civico.comunicazioni import consegna, conversazioni
-from civico.comunicazioni.models import CanaliEnte, Notifica
+from civico.comunicazioni.models import Notifica
 from civico.segnalazioni import attesa
 from civico.segnalazioni.models import Segnalazione
 from tests import factories
@@ -69,7 +69,7 @@ def test_a_follower_is_not_told_the_question(alessandria, django_capture_on_comm
 
 def test_a_reporter_with_only_a_phone_gets_the_question_by_sms(alessandria, comunicazioni, http):
     comunicazioni.update(SMS_URL=f"{http.url}/invia")
-    CanaliEnte.objects.create(ente=alessandria, numero_sms="+390131000000")
+    factories.CanaliEnteFactory(ente=alessandria, numero_sms="+390131000000")
     s = factories.segnalazione(alessandria, telefono="+393331234567")
     attesa.richiedi_informazioni(s, factories.operatore(alessandria), DOMANDA)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from civico.comunicazioni.models import CanaliEnte
 from civico.segnalazioni import interazioni
 from tests import factories
 
@@ -35,7 +34,7 @@ def test_each_comunes_mail_comes_from_the_comune_or_through_civico(alessandria, 
 
 
 def test_the_reporters_reply_address_wins_over_the_comunes(casale, smtp, consegnato, piattaforma):
-    CanaliEnte.objects.create(ente=casale, email_in_arrivo="segnalazioni@cm.example.org")
+    factories.CanaliEnteFactory(ente=casale, email_in_arrivo="segnalazioni@cm.example.org")
     s = consegnato(factories.segnalazione, casale, email="anna@example.org", punto=factories.CASALE)
     consegnato(interazioni.rispondi, s, factories.operatore(casale), "Interverremo domani.")
 

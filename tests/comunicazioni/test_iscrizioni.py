@@ -2,7 +2,6 @@
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import iscrizioni
 from tests import factories
 
@@ -11,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_follow_once_and_unfollow(alessandria):
     s = factories.segnalazione(alessandria)
-    utente = Utente.objects.create_user("mario")
+    utente = factories.UtenteFactory(username="mario")
 
     assert iscrizioni.segui(s, utente) is True
     assert iscrizioni.segui(s, utente) is False

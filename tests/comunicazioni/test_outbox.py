@@ -4,10 +4,9 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
-from civico.accounts.models import Utente
 from civico.accounts.permissions import Attore
 from civico.comunicazioni import iscrizioni
-from civico.comunicazioni.models import CanaleConsegna, Iscrizione, Notifica, Preferenze, StatoNotifica
+from civico.comunicazioni.models import CanaleConsegna, Iscrizione, Notifica, StatoNotifica
 from civico.comunicazioni.notifiche import notifiche_della_segnalazione
 from civico.segnalazioni import interazioni, workflow
 from tests import factories
@@ -39,7 +38,7 @@ def test_a_report_without_contacts_writes_nothing(alessandria):
 
 def test_public_events_reach_every_follower_reporter_only_ones_only_the_reporter(alessandria):
     s = factories.segnalazione(alessandria, email="segnalante@example.org")
-    vicino = Utente.objects.create_user("vicino", email="vicino@example.org")
+    vicino = factories.UtenteFactory(username="vicino")
     iscrizioni.segui(s, vicino)
     op = factories.operatore(alessandria)
 
@@ -82,8 +81,8 @@ def test_the_reporters_message_tells_the_office_not_the_reporter(alessandria):
 
 def test_the_follower_reads_in_their_language(alessandria):
     s = factories.segnalazione(alessandria)
-    inglese = Utente.objects.create_user("john", email="john@example.org")
-    Preferenze.objects.create(utente=inglese, lingua="en")
+    inglese = factories.UtenteFactory(username="john")
+    factories.PreferenzeFactory(utente=inglese, lingua="en")
     iscrizioni.segui(s, inglese)
     op = factories.operatore(alessandria)
 
@@ -98,8 +97,8 @@ def test_the_follower_reads_in_their_language(alessandria):
 def test_channels_follow_the_preferences(alessandria, settings):
     settings.CIVICO_COMUNICAZIONI = {"SMS_URL": "http://127.0.0.1:9/sms"}
     s = factories.segnalazione(alessandria)
-    u = Utente.objects.create_user("anna", email="anna@example.org")
-    Preferenze.objects.create(utente=u, canali=["sms"], telefono="333 123 4567")
+    u = factories.UtenteFactory(username="anna")
+    factories.PreferenzeFactory(utente=u, canali=["sms"], telefono="333 123 4567")
     iscrizioni.segui(s, u)
 
     workflow.transition(s, "take_in_charge", factories.operatore(alessandria))
@@ -110,7 +109,7 @@ def test_channels_follow_the_preferences(alessandria, settings):
 
 def test_the_same_address_twice_gets_one_message(alessandria):
     s = factories.segnalazione(alessandria, email="stesso@example.org")
-    u = Utente.objects.create_user("stesso", email="stesso@example.org")
+    u = factories.UtenteFactory(username="stesso")
     iscrizioni.segui(s, u)
 
     interazioni.rispondi(s, factories.operatore(alessandria), "Una risposta pubblica")

@@ -37,8 +37,11 @@ def test_one_click_unsubscribe_as_mail_clients_do_it(client, alessandria):
 
 
 def test_a_tampered_unsubscribe_link_is_refused(client, alessandria):
-    link = collegamenti.disiscrizione("i", 1)
-    assert client.post(_percorso(link)[:-3] + "xx/").status_code == 404
+    iscrizione = factories.IscrizioneFactory(segnalazione=factories.segnalazione(alessandria))
+    link = collegamenti.disiscrizione("i", iscrizione.pk)
+    r = client.post(_percorso(link)[:-3] + "xx/")
+    assert r.status_code == 404 and "Questo link non è valido." in r.content.decode()
+    assert Iscrizione.objects.filter(pk=iscrizione.pk).exists()  # still follows
 
 
 def _risolta(alessandria):

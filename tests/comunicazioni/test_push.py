@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import abbonamenti, consegna, iscrizioni
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import AbbonamentoPush, CanaleConsegna, Notifica, StatoNotifica
@@ -34,7 +33,7 @@ def servizio(vapid):
 
 @pytest.fixture
 def paola(client):
-    u = Utente.objects.create_user("paola", email="paola@example.org")
+    u = factories.UtenteFactory(username="paola")
     client.force_login(u)
     return u
 
@@ -120,7 +119,9 @@ def test_subscriptions_are_checked_and_can_be_removed(client, alessandria, servi
 def test_only_https_endpoints_outside_tests(client, alessandria, vapid, comunicazioni, paola):
     comunicazioni["PUSH_ENDPOINT_LOCALI"] = False
     browser = ServizioPush(vapid).nuovo_browser("x")
-    assert _abbona(client, browser).status_code == 400
+    r = _abbona(client, browser)
+    assert r.status_code == 400 and "https" in r.json()["errore"]
+    assert not AbbonamentoPush.objects.exists()
 
 
 def test_without_vapid_keys_push_is_not_configured(client, alessandria):

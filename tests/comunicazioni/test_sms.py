@@ -2,7 +2,7 @@
 
 import pytest
 
-from civico.comunicazioni.models import CanaliEnte, Conversazione, Notifica
+from civico.comunicazioni.models import Conversazione, Notifica
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Canale, Segnalazione
 from civico.segnalazioni.stati import Stato
@@ -16,7 +16,7 @@ NUMERO = "+39 0131 000000"
 @pytest.fixture
 def sms(alessandria, comunicazioni, http):
     comunicazioni.update(SMS_SEGRETO_IN_ARRIVO="condiviso", SMS_URL=f"{http.url}/invia")
-    CanaliEnte.objects.create(ente=alessandria, numero_sms=NUMERO)
+    factories.CanaliEnteFactory(ente=alessandria, numero_sms=NUMERO)
     return http
 
 

@@ -54,10 +54,13 @@ def test_the_mayors_office_reads_publishes_with_consent_and_answers(client, come
 
 
 def test_only_the_mayors_office_enters_its_inbox(client, come, alessandria):
+    sindaco.scrivi(alessandria, tipo="suggerimento", testo="Complimenti per il parco", email="anna@example.org")
     come(factories.operatore(alessandria).utente)
-    assert client.get("/backoffice/comunicazioni/sindaco/").status_code == 403
+    rifiutata = client.get("/backoffice/comunicazioni/sindaco/")
+    assert rifiutata.status_code == 403 and "Complimenti per il parco" not in rifiutata.content.decode()
     client.logout()
-    assert client.get("/backoffice/comunicazioni/sindaco/").status_code == 302  # to the sign-in
+    anonimo = client.get("/backoffice/comunicazioni/sindaco/")
+    assert anonimo.status_code == 302 and anonimo["Location"].startswith("/backoffice/accedi/?next=")
 
 
 def test_a_compliment_reaches_the_office_that_resolved_the_report(client, come, alessandria):

@@ -8,10 +8,8 @@ import re
 import time
 
 import pytest
-from django.utils import timezone
 from PIL import Image
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import canali, consegna, iscrizioni
 from civico.comunicazioni.canali import telegram
 from civico.comunicazioni.models import MessaggioInArrivo, Notifica, Preferenze
@@ -121,6 +119,7 @@ def test_a_malformed_update_is_a_400(client, bot, corpo):
     r = client.post("/comunicazioni/telegram/", corpo, content_type="application/json",
                     headers={"X-Telegram-Bot-Api-Secret-Token": SEGRETO})
     assert r.status_code == 400
+    assert not MessaggioInArrivo.objects.exists() and not Segnalazione.objects.exists() and not bot.inviati
 
 
 def test_a_redelivered_update_is_read_once(client, alessandria, bot, consegnato):
@@ -133,7 +132,7 @@ def test_a_redelivered_update_is_read_once(client, alessandria, bot, consegnato)
 
 def test_the_preferences_deep_link_connects_the_chat_and_news_of_followed_reports_arrive_there(
         client, alessandria, bot, consegnato):
-    paola = Utente.objects.create_user("paola", email="paola@example.org")
+    paola = factories.UtenteFactory(username="paola")
     client.force_login(paola)
     pagina = client.get("/area-personale/preferenze/").content.decode()
     assert 'name="telegram"' in pagina
@@ -157,7 +156,7 @@ def test_the_preferences_deep_link_connects_the_chat_and_news_of_followed_report
 
 @pytest.mark.parametrize("guasto", ["altro", "1-zz-" + "0" * 32, "", "x-y-z", "1-2"])
 def test_a_forged_or_damaged_link_token_connects_nothing(client, bot, guasto, consegnato):
-    paola = Utente.objects.create_user("paola", email="paola@example.org")
+    paola = factories.UtenteFactory(username="paola")
     vero = telegram.token_di_collegamento(paola.pk)
     falso = guasto if guasto != "altro" else vero[:-1] + ("0" if vero[-1] != "0" else "1")
     assert consegnato(_webhook, client, _update(f"/start {falso}")).json()["esito"] == "benvenuto"
@@ -173,10 +172,7 @@ def test_a_token_older_than_a_day_connects_nothing(bot, monkeypatch):
 
 
 def test_a_blocked_bot_is_not_retried_and_an_unreachable_api_is(alessandria, bot, comunicazioni):
-    adesso = timezone.now()
-    n = Notifica.objects.create(chiave="prova-telegram", canale="telegram", indirizzo=str(CHAT), ente=alessandria,
-                                motivo="prova", oggetto="Segnalazione", testo="Testo", prossimo_tentativo_il=adesso,
-                                creata_il=adesso)
+    n = factories.NotificaFactory(canale="telegram", indirizzo=str(CHAT), ente=alessandria)
     bot.fallisci = (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
     assert consegna.consegna(n.pk) == "fallita"
     comunicazioni["TELEGRAM_URL"] = "http://127.0.0.1:9"

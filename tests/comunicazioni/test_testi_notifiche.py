@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import iscrizioni, testi_ente
-from civico.comunicazioni.models import Notifica, Preferenze
+from civico.comunicazioni.models import Notifica
 from civico.errors import InvalidData
 from civico.segnalazioni import interazioni, workflow
 from tests import factories
@@ -51,10 +50,10 @@ def test_english_recipients_get_the_english_text_and_sms_the_filled_text(alessan
         ("stato", "en"): "{codice} is now \"{stato}\". {link}",
     })
     s = factories.segnalazione(alessandria)
-    john = Utente.objects.create_user("john", email="john@example.org")
-    Preferenze.objects.create(utente=john, lingua="en")
-    anna = Utente.objects.create_user("anna", email="anna@example.org")
-    Preferenze.objects.create(utente=anna, canali=["sms"], telefono="333 123 4567")
+    john = factories.UtenteFactory(username="john")
+    factories.PreferenzeFactory(utente=john, lingua="en")
+    anna = factories.UtenteFactory(username="anna")
+    factories.PreferenzeFactory(utente=anna, canali=["sms"], telefono="333 123 4567")
     for u in (john, anna):
         iscrizioni.segui(s, u)
 

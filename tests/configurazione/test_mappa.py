@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from civico.accounts.models import Ruolo
-from civico.catalogo.models import RegolaInstradamento, Ufficio
+from civico.catalogo.models import RegolaInstradamento
 from tests import factories
 from tests.backoffice.conftest import entra_verificato
 from tests.browser.conftest import CHROMIUM, screenshot
@@ -72,7 +72,7 @@ def test_an_administrator_draws_a_zone_and_new_reports_inside_go_to_its_office(l
         pytest.skip(f"no Chromium at {CHROMIUM}")
     mondo()
     ente = attiva("006003", "AL", completo=True)
-    squadra = Ufficio.objects.create(ente=ente, nome="Squadra del centro")
+    squadra = factories.UfficioFactory(ente=ente, nome="Squadra del centro")
     client = Client()
     entra_verificato(client, factories.staff("admin-al", Ruolo.ENTE_ADMIN, ente))
 

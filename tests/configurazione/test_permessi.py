@@ -22,8 +22,10 @@ def test_the_comune_s_administrator_opens_every_configuration_page(client, acced
 
 def test_a_platform_administrator_configures_any_comune(client, accedi, alessandria, casale):
     accedi(client, Ruolo.PLATFORM_ADMIN, None)
-    assert client.get("/backoffice/configurazione/alessandria/uffici/").status_code == 200
-    assert client.get(f"/backoffice/configurazione/{casale.slug}/uffici/").status_code == 200
+    for ente in (alessandria, casale):
+        risposta = client.get(f"/backoffice/configurazione/{ente.slug}/uffici/")
+        assert risposta.status_code == 200 and f"Comune di {ente.nome}" in risposta.content.decode()
+        assert ente.uffici.first().nome in risposta.content.decode()
 
 
 @pytest.mark.parametrize("ruolo", [Ruolo.OFFICE_MANAGER, Ruolo.OPERATORE, Ruolo.SINDACO, Ruolo.OSSERVATORE])
@@ -36,12 +38,16 @@ def test_other_staff_roles_are_refused(client, accedi, alessandria, ruolo):
 
 def test_the_administrator_of_another_comune_is_refused(client, accedi, alessandria, casale):
     accedi(client, Ruolo.ENTE_ADMIN, casale)
-    assert client.get("/backoffice/configurazione/alessandria/uffici/").status_code == 403
+    risposta = client.get("/backoffice/configurazione/alessandria/uffici/")
+    assert risposta.status_code == 403 and "Comune di Alessandria" not in risposta.content.decode()
+    assert client.post("/backoffice/configurazione/alessandria/uffici/", {"nome": "Abusivo"}).status_code == 403
+    assert not alessandria.uffici.filter(nome="Abusivo").exists()
 
 
 def test_an_administrator_limited_to_one_office_does_not_configure_the_comune(client, accedi, alessandria):
     accedi(client, Ruolo.ENTE_ADMIN, alessandria, alessandria.uffici.first())
-    assert client.get("/backoffice/configurazione/alessandria/").status_code == 403
+    risposta = client.get("/backoffice/configurazione/alessandria/")
+    assert risposta.status_code == 403 and "Comune di Alessandria" not in risposta.content.decode()
 
 
 def test_nobody_signed_in_is_sent_to_sign_in(client, alessandria):

@@ -156,7 +156,10 @@ def test_a_callback_with_a_wrong_signature_changes_nothing(client, alessandria, 
 def test_a_callback_for_an_unknown_report_or_a_comune_without_secret_is_refused(client, alessandria, casale, collegato):
     corpo = json.dumps({"codice": "AL-1999-000001", "numero_protocollo": "1"}).encode()
     firma = {"X-Civico-Firma": protocollo.firma(SEGRETO, corpo)}
-    assert client.post(f"/backoffice/configurazione/protocollo/callback/{alessandria.slug}/", corpo,
-                       content_type="application/json", headers=firma).status_code == 404
-    assert client.post(f"/backoffice/configurazione/protocollo/callback/{casale.slug}/", corpo,
-                       content_type="application/json", headers=firma).status_code == 403
+    ignota = client.post(f"/backoffice/configurazione/protocollo/callback/{alessandria.slug}/", corpo,
+                         content_type="application/json", headers=firma)
+    assert ignota.status_code == 404 and ignota.json()["errore"] == "not_found"
+    senza_segreto = client.post(f"/backoffice/configurazione/protocollo/callback/{casale.slug}/", corpo,
+                                content_type="application/json", headers=firma)
+    assert senza_segreto.status_code == 403 and senza_segreto.json()["messaggio"]
+    assert "numero_protocollo" not in senza_segreto.json()

@@ -6,7 +6,7 @@ import h3
 import pytest
 
 from civico.accounts.models import Ruolo
-from civico.catalogo.models import RegolaInstradamento, Ufficio
+from civico.catalogo.models import RegolaInstradamento
 from civico.segnalazioni.models import TipoEvento
 from tests import factories
 
@@ -23,7 +23,7 @@ GENOVA = {"type": "Polygon", "coordinates": [[[8.90, 44.40], [8.95, 44.40], [8.9
 @pytest.fixture
 def squadra(client, accedi, alessandria):
     accedi(client, Ruolo.ENTE_ADMIN, alessandria)
-    return Ufficio.objects.create(ente=alessandria, nome="Squadra strade del centro")
+    return factories.UfficioFactory(ente=alessandria, nome="Squadra strade del centro")
 
 
 def regola(client, squadra, **campi):

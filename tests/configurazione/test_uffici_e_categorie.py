@@ -78,7 +78,7 @@ def test_the_open_reports_and_categories_of_a_removed_office_move_with_the_reaso
 
 
 def test_an_office_with_nothing_to_move_is_switched_off_at_once(client, admin, alessandria):
-    vuoto = Ufficio.objects.create(ente=alessandria, nome="Ufficio vuoto")
+    vuoto = factories.UfficioFactory(ente=alessandria, nome="Ufficio vuoto")
     assert client.post(f"{BASE}/uffici/{vuoto.pk}/disattiva/", {}).status_code == 302
     vuoto.refresh_from_db()
     assert not vuoto.attivo

@@ -49,13 +49,23 @@ def _valore(testo: str, nome: str) -> float:
 
 
 def test_metrics_are_for_allowed_addresses_or_the_token_only(client, settings):
-    assert client.get("/metrics").status_code == 200  # loopback is allowed outside production
-    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+    def metriche(**richiesta) -> tuple[int, str]:
+        r = client.get("/metrics", **richiesta)
+        return r.status_code, r.content.decode()
+
+    def lette(risposta: tuple[int, str]) -> bool:
+        return risposta[0] == 200 and "civico_outbox_backlog" in risposta[1]
+
+    def rifiutate(risposta: tuple[int, str]) -> bool:
+        return risposta[0] == 403 and "civico_" not in risposta[1]
+
+    assert lette(metriche())  # loopback is allowed outside production
+    assert rifiutate(metriche(REMOTE_ADDR="203.0.113.9"))
 
     settings.CIVICO = {**settings.CIVICO, "METRICS_TOKEN": "segreto", "METRICS_ALLOWED_IPS": ["10.0.0.0/8"]}
-    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
-    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer segreto").status_code == 200
-    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer altro").status_code == 403
+    assert lette(metriche(REMOTE_ADDR="10.1.2.3"))
+    assert lette(metriche(REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer segreto"))
+    assert rifiutate(metriche(REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer altro"))
 
 
 def test_metrics_count_reports_by_channel_requests_by_route_and_the_outbox_backlog(

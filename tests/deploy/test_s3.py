@@ -80,4 +80,7 @@ def test_a_private_report_keeps_its_photo_out_of_reach(client, alessandria, medi
     Segnalazione.objects.filter(codice=r.json()["codice"]).update(pubblica=False)
     foto = Allegato.objects.get(segnalazione__codice=r.json()["codice"])
 
-    assert client.get(f"/allegati/{foto.pk}/").status_code == 404
+    for url in (f"/allegati/{foto.pk}/", f"/allegati/{foto.pk}/miniatura/"):
+        risposta = client.get(url)
+        assert risposta.status_code == 404 and not risposta["Content-Type"].startswith("image/")
+        assert _oggetto(media_su_s3, foto.file.name) not in risposta.content  # not one byte of the photo

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from civico.accounts.models import Ruolo, Utente
+from civico.accounts.models import Ruolo
 from civico.comunicazioni import iscrizioni
 from civico.errors import Conflict, InvalidData
 from civico.segnalazioni import eventi, interventi, workflow
@@ -211,7 +211,7 @@ def test_the_page_edits_cancels_takes_out_and_shows_the_history(client, accedi, 
 
 
 def test_citizens_hear_when_their_report_joins_an_order_and_when_its_date_moves(alessandria, smtp, consegnato):
-    giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia")
     s = consegnato(factories.segnalazione, alessandria, email=ANNA)
     iscrizioni.segui(s, giulia)
     op = factories.operatore(alessandria)
@@ -232,7 +232,7 @@ def test_citizens_hear_when_their_report_joins_an_order_and_when_its_date_moves(
 
 
 def test_closing_an_order_with_a_report_still_received_sends_one_message(alessandria, smtp, consegnato):
-    giulia = Utente.objects.create_user("giulia", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia")
     nuove = [consegnato(factories.segnalazione, alessandria, email=ANNA) for _ in range(2)]
     for s in nuove:
         iscrizioni.segui(s, giulia)

@@ -3,7 +3,7 @@
 import pytest
 
 from civico.accounts.models import Ruolo
-from civico.segnalazioni import workflow
+from civico.segnalazioni import interventi, workflow
 from civico.segnalazioni.models import Intervento
 from civico.segnalazioni.stati import Stato
 from tests import factories
@@ -64,5 +64,9 @@ def test_reports_left_open_at_closing_are_listed_on_the_page(client, accedi, ale
 
 
 def test_an_observer_cannot_open_the_work_orders(client, accedi, alessandria):
+    interventi.crea_intervento(alessandria, factories.operatore(alessandria), "Buche di via Milano")
     accedi(client, Ruolo.OSSERVATORE, alessandria)
-    assert client.get("/backoffice/interventi/alessandria/").status_code == 403
+    risposta = client.get("/backoffice/interventi/alessandria/")
+    assert risposta.status_code == 403 and "Buche di via Milano" not in risposta.content.decode()
+    assert client.post("/backoffice/interventi/alessandria/nuovo/", {"titolo": "Abusivo"}).status_code == 403
+    assert Intervento.objects.get().titolo == "Buche di via Milano"

@@ -8,7 +8,6 @@ import pytest
 from defusedxml import ElementTree as DET
 
 from civico.accounts.chiavi import crea_applicazione
-from civico.segnalazioni import intake
 from tests import factories
 
 V2 = "/open311/v2"
@@ -62,15 +61,9 @@ def errori_xml(risposta) -> list[str]:
     return [e.findtext("description") for e in errori]
 
 
-def segnalazione(ente, *, quando=None, punto=None, categoria="buche", **campi):
-    """Like `factories.segnalazione`, optionally backdated (intake's `quando`)."""
-    punto = punto or factories.PIAZZA_LIBERTA
-    risposte = campi.pop("risposte", {"dimensione": "grande"} if categoria == "buche" else {})
-    dati = intake.NuovaSegnalazione(
-        lat=punto[0], lon=punto[1], titolo=campi.pop("titolo", "Buca profonda davanti al civico"),
-        categoria=categoria, risposte=risposte, ente=ente, **campi,
-    )
-    return intake.submit(dati, quando=quando).segnalazione
+def segnalazione(ente, *, quando=None, punto=None, **campi):
+    """`factories.segnalazione`, optionally backdated (intake's `quando`)."""
+    return factories.segnalazione(ente, quando=quando, punto=punto or factories.PIAZZA_LIBERTA, **campi)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from civico.segnalazioni.models import Segnalazione
 from tests import factories
 from tests.open311.conftest import AL, V2, errori_json, errori_xml, get, xml
 
@@ -32,8 +33,11 @@ def test_jurisdiction_missing_unknown_or_inactive(client, alessandria, risorsa, 
 
 
 def test_a_post_to_a_missing_or_unknown_jurisdiction(client, alessandria, chiave):
-    assert client.post(f"{V2}/requests.json", {"api_key": chiave}).status_code == 400
-    assert client.post(f"{V2}/requests.json", {"api_key": chiave, "jurisdiction_id": "123"}).status_code == 404
+    mancante = client.post(f"{V2}/requests.json", {"api_key": chiave})
+    assert mancante.status_code == 400 and "jurisdiction_id" in errori_json(mancante)[0]
+    sconosciuta = client.post(f"{V2}/requests.json", {"api_key": chiave, "jurisdiction_id": "123"})
+    assert sconosciuta.status_code == 404 and "«123» non trovato" in errori_json(sconosciuta)[0]
+    assert not Segnalazione.objects.exists()
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -53,8 +57,10 @@ def test_unknown_service_request_and_token_are_404(client, alessandria, fmt):
 
 def test_a_report_of_another_comune_is_not_found_in_this_one(client, alessandria, casale):
     s = factories.segnalazione(casale, punto=factories.CASALE)
-    assert get(client, f"requests/{s.codice}.json").status_code == 404
-    assert get(client, f"requests/{s.codice}.json", jurisdiction_id="006039").status_code == 200
+    altrove = get(client, f"requests/{s.codice}.json")
+    assert altrove.status_code == 404 and s.codice in errori_json(altrove)[0]
+    qui = get(client, f"requests/{s.codice}.json", jurisdiction_id="006039")
+    assert qui.status_code == 200 and qui.json()[0]["service_request_id"] == s.codice
 
 
 @pytest.mark.parametrize("parametri, atteso", [

@@ -91,7 +91,12 @@ def test_un_bene_che_non_torna_e_rifiutato_con_un_messaggio(client, alessandria,
 
 def test_nessun_bene_scelto_va_bene(client, alessandria, alberi):
     base = _fino_al_passo_3(client, alessandria)
-    assert client.post(f"{base}/disservizio/", _disservizio("")).status_code == 302
+    r = client.post(f"{base}/disservizio/", _disservizio(""))
+    assert r.status_code == 302 and r["Location"] == f"{base}/autore/"  # on to the next step
+    r = client.post(f"{base}/autore/", {"anonimo": "si"})
+    assert r.status_code == 302
+    riepilogo = client.get(f"{base}/riepilogo/").content.decode()
+    assert "Ramo spezzato sul marciapiede" in riepilogo and "Albero n." not in riepilogo
 
 
 def test_il_riquadro_pubblico_da_i_beni_attivi_in_geojson(client, alessandria, alberi):

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.comunicazioni import collegamenti
 from civico.comunicazioni.models import Iscrizione, Notifica
 from civico.moderazione.models import Divieto
@@ -133,7 +132,7 @@ def test_an_expired_or_forged_confirmation_link_subscribes_nobody(client, alessa
 
 def test_signed_in_anche_io_is_one_click_and_counts_once(client, alessandria):
     s = factories.segnalazione(alessandria)
-    mario = Utente.objects.create_user("mario@example.org", email="mario@example.org")
+    mario = factories.UtenteFactory(username="mario@example.org")
     client.force_login(mario)
     assert "Anche io: seguo la segnalazione" in client.get(f"/segnalazioni/{s.codice}/").content.decode()
 
@@ -148,7 +147,7 @@ def test_signed_in_anche_io_is_one_click_and_counts_once(client, alessandria):
 
 def test_a_confirmed_address_of_an_account_that_follows_already_is_not_counted_again(client, alessandria):
     s = factories.segnalazione(alessandria)
-    mario = Utente.objects.create_user("mario@example.org", email="mario@example.org")
+    mario = factories.UtenteFactory(username="mario@example.org")
     client.force_login(mario)
     client.post(f"/segnalazioni/{s.codice}/anche-io/")
     client.logout()
@@ -161,7 +160,10 @@ def test_a_report_not_public_cannot_be_followed_from_outside(client, alessandria
 
     s = factories.segnalazione(alessandria)
     Segnalazione.objects.filter(pk=s.pk).update(pubblica=False)
-    assert client.post(f"/segnalazioni/{s.codice}/anche-io/", {"email": "a@example.org"}).status_code == 404
+    r = client.post(f"/segnalazioni/{s.codice}/anche-io/", {"email": "a@example.org"})
+    assert r.status_code == 404 and s.titolo not in r.content.decode()
+    assert not Iscrizione.objects.filter(email="a@example.org").exists()
+    assert not Notifica.objects.filter(indirizzo="a@example.org").exists()  # no confirmation link sent
 
 
 def test_the_report_page_has_a_map_of_its_place_only_when_it_has_a_point(client, alessandria):

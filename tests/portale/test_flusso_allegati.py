@@ -163,5 +163,8 @@ def test_other_drafts_files_are_not_reachable(client, alessandria):
     carica(client, b, "buca.jpg", immagini.jpeg())
     f = FileBozza.objects.get()
     altra = compila(client, alessandria)
-    assert client.get(f"/segnala/{altra.uuid}/allegati/{f.pk}/anteprima/").status_code == 404
-    assert client.get(f"/segnala/{factories.PIAZZA_LIBERTA}/allegati/{f.pk}/anteprima/").status_code == 404
+    for bozza in (altra.uuid, factories.PIAZZA_LIBERTA):
+        r = client.get(f"/segnala/{bozza}/allegati/{f.pk}/anteprima/")
+        assert r.status_code == 404 and not r["Content-Type"].startswith("image/")
+    propria = client.get(f"/segnala/{b.uuid}/allegati/{f.pk}/anteprima/")
+    assert propria.status_code == 200 and propria["Content-Type"].startswith("image/")

@@ -10,8 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from civico.accounts.models import Incarico, Ruolo, Utente
-from civico.comunicazioni import iscrizioni
+from civico.accounts.models import Ruolo, Utente
 from civico.portale.models import IndirizzoConfermato, LinkAccesso
 from tests import factories
 
@@ -122,8 +121,8 @@ def test_a_forged_link_is_refused(client, smtp):
 
 
 def test_staff_accounts_never_sign_in_by_link(client, smtp, alessandria):
-    op = Utente.objects.create_user("op@example.org", email="op@example.org")
-    Incarico.objects.create(utente=op, ruolo=Ruolo.OPERATORE, ente=alessandria)
+    op = factories.UtenteFactory(username="op@example.org")
+    factories.IncaricoFactory(utente=op, ruolo=Ruolo.OPERATORE, ente=alessandria)
     r = client.post(chiedi_link(client, smtp, "op@example.org"))
     assert r.status_code == 400 and "_auth_user_id" not in client.session
 
@@ -150,15 +149,14 @@ def test_too_many_links_for_one_address_are_refused(client, smtp):
 
 
 def test_my_reports_are_mine_by_account_or_by_confirmed_address_and_followed_ones_are_listed(client, alessandria):
-    giulia = Utente.objects.create_user("giulia@example.org", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia@example.org")
     IndirizzoConfermato.objects.create(utente=giulia, email="giulia@example.org")
-    dall_account = factories.segnalazione(alessandria, titolo="Inviata da dentro l'area")
-    dall_account.segnalante = giulia
-    dall_account.save()
-    per_email = factories.segnalazione(alessandria, titolo="Inviata senza account", email="GIULIA@example.org")
-    d_altri = factories.segnalazione(alessandria, titolo="Di qualcun altro", email="anna@example.org")
-    seguita = factories.segnalazione(alessandria, titolo="Una che seguo", categoria="tombini")
-    iscrizioni.segui(seguita, giulia)
+    dall_account = factories.SegnalazioneFactory(ente=alessandria, segnalante=giulia, titolo="Inviata da dentro l'area")
+    per_email = factories.SegnalazioneFactory(ente=alessandria, titolo="Inviata senza account",
+                                              email="GIULIA@example.org")
+    d_altri = factories.SegnalazioneFactory(ente=alessandria, titolo="Di qualcun altro", email="anna@example.org")
+    seguita = factories.SegnalazioneFactory(ente=alessandria, titolo="Una che seguo", categoria="tombini")
+    factories.IscrizioneFactory(segnalazione=seguita, utente=giulia)
     client.force_login(giulia)
 
     html = client.get("/area-personale/").content.decode()
@@ -172,7 +170,7 @@ def test_my_reports_are_mine_by_account_or_by_confirmed_address_and_followed_one
 
 
 def test_signing_out(client):
-    giulia = Utente.objects.create_user("giulia@example.org", email="giulia@example.org")
+    giulia = factories.UtenteFactory(username="giulia@example.org")
     client.force_login(giulia)
     assert client.post("/area-personale/esci/").status_code == 302
     assert "Inviami il link" in client.get("/area-personale/").content.decode()

@@ -91,7 +91,10 @@ def test_one_contact_is_enough(client, alessandria, contatti):
     client.post(url(b, "luogo"), {"indirizzo": "piazza della libertà 41", "ente": "alessandria"})
     client.post(url(b, "disservizio"), DISSERVIZIO)
 
-    assert client.post(url(b, "autore"), {"anonimo": "no", **contatti}).status_code == 302
+    r = client.post(url(b, "autore"), {"anonimo": "no", **contatti})
+    assert r.status_code == 302 and r["Location"] == url(b, "riepilogo")
+    [contatto] = contatti.values()
+    assert contatto in client.get(r["Location"]).content.decode()  # the summary shows how they will hear
 
 
 def test_the_photo_field_lets_android_pick_from_the_gallery(client, alessandria):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import iscrizioni
 from civico.segnalazioni import anche_io, workflow
@@ -82,7 +81,7 @@ def test_the_step_shows_duplicates_without_javascript(client, alessandria):
 
 def test_anche_io_signed_in_follows_the_existing_report(client, alessandria):
     s = factories.segnalazione(alessandria)
-    mario = Utente.objects.create_user("mario@example.org", email="mario@example.org")
+    mario = factories.UtenteFactory(username="mario@example.org")
     client.force_login(mario)
     b = inizia(client, alessandria)
     client.post(url(b, "luogo"), {"lat": LAT, "lon": LON})

@@ -97,7 +97,9 @@ def test_an_address_the_gazetteer_does_not_know_is_kept_as_a_landmark(client, al
 
     r = _luogo(client, b, indirizzo="davanti al bar della stazione", lat=VIA_PALESTRO_30[0], lon=VIA_PALESTRO_30[1])
 
-    assert r.status_code == 302
+    assert r.status_code == 302 and r["Location"] == url(b, "disservizio")
+    b.refresh_from_db()
+    assert b.dati["luogo"]["indirizzo"] == "davanti al bar della stazione"
 
 
 def test_the_report_sent_keeps_a_point_and_an_address_that_agree(client, alessandria):

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from civico.accounts.models import Utente
 from civico.catalogo.models import Categoria, Domanda
 from civico.portale.models import Bozza, ValutazioneServizio
 from civico.segnalazioni.models import Segnalazione
@@ -290,8 +289,8 @@ def test_the_draft_survives_an_expired_session(client, alessandria):
 
 
 def test_a_draft_of_a_signed_in_citizen_is_not_shown_to_another(client, alessandria):
-    mario = Utente.objects.create_user("mario@example.org", email="mario@example.org")
-    anna = Utente.objects.create_user("anna@example.org", email="anna@example.org")
+    mario = factories.UtenteFactory(username="mario@example.org")
+    anna = factories.UtenteFactory(username="anna@example.org")
     client.force_login(mario)
     b = compila(client, alessandria)
     assert b.utente == mario
@@ -300,7 +299,7 @@ def test_a_draft_of_a_signed_in_citizen_is_not_shown_to_another(client, alessand
 
 
 def test_a_report_sent_while_signed_in_belongs_to_the_citizen(client, alessandria):
-    mario = Utente.objects.create_user("mario@example.org", email="mario@example.org")
+    mario = factories.UtenteFactory(username="mario@example.org")
     client.force_login(mario)
     b = inizia(client, alessandria)
     client.post(url(b, "luogo"), {"lat": LAT, "lon": LON})
@@ -377,7 +376,9 @@ def test_too_many_drafts_from_one_address_are_refused(client, alessandria, setti
 
     for _ in range(views_flusso.BOZZE_ALL_ORA):
         inizia(client, alessandria)
-    assert client.post("/segnala/", {"privacy": "1"}).status_code == 429
+    r = client.post("/segnala/", {"privacy": "1"})
+    assert r.status_code == 429 and "Troppe segnalazioni iniziate: riprova più tardi." in r.content.decode()
+    assert Bozza.objects.count() == flusso_views.BOZZE_ALL_ORA
 
 
 def test_draft_pages_are_private(client, alessandria):

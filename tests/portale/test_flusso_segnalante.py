@@ -85,9 +85,14 @@ def test_a_report_not_yet_resolved_cannot_be_confirmed(client, alessandria):
 
 
 def test_unknown_tokens_are_404(client, alessandria):
+    s = factories.segnalazione(alessandria)
+    eventi = s.eventi.count()
     for azione in ("commenta", "foto", "risolto"):
-        assert client.post(f"/seguimi/{'x' * 43}/{azione}/").status_code == 404
-    assert client.get(f"/seguimi/{'x' * 43}/ricevuta.pdf").status_code == 404
+        r = client.post(f"/seguimi/{'x' * 43}/{azione}/", {"testo": "Ciao", "risolto": "si"})
+        assert r.status_code == 404 and "Pagina non trovata" in r.content.decode()
+    ricevuta = client.get(f"/seguimi/{'x' * 43}/ricevuta.pdf")
+    assert ricevuta.status_code == 404 and ricevuta["Content-Type"] != "application/pdf"
+    assert s.eventi.count() == eventi  # no token guessed its way into any report
 
 
 def test_the_include_shows_the_forms_and_the_solved_question_only_when_resolved(alessandria):

@@ -209,10 +209,13 @@ def test_the_stream_speaks_the_readers_language(alessandria_reale):
 def test_unknown_and_non_public_reports_have_no_stream(client, alessandria_reale):
     from civico.catalogo.models import Categoria
 
-    assert client.get("/segnalazioni/AL-2026-999999/eventi/").status_code == 404
+    ignota = client.get("/segnalazioni/AL-2026-999999/eventi/")
+    assert ignota.status_code == 404 and ignota["Content-Type"] != "text/event-stream"
     Categoria.objects.filter(ente=alessandria_reale, codice="buche").update(pubblica=False)
     s = factories.segnalazione(alessandria_reale)
-    assert client.get(f"/segnalazioni/{s.codice}/eventi/").status_code == 404
+    privata = client.get(f"/segnalazioni/{s.codice}/eventi/")
+    assert privata.status_code == 404 and privata["Content-Type"] != "text/event-stream"
+    assert not privata.streaming and s.titolo not in privata.content.decode()
 
 
 def test_behind_wsgi_the_answer_is_immediate_and_the_browser_comes_back(client, alessandria_reale):

@@ -55,8 +55,10 @@ def test_a_report_of_a_private_category_is_not_public_but_the_private_link_works
 
 
 def test_unknown_code_and_token_are_404(client, alessandria):
-    assert client.get("/segnalazioni/AL-2026-999999/").status_code == 404
-    assert client.get("/seguimi/" + "x" * 43 + "/").status_code == 404
+    for url in ("/segnalazioni/AL-2026-999999/", "/seguimi/" + "x" * 43 + "/"):
+        r = client.get(url)
+        assert r.status_code == 404 and "Pagina non trovata" in r.content.decode()
+        assert "Torna alla pagina iniziale" in r.content.decode()
 
 
 def test_public_photos_are_served_and_documents_never(client, alessandria):

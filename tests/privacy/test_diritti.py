@@ -32,8 +32,8 @@ def jpeg(colore=(200, 30, 30), lato=64) -> bytes:
 @pytest.fixture
 def giulia(alessandria):
     cache.clear()
-    utente = Utente.objects.create_user("giulia@example.org", email="giulia@example.org", first_name="Giulia",
-                                        last_name="Ferrari", codice_fiscale="FRRGLI85M41A182Z")
+    utente = factories.UtenteFactory(username="giulia@example.org", first_name="Giulia", last_name="Ferrari",
+                                     codice_fiscale="FRRGLI85M41A182Z")
     IndirizzoConfermato.objects.create(utente=utente, email="giulia@example.org")
     dati = intake.NuovaSegnalazione(
         lat=factories.PIAZZA_LIBERTA[0], lon=factories.PIAZZA_LIBERTA[1], titolo="Buca in piazza",

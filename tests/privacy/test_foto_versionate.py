@@ -119,7 +119,8 @@ def test_a_revalidation_of_the_bare_url_is_answered_without_the_bytes(client, al
     a = con_foto(alessandria)
     prima = client.get(f"/allegati/{a.pk}/")
     r = client.get(f"/allegati/{a.pk}/", HTTP_IF_NONE_MATCH=prima["ETag"])
-    assert r.status_code == 304
+    assert r.status_code == 304 and r.content == b"" and r["ETag"] == prima["ETag"]
+    assert prima.status_code == 200 and prima["Content-Type"] == "image/jpeg"  # the first time, the photo
 
 
 def test_apis_and_open_data_link_the_versioned_url(client, alessandria):

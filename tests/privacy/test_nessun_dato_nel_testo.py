@@ -24,7 +24,7 @@ from civico.accounts.chiavi import crea_applicazione
 from civico.catalogo.models import Categoria
 from civico.comunicazioni import allerte, sindaco
 from civico.comunicazioni.inbound import email as posta
-from civico.comunicazioni.models import CanaliEnte, MessaggioSindaco, Notifica
+from civico.comunicazioni.models import MessaggioSindaco, Notifica
 from civico.moderazione import servizi as moderazione
 from civico.moderazione.models import Motivo, TestoOriginale
 from civico.portale import live
@@ -166,7 +166,7 @@ def mondo(alessandria, comunicazioni, http, settings):
     cache.clear()
     comunicazioni.update(EMAIL_IN_ARRIVO_DOMINIO="segnala.example.org", SMS_SEGRETO_IN_ARRIVO="condiviso",
                          SMS_URL=f"{http.url}/invia")
-    CanaliEnte.objects.create(ente=alessandria, numero_sms="+39 0131 000000")
+    factories.CanaliEnteFactory(ente=alessandria, numero_sms="+39 0131 000000")
     # A neighbour follows the whole comune: the alerts she gets are public output sent to a third party.
     allerte.crea(alessandria, email="vicina@example.org")
     return alessandria

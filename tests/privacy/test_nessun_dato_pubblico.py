@@ -9,7 +9,6 @@ import logging
 import pytest
 from django.core.cache import cache
 
-from civico.accounts.models import Utente
 from civico.accounts.permissions import Attore
 from civico.segnalazioni import interazioni, workflow
 from civico.segnalazioni.models import Evento, TipoEvento, Visibilita
@@ -75,8 +74,8 @@ def seminato(alessandria):
     workflow.transition(prima, "resolve", operatore, testo="Lampione sostituito.")
     interazioni.commenta(segnalazioni[1], Attore.del_segnalante(), "Sono Policarpo, chiamatemi al 320 5551234")
     # A citizen signed in with SPID.
-    cittadino = Utente.objects.create_user("spid-user", email=PERSONE[2]["email"], first_name="Teodolinda",
-                                           last_name="Brambillaccia", codice_fiscale=CODICE_FISCALE)
+    cittadino = factories.UtenteFactory(username="spid-user", email=PERSONE[2]["email"], first_name="Teodolinda",
+                                        last_name="Brambillaccia", codice_fiscale=CODICE_FISCALE)
     segnalazioni[2].segnalante = cittadino
     segnalazioni[2].save(update_fields=["segnalante"])
     return alessandria, segnalazioni

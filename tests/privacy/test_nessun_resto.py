@@ -32,7 +32,7 @@ from civico.catalogo.models import Categoria
 from civico.comunicazioni import abbonamenti, allerte, iscrizioni, sindaco
 from civico.comunicazioni.inbound import email as posta
 from civico.comunicazioni.inbound import sms
-from civico.comunicazioni.models import CanaliEnte, Preferenze
+from civico.comunicazioni.models import Preferenze
 from civico.moderazione import servizi as moderazione
 from civico.portale.area_accesso import LINK_EMAIL
 from civico.portale.models import IndirizzoConfermato, ValutazioneServizio
@@ -123,7 +123,7 @@ def mondo(alessandria, settings, tmp_path):
     registra_contesto(settings)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CIVICO_COMUNICAZIONI = {"EMAIL_IN_ARRIVO_DOMINIO": "segnala.example.org", "PUSH_ENDPOINT_LOCALI": True}
-    CanaliEnte.objects.create(ente=alessandria, numero_sms=NUMERO_SMS)
+    factories.CanaliEnteFactory(ente=alessandria, numero_sms=NUMERO_SMS)
     alessandria.conserva_originali_foto = True
     alessandria.save()
     return alessandria
@@ -255,8 +255,8 @@ def semina(client, ente, *, utente: Utente | None) -> dict[str, Segnalazione]:
 
 
 def zebedeo() -> Utente:
-    utente = Utente.objects.create_user(EMAIL, email=EMAIL, first_name=NOME, last_name=COGNOME,
-                                        telefono=TELEFONO, codice_fiscale=CODICE_FISCALE)
+    utente = factories.UtenteFactory(username=EMAIL, email=EMAIL, first_name=NOME, last_name=COGNOME,
+                                     telefono=TELEFONO, codice_fiscale=CODICE_FISCALE)
     IndirizzoConfermato.objects.create(utente=utente, email=EMAIL)
     return utente
 

@@ -106,7 +106,11 @@ def test_staff_can_keep_a_photo_off_the_public_pages(client, alessandria, operat
     a = con_foto(alessandria)
     entra_verificato(client, operatore).post(f"/backoffice/allegati/{a.pk}/oscura/", {"azione": "nascondi"})
     client.logout()
-    assert client.get(f"/allegati/{a.pk}/").status_code == 404
+    r = client.get(f"/allegati/{a.pk}/")
+    assert r.status_code == 404 and not r["Content-Type"].startswith("image/")
+    a.refresh_from_db()
+    assert not a.pubblico
+    assert f"/allegati/{a.pk}/" not in client.get(f"/segnalazioni/{a.segnalazione.codice}/").content.decode()
 
 
 def test_bad_rectangles_are_a_clear_error(client, alessandria, operatore):

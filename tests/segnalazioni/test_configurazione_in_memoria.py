@@ -16,14 +16,16 @@ from django.utils import timezone
 
 from civico.accounts.chiavi import crea_applicazione, revoca
 from civico.accounts.models import ApplicazioneClient, Ruolo
-from civico.catalogo.models import Categoria, RegolaInstradamento
+from civico.catalogo.models import Categoria
 from civico.comunicazioni import allerte
 from civico.comunicazioni.models import Notifica
 from civico.core import ambiente, memoria
 from civico.errors import InvalidData
 from civico.moderazione import servizi
 from civico.moderazione.models import TipoDivieto
+from civico.segnalazioni.models import Segnalazione
 from tests import factories
+from tests.api.conftest import errore
 
 pytestmark = pytest.mark.django_db
 
@@ -36,22 +38,36 @@ def _invia(chiave: str):
     return Client().post(URL, dati, content_type="application/json", headers={"X-Api-Key": chiave})
 
 
+def _accettata(chiave: str) -> bool:
+    """A report sent with the key is received, and stored as the application's."""
+    risposta = _invia(chiave)
+    return risposta.status_code == 201 and Segnalazione.objects.filter(
+        codice=risposta.json()["codice"], applicazione__isnull=False).exists()
+
+
+def _rifiutata(chiave: str) -> bool:
+    """A report sent with the key is refused with the API's error body, and nothing is stored."""
+    prima = Segnalazione.objects.count()
+    risposta = _invia(chiave)
+    return bool(errore(risposta, 401)["messaggio"]) and Segnalazione.objects.count() == prima
+
+
 def test_a_revoked_key_is_refused_at_the_next_request(alessandria):
     app, chiave = crea_applicazione("App", limite_al_minuto=100)
-    assert _invia(chiave).status_code == 201
+    assert _accettata(chiave)
 
     revoca(app)
 
-    assert _invia(chiave).status_code == 401
+    assert _rifiutata(chiave)
 
 
 def test_a_key_revoked_by_a_bulk_update_is_refused_at_the_next_request(alessandria):
     app, chiave = crea_applicazione("App", limite_al_minuto=100)
-    assert _invia(chiave).status_code == 201
+    assert _accettata(chiave)
 
     ApplicazioneClient.objects.filter(pk=app.pk).update(revocata_il=timezone.now())  # no save(), no signal
 
-    assert _invia(chiave).status_code == 401
+    assert _rifiutata(chiave)
 
 
 def test_a_category_switched_off_or_added_applies_to_the_next_report(alessandria):
@@ -74,7 +90,7 @@ def test_a_category_switched_off_or_added_applies_to_the_next_report(alessandria
 def test_a_routing_rule_added_between_two_reports_routes_the_second(alessandria):
     prima = factories.segnalazione(alessandria)
     altro = alessandria.uffici.exclude(pk=prima.ufficio_id).first()
-    RegolaInstradamento.objects.create(ente=alessandria, nome="Tutto al centro", ufficio=altro, priorita=1,
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="Tutto al centro", ufficio=altro, priorita=1,
                                        zona={"type": "Polygon", "coordinates": [[
                                            [LON - 0.01, LAT - 0.01], [LON + 0.01, LAT - 0.01],
                                            [LON + 0.01, LAT + 0.01], [LON - 0.01, LAT + 0.01],
@@ -136,10 +152,10 @@ def _come_in_un_altro_processo():
 
 def test_a_key_revoked_in_another_worker_is_refused_here_at_once_with_the_shared_cache(alessandria, cache_redis):
     app, chiave = crea_applicazione("App", limite_al_minuto=100)
-    assert _invia(chiave).status_code == 201  # this process now remembers the key
+    assert _accettata(chiave)  # this process now remembers the key
     with _come_in_un_altro_processo():
         ApplicazioneClient.objects.filter(pk=app.pk).update(revocata_il=timezone.now())
-    assert _invia(chiave).status_code == 201  # nothing has told this process yet
+    assert _accettata(chiave)  # nothing has told this process yet
 
     # What the other worker's write does: a new version, written by a real second process to Redis.
     codice = (
@@ -150,7 +166,7 @@ def test_a_key_revoked_in_another_worker_is_refused_here_at_once_with_the_shared
                    timeout=120, capture_output=True)
     time.sleep(memoria.VERIFICA_S)  # the shared version is read at most once a second
 
-    assert _invia(chiave).status_code == 401
+    assert _rifiutata(chiave)
 
 
 def test_a_cache_url_that_is_not_redis_stops_the_start_with_a_clear_message():

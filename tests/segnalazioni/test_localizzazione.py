@@ -67,10 +67,9 @@ def test_public_page_and_open311_show_it_without_a_point(client, casale):
 
 
 def test_zone_rules_wait_for_the_point(casale):
-    from civico.catalogo.models import RegolaInstradamento, Ufficio
 
-    squadra = Ufficio.objects.create(ente=casale, nome="Squadra del centro")
-    RegolaInstradamento.objects.create(ente=casale, nome="Centro", ufficio=squadra, celle_h3=["871f9a4a5ffffff"],
+    squadra = factories.UfficioFactory(ente=casale, nome="Squadra del centro")
+    factories.RegolaInstradamentoFactory(ente=casale, nome="Centro", ufficio=squadra, celle_h3=["871f9a4a5ffffff"],
                                        zona={"type": "Polygon", "coordinates": [[[8, 45], [9, 45], [9, 46], [8, 45]]]})
     s = _da_localizzare(casale)
     assert s.ufficio != squadra and s.ufficio is not None

@@ -3,7 +3,6 @@
 import h3
 import pytest
 
-from civico.catalogo.models import RegolaInstradamento, Ufficio
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import routing
 from civico.segnalazioni.models import TipoEvento
@@ -25,9 +24,9 @@ def test_a_report_goes_to_its_category_default_office(alessandria):
 
 
 def test_a_zone_polygon_rule_overrides_the_default_office(alessandria):
-    centro = Ufficio.objects.create(ente=alessandria, nome="Squadra strade del centro")
+    centro = factories.UfficioFactory(ente=alessandria, nome="Squadra strade del centro")
     buche = alessandria.categorie.get(codice="buche")
-    RegolaInstradamento.objects.create(ente=alessandria, nome="Centro", categoria=buche, zona=CENTRO, ufficio=centro)
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="Centro", categoria=buche, zona=CENTRO, ufficio=centro)
 
     dentro = factories.segnalazione(alessandria)
     fuori = factories.segnalazione(alessandria, punto=(44.8897, 8.6843))  # Spinetta Marengo
@@ -38,25 +37,25 @@ def test_a_zone_polygon_rule_overrides_the_default_office(alessandria):
 
 
 def test_an_h3_cell_rule_matches_points_inside_a_coarser_cell(alessandria):
-    squadra = Ufficio.objects.create(ente=alessandria, nome="Squadra H3")
+    squadra = factories.UfficioFactory(ente=alessandria, nome="Squadra H3")
     cella = h3.latlng_to_cell(*factories.PIAZZA_LIBERTA, 7)
-    RegolaInstradamento.objects.create(ente=alessandria, nome="Cella", celle_h3=[cella], ufficio=squadra)
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="Cella", celle_h3=[cella], ufficio=squadra)
     assert factories.segnalazione(alessandria).ufficio == squadra
 
 
 def test_rules_of_another_category_or_inactive_do_not_apply(alessandria):
-    altro = Ufficio.objects.create(ente=alessandria, nome="Altro ufficio")
+    altro = factories.UfficioFactory(ente=alessandria, nome="Altro ufficio")
     verde = alessandria.categorie.get(codice="verde-pubblico")
-    RegolaInstradamento.objects.create(ente=alessandria, nome="Verde", categoria=verde, zona=CENTRO, ufficio=altro)
-    RegolaInstradamento.objects.create(ente=alessandria, nome="Spenta", zona=CENTRO, ufficio=altro, attiva=False)
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="Verde", categoria=verde, zona=CENTRO, ufficio=altro)
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="Spenta", zona=CENTRO, ufficio=altro, attiva=False)
     assert factories.segnalazione(alessandria).ufficio.nome == "Lavori pubblici – strade"
 
 
 def test_the_first_matching_rule_by_priority_wins(alessandria):
-    primo = Ufficio.objects.create(ente=alessandria, nome="Primo")
-    secondo = Ufficio.objects.create(ente=alessandria, nome="Secondo")
-    RegolaInstradamento.objects.create(ente=alessandria, nome="B", zona=CENTRO, ufficio=secondo, priorita=20)
-    RegolaInstradamento.objects.create(ente=alessandria, nome="A", zona=CENTRO, ufficio=primo, priorita=10)
+    primo = factories.UfficioFactory(ente=alessandria, nome="Primo")
+    secondo = factories.UfficioFactory(ente=alessandria, nome="Secondo")
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="B", zona=CENTRO, ufficio=secondo, priorita=20)
+    factories.RegolaInstradamentoFactory(ente=alessandria, nome="A", zona=CENTRO, ufficio=primo, priorita=10)
     assert factories.segnalazione(alessandria).ufficio == primo
 
 

@@ -141,9 +141,8 @@ def test_a_role_on_one_office_sees_only_that_offices_reports(mondo, ruolo):
 
 def test_roles_in_two_comuni_add_up(mondo):
     utente = factories.staff("due-comuni", Ruolo.OPERATORE, mondo.al, mondo.uff_b)
-    from civico.accounts.models import Incarico
 
-    Incarico.objects.create(utente=utente, ruolo=Ruolo.OSSERVATORE, ente=mondo.cm)
+    factories.IncaricoFactory(utente=utente, ruolo=Ruolo.OSSERVATORE, ente=mondo.cm)
 
     assert _codici(Segnalazione.objects.visibili_a(utente)) == {mondo.altro_ufficio.codice, mondo.casale.codice}
 
@@ -164,7 +163,7 @@ def test_an_attore_is_read_as_the_person_behind_it(mondo):
 
 
 def test_nobody_without_a_staff_role_sees_anything(mondo):
-    cittadino = Utente.objects.create_user(username="cittadino", password="x-Segreta-123")
+    cittadino = factories.UtenteFactory(username="cittadino")
     disattivato = factories.staff("disattivato", Ruolo.ENTE_ADMIN, mondo.al)
     Utente.objects.filter(pk=disattivato.pk).update(is_active=False)
     disattivato.refresh_from_db()

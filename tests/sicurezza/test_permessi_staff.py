@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, TokenAccesso, Utente
+from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, TokenAccesso
 from civico.backoffice.models import VistaSalvata
 from civico.catalogo.models import Categoria, Domanda, ModelloRisposta, RegolaInstradamento, Ufficio
 from civico.moderazione.models import Divieto
@@ -146,7 +146,7 @@ def _veloce(settings):
 
 
 def test_every_staff_url_sends_strangers_to_sign_in_and_refuses_the_wrong_roles(client, mondo, casale):
-    cittadino = Utente.objects.create_user(username="cittadino.perm", email="c@example.org")
+    cittadino = factories.UtenteFactory(username="cittadino.perm", email="c@example.org")
     altro = factories.staff("cm.op.perm", Ruolo.OPERATORE, casale)
     errori = []
     for nome, rotta, _p in STAFF:
