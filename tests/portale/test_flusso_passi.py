@@ -378,7 +378,7 @@ def test_too_many_drafts_from_one_address_are_refused(client, alessandria, setti
         inizia(client, alessandria)
     r = client.post("/segnala/", {"privacy": "1"})
     assert r.status_code == 429 and "Troppe segnalazioni iniziate: riprova più tardi." in r.content.decode()
-    assert Bozza.objects.count() == flusso_views.BOZZE_ALL_ORA
+    assert Bozza.objects.count() == views_flusso.BOZZE_ALL_ORA
 
 
 def test_draft_pages_are_private(client, alessandria):
