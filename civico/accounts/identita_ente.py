@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from joserfc.jwk import RSAKey
 
-from civico.accounts import rotazione_chiavi
+from civico.accounts import federazione, rotazione_chiavi
 from civico.accounts.models import ATTRIBUTI_SPID, LivelloSpid, ProviderIdentita, RelyingParty, Utente
 from civico.accounts.permissions import puo_configurare
 from civico.enti.models import Ente
@@ -220,6 +220,22 @@ def valida(dati: dict[str, Any]) -> dict[str, Any]:
         errori["attributi"] = [_("Il codice fiscale va sempre richiesto: identifica il cittadino.")]
     pulito["attributi"] = attributi
 
+    # OpenID Federation: the superiors named at the onboarding, and a trust mark received then.
+    superiori = [r.strip() for r in (dati.get("authority_hints") or "").splitlines() if r.strip()]
+    for superiore in superiori:
+        try:
+            URLValidator(schemes=["https"])(superiore)
+        except ValidationError:
+            errori["authority_hints"] = [_("Ogni superiore della federazione è un indirizzo https completo, "
+                                           "uno per riga (ad esempio https://registry.spid.gov.it).")]
+            break
+    pulito["authority_hints"] = list(dict.fromkeys(superiori))
+    trust_mark = "".join((dati.get("trust_mark") or "").split())
+    if trust_mark and trust_mark.count(".") != 2:
+        errori["trust_mark"] = [_("Incolla il trust mark così come l'hai ricevuto: un JWT in tre parti "
+                                  "separate da punti.")]
+    pulito["trust_mark"] = trust_mark
+
     pulito["provider"] = list(dict.fromkeys(dati.get("provider") or []))
     if propria and not pulito["provider"]:
         errori["provider"] = [_("Scegli almeno un gestore di identità da offrire.")]
@@ -237,6 +253,7 @@ def salva(utente: Utente, ente: Ente, **dati: Any) -> RelyingParty | None:
     pulito = valida({**dati, "ente": ente})
     propria = pulito.pop("modalita") == PROPRIA
     issuer_scelti = pulito.pop("provider")
+    trust_mark = pulito.pop("trust_mark")
     with transaction.atomic():
         rp = RelyingParty.objects.select_for_update().filter(ente=ente).first()
         if propria:
@@ -261,6 +278,12 @@ def salva(utente: Utente, ente: Ente, **dati: Any) -> RelyingParty | None:
         rp.attivo = propria
         rp.save()
         _imposta_provider(rp, issuer_scelti, ente)
+        if trust_mark:
+            try:
+                federazione.registra_trust_mark(rp, trust_mark)
+            except federazione.CatenaNonValida as exc:  # the whole save is undone; the form keeps it all
+                raise InvalidData({"trust_mark": [_("Il trust mark non è stato accettato: %(motivo)s.")
+                                                  % {"motivo": exc.motivo}]}) from exc
     return rp
 
 

@@ -70,6 +70,9 @@ def test_from_the_platform_to_the_comune_s_own_access(client, come, persone, naz
     assert not rp.attivo and rp.codice_ipa == "c_a182" and rp.partita_iva == PIVA
     assert "Il comune usa l'accesso della piattaforma (aggregatore)" in html(salvata)
     assert f'value="{CLIENT_ID}"' in html(salvata)
+    hints = html(client.post(PAGINA, dati(authority_hints=" https://registry.spid.gov.it \n\n"), follow=True))
+    assert ">\nhttps://registry.spid.gov.it</textarea>" in hints
+    assert RelyingParty.objects.get(ente=alessandria).authority_hints == ["https://registry.spid.gov.it"]
 
     # Own access: refused without keys and without the comune's domain, every value still there.
     rifiutata = html(client.post(PAGINA, dati(modalita="propria", telefono_contatto="0131 1")))
@@ -122,6 +125,10 @@ def test_from_the_platform_to_the_comune_s_own_access(client, come, persone, naz
     ("codice_fiscale_ente", "00429440060", "Il codice fiscale dell'ente non è valido"),
     ("email_contatto", "ced@", "L'indirizzo e-mail non è valido."),
     ("telefono_contatto", "chiamare il CED", "Il telefono può contenere solo cifre"),
+    ("authority_hints", "registry.spid.gov.it", "Ogni superiore della federazione è un indirizzo https"),
+    ("authority_hints", "https://registry.spid.gov.it\nhttp://aggregatore.example.org", "uno per riga"),
+    ("trust_mark", "non-un-jwt", "Incolla il trust mark così come l'hai ricevuto"),
+    ("trust_mark", "eyJhbGciOiJSUzI1NiJ9.e30.firma", "Il trust mark non è stato accettato"),
 ])
 def test_a_wrong_value_is_explained_next_to_its_field_and_nothing_is_lost(client, come, persone, nazionale,
                                                                           campo, valore, messaggio):
@@ -130,7 +137,8 @@ def test_a_wrong_value_is_explained_next_to_its_field_and_nothing_is_lost(client
     pagina = html(risposta)
     assert risposta.status_code == 200 and messaggio in errore_di(pagina, campo)
     assert not RelyingParty.objects.filter(ente__slug="alessandria").exists()
-    assert f'value="{valore}"' in pagina and 'value="Comune di Alessandria"' in pagina  # all typed, re-shown
+    ricompilato = f'value="{valore}"' if campo not in ("authority_hints", "trust_mark") else f">\n{valore}</textarea>"
+    assert ricompilato in pagina and 'value="Comune di Alessandria"' in pagina  # all typed, re-shown
 
 
 def test_own_access_needs_the_organisation_data_and_the_fiscal_code_attribute(client, come, persone, nazionale):

@@ -30,6 +30,15 @@ class IdentitaForm(Stile, forms.Form):
     telefono_contatto = forms.CharField(label=_("Telefono di contatto tecnico"), required=False, max_length=20)
     attributi = forms.MultipleChoiceField(label=_("Dati chiesti al gestore dell'identità"), required=False,
                                           choices=identita_ente.ATTRIBUTI, widget=forms.CheckboxSelectMultiple)
+    authority_hints = forms.CharField(
+        label=_("Superiori nella federazione OpenID (authority hints)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Uno per riga: l'entity id del soggetto che ha registrato il comune nella federazione "
+                    "(AgID, il Ministero dell'Interno o un aggregatore)."))
+    trust_mark = forms.CharField(
+        label=_("Nuovo trust mark"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Il trust mark ricevuto all'iscrizione nella federazione: viene verificato prima di "
+                    "essere pubblicato nell'entity configuration del comune."))
     provider = forms.MultipleChoiceField(label=_("Gestori di identità offerti"), required=False,
                                          widget=forms.CheckboxSelectMultiple)
 
@@ -53,4 +62,4 @@ class IdentitaForm(Stile, forms.Form):
         campi = ("client_id", "livello", "nome_organizzazione", "codice_ipa", "partita_iva", "codice_fiscale_ente",
                  "email_contatto", "telefono_contatto", "attributi")
         return {"modalita": stato.modalita, "provider": identita_ente.provider_offerti(ente),
-                **{c: getattr(rp, c) for c in campi}}
+                "authority_hints": "\n".join(rp.authority_hints), **{c: getattr(rp, c) for c in campi}}
