@@ -3,12 +3,18 @@
 
 from django.urls import path
 
-from civico.portale import area_privacy, views_privacy, views_spid
+from civico.portale import area_privacy, views_privacy, views_saml, views_spid
 
 urlpatterns = [
     path("area-personale/spid-cie/<int:pk>/", views_spid.avvia, name="spid_cie_avvia"),
     path("area-personale/spid-cie/ritorno/", views_spid.ritorno, name="spid_cie_ritorno"),
     path("area-personale/spid-cie/jwks.json", views_spid.chiavi, name="spid_cie_jwks"),
+    # SAML2 (SPID technical rules): the metadata AgID and the IdPs read, the ACS, single logout.
+    path("spid/metadata.xml", views_saml.metadata, name="saml_metadata"),
+    path("area-personale/saml/avvia/", views_saml.avvia, name="saml_avvia"),
+    path("area-personale/saml/acs/", views_saml.acs, name="saml_acs"),
+    path("area-personale/saml/slo/", views_saml.slo, name="saml_slo"),
+    path("area-personale/saml/esci/", views_saml.esci, name="saml_esci"),
     path("area-personale/privacy/", area_privacy.pagina, name="area_privacy"),
     path("area-personale/privacy/i-miei-dati.zip", area_privacy.scarica, name="area_privacy_dati"),
     path("area-personale/privacy/cancella/", area_privacy.cancella, name="area_privacy_cancella"),

@@ -17,6 +17,8 @@ def pulsanti_spid_cie(context, dopo: str = "") -> dict:
     return {
         "spid": list(identita_digitale.provider(rp, TipoIdentita.SPID)),
         "cie": list(identita_digitale.provider(rp, TipoIdentita.CIE)),
+        "spid_saml": identita_digitale.idp_saml(rp, "spid"),
+        "cie_saml": identita_digitale.idp_saml(rp, "cie"),
         "dopo": dopo or request.GET.get("next", ""),
     }
 
