@@ -28,6 +28,9 @@ else
   warnings+=("NO CHROMIUM at ${CIVICO_CHROMIUM:-/usr/bin/chromium}: browser tests were SKIPPED (apt-get install chromium).")
 fi
 
+if [ ! -x .venv-spid-sp-test/bin/spid_sp_test ] && [ -z "${CIVICO_SPID_SP_TEST:-}" ]; then
+  warnings+=("NO SPID-SP-TEST in .venv-spid-sp-test: AgID's SAML checks were SKIPPED (make .venv-spid-sp-test/.installato).")
+fi
 if ! command -v xmlsec1 >/dev/null; then
   warnings+=("NO XMLSEC1: the SPID/CIE SAML2 tests were SKIPPED (apt-get install xmlsec1).")
 fi

@@ -13,11 +13,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import escape
 
 from defusedxml import ElementTree
@@ -149,10 +150,6 @@ def _issuer(rp: RelyingParty) -> saml.Issuer:
     return saml.Issuer(text=eid, format=NAMEID_FORMAT_ENTITY, name_qualifier=eid)
 
 
-def _adesso() -> str:
-    return timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # --- metadata -------------------------------------------------------------------------------
 
 def metadata(rp: RelyingParty, indirizzi: Indirizzi) -> bytes:
@@ -224,9 +221,11 @@ def inizia(rp: RelyingParty, idp_entity_id: str, indirizzi: Indirizzi, relay_sta
         destinazione = client.metadata.single_sign_on_service(idp.entity_id, binding)[0]["location"]
     except (IndexError, UnsupportedBinding, UnknownPrincipal):
         raise AccessoSamlNonRiuscito(_("Il gestore dell'identità non accetta questo tipo di richiesta.")) from None
+    # SPID wants a RelayState; ours is opaque (where to go after is in the session).
+    relay_state = relay_state or secrets.token_urlsafe(16)
+    emessa = timezone.now().replace(microsecond=0)
     richiesta = samlp.AuthnRequest(
-        id=client._generate_message_id() if hasattr(client, "_generate_message_id") else _nuovo_id(),
-        version="2.0", issue_instant=_adesso(), destination=destinazione,
+        id=_nuovo_id(), version="2.0", issue_instant=emessa.strftime("%Y-%m-%dT%H:%M:%SZ"), destination=destinazione,
         issuer=_issuer(rp),
         force_authn="true" if rp.livello != LivelloSpid.L1 else None,
         assertion_consumer_service_index="0", attribute_consuming_service_index="0",
@@ -245,7 +244,8 @@ def inizia(rp: RelyingParty, idp_entity_id: str, indirizzi: Indirizzi, relay_sta
                                     sigalg=SIG_RSA_SHA256)
         url = dict(info["headers"])["Location"]
         metodo, campi = "GET", {}
-    stato = {"idp": idp.entity_id, "livello": rp.livello, "rp": rp.pk, "creato": time.time()}
+    stato = {"idp": idp.entity_id, "livello": rp.livello, "rp": rp.pk, "creato": time.time(),
+             "emesso": emessa.timestamp()}
     return Richiesta(id=richiesta.id, metodo=metodo, url=url, campi=campi, stato=stato)
 
 
@@ -288,12 +288,14 @@ def completa(rp: RelyingParty, indirizzi: Indirizzi, saml_response: str, in_cors
     id_richiesta = risposta.in_response_to
     stato = in_attesa[id_richiesta]
     asserzione = risposta.assertion
-    for emittente in (risposta.response.issuer, asserzione.issuer):
-        if emittente is None or emittente.text != stato["idp"] or (
-                emittente is asserzione.issuer and emittente.format != NAMEID_FORMAT_ENTITY):
-            raise AccessoSamlNonRiuscito(_("La risposta non viene dal gestore dell'identità scelto."))
+    emittenti = (risposta.response.issuer, asserzione.issuer)
+    if any(e is None or e.text != stato["idp"] for e in emittenti) or asserzione.issuer.format != NAMEID_FORMAT_ENTITY \
+            or risposta.response.issuer.format not in (None, NAMEID_FORMAT_ENTITY):
+        raise AccessoSamlNonRiuscito(_("La risposta non viene dal gestore dell'identità scelto."))
     if not asserzione.signature:
         raise AccessoSamlNonRiuscito(_("La firma della risposta del gestore dell'identità non è valida."))
+    if not _forma_spid(risposta.response, asserzione, id_richiesta, stato, indirizzi):
+        raise AccessoSamlNonRiuscito(_("La risposta del gestore dell'identità non è valida per questo sito."))
     livello = _livello(asserzione)
     if livello not in LIVELLI or LIVELLI.index(livello) < LIVELLI.index(stato["livello"]):
         raise AccessoSamlNonRiuscito(
@@ -311,6 +313,35 @@ def completa(rp: RelyingParty, indirizzi: Indirizzi, saml_response: str, in_cors
         email=attributi.get("email", ""), idp=stato["idp"], tipo=idp.tipo if idp else "spid",
         name_id=str(asserzione.subject.name_id), session_index=sessioni[0] if sessioni else "", livello=livello,
     )
+
+
+def _forma_spid(risposta: samlp.Response, asserzione: saml.Assertion, id_richiesta: str, stato: dict,
+                indirizzi: Indirizzi) -> bool:
+    """What SPID requires and SAML leaves optional (the checks of AgID's spid-sp-test): the
+    Response's Destination, a transient NameID with its NameQualifier, a bearer confirmation for
+    our ACS and this request with its expiry, Conditions with both bounds, an assertion issued
+    after our request and not in the future."""
+    if risposta.destination != indirizzi.acs or asserzione.version != "2.0":
+        return False
+    name_id = asserzione.subject.name_id if asserzione.subject else None
+    if name_id is None or name_id.format != NAMEID_FORMAT_TRANSIENT or not name_id.name_qualifier:
+        return False
+    conferme = asserzione.subject.subject_confirmation
+    if not conferme or any(
+        c.subject_confirmation_data is None or c.subject_confirmation_data.recipient != indirizzi.acs
+        or c.subject_confirmation_data.in_response_to != id_richiesta
+        or not c.subject_confirmation_data.not_on_or_after
+        for c in conferme
+    ):
+        return False
+    condizioni = asserzione.conditions
+    if condizioni is None or not condizioni.not_before or not condizioni.not_on_or_after \
+            or not condizioni.audience_restriction:
+        return False
+    emessa = parse_datetime(asserzione.issue_instant or "")
+    margine = timedelta(seconds=TOLLERANZA_S)
+    richiesta = datetime.fromtimestamp(stato.get("emesso", stato["creato"]), tz=UTC)
+    return emessa is not None and richiesta - margine <= emessa <= timezone.now() + margine
 
 
 def _nei_tempi(xml: str) -> bool:

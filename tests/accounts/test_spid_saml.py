@@ -271,7 +271,7 @@ def test_the_sign_in_page_lists_the_registry_idps(client, rp, idp):
     assert "/area-personale/saml/avvia/?idp=https%3A//idp.prova.example/" in pagina
 
 
-def test_the_registry_command_loads_metadata_from_a_file(rp, idp, cartella, settings):
+def test_the_registry_command_loads_metadata_from_a_file(client, rp, idp, cartella, settings):
     file = cartella / "cie.xml"
     file.write_text(idp.metadata().replace("idp.prova.example", "cie.prova.example"))
     uscita = io.StringIO()
@@ -279,6 +279,9 @@ def test_the_registry_command_loads_metadata_from_a_file(rp, idp, cartella, sett
     assert "1 IdP CIE" in uscita.getvalue()
     assert [i.entity_id for i in saml_idp.registrati("cie")] == ["https://cie.prova.example/"]
     assert len(saml_idp.registrati("spid")) == 2  # the SPID list is untouched
+    pagina = client.get("/area-personale/").content.decode()
+    assert 'href="/area-personale/saml/avvia/?idp=https%3A//cie.prova.example/"' in pagina
+    assert pagina.count("Entra con CIE") == 1
 
 
 def test_the_key_command_prints_only_the_fingerprint(db):
