@@ -11,6 +11,7 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +25,15 @@ from civico.accounts import identita_digitale, saml
 from civico.accounts.models import RelyingParty
 from civico.errors import DomainError
 from civico.portale import area_accesso
-from civico.portale.views_spid import DURATA_S, _errore, ricorda
+from civico.portale.views_spid import DURATA_S, _errore, aggiungi_in_corso
 
 log = logging.getLogger(__name__)
-IN_CORSO = "saml_in_corso"
+# The pending AuthnRequests live in their own signed cookie, not in the session: the IdP posts the
+# Response from its own site, and the session cookie (SameSite=Lax) is not sent with a cross-site
+# POST. This one is SameSite=None (HTTPS only), limited to the SAML paths, and holds only ids,
+# the chosen IdP and where to go after; the Response itself is the proof of identity.
+IN_CORSO = "civico_saml"
+_SALE = "civico.portale.saml-in-corso"
 SESSIONE_IDP = "saml_sessione"  # who signed in where: the single logout needs it
 
 
@@ -69,8 +75,27 @@ def avvia(request: HttpRequest) -> HttpResponse:
         richiesta = saml.inizia(rp, request.GET.get("idp", ""), indirizzi(request))
     except DomainError as exc:
         return _errore(request, str(exc), status=400)
-    ricorda(request, IN_CORSO, richiesta.id, richiesta.stato)
-    return _verso(request, richiesta)
+    risposta = _verso(request, richiesta)
+    _conserva(request, risposta, aggiungi_in_corso(request, _in_corso(request), richiesta.id, richiesta.stato))
+    return risposta
+
+
+def _in_corso(request: HttpRequest) -> dict:
+    try:
+        in_corso = signing.loads(request.COOKIES.get(IN_CORSO, ""), salt=_SALE, max_age=DURATA_S)
+    except signing.BadSignature:
+        return {}
+    return {k: v for k, v in in_corso.items() if v.get("creato", 0) > time.time() - DURATA_S}
+
+
+def _conserva(request: HttpRequest, risposta: HttpResponse, in_corso: dict) -> None:
+    sicuro = request.is_secure()
+    # signing.dumps is URL-safe: no quoting for cookie jars to disagree on.
+    risposta.set_cookie(
+        IN_CORSO, signing.dumps(in_corso, salt=_SALE, compress=True), max_age=DURATA_S,
+        path=reverse("portale:saml_avvia").rsplit("/", 2)[0] + "/", httponly=True,
+        secure=sicuro, samesite="None" if sicuro else "Lax",  # plain HTTP (development): same-site IdPs only
+    )
 
 
 @csrf_exempt  # the IdP posts here from its own site; the signed Response is the proof
@@ -78,12 +103,10 @@ def avvia(request: HttpRequest) -> HttpResponse:
 @require_POST
 def acs(request: HttpRequest) -> HttpResponse:
     rp = _rp(request)
-    in_corso = {k: v for k, v in request.session.get(IN_CORSO, {}).items()
-                if v.get("creato", 0) > time.time() - DURATA_S}
+    in_corso = _in_corso(request)
     try:
         ident, dati = saml.completa(rp, indirizzi(request), request.POST.get("SAMLResponse", ""), in_corso)
         stato = in_corso.pop(ident)
-        request.session[IN_CORSO] = in_corso
         identita = area_accesso.Identita(
             email=dati.email, metodo=dati.tipo, email_verificata=bool(dati.email),
             nome=dati.nome, cognome=dati.cognome, codice_fiscale=dati.codice_fiscale,
@@ -94,7 +117,9 @@ def acs(request: HttpRequest) -> HttpResponse:
         return _errore(request, str(exc))
     request.session[SESSIONE_IDP] = {"idp": dati.idp, "name_id": dati.name_id, "session_index": dati.session_index}
     messages.success(request, _("Hai effettuato l'accesso con %(tipo)s.") % {"tipo": dati.tipo.upper()})
-    return redirect(stato.get("dopo") or reverse("portale:area"))
+    risposta = redirect(stato.get("dopo") or reverse("portale:area"))
+    _conserva(request, risposta, in_corso)  # this request is answered: never again
+    return risposta
 
 
 @never_cache

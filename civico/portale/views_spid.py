@@ -50,15 +50,17 @@ def avvia(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def ricorda(request: HttpRequest, chiave: str, ident: str, stato: dict) -> None:
-    """Keep a started sign-in in the session until its return: a few at most (other tabs), each
-    for DURATA_S. `stato` must carry "creato" (epoch seconds)."""
-    in_corso = {
-        k: v for k, v in request.session.get(chiave, {}).items()
-        if v.get("creato", 0) > time.time() - DURATA_S
-    }
+    """Keep a started sign-in in the session until its return."""
+    request.session[chiave] = aggiungi_in_corso(request, request.session.get(chiave, {}), ident, stato)
+
+
+def aggiungi_in_corso(request: HttpRequest, in_corso: dict, ident: str, stato: dict) -> dict:
+    """The started sign-ins still to return, with this one: a few at most (other tabs), each for
+    DURATA_S. `stato` must carry "creato" (epoch seconds)."""
+    in_corso = {k: v for k, v in in_corso.items() if v.get("creato", 0) > time.time() - DURATA_S}
     in_corso = dict(sorted(in_corso.items(), key=lambda kv: kv[1]["creato"])[-(MAX_IN_CORSO - 1):])
     in_corso[ident] = {**stato, "dopo": _dopo(request, request.GET.get("next", ""))}
-    request.session[chiave] = in_corso
+    return in_corso
 
 
 @never_cache

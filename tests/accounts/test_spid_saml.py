@@ -296,3 +296,19 @@ def test_the_key_command_prints_only_the_fingerprint(db):
     cert = x509.load_pem_x509_certificate(rp.saml_certificato.encode())
     assert cert.public_key().key_size >= 2048
     assert "2.5.4.97=PA:IT-c_h501" in cert.subject.rfc4514_string() or "PA:IT-c_h501" in str(cert.subject)
+
+
+def test_the_pending_request_survives_the_idps_cross_site_post(client, rp, idp):
+    """The session cookie is SameSite=Lax, so not sent with the IdP's POST: the pending request
+    is in its own cookie, SameSite=None over HTTPS, limited to the SAML paths."""
+    r = client.get("/area-personale/saml/avvia/", {"idp": idp.entity_id}, secure=True)
+    cookie = r.cookies["civico_saml"]
+    assert cookie["samesite"] == "None" and cookie["secure"] and cookie["httponly"]
+    assert cookie["path"] == "/area-personale/saml/"
+    client.cookies.pop("sessionid", None)  # what the browser leaves out of the cross-site POST
+    richiesta, _ = idp.leggi_richiesta(r["Location"])
+    acs = ACS.replace("http://", "https://")
+    risposta = idp.risposta(richiesta.message.id, acs, SP)
+    r = client.post("/area-personale/saml/acs/", {"SAMLResponse": risposta}, secure=True)
+    assert r.status_code == 302 and Utente.objects.filter(codice_fiscale=CF).exists()
+    assert "_auth_user_id" in client.session
