@@ -29,18 +29,19 @@ class IdpSaml:
     metadata: str  # its EntityDescriptor, as published
 
 
-_letto: dict[tuple[str, float], list[IdpSaml]] = {}
+_letto: dict[tuple[str, int, int], list[IdpSaml]] = {}
 
 
 def percorso() -> Path:
-    proprio = Path(getattr(settings, "SAML_REGISTRO_IDP", "") or settings.VAR_DIR / "identita" / "idp_saml.json")
+    proprio = Path(settings.SAML_REGISTRO_IDP)
     return proprio if proprio.exists() else SPEDITO
 
 
 def registrati(tipo: str | None = None) -> list[IdpSaml]:
     """The identity providers of the registry (re-read only when the file changes)."""
     file = percorso()
-    chiave = (str(file), file.stat().st_mtime)
+    stato = file.stat()
+    chiave = (str(file), stato.st_mtime_ns, stato.st_size)
     if chiave not in _letto:
         dati = json.loads(file.read_text(encoding="utf-8"))
         _letto.clear()
@@ -77,8 +78,7 @@ def da_metadata(xml: bytes | str, tipo: str) -> list[IdpSaml]:
 
 def aggiorna(nuovi: list[IdpSaml], tipo: str, fonte: str, destinazione: Path | None = None) -> Path:
     """Replace the providers of `tipo` in the registry with `nuovi`; the others stay."""
-    destinazione = destinazione or Path(
-        getattr(settings, "SAML_REGISTRO_IDP", "") or settings.VAR_DIR / "identita" / "idp_saml.json")
+    destinazione = destinazione or Path(settings.SAML_REGISTRO_IDP)
     altri = [i for i in registrati() if i.tipo != tipo]
     dati = {
         "aggiornato_il": timezone.now().isoformat(), "fonte": fonte,

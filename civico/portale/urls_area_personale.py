@@ -14,7 +14,6 @@ urlpatterns = [
     path("area-personale/saml/avvia/", views_saml.avvia, name="saml_avvia"),
     path("area-personale/saml/acs/", views_saml.acs, name="saml_acs"),
     path("area-personale/saml/slo/", views_saml.slo, name="saml_slo"),
-    path("area-personale/saml/esci/", views_saml.esci, name="saml_esci"),
     path("area-personale/privacy/", area_privacy.pagina, name="area_privacy"),
     path("area-personale/privacy/i-miei-dati.zip", area_privacy.scarica, name="area_privacy_dati"),
     path("area-personale/privacy/cancella/", area_privacy.cancella, name="area_privacy_cancella"),
