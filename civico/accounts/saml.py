@@ -438,7 +438,11 @@ def rispondi_uscita(rp: RelyingParty, indirizzi: Indirizzi, binding: str, messag
                                                 sigalg=sigalg, signature=firma)
     except Exception:
         raise AccessoSamlNonRiuscito(_("La richiesta di uscita non è valida.")) from None
-    if richiesta is None:
+    # pysaml2 verifies a signature when there is one; SPID requires it (else anyone could sign a
+    # citizen out): in the query (Redirect) or in the message (POST).
+    firmata = bool(firma and sigalg) if binding == BINDING_HTTP_REDIRECT else bool(
+        richiesta is not None and richiesta.message.signature)
+    if richiesta is None or not firmata:
         raise AccessoSamlNonRiuscito(_("La richiesta di uscita non è valida."))
     idp = richiesta.message.issuer.text
     destinazione = _uscita_idp(client, idp)

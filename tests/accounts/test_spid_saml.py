@@ -312,3 +312,17 @@ def test_the_pending_request_survives_the_idps_cross_site_post(client, rp, idp):
     r = client.post("/area-personale/saml/acs/", {"SAMLResponse": risposta}, secure=True)
     assert r.status_code == 302 and Utente.objects.filter(codice_fiscale=CF).exists()
     assert "_auth_user_id" in client.session
+
+
+def test_an_unsigned_idp_logout_request_is_refused(client, rp, idp):
+    accedi(client, idp)
+    from saml2.saml import NameID
+    _, richiesta = idp.server.create_logout_request(
+        "http://testserver/area-personale/saml/slo/", SP,
+        name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, text="_utente-di-prova"), sign=False)
+    info = idp.server.apply_binding(BINDING_HTTP_REDIRECT, str(richiesta), "http://testserver/area-personale/saml/slo/",
+                                    sign=False)
+    indirizzo = urlparse(dict(info["headers"])["Location"])
+    r = client.get(indirizzo.path, {k: v[0] for k, v in parse_qs(indirizzo.query).items()})
+    assert r.status_code == 400 and "La richiesta di uscita non è valida" in r.content.decode()
+    assert "_auth_user_id" in client.session
