@@ -15,7 +15,7 @@ run: $(VENV)/.runtime
 	CIVICO_STATICI_COMPILATI=1 $(BIN)/civico collectstatic --noinput -v 0
 	CIVICO_STATICI_COMPILATI=1 $(BIN)/civico run
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev .venv-spid-sp-test/.installato
 	@bash scripts/test.sh
 
 lint: $(VENV)/.dev
@@ -46,8 +46,15 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml $(VENV)/.runtime
 	$(PIP) install --require-hashes -r requirements-dev.lock
 	@touch $@
 
+# AgID's spid-sp-test, run by tests/accounts/test_spid_sp_test.py: its own virtualenv (pins that
+# the dev tools cannot share, see requirements-spid-sp-test.in).
+.venv-spid-sp-test/.installato: requirements-spid-sp-test.lock | $(VENV)/.python
+	$(PYTHON) -m venv .venv-spid-sp-test
+	.venv-spid-sp-test/bin/pip --disable-pip-version-check -q install --require-hashes -r requirements-spid-sp-test.lock
+	@touch $@
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-spid-sp-test var .pytest_cache .ruff_cache
 
 messages: $(VENV)/.dev
 	cd civico && ../$(BIN)/civico makemessages -l en --no-obsolete && ../$(BIN)/civico compilemessages -l en

@@ -192,6 +192,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# The SAML2 identity providers (SPID, CIE), refreshed by `civico aggiorna_idp_spid`; until then the
+# (empty) list shipped in civico/accounts/data/idp_saml.json.
+SAML_REGISTRO_IDP = Path(os.environ.get("CIVICO_SAML_REGISTRO_IDP", VAR_DIR / "identita" / "idp_saml.json"))
 # Hashed, pre-compressed static files (cached for a year by the browser) in production, and under
 # `make run` too (it runs collectstatic and sets CIVICO_STATICI_COMPILATI=1): a phone trying the demo
 # should not download 600 kB of uncompressed CSS again at every page. Tests and development keep

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite: lint and the import layers, then every test on SQLite and, side by side, on
 # PostgreSQL when reachable.
-# Says loudly what it could not run (PostgreSQL down, no Chromium for the browser tests).
+# Says loudly what it could not run (PostgreSQL down, no Chromium for the browser tests, no xmlsec1
+# for the SAML2 tests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -25,6 +26,13 @@ if [ -x "${CIVICO_CHROMIUM:-/usr/bin/chromium}" ]; then
 else
   browser="no"
   warnings+=("NO CHROMIUM at ${CIVICO_CHROMIUM:-/usr/bin/chromium}: browser tests were SKIPPED (apt-get install chromium).")
+fi
+
+if [ ! -x .venv-spid-sp-test/bin/spid_sp_test ] && [ -z "${CIVICO_SPID_SP_TEST:-}" ]; then
+  warnings+=("NO SPID-SP-TEST in .venv-spid-sp-test: AgID's SAML checks were SKIPPED (make .venv-spid-sp-test/.installato).")
+fi
+if ! command -v xmlsec1 >/dev/null; then
+  warnings+=("NO XMLSEC1: the SPID/CIE SAML2 tests were SKIPPED (apt-get install xmlsec1).")
 fi
 
 # The two backends run side by side (each pytest is one process, the machine has two cores): the

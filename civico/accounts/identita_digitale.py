@@ -1,5 +1,5 @@
 """SPID and CIE as a sign-in method of the personal area: which relying party serves a request,
-which providers its buttons list. The protocol itself is in `oidc`, the pages in `civico.portale.views_spid`."""
+which providers its buttons list. The protocols are in `oidc` and `saml`, the pages in `civico.portale.views_spid`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.utils.translation import gettext_lazy as _
 
-from civico.accounts import federazione
+from civico.accounts import federazione, saml_idp
 from civico.accounts.models import ProviderIdentita, RelyingParty, Utente
 
 
@@ -36,6 +36,13 @@ def offerti(rp: RelyingParty | None, tipo: str | None = None) -> list[ProviderId
     return [p for p in provider(rp, tipo) if federazione.affidabile(p)]
 
 
+def idp_saml(rp: RelyingParty | None, tipo: str) -> list[saml_idp.IdpSaml]:
+    """The SAML2 identity providers of the registry, when this relying party has its SAML keys."""
+    if rp is None or not rp.saml_certificato:
+        return []
+    return saml_idp.registrati(tipo)
+
+
 class AccessoSpidCie:
     """The sign-in method shown before the e-mail link (AgID: digital identity first)."""
 
@@ -45,7 +52,10 @@ class AccessoSpidCie:
 
     def disponibile(self) -> bool:
         # Per request the template tag decides what to show; here: is anything configured at all.
-        return ProviderIdentita.objects.filter(attivo=True, relying_party__attivo=True).exists()
+        return ProviderIdentita.objects.filter(attivo=True, relying_party__attivo=True).exists() or (
+            bool(saml_idp.registrati())
+            and RelyingParty.objects.filter(attivo=True).exclude(saml_certificato="").exists()
+        )
 
 
 ACCESSO_SPID_CIE = AccessoSpidCie()

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from joserfc.jwk import RSAKey
 
-from civico.accounts import federazione, rotazione_chiavi
+from civico.accounts import federazione, rotazione_chiavi, saml_chiavi
 from civico.accounts.models import ATTRIBUTI_SPID, LivelloSpid, ProviderIdentita, RelyingParty, Utente
 from civico.accounts.permissions import puo_configurare
 from civico.enti.models import Ente
@@ -100,6 +100,9 @@ def chiavi(rp: RelyingParty | None) -> list[Chiave]:
         chiave.ensure_kid()
         elenco.append(Chiave(kid=chiave.kid or "", uso=dati.get("use", "sig"), algoritmo=dati.get("alg", ""),
                              impronta=chiave.thumbprint()))
+    if rp.saml_certificato:  # the SAML2 certificate, by the fingerprint AgID and the IdPs see
+        elenco.append(Chiave(kid=_("certificato SAML"), uso="sig", algoritmo="RSA-SHA256",
+                             impronta=saml_chiavi.impronta(rp)))
     return elenco
 
 
@@ -302,18 +305,24 @@ def _imposta_provider(rp: RelyingParty, issuer_scelti: list[str], ente: Ente) ->
 
 
 def genera_chiavi(rp: RelyingParty, *, sostituisci: bool = False) -> list[Chiave]:
-    """The relying party's private keys (`civico genera_chiavi_identita`): the core keys (request
-    objects, client assertions, userinfo) and the federation key (entity configuration). Keys in
-    use are replaced only when asked, and then by rotation: the new ones sign at once, the old
-    ones stay published for the grace period, so no sign-in in flight breaks."""
+    """The relying party's private keys (`civico genera_chiavi_identita`): the OIDC core keys
+    (request objects, client assertions, userinfo), the federation key (entity configuration) and
+    the SAML2 key with its certificate (metadata, AuthnRequest). What is missing is made; keys in
+    use are replaced only when asked. The OIDC keys are then rotated: the new ones sign at once,
+    the old ones stay published for the grace period, so no sign-in in flight breaks. A new SAML
+    certificate must reach AgID and the IdPs through the new metadata."""
     with transaction.atomic():
         rp = RelyingParty.objects.select_for_update().get(pk=rp.pk)
-        if rp.chiavi_private.get("keys") or rp.chiavi_federazione.get("keys"):
-            if not sostituisci:
-                raise Conflict(_("Il relying party ha già le sue chiavi: per sostituirle usa --sostituisci."))
-            rotazione_chiavi.ruota_chiavi(rp)
-        else:
+        ha_oidc = bool(rp.chiavi_private.get("keys") or rp.chiavi_federazione.get("keys"))
+        ha_saml = bool(rp.saml_certificato)
+        if ha_oidc and ha_saml and not sostituisci:
+            raise Conflict(_("Il relying party ha già le sue chiavi: per sostituirle usa --sostituisci."))
+        if not ha_oidc:
             rp.chiavi_private = rotazione_chiavi.genera_chiavi()
             rp.chiavi_federazione = rotazione_chiavi.genera_chiavi_federazione()
             rp.save(update_fields=["chiavi_private", "chiavi_federazione"])
+        elif sostituisci:
+            rotazione_chiavi.ruota_chiavi(rp)
+        if not ha_saml or sostituisci:
+            saml_chiavi.genera(rp)
     return chiavi(rp)

@@ -144,6 +144,13 @@ class LivelloSpid(models.TextChoices):
     L3 = "https://www.spid.gov.it/SpidL3", _("SPID livello 3 (dispositivo fisico)")
 
 
+class BindingSaml(models.TextChoices):
+    """How the AuthnRequest travels to the IdP (both are signed, SPID technical rules)."""
+
+    REDIRECT = "redirect", "HTTP-Redirect"
+    POST = "post", "HTTP-POST"
+
+
 ATTRIBUTI_SPID = ["name", "familyName", "fiscalNumber", "email"]
 
 
@@ -196,6 +203,19 @@ class RelyingParty(models.Model):
     )
     # [{"id": …, "trust_mark": JWT}] issued to us at the onboarding, checked when registered.
     trust_mark = models.JSONField(_("trust mark ricevuti"), default=list, blank=True)
+    # SAML2 (SPID and CIE's SAML IdP). The key pair is generated on the server
+    # (`civico genera_chiavi_identita`): the key is never shown, the certificate is published in
+    # the SP metadata.
+    saml_entity_id = models.URLField(
+        _("entity id SAML"), max_length=300, blank=True,
+        help_text=_("Vuoto: lo stesso del client_id."),
+    )
+    saml_chiave_privata = models.TextField(_("chiave privata SAML (PEM)"), blank=True, editable=False)
+    saml_certificato = models.TextField(_("certificato SAML (PEM)"), blank=True, editable=False)
+    saml_binding = models.CharField(
+        _("binding della richiesta SAML"), max_length=8, choices=BindingSaml.choices,
+        default=BindingSaml.REDIRECT,
+    )
 
     class Meta:
         verbose_name = _("relying party SPID/CIE")
@@ -278,6 +298,21 @@ class CatenaFiducia(models.Model):
 
     def __str__(self) -> str:
         return self.entity_id
+
+
+class AsserzioneSamlUsata(models.Model):
+    """A SAML assertion already consumed, kept until it expires: a replayed one is refused in
+    every process (the DB, not a per-process memory)."""
+
+    id_asserzione = models.CharField(max_length=200, unique=True)
+    scade_il = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("asserzione SAML usata")
+        verbose_name_plural = _("asserzioni SAML usate")
+
+    def __str__(self) -> str:
+        return self.id_asserzione
 
 
 class RicevutaCancellazione(models.Model):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from civico.core import limiti
 from civico.errors import DomainError
-from civico.portale import area, area_accesso
+from civico.portale import area, area_accesso, views_saml
 from civico.portale.forms_flusso import AccessoEmailForm, IndirizzoForm
 
 LINK_PER_IP = 10  # in ten minutes
@@ -87,6 +87,8 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def esci(request: HttpRequest) -> HttpResponse:
+    if request.session.get(views_saml.SESSIONE_IDP):
+        return views_saml.esci(request)  # signed in through a SAML IdP: out there too
     logout(request)
     return redirect("/")
 

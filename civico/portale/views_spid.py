@@ -47,14 +47,22 @@ def avvia(request: HttpRequest, pk: int) -> HttpResponse:
         richiesta = oidc.inizia(provider, request.build_absolute_uri(reverse("portale:spid_cie_ritorno")))
     except DomainError as exc:
         return _errore(request, str(exc), status=502)
-    in_corso = {
-        k: v for k, v in request.session.get(CHIAVE_SESSIONE, {}).items()
-        if v.get("creato", 0) > time.time() - DURATA_S
-    }
-    in_corso = dict(sorted(in_corso.items(), key=lambda kv: kv[1]["creato"])[-(MAX_IN_CORSO - 1):])
-    in_corso[richiesta.state] = {**richiesta.stato, "dopo": _dopo(request, request.GET.get("next", ""))}
-    request.session[CHIAVE_SESSIONE] = in_corso
+    ricorda(request, CHIAVE_SESSIONE, richiesta.state, richiesta.stato)
     return redirect(richiesta.url)
+
+
+def ricorda(request: HttpRequest, chiave: str, ident: str, stato: dict) -> None:
+    """Keep a started sign-in in the session until its return."""
+    request.session[chiave] = aggiungi_in_corso(request, request.session.get(chiave, {}), ident, stato)
+
+
+def aggiungi_in_corso(request: HttpRequest, in_corso: dict, ident: str, stato: dict) -> dict:
+    """The started sign-ins still to return, with this one: a few at most (other tabs), each for
+    DURATA_S. `stato` must carry "creato" (epoch seconds)."""
+    in_corso = {k: v for k, v in in_corso.items() if v.get("creato", 0) > time.time() - DURATA_S}
+    in_corso = dict(sorted(in_corso.items(), key=lambda kv: kv[1]["creato"])[-(MAX_IN_CORSO - 1):])
+    in_corso[ident] = {**stato, "dopo": _dopo(request, request.GET.get("next", ""))}
+    return in_corso
 
 
 @never_cache

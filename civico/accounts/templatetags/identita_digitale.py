@@ -17,6 +17,8 @@ def pulsanti_spid_cie(context, dopo: str = "") -> dict:
     return {
         "spid": identita_digitale.offerti(rp, TipoIdentita.SPID),
         "cie": identita_digitale.offerti(rp, TipoIdentita.CIE),
+        "spid_saml": identita_digitale.idp_saml(rp, "spid"),
+        "cie_saml": identita_digitale.idp_saml(rp, "cie"),
         "dopo": dopo or request.GET.get("next", ""),
     }
 
