@@ -27,6 +27,7 @@ from civico.accounts.permissions import (
 from civico.core.memoria import Memoria
 from civico.enti.models import Ente
 from civico.errors import Conflict, InvalidData, NotAllowed
+from civico.formati.telefono import normalizza_telefono
 from civico.moderazione.models import (
     Divieto,
     EsitoSegnalazione,
@@ -59,8 +60,6 @@ def originali(s: Segnalazione, utente: Utente | None) -> dict[str, str]:
 def normalizza(tipo: str, valore: str) -> str:
     valore = (valore or "").strip().lower()
     if tipo == TipoDivieto.TELEFONO:
-        from civico.comunicazioni.destinatari import normalizza_telefono
-
         return normalizza_telefono(valore) if any(c.isdigit() for c in valore) else ""
     if tipo == TipoDivieto.DOMINIO:
         return valore.lstrip("@").rstrip(".")
