@@ -15,16 +15,15 @@ from civico.api.errori import NonTrovato
 from civico.api.paginazione import LIMITE_MASSIMO, LIMITE_PREDEFINITO
 from civico.api.schemi import CODICE_ENTE
 from civico.enti.models import Ente
+from civico.enti.riferimento import trova_ente
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.stati import Stato
 
 
 def ente_da_riferimento(riferimento: str) -> Ente:
-    rif = riferimento.strip()
-    campo = "codice_istat" if rif.isdigit() else "slug"
-    ente = Ente.objects.filter(**{campo: rif.lower()}).first()
+    ente = trova_ente(riferimento)
     if ente is None:
-        raise NonTrovato(_("Comune «%(rif)s» non trovato.") % {"rif": rif[:40]})
+        raise NonTrovato(_("Comune «%(rif)s» non trovato.") % {"rif": riferimento.strip()[:40]})
     return ente
 
 
