@@ -250,27 +250,32 @@ def _enti_con(utente: Utente | None, ruoli: frozenset[str]) -> set[int] | None:
     return {i.ente_id for i in _incarichi(utente) if i.ruolo in ruoli}
 
 
-def e_ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> bool:
-    """Reads and answers the messages to the mayor (Scrivi al sindaco) of this ente."""
-    enti = _enti_con(utente, RUOLI_UFFICIO_SINDACO)
+def _ha_ruolo_in(utente: Utente | None, ente: Ente, ruoli: frozenset[str]) -> bool:
+    enti = _enti_con(utente, ruoli)
     return enti is None or ente.pk in enti
 
 
-def enti_ufficio_del_sindaco(utente: Utente | None) -> QuerySet[Ente]:
+def _enti_del_ruolo(utente: Utente | None, ruoli: frozenset[str]) -> QuerySet[Ente]:
+    """The enti where the person holds one of `ruoli` (every active one for a platform admin)."""
     from civico.enti.models import Ente
 
-    enti = _enti_con(utente, RUOLI_UFFICIO_SINDACO)
+    enti = _enti_con(utente, ruoli)
     return Ente.objects.filter(attivo=True) if enti is None else Ente.objects.filter(pk__in=enti)
+
+
+def e_ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> bool:
+    """Reads and answers the messages to the mayor (Scrivi al sindaco) of this ente."""
+    return _ha_ruolo_in(utente, ente, RUOLI_UFFICIO_SINDACO)
+
+
+def enti_ufficio_del_sindaco(utente: Utente | None) -> QuerySet[Ente]:
+    return _enti_del_ruolo(utente, RUOLI_UFFICIO_SINDACO)
 
 
 def puo_pubblicare_avvisi(utente: Utente | None, ente: Ente) -> bool:
     """Writes, publishes and withdraws the ente's avvisi."""
-    enti = _enti_con(utente, RUOLI_AVVISI)
-    return enti is None or ente.pk in enti
+    return _ha_ruolo_in(utente, ente, RUOLI_AVVISI)
 
 
 def enti_avvisi(utente: Utente | None) -> QuerySet[Ente]:
-    from civico.enti.models import Ente
-
-    enti = _enti_con(utente, RUOLI_AVVISI)
-    return Ente.objects.filter(attivo=True) if enti is None else Ente.objects.filter(pk__in=enti)
+    return _enti_del_ruolo(utente, RUOLI_AVVISI)

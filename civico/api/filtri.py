@@ -18,6 +18,7 @@ from civico.enti.models import Ente
 from civico.enti.riferimento import trova_ente
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.stati import Stato
+from civico.territorio.distanza import nel_riquadro
 
 
 def ente_da_riferimento(riferimento: str) -> Ente:
@@ -68,8 +69,7 @@ class FiltriSegnalazioni(Schema):
         if self.aggiornate_dal:
             qs = qs.filter(aggiornata_il__gte=self.aggiornate_dal)
         if self.bbox:
-            lon_min, lat_min, lon_max, lat_max = riquadro(self.bbox)
-            qs = qs.filter(lat__gte=lat_min, lat__lte=lat_max, lon__gte=lon_min, lon__lte=lon_max)
+            qs = qs.filter(nel_riquadro(*riquadro(self.bbox)))
         return qs
 
 

@@ -87,6 +87,15 @@ class SegnalazioneQuerySet(models.QuerySet):
             attore = None if attore.segnalante else attore.utente
         return self.filter(filtro_visibili(attore))
 
+    def per_assegnatario(self, scelta: str, utente: Utente, *, io: str, per: str) -> Self:
+        """The staff lists' filter by assignee: "nessuno" (nobody), `io` (the person asking: "me"
+        in the back office, "io" in the API), else one person by the lookup `per` (id or username)."""
+        if scelta == "nessuno":
+            return self.filter(assegnatario__isnull=True)
+        if scelta == io:
+            return self.filter(assegnatario=utente)
+        return self.filter(**{per: scelta})
+
 
 class Segnalazione(models.Model):
     ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="segnalazioni")
