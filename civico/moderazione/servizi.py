@@ -38,6 +38,7 @@ from civico.moderazione.models import (
 )
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
+from civico.testo import memorizzabile
 
 MAX_MOTIVO = 300
 NASCOSTA = "nascosta"
@@ -188,7 +189,7 @@ def segnala_contenuto(s: Segnalazione, motivo: str, testo: str, *, ip: str, uten
     testo = (testo or "").strip()
     if len(testo) > 500:
         errori["testo"] = [_("Il testo è troppo lungo (massimo 500 caratteri).")]
-    if "\x00" in testo:
+    if not memorizzabile(testo):
         errori["testo"] = [_("Il testo contiene caratteri non validi.")]
     if errori:
         raise InvalidData(errori)
@@ -249,7 +250,7 @@ def _motivo(motivo: str) -> str:
     motivo = (motivo or "").strip()
     if not motivo:
         raise InvalidData({"motivo": [_("Indica il motivo: resta nella cronologia interna.")]})
-    if len(motivo) > MAX_MOTIVO or "\x00" in motivo:
+    if len(motivo) > MAX_MOTIVO or not memorizzabile(motivo):
         raise InvalidData({"motivo": [_("Il motivo è troppo lungo (massimo %(n)d caratteri).") % {"n": MAX_MOTIVO}]})
     return motivo
 
