@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from civico.core import views as piattaforma
 from civico.portale import views as portale
+from civico.portale import views_sviluppo
 
 # Database down or media storage full outside a view: 503 + Retry-After, not a bare 500.
 handler500 = "civico.core.disponibilita.errore_server"
@@ -28,4 +29,4 @@ urlpatterns = [
     path("", include("civico.portale.urls")),
 ]
 if not settings.PRODUCTION:  # the development mail catcher's list (civico.core.posta_sviluppo)
-    urlpatterns.insert(0, path("dev/posta/", piattaforma.posta_sviluppo, name="posta_sviluppo"))
+    urlpatterns.insert(0, path("dev/posta/", views_sviluppo.posta_sviluppo, name="posta_sviluppo"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.db.models import Q, QuerySet
 
@@ -13,7 +13,16 @@ from civico.accounts.models import Incarico, Ruolo
 if TYPE_CHECKING:
     from civico.accounts.models import Utente
     from civico.enti.models import Ente
-    from civico.segnalazioni.models import Segnalazione
+
+
+class Pratica(Protocol):
+    """What the checks read of a report (a `Segnalazione`): its ente, office and registered
+    reporter, by id. accounts sits below the reports and does not import their model."""
+
+    ente_id: int
+    ufficio_id: int | None
+    segnalante_id: int | None
+
 
 # Who works on reports, and who only looks at them.
 RUOLI_OPERATIVI = frozenset(
@@ -49,7 +58,7 @@ class Attore:
         return cls(utente=utente)
 
 
-def attore_del_link_privato(utente: Utente | None, segnalazione: Segnalazione) -> Attore:
+def attore_del_link_privato(utente: Utente | None, segnalazione: Pratica) -> Attore:
     """Who acts through a report's private token (`/seguimi/<token>/`, `X-Civico-Token`).
 
     The reporter — unless the person signed in is staff and not the report's own registered
@@ -63,7 +72,7 @@ def attore_del_link_privato(utente: Utente | None, segnalazione: Segnalazione) -
     return Attore.del_segnalante()
 
 
-def ruoli_su(utente: Utente | None, segnalazione: Segnalazione) -> set[str]:
+def ruoli_su(utente: Utente | None, segnalazione: Pratica) -> set[str]:
     """The staff roles this user holds that cover the report's ente and office."""
     if utente is None or not utente.is_authenticated or not utente.is_active:
         return set()
@@ -85,7 +94,7 @@ def _incarichi(utente: Utente) -> Iterable[Incarico]:
     return cache
 
 
-def ruoli_attore(attore: Attore, segnalazione: Segnalazione) -> set[str]:
+def ruoli_attore(attore: Attore, segnalazione: Pratica) -> set[str]:
     """Staff roles plus the pseudo-roles `segnalante` and `sistema`."""
     ruoli = ruoli_su(attore.utente, segnalazione) if not attore.segnalante else set()
     if attore.segnalante:
@@ -95,12 +104,12 @@ def ruoli_attore(attore: Attore, segnalazione: Segnalazione) -> set[str]:
     return ruoli
 
 
-def puo_lavorare(utente: Utente | None, segnalazione: Segnalazione) -> bool:
+def puo_lavorare(utente: Utente | None, segnalazione: Pratica) -> bool:
     """Staff who work on the report: act on it, write to the reporter, moderate it."""
     return bool(ruoli_su(utente, segnalazione) & RUOLI_OPERATIVI)
 
 
-def puo_vedere_contatti(utente: Utente | None, segnalazione: Segnalazione) -> bool:
+def puo_vedere_contatti(utente: Utente | None, segnalazione: Pratica) -> bool:
     """The reporter's personal data: only staff who work on the report.
 
     A privacy rule of its own (docs/privacy.md names it) that today coincides with `puo_lavorare`:
@@ -118,7 +127,7 @@ def ha_incarichi(utente: Utente | None) -> bool:
     return bool(_incarichi(utente))
 
 
-def puo_vedere(utente: Utente | None, segnalazione: Segnalazione) -> bool:
+def puo_vedere(utente: Utente | None, segnalazione: Pratica) -> bool:
     """Staff who may open the report in the backoffice (working or read-only roles)."""
     return bool(ruoli_su(utente, segnalazione) & RUOLI_LETTURA)
 
@@ -250,27 +259,32 @@ def _enti_con(utente: Utente | None, ruoli: frozenset[str]) -> set[int] | None:
     return {i.ente_id for i in _incarichi(utente) if i.ruolo in ruoli}
 
 
-def e_ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> bool:
-    """Reads and answers the messages to the mayor (Scrivi al sindaco) of this ente."""
-    enti = _enti_con(utente, RUOLI_UFFICIO_SINDACO)
+def _ha_ruolo_in(utente: Utente | None, ente: Ente, ruoli: frozenset[str]) -> bool:
+    enti = _enti_con(utente, ruoli)
     return enti is None or ente.pk in enti
 
 
-def enti_ufficio_del_sindaco(utente: Utente | None) -> QuerySet[Ente]:
+def _enti_del_ruolo(utente: Utente | None, ruoli: frozenset[str]) -> QuerySet[Ente]:
+    """The enti where the person holds one of `ruoli` (every active one for a platform admin)."""
     from civico.enti.models import Ente
 
-    enti = _enti_con(utente, RUOLI_UFFICIO_SINDACO)
+    enti = _enti_con(utente, ruoli)
     return Ente.objects.filter(attivo=True) if enti is None else Ente.objects.filter(pk__in=enti)
+
+
+def e_ufficio_del_sindaco(utente: Utente | None, ente: Ente) -> bool:
+    """Reads and answers the messages to the mayor (Scrivi al sindaco) of this ente."""
+    return _ha_ruolo_in(utente, ente, RUOLI_UFFICIO_SINDACO)
+
+
+def enti_ufficio_del_sindaco(utente: Utente | None) -> QuerySet[Ente]:
+    return _enti_del_ruolo(utente, RUOLI_UFFICIO_SINDACO)
 
 
 def puo_pubblicare_avvisi(utente: Utente | None, ente: Ente) -> bool:
     """Writes, publishes and withdraws the ente's avvisi."""
-    enti = _enti_con(utente, RUOLI_AVVISI)
-    return enti is None or ente.pk in enti
+    return _ha_ruolo_in(utente, ente, RUOLI_AVVISI)
 
 
 def enti_avvisi(utente: Utente | None) -> QuerySet[Ente]:
-    from civico.enti.models import Ente
-
-    enti = _enti_con(utente, RUOLI_AVVISI)
-    return Ente.objects.filter(attivo=True) if enti is None else Ente.objects.filter(pk__in=enti)
+    return _enti_del_ruolo(utente, RUOLI_AVVISI)

@@ -15,16 +15,16 @@ from civico.api.errori import NonTrovato
 from civico.api.paginazione import LIMITE_MASSIMO, LIMITE_PREDEFINITO
 from civico.api.schemi import CODICE_ENTE
 from civico.enti.models import Ente
+from civico.enti.riferimento import trova_ente
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.stati import Stato
+from civico.territorio.distanza import nel_riquadro
 
 
 def ente_da_riferimento(riferimento: str) -> Ente:
-    rif = riferimento.strip()
-    campo = "codice_istat" if rif.isdigit() else "slug"
-    ente = Ente.objects.filter(**{campo: rif.lower()}).first()
+    ente = trova_ente(riferimento)
     if ente is None:
-        raise NonTrovato(_("Comune «%(rif)s» non trovato.") % {"rif": rif[:40]})
+        raise NonTrovato(_("Comune «%(rif)s» non trovato.") % {"rif": riferimento.strip()[:40]})
     return ente
 
 
@@ -69,8 +69,7 @@ class FiltriSegnalazioni(Schema):
         if self.aggiornate_dal:
             qs = qs.filter(aggiornata_il__gte=self.aggiornate_dal)
         if self.bbox:
-            lon_min, lat_min, lon_max, lat_max = riquadro(self.bbox)
-            qs = qs.filter(lat__gte=lat_min, lat__lte=lat_max, lon__gte=lon_min, lon__lte=lon_max)
+            qs = qs.filter(nel_riquadro(*riquadro(self.bbox)))
         return qs
 
 

@@ -64,12 +64,8 @@ def elenco(request: HttpRequest, filtri: Query[FiltriGestione]):
     qs = filtri.applica(_elenco(request).visibili_a(utente))
     if filtri.ufficio:
         qs = qs.filter(ufficio_id=filtri.ufficio)
-    if filtri.assegnatario == "io":
-        qs = qs.filter(assegnatario=utente)
-    elif filtri.assegnatario == "nessuno":
-        qs = qs.filter(assegnatario__isnull=True)
-    elif filtri.assegnatario:
-        qs = qs.filter(assegnatario__username=filtri.assegnatario)
+    if filtri.assegnatario:
+        qs = qs.per_assegnatario(filtri.assegnatario, utente, io="io", per="assegnatario__username")
     righe, successivo = pagina(qs, filtri.cursor, filtri.limit)
     return {"risultati": [R.gestione_breve(request, s) for s in righe], "cursore_successivo": successivo}
 

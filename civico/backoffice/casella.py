@@ -27,6 +27,7 @@ from civico.segnalazioni import sla
 from civico.segnalazioni.models import Canale, Priorita, Segnalazione
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, DA_PRENDERE, IN_CARICO
+from civico.territorio.distanza import nel_riquadro
 from civico.territorio.models import NumeroCivico
 
 PER_PAGINA = (25, 50, 100)
@@ -164,12 +165,8 @@ def filtra(qs: QuerySet[Segnalazione], f: Filtri, utente: Utente, ente: Ente, og
         qs = qs.filter(categoria_id__in=f.categorie)
     if f.uffici:
         qs = qs.filter(ufficio_id__in=f.uffici)
-    if f.assegnatario == "nessuno":
-        qs = qs.filter(assegnatario__isnull=True)
-    elif f.assegnatario == "me":
-        qs = qs.filter(assegnatario=utente)
-    elif f.assegnatario:
-        qs = qs.filter(assegnatario_id=int(f.assegnatario))
+    if f.assegnatario:
+        qs = qs.per_assegnatario(f.assegnatario, utente, io="me", per="assegnatario_id")
     if f.priorita:
         qs = qs.filter(priorita__in=f.priorita)
     if f.canali:
@@ -187,8 +184,7 @@ def filtra(qs: QuerySet[Segnalazione], f: Filtri, utente: Utente, ente: Ente, og
     if f.quartiere and riquadro is None:
         return qs.none()  # a quartiere the gazetteer does not know: nothing is in it
     if riquadro:
-        lon1, lat1, lon2, lat2 = riquadro
-        qs = qs.filter(lat__gte=lat1, lat__lte=lat2, lon__gte=lon1, lon__lte=lon2)
+        qs = qs.filter(nel_riquadro(*riquadro))
     if f.testo:
         qs = qs.filter(_q_testo(f.testo, contatti=puo_lavorare_in_ente(utente, ente)))
     return qs

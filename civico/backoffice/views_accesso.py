@@ -32,6 +32,21 @@ def _errore_codice(esito: str, sbagliato: str) -> str:
     return sbagliato
 
 
+def _prova_codice(request: HttpRequest, form: FormCodice, utente, device, sbagliato: str) -> str:
+    """The code of a valid form: "bloccato" (show the locked page), "ok" (signed in) or "errore"
+    (the reason is on the form)."""
+    if accesso.bloccato(request, utente.get_username()):
+        return "bloccato"
+    esito = accesso.verifica_codice(request, utente, device, form.cleaned_data["codice"])
+    if esito == "ok":
+        accesso.completa_accesso(request, utente, device)
+        return "ok"
+    if accesso.appena_bloccato(request):
+        return "bloccato"
+    form.add_error("codice", _errore_codice(esito, sbagliato))
+    return "errore"
+
+
 def _con_next(nome: str, prossima: str) -> str:
     return f"{reverse(nome)}?{urlencode({'next': prossima})}"
 
@@ -94,16 +109,12 @@ def codice(request: HttpRequest) -> HttpResponse:
         return redirect(_con_next("backoffice:attiva", prossima))
     form = FormCodice(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if accesso.bloccato(request, utente.get_username()):
+        esito = _prova_codice(request, form, utente, device, _("Codice non valido o scaduto: controlla l'ora "
+                                                               "del telefono e riprova."))
+        if esito == "bloccato":
             return _pagina_bloccato(request)
-        esito = accesso.verifica_codice(request, utente, device, form.cleaned_data["codice"])
         if esito == "ok":
-            accesso.completa_accesso(request, utente, device)
             return redirect(prossima)
-        if accesso.appena_bloccato(request):
-            return _pagina_bloccato(request)
-        form.add_error("codice", _errore_codice(esito, _("Codice non valido o scaduto: controlla l'ora del "
-                                                         "telefono e riprova.")))
     return render(request, "backoffice/accesso/codice.html", {"form": form, "next": prossima, "utente": utente},
                   status=400 if form.errors else 200)
 
@@ -132,17 +143,13 @@ def attiva(request: HttpRequest) -> HttpResponse:
                       status=403 if request.method == "POST" else 200)
     form = FormCodice(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if accesso.bloccato(request, utente.get_username()):
+        esito = _prova_codice(request, form, utente, device, _("Il codice non corrisponde: inquadra di nuovo il "
+                                                               "QR code e riprova."))
+        if esito == "bloccato":
             return _pagina_bloccato(request)
-        esito = accesso.verifica_codice(request, utente, device, form.cleaned_data["codice"])
         if esito == "ok":
-            accesso.completa_accesso(request, utente, device)
             messages.success(request, _("App di autenticazione attivata: d'ora in poi ti chiederemo il suo codice."))
             return redirect(prossima)
-        if accesso.appena_bloccato(request):
-            return _pagina_bloccato(request)
-        form.add_error("codice", _errore_codice(esito, _("Il codice non corrisponde: inquadra di nuovo il QR code "
-                                                         "e riprova.")))
     contesto = {
         "form": form, "next": prossima, "utente": utente,
         "qr": accesso.qr_svg(device.config_url), "segreto": accesso.segreto(device),

@@ -16,13 +16,13 @@ from civico.accounts.permissions import (
 from civico.accounts.staff import staff_richiesto
 from civico.backoffice import azioni, vicine
 from civico.backoffice import scheda as servizio
-from civico.catalogo.configurazione import modelli_per
 from civico.catalogo.models import Categoria, Ufficio
 from civico.comunicazioni.inbound.lettura_testo import luogo_a_parole
 from civico.core import mappa
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
 from civico.segnalazioni.models import Priorita, Segnalazione, TipoAllegato
+from civico.segnalazioni.uffici import modelli_per
 from civico.segnalazioni.workflow import transizioni_possibili
 from civico.territorio import gazetteer
 from civico.triage import servizi as triage

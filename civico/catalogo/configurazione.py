@@ -30,9 +30,6 @@ from civico.catalogo.models import Categoria, Domanda, ModelloRisposta, RegolaIn
 from civico.core import rete
 from civico.enti.models import Ente
 from civico.errors import InvalidData, NotAllowed
-from civico.segnalazioni import routing
-from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.workflow import APERTI
 
 # The platform administrator is appointed in the Django admin, never by an ente.
 RUOLI_ASSEGNABILI = [r for r in Ruolo if r != Ruolo.PLATFORM_ADMIN]
@@ -58,7 +55,7 @@ def _salva(oggetto: models.Model, campi: dict[str, Any], ammessi: Iterable[str])
     oggetto.save()
 
 
-def _stesso_ente(ente: Ente, **oggetti: models.Model | None) -> None:
+def stesso_ente(ente: Ente, **oggetti: models.Model | None) -> None:
     for campo, oggetto in oggetti.items():
         if oggetto is not None and oggetto.ente_id != ente.pk:
             raise InvalidData({campo: [_("Scegli un elemento di questo comune.")]})
@@ -111,43 +108,9 @@ CAMPI_UFFICIO = ("nome", "email", "telefono", "orari")
 def salva_ufficio(utente: Utente, ente: Ente, ufficio: Ufficio | None = None, **campi) -> Ufficio:
     verifica(utente, ente)
     ufficio = ufficio or Ufficio(ente=ente)
-    _stesso_ente(ente, ufficio=ufficio)
+    stesso_ente(ente, ufficio=ufficio)
     _salva(ufficio, campi, CAMPI_UFFICIO)
     return ufficio
-
-
-def segnalazioni_aperte(ufficio: Ufficio) -> QuerySet[Segnalazione]:
-    return Segnalazione.objects.filter(ufficio=ufficio, stato__in=APERTI)
-
-
-def disattiva_ufficio(utente: Utente, ufficio: Ufficio, *, sposta_in: Ufficio | None = None, motivo: str = "") -> int:
-    """Deactivate an office. Its open reports move to `sposta_in` (each re-routed with the reason,
-    as an event) and so do the categories it handles by default, or new reports would still go
-    to it. Without `sposta_in` this is refused while there is anything to move. Returns how many
-    reports moved."""
-    verifica(utente, ufficio.ente)
-    with transaction.atomic():
-        ufficio = Ufficio.objects.select_for_update().get(pk=ufficio.pk)
-        aperte = list(segnalazioni_aperte(ufficio).order_by("pk"))
-        categorie = Categoria.objects.filter(ufficio_predefinito=ufficio)
-        if (aperte or categorie.exists()) and sposta_in is None:
-            raise InvalidData({"sposta_in": [
-                _("L'ufficio ha %(n)d segnalazioni aperte e %(c)d categorie: scegli a quale ufficio passarle.")
-                % {"n": len(aperte), "c": categorie.count()}
-            ]})
-        if sposta_in is not None:
-            _stesso_ente(ufficio.ente, sposta_in=sposta_in)
-            if sposta_in.pk == ufficio.pk or not sposta_in.attivo:
-                raise InvalidData({"sposta_in": [_("Scegli un altro ufficio, attivo.")]})
-            if aperte and not (motivo or "").strip():
-                raise InvalidData({"motivo": [_("Indica il motivo del cambio di ufficio.")]})
-            attore = Attore.staff(utente)
-            for s in aperte:
-                routing.reroute(s, sposta_in, attore, motivo=motivo)
-            categorie.update(ufficio_predefinito=sposta_in)
-        ufficio.attivo = False
-        ufficio.save(update_fields=["attivo"])
-    return len(aperte)
 
 
 def riattiva_ufficio(utente: Utente, ufficio: Ufficio) -> Ufficio:
@@ -172,7 +135,7 @@ def salva_categoria(utente: Utente, ente: Ente, categoria: Categoria | None = No
     verifica(utente, ente)
     categoria = categoria or Categoria(ente=ente)
     ufficio = campi.get("ufficio_predefinito")
-    _stesso_ente(ente, categoria=categoria, ufficio_predefinito=ufficio)
+    stesso_ente(ente, categoria=categoria, ufficio_predefinito=ufficio)
     if ufficio is not None and not ufficio.attivo:
         raise InvalidData({"ufficio_predefinito": [_("L'ufficio scelto non è attivo.")]})
     _salva(categoria, campi, CAMPI_CATEGORIA)
@@ -238,7 +201,7 @@ def salva_regola(utente: Utente, ente: Ente, regola: RegolaInstradamento | None 
     """A zone (polygon and/or H3 cells) where a category, or every category, goes to an office."""
     verifica(utente, ente)
     regola = regola or RegolaInstradamento(ente=ente)
-    _stesso_ente(ente, regola=regola, categoria=campi.get("categoria"), ufficio=campi.get("ufficio"))
+    stesso_ente(ente, regola=regola, categoria=campi.get("categoria"), ufficio=campi.get("ufficio"))
     campi["zona"] = valida_zona(ente, campi.get("zona"))
     campi["celle_h3"] = valida_celle(campi.get("celle_h3") or [])
     if not campi["zona"] and not campi["celle_h3"]:
@@ -260,7 +223,7 @@ CAMPI_MODELLO = ("categoria", "stato", "titolo", "testo")
 def salva_modello(utente: Utente, ente: Ente, modello: ModelloRisposta | None = None, **campi) -> ModelloRisposta:
     verifica(utente, ente)
     modello = modello or ModelloRisposta(ente=ente)
-    _stesso_ente(ente, modello=modello, categoria=campi.get("categoria"))
+    stesso_ente(ente, modello=modello, categoria=campi.get("categoria"))
     _salva(modello, campi, CAMPI_MODELLO)
     return modello
 
@@ -268,16 +231,6 @@ def salva_modello(utente: Utente, ente: Ente, modello: ModelloRisposta | None = 
 def elimina_modello(utente: Utente, modello: ModelloRisposta) -> None:
     verifica(utente, modello.ente)
     modello.delete()
-
-
-def modelli_per(segnalazione: Segnalazione) -> list[ModelloRisposta]:
-    """The templates that fit a report's category and state, the most specific first."""
-    modelli = ModelloRisposta.objects.filter(
-        models.Q(categoria__isnull=True) | models.Q(categoria_id=segnalazione.categoria_id),
-        models.Q(stato="") | models.Q(stato=segnalazione.stato),
-        ente_id=segnalazione.ente_id,
-    )
-    return sorted(modelli, key=lambda m: (m.categoria_id is None, m.stato == "", m.titolo.lower()))
 
 
 # --- Staff and roles ---------------------------------------------------------------------------
@@ -300,7 +253,7 @@ def nomina(
     verifica(utente, ente)
     if ruolo not in RUOLI_ASSEGNABILI:
         raise InvalidData({"ruolo": [_("Questo ruolo non si assegna da qui.")]})
-    _stesso_ente(ente, ufficio=ufficio)
+    stesso_ente(ente, ufficio=ufficio)
     with transaction.atomic():
         chi = _persona(username, email=email, nome=nome, cognome=cognome)
         incarico, _creato = Incarico.objects.get_or_create(utente=chi, ruolo=ruolo, ente=ente, ufficio=ufficio)

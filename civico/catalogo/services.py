@@ -66,11 +66,3 @@ def trova_categoria(ente: Ente, riferimento: str | int) -> Categoria | None:
     if trovata is None and rif.isdigit():
         trovata = catalogo.per_id.get(int(rif))
     return trovata
-
-
-def suggerisci_categoria(ente: Ente, testo: str) -> Categoria | None:
-    """The most likely category for these words: triage's one door (`civico.triage.servizi`),
-    kept here for the callers that read the catalogue (the inbound e-mail and SMS parser)."""
-    from civico.triage.servizi import categoria_suggerita  # triage reads the catalogue, not the reverse
-
-    return categoria_suggerita(ente, testo)

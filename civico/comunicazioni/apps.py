@@ -9,4 +9,7 @@ class ComunicazioniConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the outbox writer to the events' signals.
-        from civico.comunicazioni import outbox  # noqa: F401
+        from civico.comunicazioni import gestori, outbox, piattaforma  # noqa: F401
+
+        piattaforma.registra()  # the outbox's /readyz check, /metrics gauges and worker threads
+        gestori.registra()  # the reports' domain events: followers move, overdue summaries go

@@ -68,16 +68,6 @@ def recapiti(d: Destinatario, ente: Ente | None, *, solo_email: bool = False) ->
     ]
 
 
-def normalizza_telefono(numero: str) -> str:
-    """"+39 333 123 4567", "0039 333…", "333 1234567" → "+393331234567"."""
-    cifre = "".join(c for c in numero if c.isdigit() or c == "+")
-    if cifre.startswith("00"):
-        cifre = "+" + cifre[2:]
-    if not cifre.startswith("+"):
-        cifre = "+39" + cifre
-    return cifre
-
-
 def chiave(origine: str, canale: str, indirizzo: str) -> str:
     """The delivery key: one origin (an event, a digest…) reaches one address once per channel."""
     return hashlib.sha256(f"{origine}|{canale}|{indirizzo.lower()}".encode()).hexdigest()

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from civico.accounts.models import Utente
 from civico.catalogo.configurazione import verifica
 from civico.comunicazioni import canali
-from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.mittenti import Mittente, mittente_per
 from civico.comunicazioni.models import CanaliEnte
 from civico.enti.models import Ente
 from civico.errors import InvalidData
+from civico.formati.telefono import normalizza_telefono
 
 MAX_CHIAVE_APP_IO = 100
 

@@ -5,8 +5,9 @@ PROMETHEUS_MULTIPROC_DIR and each worker writes them to files there, summed at s
 prometheus_client's MultiProcessCollector. That variable must be set before prometheus_client is
 first imported, hence the late imports of this module elsewhere.
 
-Backlogs (outbox, task queue) and the worker's heartbeat are not counted in any process: they
-are read from the database when /metrics is scraped, so every worker reports the same truth.
+Backlogs (the task queue, and the outbox that comunicazioni registers in core.estensioni) and the
+worker's heartbeat are not counted in any process: they are read from the database when /metrics
+is scraped, so every worker reports the same truth.
 """
 
 from __future__ import annotations
@@ -77,29 +78,14 @@ class DatiDatabase(Collector):
 
 
 def _leggi_dal_database() -> list[tuple[str, str, float | None]]:
-    from django.db.models import Min
-    from django.utils import timezone
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from civico.comunicazioni.consegna import situazione
-    from civico.comunicazioni.models import Notifica, StatoNotifica
+    from civico.core import estensioni
     from civico.core.battito import eta_ultimo_battito
 
-    adesso = timezone.now()
-    in_attesa = Notifica.objects.filter(stato=StatoNotifica.IN_ATTESA)
-    piu_vecchia = in_attesa.aggregate(m=Min("creata_il"))["m"]
-    outbox = situazione()
-    return [
-        ("civico_outbox_backlog", "Notifications waiting to be delivered.", outbox.in_attesa),
-        ("civico_outbox_oldest_age_seconds", "Age of the oldest notification waiting (0 if none).",
-         (adesso - piu_vecchia).total_seconds() if piu_vecchia else 0.0),
-        ("civico_outbox_due", "Notifications due now and not being sent.", outbox.dovute),
-        ("civico_outbox_in_flight", "Notifications leased by a worker (being sent).", outbox.in_invio),
-        ("civico_outbox_stuck", "Notifications whose worker's lease expired (the worker died).", outbox.bloccate),
-        ("civico_outbox_oldest_due_age_seconds",
-         "Seconds the oldest due or stuck notification has been waiting past its time (0 if none).",
-         outbox.eta_piu_vecchia_dovuta),
+    valori = [valore for misure in estensioni.misure() for valore in misure()]  # the apps' (outbox)
+    return valori + [
         ("civico_tasks_ready", "Background tasks queued and not yet started.",
          DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()),
         ("civico_worker_heartbeat_age_seconds", "Seconds since the freshest worker heartbeat (absent if none).",

@@ -69,24 +69,6 @@ def _worker() -> dict[str, Any]:
             "heartbeat_age_s": None if eta is None else round(eta, 1)}
 
 
-def _outbox() -> dict[str, Any]:
-    """Degraded when a due message has waited past CIVICO["OUTBOX_MAX_AGE_SECONDS"]: the
-    worker is down, stuck or too slow, and citizens are not being told."""
-    from civico.comunicazioni.consegna import situazione
-
-    try:
-        s = situazione()
-    except Exception as exc:
-        return {"status": "error", "error": exc.__class__.__name__}
-    soglia = settings.CIVICO["OUTBOX_MAX_AGE_SECONDS"]
-    risposta: dict[str, Any] = {"status": "ok", "oldest_due_age_s": round(s.eta_piu_vecchia_dovuta, 1),
-                                "threshold_s": soglia, "due": s.dovute, "in_flight": s.in_invio, "stuck": s.bloccate}
-    if s.eta_piu_vecchia_dovuta > soglia:
-        risposta.update(status="degraded", reason=(
-            f"the oldest due message has waited {round(s.eta_piu_vecchia_dovuta)} s (threshold {soglia} s)"))
-    return risposta
-
-
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     db = _database(DEFAULT_DB_ALIAS)
@@ -95,9 +77,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "migrations": _migrazioni() if db["status"] == "ok" else {"status": "unknown"},
         "cache": _cache(),
         "worker": _worker() if db["status"] == "ok" else {"status": "unknown"},
-        "outbox": _outbox() if db["status"] == "ok" else {"status": "unknown"},
     }
+    from civico.core import estensioni
     from civico.core.repliche import alias_repliche
+
+    registrati = estensioni.controlli()  # the apps' own (comunicazioni: the outbox)
+    for nome, controllo in registrati.items():
+        controlli[nome] = controllo() if db["status"] == "ok" else {"status": "unknown"}
 
     repliche = {alias: _database(alias) for alias in alias_repliche()}
     if repliche:  # informative: the router falls back to the primary when a replica is down
@@ -106,10 +92,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
         controlli["worker"]["status"] == "ok" or not controlli["worker"].get("required")
     )
     stato = "ok" if pronto else "error"
-    if pronto and controlli["outbox"]["status"] != "ok":
+    if pronto and any(controlli[nome]["status"] != "ok" for nome in registrati):
         stato = "degraded"
-    # Late mail degrades readiness but takes the node out of the balancer only where the worker is
-    # required (CIVICO_READYZ_REQUIRE_WORKER): otherwise a stopped worker would stop the web pages too.
+    # An app's check (late mail) degrades readiness but takes the node out of the balancer only
+    # where the worker is required (CIVICO_READYZ_REQUIRE_WORKER): otherwise a stopped worker
+    # would stop the web pages too.
     servibile = stato == "ok" or (stato == "degraded" and not settings.CIVICO["READYZ_REQUIRE_WORKER"])
     return JsonResponse({"status": stato, "checks": controlli}, status=200 if servibile else 503)
 
@@ -121,18 +108,3 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not metriche.consentito(request):
         return HttpResponse("403 Forbidden\n", status=403, content_type="text/plain; charset=utf-8")
     return metriche.risposta()
-
-
-@never_cache
-def posta_sviluppo(request: HttpRequest) -> HttpResponse:
-    """The mail the development catcher kept, sign-in links included: with DEBUG or for a
-    platform administrator, never in production."""
-    from django.http import Http404
-    from django.shortcuts import render
-
-    from civico.accounts.permissions import e_amministratore_piattaforma
-    from civico.core import posta_sviluppo as posta
-
-    if settings.PRODUCTION or not (settings.DEBUG or e_amministratore_piattaforma(request.user)):
-        raise Http404
-    return render(request, "core/posta_sviluppo.html", {"messaggi": posta.messaggi()})

@@ -27,9 +27,10 @@ from civico.comunicazioni import consegna
 from civico.demo import catalogo_demo as C
 from civico.enti.confini import carica_comuni
 from civico.enti.models import Ente
+from civico.patrimonio.alberi import importa_alberi
 from civico.segnalazioni import intake, workflow
 from civico.segnalazioni.models import Canale, Segnalazione
-from civico.territorio.importer import importa_alberi, importa_stradario
+from civico.territorio.importer import importa_stradario
 from civico.territorio.models import NumeroCivico
 
 PASSWORD_DEMO = "Civico-demo-2026"

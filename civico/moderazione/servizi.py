@@ -27,6 +27,7 @@ from civico.accounts.permissions import (
 from civico.core.memoria import Memoria
 from civico.enti.models import Ente
 from civico.errors import Conflict, InvalidData, NotAllowed
+from civico.formati.telefono import normalizza_telefono
 from civico.moderazione.models import (
     Divieto,
     EsitoSegnalazione,
@@ -37,6 +38,7 @@ from civico.moderazione.models import (
 )
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
+from civico.testo import memorizzabile
 
 MAX_MOTIVO = 300
 NASCOSTA = "nascosta"
@@ -59,8 +61,6 @@ def originali(s: Segnalazione, utente: Utente | None) -> dict[str, str]:
 def normalizza(tipo: str, valore: str) -> str:
     valore = (valore or "").strip().lower()
     if tipo == TipoDivieto.TELEFONO:
-        from civico.comunicazioni.destinatari import normalizza_telefono
-
         return normalizza_telefono(valore) if any(c.isdigit() for c in valore) else ""
     if tipo == TipoDivieto.DOMINIO:
         return valore.lstrip("@").rstrip(".")
@@ -189,7 +189,7 @@ def segnala_contenuto(s: Segnalazione, motivo: str, testo: str, *, ip: str, uten
     testo = (testo or "").strip()
     if len(testo) > 500:
         errori["testo"] = [_("Il testo è troppo lungo (massimo 500 caratteri).")]
-    if "\x00" in testo:
+    if not memorizzabile(testo):
         errori["testo"] = [_("Il testo contiene caratteri non validi.")]
     if errori:
         raise InvalidData(errori)
@@ -250,7 +250,7 @@ def _motivo(motivo: str) -> str:
     motivo = (motivo or "").strip()
     if not motivo:
         raise InvalidData({"motivo": [_("Indica il motivo: resta nella cronologia interna.")]})
-    if len(motivo) > MAX_MOTIVO or "\x00" in motivo:
+    if len(motivo) > MAX_MOTIVO or not memorizzabile(motivo):
         raise InvalidData({"motivo": [_("Il motivo è troppo lungo (massimo %(n)d caratteri).") % {"n": MAX_MOTIVO}]})
     return motivo
 

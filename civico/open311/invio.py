@@ -16,7 +16,7 @@ from civico.errors import DomainError, InvalidData
 from civico.open311.risposte import Errore
 from civico.segnalazioni.intake import NuovaSegnalazione, scegli_lingua
 from civico.segnalazioni.models import Canale
-from civico.testo import MAX_TITOLO
+from civico.testo import MAX_TITOLO, memorizzabile
 
 _ATTRIBUTO = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _FINE_FRASE = re.compile(r"[.!?…](?=\s)")
@@ -44,7 +44,7 @@ def nuova_segnalazione(dati: QueryDict, ente: Ente, categoria: Categoria, *,
     The reporter's language: `lang` or `locale` (the convention of Open311 clients), else `lingue`
     (the query string's, then Accept-Language)."""
     for chiave, valori in dati.lists():
-        if any("\x00" in v for v in [chiave, *valori]):
+        if not all(memorizzabile(v) for v in [chiave, *valori]):
             raise Errore(400, _("%(nome)s: contiene caratteri non ammessi.") % {"nome": chiave[:60]})
     descrizione = dati.get("description", "")
     nome = " ".join(p for p in (dati.get("first_name", "").strip(), dati.get("last_name", "").strip()) if p)

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from civico.open311.risposte import Errore
+from civico.testo import memorizzabile
 
 FINESTRA_MASSIMA = timedelta(days=90)
 LIMITE_PREDEFINITO = 1000  # the spec's "first 1000 requests"
@@ -106,7 +107,7 @@ def filtri_richieste(q: QueryDict, adesso: datetime) -> FiltriRichieste:
 def valore(q: QueryDict, nome: str) -> str:
     """One parameter, trimmed ("" when missing). NUL can reach no query: PostgreSQL refuses it."""
     testo = ",".join(v for v in q.getlist(nome) if v.strip()).strip()
-    if "\x00" in testo:
+    if not memorizzabile(testo):
         raise Errore(400, _("%(nome)s: contiene caratteri non ammessi.") % {"nome": nome})
     return testo
 

@@ -19,11 +19,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civico.analisi.importazione.lettura import SEPARATORI, ErroreFile
-from civico.analisi.importazione.lettura import leggi as leggi_csv
 from civico.enti.geo import punto_in_ente
 from civico.enti.models import Ente
 from civico.errors import InvalidData
+from civico.formati.tabella_csv import SEPARATORI, ErroreFile
+from civico.formati.tabella_csv import leggi as leggi_csv
 from civico.patrimonio.models import Bene, TipoBene
 
 DECIMALI = 7  # ≈ 1 cm: stored rounded, so a re-import compares equal

@@ -26,6 +26,7 @@ from civico.segnalazioni import consultazione
 from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, RISOLTI
+from civico.territorio import distanza
 
 PER_PAGINA = 20
 # Below this many reports in view the map shows them one by one, whatever the zoom.
@@ -150,7 +151,7 @@ def risoluzione(zoom: int) -> int | None:
 def mappa(qs: QuerySet[Segnalazione], bbox: tuple[float, float, float, float], zoom: int) -> dict:
     """Clusters (centroid and count) or single reports in the box, for the map's JSON."""
     ovest, sud, est, nord = bbox
-    nel_riquadro = qs.filter(lat__gte=sud, lat__lte=nord, lon__gte=ovest, lon__lte=est)
+    nel_riquadro = qs.filter(distanza.nel_riquadro(ovest, sud, est, nord))
     res = risoluzione(zoom)
     if res is None:
         punti = _punti(nel_riquadro)

@@ -124,7 +124,7 @@ def acs(request: HttpRequest) -> HttpResponse:
 
 def esci(request: HttpRequest) -> HttpResponse:
     """Sign out here and, when the citizen came through a SAML IdP, there too (SP-initiated SLO).
-    Called by the personal area's sign-out (`area_views.esci`, POST only)."""
+    Called by the personal area's sign-out (`views_area.esci`, POST only)."""
     dati = request.session.get(SESSIONE_IDP)
     rp = identita_digitale.relying_party(request)
     logout(request)

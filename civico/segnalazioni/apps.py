@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,8 @@ class SegnalazioniConfig(AppConfig):
         # Signal receivers: the SLA pause ends when the reporter answers; new reports go to the
         # comune's protocol system.
         from civico.segnalazioni import attesa, protocollo  # noqa: F401
+        from civico.segnalazioni.models import Allegato
+        from civico.segnalazioni.riservatezza import trattieni_foto_da_revisionare
+
+        # Photos wait for review where the ente asks it, whichever channel brought them.
+        pre_save.connect(trattieni_foto_da_revisionare, sender=Allegato, dispatch_uid="foto_da_revisionare")

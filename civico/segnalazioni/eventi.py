@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import Attore
@@ -30,6 +31,19 @@ def aggiorna(segnalazione: Segnalazione, quando: datetime) -> None:
     """Mark a report as changed: bump the optimistic-lock version and the update time."""
     segnalazione.versione += 1
     segnalazione.aggiornata_il = max(quando, segnalazione.aggiornata_il or quando)
+
+
+def cambia(segnalazione: Segnalazione, campo: str, valore: Any) -> tuple[Any, datetime] | None:
+    """Set one field of a locked report, mark it changed and save it: (the previous value, when),
+    or None when it already had that value (nothing is written and no event is due)."""
+    precedente = getattr(segnalazione, campo)
+    if precedente == valore:
+        return None
+    setattr(segnalazione, campo, valore)
+    quando = timezone.now()
+    aggiorna(segnalazione, quando)
+    segnalazione.save()
+    return precedente, quando
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ def condizione_pubblica(via: str = "", *, ente: Ente | None = None, ente_per_id:
     `ente`: the caller already keeps to this one ente; its flag is read here, so no join to enti.
     `ente_per_id`: the lookup holding the ente's id, compared with the active enti's ids (read
     now) instead of joining enti: big aggregate scans stay on the (ente, …) indexes.
+    For one report already loaded, the same rule is `Segnalazione.visibile_al_pubblico`.
     """
     pubblica = Q(**{f"{via}pubblica": True})
     if ente is not None:
@@ -86,6 +87,15 @@ class SegnalazioneQuerySet(models.QuerySet):
         if isinstance(attore, Attore):
             attore = None if attore.segnalante else attore.utente
         return self.filter(filtro_visibili(attore))
+
+    def per_assegnatario(self, scelta: str, utente: Utente, *, io: str, per: str) -> Self:
+        """The staff lists' filter by assignee: "nessuno" (nobody), `io` (the person asking: "me"
+        in the back office, "io" in the API), else one person by the lookup `per` (id or username)."""
+        if scelta == "nessuno":
+            return self.filter(assegnatario__isnull=True)
+        if scelta == io:
+            return self.filter(assegnatario=utente)
+        return self.filter(**{per: scelta})
 
 
 class Segnalazione(models.Model):
@@ -207,6 +217,12 @@ class Segnalazione(models.Model):
 
     def __str__(self) -> str:
         return f"{self.codice} · {self.titolo}"
+
+    @property
+    def visibile_al_pubblico(self) -> bool:
+        """`condizione_pubblica` for this one loaded report (whether its public page exists): what
+        templates ask, instead of reading `pubblica` by hand. Keep the two rules together."""
+        return self.pubblica and self.ente.attivo
 
 
 class ContatoreCodici(models.Model):

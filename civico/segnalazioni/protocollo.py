@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -51,13 +50,9 @@ def registra_protocollo(segnalazione: Segnalazione, attore: Attore, numero: str)
         s = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
         if not ruoli_attore(attore, s) & (RUOLI_OPERATIVI | {SISTEMA}):
             raise NotAllowed(_("Solo gli uffici che lavorano la segnalazione possono protocollarla."))
-        if s.numero_protocollo == numero:
+        if (cambio := eventi.cambia(s, "numero_protocollo", numero)) is None:
             return s
-        precedente = s.numero_protocollo
-        s.numero_protocollo = numero
-        quando = timezone.now()
-        eventi.aggiorna(s, quando)
-        s.save()
+        precedente, quando = cambio
         eventi.registra(s, TipoEvento.PROTOCOL, attore, quando=quando, visibilita=Visibilita.INTERNA,
                         dati={"numero_protocollo": numero, "precedente": precedente or None})
     return s

@@ -141,8 +141,7 @@ def inoltra(segnalazione: Segnalazione, ente: Ente, attore: Attore, *, motivo: s
     border case). The other comune receives a new report through the one door of intake, with its
     own code, routing and deadline; this one is rejected with a public line naming the new code,
     and its followers follow the new one. Returns the new report."""
-    from civico.comunicazioni import iscrizioni  # comunicazioni imports this app's modules
-    from civico.segnalazioni import intake, workflow
+    from civico.segnalazioni import eventi_dominio, intake, workflow
 
     motivo = (motivo or "").strip()
     if not motivo:
@@ -170,7 +169,8 @@ def inoltra(segnalazione: Segnalazione, ente: Ente, attore: Attore, *, motivo: s
         testo = _("Non di competenza: inoltrata al Comune di %(ente)s con il codice %(codice)s. %(motivo)s") % {
             "ente": ente.nome, "codice": nuova.codice, "motivo": motivo}
         workflow.transition(s, "reject", attore, testo=str(testo))
-        iscrizioni.sposta_iscrizioni(s, nuova)
+        # Emits segnalazione_inoltrata: comunicazioni moves the followers (eventi_dominio).
+        eventi_dominio.emetti(eventi_dominio.SEGNALAZIONE_INOLTRATA, vecchia=s, nuova=nuova)
     return nuova
 
 

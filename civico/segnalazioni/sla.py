@@ -22,7 +22,7 @@ import holidays
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import RUOLI_OPERATIVI, Attore, ruoli_attore
@@ -168,13 +168,9 @@ def imposta_priorita(segnalazione: Segnalazione, attore: Attore, priorita: str) 
     with transaction.atomic():
         s = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
         _lavora(attore, s)
-        if s.priorita == priorita:
+        if (cambio := eventi.cambia(s, "priorita", priorita)) is None:
             return s
-        precedente = s.priorita
-        s.priorita = priorita
-        quando = timezone.now()
-        eventi.aggiorna(s, quando)
-        s.save()
+        precedente, quando = cambio
         eventi.registra(
             s, TipoEvento.PRIORITY_CHANGED, attore, quando=quando, visibilita=Visibilita.INTERNA,
             testo=str(_("Priorità: %(da)s → %(a)s.") % {
@@ -203,13 +199,9 @@ def imposta_data_prevista(segnalazione: Segnalazione, attore: Attore, giorno: da
             errori.setdefault("scadenza", []).append(_("La data prevista non può precedere la segnalazione."))
         if errori:
             raise InvalidData(errori)
-        if s.data_prevista == giorno:
+        if (cambio := eventi.cambia(s, "data_prevista", giorno)) is None:
             return s
-        precedente = s.data_prevista
-        s.data_prevista = giorno
-        quando = timezone.now()
-        eventi.aggiorna(s, quando)
-        s.save()
+        precedente, quando = cambio
         data = formats.date_format(giorno, "SHORT_DATE_FORMAT")
         testo = _("Data prevista di risoluzione: %(data)s.") % {"data": data}
         eventi.registra(

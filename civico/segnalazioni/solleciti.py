@@ -16,12 +16,13 @@ dirigenti (its administrators), the same way: an item of their one daily overdue
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from civico.accounts.models import Ruolo, Utente
@@ -74,23 +75,28 @@ def sollecita_ritardi(oggi: date | None = None) -> EsitoSolleciti:
     oggi = oggi or timezone.localdate()
     esito = EsitoSolleciti()
     da_sollecitare = sla.in_ritardo(Segnalazione.objects.filter(sollecitata_il__isnull=True), oggi)
-    for s in da_sollecitare.order_by("scadenza", "pk").only("pk", "codice"):
-        try:
-            esito.sollecitate += sollecita(s, oggi)
-        except DatabaseError as errore:
-            log.warning("scadenze: sollecito per %s non registrato: %s", s.codice, errore)
-            esito.fallite.append(s.codice)
+    esito.sollecitate = _una_per_volta(da_sollecitare, lambda s: sollecita(s, oggi), esito, "sollecito")
     # Still late a while after the deadline: the dirigenti hear (once per deadline).
     limite = oggi - timedelta(days=giorni_secondo_sollecito())
     ancora = sla.in_ritardo(Segnalazione.objects.filter(sollecitata_il__isnull=False,
                                                         sollecitata_dirigenti_il__isnull=True), limite)
-    for s in ancora.order_by("scadenza", "pk").only("pk", "codice"):
-        try:
-            esito.ai_dirigenti += sollecita_dirigenti(s, limite)
-        except DatabaseError as errore:
-            log.warning("scadenze: sollecito ai dirigenti per %s non registrato: %s", s.codice, errore)
-            esito.fallite.append(s.codice)
+    esito.ai_dirigenti = _una_per_volta(ancora, lambda s: sollecita_dirigenti(s, limite), esito,
+                                        "sollecito ai dirigenti")
     return esito
+
+
+def _una_per_volta(qs: QuerySet[Segnalazione], sollecito: Callable[[Segnalazione], bool], esito: EsitoSolleciti,
+                   cosa: str) -> int:
+    """Each report in its own transaction, by deadline: one that fails is logged and counted in
+    `esito.fallite`, the others go on. How many were escalated."""
+    fatti = 0
+    for s in qs.order_by("scadenza", "pk").only("pk", "codice"):
+        try:
+            fatti += sollecito(s)
+        except DatabaseError as errore:
+            log.warning("scadenze: %s per %s non registrato: %s", cosa, s.codice, errore)
+            esito.fallite.append(s.codice)
+    return fatti
 
 
 def sollecita_dirigenti(segnalazione: Segnalazione, limite: date) -> bool:

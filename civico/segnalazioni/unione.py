@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from civico.accounts.permissions import Attore
-from civico.segnalazioni import eventi
+from civico.segnalazioni import eventi, eventi_dominio
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
 
 
@@ -20,10 +20,9 @@ def unisci_al_principale(duplicata: Segnalazione, attore: Attore, *, quando: dat
     Call inside the transaction of the transition, so both or neither happen, and before the
     transition's own event is appended: the outbox then finds nobody left on the duplicate, and
     its followers hear of the merge once, from the main report."""
-    from civico.comunicazioni import iscrizioni  # comunicazioni imports this app's modules
-
     principale = Segnalazione.objects.select_for_update().get(pk=duplicata.duplicato_di_id)
-    spostate = iscrizioni.sposta_iscrizioni(duplicata, principale)
+    # Emits duplicato_unito: comunicazioni moves the followers (eventi_dominio).
+    spostate = sum(eventi_dominio.emetti(eventi_dominio.DUPLICATO_UNITO, duplicata=duplicata, principale=principale))
     eventi.aggiorna(principale, quando)
     principale.save()
     # In the name the transition's event shows (the duplicate's office, unless the actor has one).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from django.db.models import Q
+
 RAGGIO_TERRA_M = 6_371_008.8  # mean radius (IUGG)
 
 
@@ -24,3 +26,8 @@ def riquadro(lat: float, lon: float, raggio_m: float) -> tuple[float, float, flo
     coseno = max(math.cos(math.radians(min(90.0, abs(lat) + dlat))), 1e-6)
     dlon = min(180.0, dlat / coseno)
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def nel_riquadro(ovest: float, sud: float, est: float, nord: float) -> Q:
+    """The rows (with `lat` and `lon` columns) inside the box, edges included."""
+    return Q(lat__gte=sud, lat__lte=nord, lon__gte=ovest, lon__lte=est)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from civico.core.memoria import Memoria
 from civico.enti.models import Ente
-from civico.territorio.distanza import distanza_m, riquadro
+from civico.territorio.distanza import distanza_m, nel_riquadro, riquadro
 from civico.territorio.dug import separa_dug
 from civico.territorio.models import NumeroCivico, Via, testo_civico
 from civico.territorio.nomi_strade import chiave, parole_chiave, parole_di_confronto, senza_accenti
@@ -208,7 +208,7 @@ def _indirizzo(via: Via, civico: dict, distanza: float | None = None, *, esatto:
 
 def _nel_riquadro(qs, lat: float, lon: float, raggio_m: float):
     lat_min, lat_max, lon_min, lon_max = riquadro(lat, lon, raggio_m)
-    return qs.filter(lat__gte=lat_min, lat__lte=lat_max, lon__gte=lon_min, lon__lte=lon_max)
+    return qs.filter(nel_riquadro(lon_min, lat_min, lon_max, lat_max))
 
 
 # Every report asks, and most comuni have no stradario loaded: whether an ente has house numbers

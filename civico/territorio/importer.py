@@ -1,5 +1,5 @@
-"""Import of the shipped stradario (streets + house numbers) and trees into an ente
-(the trees become the "alberi" kind of the asset layer, civico.patrimonio).
+"""Import of the shipped stradario (streets + house numbers) into an ente, and the helpers the
+import of the shipped trees (civico.patrimonio.alberi, a layer up) shares.
 
 Both imports are idempotent: when the ente already holds as many rows as the file gives,
 nothing is written; otherwise only the missing rows are inserted, in one transaction.
@@ -16,8 +16,6 @@ from typing import NamedTuple
 from django.db import transaction
 
 from civico.enti.models import Ente
-from civico.patrimonio.models import Bene
-from civico.patrimonio.servizi import tipo_alberi
 from civico.territorio.fonti import in_wgs84, percorso, righe
 from civico.territorio.models import NumeroCivico, Via
 from civico.territorio.nomi_strade import chiave, nome_leggibile
@@ -27,23 +25,11 @@ LOTTO = 2000
 # 7 decimals of a degree ≈ 1 cm: stored rounded, so a re-import compares equal even if
 # another pyproj build differs in the last bits.
 DECIMALI = 7
-FONTE_ALBERI = "Comune di Alessandria, Servizio Verde Pubblico: alberi (Portale Open Data)"
-# Census columns that name a tree's attributes (as the rest of the platform reads them)…
-_ATTRIBUTI_ALBERO = {
-    "Essenza": "specie", "Tipologia": "tipologia", "StatoVegetativo": "stato_vegetativo",
-    "ClassificazioneCedimento": "classe_cedimento", "RangeAltezza": "altezza",
-}
-# …and the other census columns, kept as published.
-_COLONNE_ALBERO = (
-    "Disposizione", "Posizione", "Portamento", "EssenzaStorica", "DataCensimento",
-    "AltezzaPrimoPalco", "RangeDiametroFusto", "Suolo", "QualitaBiomeccanica",
-    "Interferenze", "TipoFoglia",
-)
-
 
 # What this process last read from each file (by path, size and mtime): a repeated import,
 # e.g. at every `civico demo` or test, then costs two COUNTs instead of a parse.
-_CONTEGGI: dict[tuple, dict] = {}
+CONTEGGI: dict[tuple, dict] = {}
+_GIA_FATTO, _ZERI = "Stradario già importato: nulla da fare", {"vie_inserite": 0, "civici_inseriti": 0}
 
 
 class _Civico(NamedTuple):
@@ -56,14 +42,14 @@ class _Civico(NamedTuple):
     lon: float
 
 
-def _intero(testo: str) -> int | None:
+def intero(testo: str) -> int | None:
     try:
         return int(testo)
     except ValueError:
         return None
 
 
-def _avvisa(progress: Progress, messaggio: str) -> None:
+def avvisa(progress: Progress, messaggio: str) -> None:
     if progress:
         progress(messaggio)
 
@@ -78,17 +64,17 @@ def importa_stradario(ente: Ente, progress: Progress = None) -> dict:
     file = (percorso(ente, "viario"), percorso(ente, "numeri-civici"))
     gia_vie = Via.objects.filter(ente=ente).count()
     gia_civici = NumeroCivico.objects.filter(ente=ente).count()
-    noto = _CONTEGGI.get(_firma(file))
+    noto = CONTEGGI.get(firma(file))
     if noto and (gia_vie, gia_civici) == (noto["vie"], noto["civici"]):
-        return _gia_fatto(progress, "stradario", noto, inizio)
+        return gia_fatto(progress, _GIA_FATTO, noto, _ZERI, inizio)
 
     strade, civici, scartati = _leggi_stradario(*file)
     conteggi = {"vie": len(strade), "civici": len(civici), "scartati": scartati}
-    _CONTEGGI[_firma(file)] = conteggi
-    _avvisa(progress, f"Stradario {ente.nome}: {len(strade)} vie, {len(civici)} numeri civici "
+    CONTEGGI[firma(file)] = conteggi
+    avvisa(progress, f"Stradario {ente.nome}: {len(strade)} vie, {len(civici)} numeri civici "
                       f"({scartati} scartati)")
     if (gia_vie, gia_civici) == (len(strade), len(civici)):
-        return _gia_fatto(progress, "stradario", conteggi, inizio)
+        return gia_fatto(progress, _GIA_FATTO, conteggi, _ZERI, inizio)
 
     with transaction.atomic():
         vie_inserite = _inserisci_vie(ente, strade, civici)
@@ -110,7 +96,7 @@ def importa_stradario(ente: Ente, progress: Progress = None) -> dict:
             ))
         NumeroCivico.objects.bulk_create(nuovi, batch_size=LOTTO)
     secondi = round(time.monotonic() - inizio, 2)
-    _avvisa(progress, f"Inserite {vie_inserite} vie e {len(nuovi)} numeri civici in {secondi} s")
+    avvisa(progress, f"Inserite {vie_inserite} vie e {len(nuovi)} numeri civici in {secondi} s")
     return conteggi | {"vie_inserite": vie_inserite, "civici_inseriti": len(nuovi),
                        "secondi": secondi}
 
@@ -126,14 +112,14 @@ def _leggi_stradario(
     # The street list first; a few streets appear only in the house-number file.
     strade: dict[int, tuple[str, str, str, str]] = {}
     for r in vie_csv + civici_csv:
-        codice = _intero(r["CodiceVia"])
+        codice = intero(r["CodiceVia"])
         if codice is not None and r["DUF"]:
             strade.setdefault(
                 codice, (r["DUG"], r["DUF"], r.get("CAP", ""), r.get("QuartiereSobborgo", ""))
             )
     civici: list[_Civico] = []
     for i, r in enumerate(civici_csv):
-        codice, numero = _intero(r["CodiceVia"]), _intero(r["Civico"])
+        codice, numero = intero(r["CodiceVia"]), intero(r["Civico"])
         if not validi[i] or codice not in strade or numero is None or numero < 0:
             continue
         civici.append(_Civico(
@@ -180,72 +166,11 @@ def _inserisci_vie(
     return len(nuove)
 
 
-def importa_alberi(ente: Ente, progress: Progress = None) -> dict:
-    """The trees layer (alberi.csv) of the ente, as the "alberi" kind of the asset layer.
-
-    Returns counts: alberi (valid rows), scartati (invalid coordinates or id), duplicati
-    (an id already used by an earlier row: the first one is kept), inseriti, secondi.
-    """
-    inizio = time.monotonic()
-    file = (percorso(ente, "alberi"),)
-    tipo = tipo_alberi(ente, fonte=FONTE_ALBERI, licenza="CC BY 4.0", attribuzione="Comune di Alessandria")
-    gia = Bene.objects.filter(tipo=tipo).count()
-    noto = _CONTEGGI.get(_firma(file))
-    if noto and gia == noto["alberi"]:
-        return _gia_fatto(progress, "alberi", noto, inizio)
-
-    alberi, scartati, duplicati = _leggi_alberi(*file)
-    conteggi = {"alberi": len(alberi), "scartati": scartati, "duplicati": duplicati}
-    _CONTEGGI[_firma(file)] = conteggi
-    _avvisa(progress, f"Alberi {ente.nome}: {len(alberi)} alberi ({scartati} scartati, "
-                      f"{duplicati} identificativi doppi)")
-    if gia == len(alberi):
-        return _gia_fatto(progress, "alberi", conteggi, inizio)
-
-    with transaction.atomic():
-        presenti = set(Bene.objects.filter(tipo=tipo).values_list("identificativo", flat=True))
-        nuovi = [
-            Bene(ente=ente, tipo=tipo, identificativo=k, lat=lat, lon=lon, attributi=attributi)
-            for k, (lat, lon, attributi) in alberi.items() if k not in presenti
-        ]
-        Bene.objects.bulk_create(nuovi, batch_size=LOTTO)
-    secondi = round(time.monotonic() - inizio, 2)
-    _avvisa(progress, f"Inseriti {len(nuovi)} alberi in {secondi} s")
-    return conteggi | {"inseriti": len(nuovi), "secondi": secondi}
-
-
-def _leggi_alberi(path: Path) -> tuple[dict[str, tuple[float, float, dict]], int, int]:
-    """(lat, lon, attributes) by identificativo; a repeated identificativo keeps its first row."""
-    righe_csv = list(righe(path))
-    lat, lon, validi = in_wgs84(
-        [r["CoordX"] for r in righe_csv], [r["CoordY"] for r in righe_csv]
-    )
-    alberi: dict[str, tuple[float, float, dict]] = {}
-    scartati = duplicati = 0
-    for i, r in enumerate(righe_csv):
-        identificativo = _intero(r["Identificativo"])
-        if not validi[i] or identificativo is None or identificativo < 0:
-            scartati += 1
-        elif str(identificativo) in alberi:
-            duplicati += 1
-        else:
-            attributi = {nome: r[colonna] for colonna, nome in _ATTRIBUTI_ALBERO.items() if r.get(colonna)}
-            attributi |= {k: r[k] for k in _COLONNE_ALBERO if r.get(k)}
-            alberi[str(identificativo)] = (
-                round(float(lat[i]), DECIMALI), round(float(lon[i]), DECIMALI), attributi
-            )
-    return alberi, scartati, duplicati
-
-
-def _firma(file: tuple[Path, ...]) -> tuple:
+def firma(file: tuple[Path, ...]) -> tuple:
     return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in file)
 
 
-def _gia_fatto(progress: Progress, cosa: str, conteggi: dict, inizio: float) -> dict:
-    if cosa == "stradario":
-        _avvisa(progress, "Stradario già importato: nulla da fare")
-        zeri = {"vie_inserite": 0, "civici_inseriti": 0}
-    else:
-        _avvisa(progress, "Alberi già importati: nulla da fare")
-        zeri = {"inseriti": 0}
+def gia_fatto(progress: Progress, avviso: str, conteggi: dict, zeri: dict, inizio: float) -> dict:
+    """The counts of an import that found everything already there (`zeri`: nothing inserted)."""
+    avvisa(progress, avviso)
     return conteggi | zeri | {"secondi": round(time.monotonic() - inizio, 2)}

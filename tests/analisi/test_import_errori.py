@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from civico.analisi.importazione.lettura import ErroreFile
 from civico.analisi.importazione.municipium import importa_municipium
 from civico.catalogo.models import Categoria
+from civico.formati.tabella_csv import ErroreFile
 from civico.segnalazioni.models import Segnalazione
 
 pytestmark = pytest.mark.django_db

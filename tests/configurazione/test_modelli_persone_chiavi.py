@@ -6,7 +6,7 @@ from civico.accounts import chiavi
 from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
 from civico.catalogo import configurazione
 from civico.catalogo.models import ModelloRisposta
-from civico.segnalazioni import workflow
+from civico.segnalazioni import uffici, workflow
 from civico.segnalazioni.stati import Stato
 from tests import factories
 
@@ -29,14 +29,14 @@ def test_a_report_is_offered_the_templates_of_its_category_and_state_most_specif
         assert risposta.status_code == 302
     s = factories.segnalazione(alessandria)
 
-    assert [m.titolo for m in configurazione.modelli_per(s)] == ["Buca: sopralluogo", "Grazie"]
+    assert [m.titolo for m in uffici.modelli_per(s)] == ["Buca: sopralluogo", "Grazie"]
     s = workflow.transition(s, "take_in_charge", factories.operatore(alessandria))
-    assert [m.titolo for m in configurazione.modelli_per(s)] == ["Buca presa in carico", "Buca: sopralluogo", "Grazie"]
+    assert [m.titolo for m in uffici.modelli_per(s)] == ["Buca presa in carico", "Buca: sopralluogo", "Grazie"]
 
 
 def test_templates_of_another_comune_are_never_offered(admin, alessandria, casale):
     ModelloRisposta.objects.create(ente=casale, titolo="Di Casale", testo="…")
-    assert configurazione.modelli_per(factories.segnalazione(alessandria)) == []
+    assert uffici.modelli_per(factories.segnalazione(alessandria)) == []
 
 
 def test_an_administrator_gives_a_new_colleague_an_office_role(client, admin, alessandria):

@@ -10,8 +10,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civico.analisi.importazione.lettura import ErroreFile
 from civico.errors import InvalidData
+from civico.formati.tabella_csv import ErroreFile
 from civico.patrimonio import importa, servizi
 from civico.patrimonio.models import Bene, TipoBene
 

@@ -103,6 +103,16 @@ def test_a_comune_leaving_the_platform_takes_its_reports_off_every_public_form(m
     assert Evento.objects.filter(condizione_pubblica("segnalazione__"), segnalazione=mondo.pubblica).exists()
 
 
+def test_a_loaded_reports_visibile_al_pubblico_says_what_pubbliche_says(mondo):
+    """What templates ask (whether to link the public page) is the QuerySet's rule."""
+    Ente.objects.filter(pk=mondo.cm.pk).update(attivo=False)
+    pubbliche = set(_codici(Segnalazione.objects.pubbliche()))
+    tutte = Segnalazione.objects.select_related("ente")
+
+    assert {s.codice for s in tutte if s.visibile_al_pubblico} == pubbliche
+    assert mondo.pubblica.codice in pubbliche and mondo.casale.codice not in pubbliche
+
+
 def test_a_photo_of_a_report_of_an_inactive_comune_is_not_served(client, mondo):
     from civico.segnalazioni import consultazione, interazioni
     from tests.segnalazioni import immagini

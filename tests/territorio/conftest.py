@@ -3,7 +3,8 @@
 import pytest
 
 from civico.enti.models import Ente
-from civico.territorio.importer import importa_alberi, importa_stradario
+from civico.patrimonio.alberi import importa_alberi
+from civico.territorio.importer import importa_stradario
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import gzip
 import pytest
 
 from civico.enti.models import Ente
+from civico.patrimonio.alberi import importa_alberi
 from civico.patrimonio.models import Bene
-from civico.territorio.importer import importa_alberi, importa_stradario
+from civico.territorio.importer import importa_stradario
 from civico.territorio.models import NumeroCivico, Via
 
 pytestmark = pytest.mark.django_db

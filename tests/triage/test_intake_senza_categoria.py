@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from civico.catalogo import services as catalogo
+from civico.comunicazioni.inbound import lettura_testo as lettura
 from civico.errors import InvalidData
 from civico.segnalazioni import intake
 from civico.triage import servizi as triage
@@ -48,8 +48,8 @@ def test_words_that_say_nothing_ask_to_choose_a_category_and_store_nothing(aless
     assert errore.value.field == "categoria"
 
 
-def test_the_catalogue_callers_read_the_same_service(alessandria):
-    """The inbound e-mail and SMS parser asks the catalogue: the answer is triage's."""
+def test_the_inbound_parser_reads_the_same_service(alessandria):
+    """The inbound e-mail and SMS parser's category is triage's."""
     for testo in ["lampione spnto", "buca delle lettere rotta", "pothole near the school"]:
-        assert catalogo.suggerisci_categoria(alessandria, testo) == triage.categoria_suggerita(alessandria, testo)
-    assert catalogo.suggerisci_categoria(alessandria, "buca delle lettere rotta").codice == "altro"
+        assert lettura.categoria(alessandria, testo) == triage.categoria_suggerita(alessandria, testo)
+    assert lettura.categoria(alessandria, "buca delle lettere rotta").codice == "altro"

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from civico.analisi.importazione.lettura import ErroreFile
+from civico.formati.tabella_csv import ErroreFile
 from civico.segnalazioni.models import Canale
 from civico.segnalazioni.stati import Stato
 

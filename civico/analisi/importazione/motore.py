@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civico.analisi import istantanee
-from civico.analisi.importazione import lettura, scrittura
-from civico.analisi.importazione.lettura import ErroreFile
+from civico.analisi.importazione import scrittura
 from civico.analisi.importazione.mappatura import Mappatura
 from civico.analisi.importazione.righe import RigaImport, RigaNonValida, interpreta
 from civico.enti.models import Ente
+from civico.formati import tabella_csv
+from civico.formati.tabella_csv import ErroreFile
 from civico.segnalazioni import pregresso
 
 # Called with (rows done, rows in all) while writing: the command draws a bar with it.
@@ -62,7 +63,7 @@ class Riepilogo:
             (_("Prova: nulla è stato scritto. ") if self.prova else "")
             + _("%(origine)s → %(ente)s: %(righe)d righe lette in %(s).1f s (codifica %(cod)s, separatore %(sep)s).")
             % {"origine": self.origine, "ente": self.ente, "righe": self.righe, "s": self.secondi,
-               "cod": self.codifica, "sep": lettura.nome_separatore(self.separatore)},
+               "cod": self.codifica, "sep": tabella_csv.nome_separatore(self.separatore)},
             _("Importate: %(n)d · aggiornate: %(a)d · invariate: %(i)d · scartate: %(s)d.")
             % {"n": self.importate, "a": self.aggiornate, "i": self.invariate, "s": len(self.scartate)},
         ]
@@ -105,7 +106,7 @@ def importa(
     inizio = time.perf_counter()
     adesso = adesso or timezone.now()
     separatore = separatore or mappatura.separatore
-    letto = lettura.leggi(
+    letto = tabella_csv.leggi(
         percorso, separatore=separatore, codifica=codifica or mappatura.codifica,
         richieste=[mappatura.colonne[c] for c in mappatura.colonne],
     )
@@ -137,7 +138,7 @@ def importa(
     return r
 
 
-def _righe_valide(righe: list[lettura.RigaLetta], m: Mappatura, fuso: ZoneInfo, adesso: datetime,
+def _righe_valide(righe: list[tabella_csv.RigaLetta], m: Mappatura, fuso: ZoneInfo, adesso: datetime,
                   r: Riepilogo) -> list[RigaImport]:
     valide: list[RigaImport] = []
     prima_riga: dict[str, int] = {}

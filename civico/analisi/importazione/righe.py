@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from civico.analisi.importazione.lettura import RigaLetta
 from civico.analisi.importazione.mappatura import Mappatura, chiave
+from civico.formati.tabella_csv import RigaLetta
 from civico.moderazione import cancello
 from civico.segnalazioni.models import Canale
 from civico.segnalazioni.workflow import APERTI, RISOLTI

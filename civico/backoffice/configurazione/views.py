@@ -28,6 +28,8 @@ from civico.catalogo.models import Categoria, Domanda, Ufficio
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 from civico.segnalazioni import pregresso
+from civico.segnalazioni.uffici import disattiva_ufficio as disattiva
+from civico.segnalazioni.uffici import segnalazioni_aperte
 
 T = "backoffice/configurazione/"
 
@@ -98,7 +100,7 @@ def ufficio(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse:
         if ok:
             messages.success(request, _("Ufficio salvato."))
             return redirect("configurazione:uffici", ente.slug)
-    aperte = servizi.segnalazioni_aperte(oggetto).count()
+    aperte = segnalazioni_aperte(oggetto).count()
     return pagina(request, ente, "ufficio.html", "uffici", form=form, ufficio=oggetto, aperte=aperte)
 
 
@@ -108,13 +110,13 @@ def disattiva_ufficio(request: HttpRequest, ente: Ente, pk: int) -> HttpResponse
     oggetto = get_object_or_404(Ufficio, pk=pk, ente=ente, attivo=True)
     form = DisattivaUfficioForm(request.POST if request.method == "POST" else None, ufficio=oggetto)
     if request.method == "POST" and form.is_valid():
-        ok, spostate = esegui(form, servizi.disattiva_ufficio, request.user, oggetto, **form.cleaned_data)
+        ok, spostate = esegui(form, disattiva, request.user, oggetto, **form.cleaned_data)
         if ok:
             messages.success(request, _("Ufficio disattivato; segnalazioni spostate: %(n)d.") % {"n": spostate})
             return redirect("configurazione:uffici", ente.slug)
     return pagina(
         request, ente, "disattiva_ufficio.html", "uffici", form=form, ufficio=oggetto,
-        aperte=servizi.segnalazioni_aperte(oggetto).count(), categorie=oggetto.categorie.order_by("nome"),
+        aperte=segnalazioni_aperte(oggetto).count(), categorie=oggetto.categorie.order_by("nome"),
     )
 
 

@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from civico.analisi.importazione.lettura import ErroreFile
 from civico.backoffice.configurazione.forms import mostra_errori
 from civico.backoffice.configurazione.forms_patrimonio import ImportaBeniForm
 from civico.backoffice.configurazione.permessi import configuratore_richiesto
 from civico.backoffice.configurazione.views import pagina
 from civico.enti.models import Ente
 from civico.errors import InvalidData
+from civico.formati.tabella_csv import ErroreFile
 from civico.patrimonio import importa, servizi
 from civico.patrimonio.models import TipoBene
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civico.comunicazioni.canali import CampoPreferenza, CanaleDiConsegna, EsitoInvio
 from civico.comunicazioni.canali.http import ErroreDiRete, esito_http, richiesta
-from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.impostazioni import impostazione
+from civico.formati.telefono import normalizza_telefono
 
 MAX_CARATTERI = 459  # three concatenated SMS
 

@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from civico.accounts.permissions import Attore
 from civico.catalogo import services as catalogo
 from civico.catalogo.models import Categoria
-from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.inbound import lettura_testo as lettura
 from civico.comunicazioni.inbound.lettura_risposte import leggi_risposta, leggi_si_no
 from civico.comunicazioni.models import Conversazione
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
+from civico.formati.telefono import normalizza_telefono
 from civico.segnalazioni import eventi, intake, interazioni, media
 from civico.segnalazioni.models import Canale, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.stati import Stato

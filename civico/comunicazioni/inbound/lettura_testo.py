@@ -12,6 +12,7 @@ from civico.enti.models import Ente
 from civico.territorio import gazetteer
 from civico.territorio.gazetteer import Indirizzo
 from civico.testo import senza_accenti
+from civico.triage.servizi import categoria_suggerita
 
 # Street types written in full or in their dotted abbreviations: bare "v" or "c" are too
 # ambiguous inside a sentence.
@@ -68,7 +69,8 @@ def luogo(ente: Ente, testo: str, risposta_al_dove: str = "") -> Indirizzo | str
 
 
 def categoria(ente: Ente, testo: str) -> Categoria | None:
-    return catalogo.suggerisci_categoria(ente, testo)
+    """The most likely category for these words: triage's one door."""
+    return categoria_suggerita(ente, testo)
 
 
 def _parole(testo: str) -> set[str]:

@@ -13,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from civico.comunicazioni.destinatari import normalizza_telefono
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.inbound.conversazione import EsitoConversazione, conversa
 from civico.comunicazioni.inbound.risposte import rispondi
 from civico.comunicazioni.models import CanaliEnte, MessaggioInArrivo
 from civico.enti.models import Ente
+from civico.formati.telefono import normalizza_telefono
 from civico.segnalazioni.models import Segnalazione
 
 logger = logging.getLogger(__name__)

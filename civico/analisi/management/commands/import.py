@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from civico.analisi.importazione import mappatura, motore
-from civico.analisi.importazione.lettura import ErroreFile
 from civico.analisi.importazione.municipium import MUNICIPIUM
 from civico.analisi.importazione.progresso import Barra
 from civico.enti.models import Ente
+from civico.formati.tabella_csv import ErroreFile
 
 
 class Command(BaseCommand):

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from civico.analisi.importazione.lettura import ErroreFile
-from civico.api.filtri import ente_da_riferimento
+from civico.enti.riferimento import trova_ente
 from civico.errors import DomainError, InvalidData
+from civico.formati.tabella_csv import ErroreFile
 from civico.patrimonio import importa, servizi
 
 
@@ -41,7 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            ente = ente_da_riferimento(opts["ente"])
+            ente = trova_ente(opts["ente"])
+            if ente is None:
+                raise CommandError(f"Comune «{opts['ente'].strip()[:40]}» non trovato.")
             dati = Path(opts["file"]).read_bytes()
         except OSError as errore:
             raise CommandError(f"Il file «{opts['file']}» non si può leggere: {errore}") from errore

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civico.segnalazioni import solleciti
+from civico.segnalazioni import eventi_dominio, solleciti
 
 
 class Command(BaseCommand):
@@ -27,10 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"Data non valida: {oggi}") from errore
         esito = solleciti.sollecita_ritardi(giorno)
         self.stdout.write(f"Segnalazioni in ritardo segnalate ai responsabili: {esito.sollecitate}")
-        # The escalations are items of the day's summary (comunicazioni.personale): send it now.
-        from civico.comunicazioni import personale
-
-        self.stdout.write(f"Riepiloghi dei ritardi inviati: {personale.invia_riepiloghi(solo_ritardi=True)}")
+        # The escalations are items of the day's summary: emits ritardi_sollecitati, whose handler
+        # (comunicazioni.personale) sends it now.
+        inviati = sum(eventi_dominio.emetti(eventi_dominio.RITARDI_SOLLECITATI))
+        self.stdout.write(f"Riepiloghi dei ritardi inviati: {inviati}")
         if esito.fallite:
             # A non-zero exit makes cron or the timer report it; the next run tries them again.
             raise CommandError(f"E-mail non inviate, da ritentare: {', '.join(esito.fallite)}")

@@ -1,4 +1,6 @@
-"""`civico importa_territorio 006003`: an ente's stradario and trees from the shipped data."""
+"""`civico importa_territorio 006003`: an ente's stradario and trees from the shipped data.
+
+Here, not in `territorio`, because the trees fill the asset layer (civico.patrimonio.alberi)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from civico.enti.models import Ente
-from civico.territorio.importer import importa_alberi, importa_stradario
+from civico.patrimonio.alberi import importa_alberi
+from civico.territorio.importer import importa_stradario
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Privacy rules applied wherever data enter, whatever the channel (signal receivers).
 
-Connected in `AccountsConfig.ready`."""
+Connected in `SegnalazioniConfig.ready`."""
 
 from __future__ import annotations
 
