@@ -17,8 +17,10 @@ Our own side (the relying party's entity configuration) is `configurazione_rp`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,6 +45,7 @@ TIMEOUT_S = 10
 TOLLERANZA_OROLOGIO_S = 60
 DURATA_CONFIGURAZIONE_S = 24 * 3600  # our entity configuration's lifetime
 DURATA_ERRORE_S = 120  # a failed resolution is retried after this
+ANTICIPO_RINNOVO = timedelta(minutes=30)  # the worker renews a chain this long before it expires
 PROFONDITA_MAX = 5  # statements between a provider and its trust anchor
 TIPO_STATEMENT = "entity-statement+jwt"
 TIPO_TRUST_MARK = "trust-mark+jwt"
@@ -231,13 +234,19 @@ def _trust_mark(marchio: dict, sub: str, ancora: _Configurazione) -> dict:
 # --- The cache and what the sign-in uses.
 
 def catena(entity_id: str) -> Catena:
-    """The provider's resolved chain, from the shared cache until its expiry, else resolved now."""
+    """The provider's resolved chain, from the shared cache until its expiry, else resolved now
+    (the worker's `rinnovatore` renews chains before they expire, so pages rarely wait on it)."""
     adesso = timezone.now()
     salvata = CatenaFiducia.objects.filter(entity_id=entity_id, scade_il__gt=adesso).first()
     if salvata is not None:
         if salvata.errore:
             raise CatenaNonValida(salvata.errore)
         return Catena(entity_id, salvata.trust_anchor, salvata.metadati, int(salvata.scade_il.timestamp()))
+    return _risolvi_e_salva(entity_id)
+
+
+def _risolvi_e_salva(entity_id: str) -> Catena:
+    adesso = timezone.now()
     try:
         risolta = risolvi(entity_id)
     except CatenaNonValida as exc:
@@ -247,6 +256,44 @@ def catena(entity_id: str) -> Catena:
     _salva(entity_id, trust_anchor=risolta.trust_anchor, metadati=risolta.metadati, errore="",
            scade_il=datetime.fromtimestamp(risolta.scade, tz=UTC))
     return risolta
+
+
+def rinnova_catene(anticipo: timedelta = ANTICIPO_RINNOVO) -> list[str]:
+    """Resolve again, ahead of time, the chains of the providers in use that expire within
+    `anticipo` (or are not cached, or failed): the sign-in page then reads them from the cache
+    instead of waiting on the federation. Returns the entity ids renewed; a failure is cached
+    with its reason, as at sign-in."""
+    limite = timezone.now() + anticipo
+    in_uso = set(ProviderIdentita.objects.filter(attivo=True, relying_party__attivo=True)
+                 .values_list("issuer", flat=True))
+    fresche = set(CatenaFiducia.objects.filter(entity_id__in=in_uso, scade_il__gt=limite, errore="")
+                  .values_list("entity_id", flat=True))
+    rinnovate = []
+    for entity_id in sorted(in_uso - fresche):
+        with contextlib.suppress(CatenaNonValida):  # logged and cached by _risolvi_e_salva
+            _risolvi_e_salva(entity_id)
+        rinnovate.append(entity_id)
+    return rinnovate
+
+
+def rinnovatore(ferma: threading.Event, ogni: float = 300.0) -> threading.Thread:
+    """A thread of `civico worker` (registered by AccountsConfig.ready()): renews the chains
+    every `ogni` seconds. A failed pass (database down) is logged and tried at the next one."""
+    from django.db import close_old_connections, connection
+
+    def ciclo() -> None:
+        while not ferma.wait(ogni):
+            try:
+                close_old_connections()
+                rinnova_catene()
+            except Exception:
+                log.warning("Rinnovo delle catene di fiducia non riuscito", exc_info=True)
+                connection.close()
+        connection.close()
+
+    filo = threading.Thread(target=ciclo, name="civico-catene-fiducia", daemon=True)
+    filo.start()
+    return filo
 
 
 def _salva(entity_id: str, **valori: Any) -> None:

@@ -288,3 +288,24 @@ def test_keys_rotate_without_interrupting_a_sign_in(client, op, configurato, ret
     pubblicate = client.get("/area-personale/spid-cie/jwks.json").json()["keys"]
     assert {k["kid"] for k in pubblicate} == {k["kid"] for k in rp.chiavi_private["keys"]} and not vecchie & {
         k["kid"] for k in pubblicate}
+
+
+def test_the_worker_renews_chains_before_they_expire_and_pages_read_the_cache(client, op, configurato,
+                                                                               rete_fiducia):
+    from civico.core import estensioni
+
+    assert federazione.rinnovatore in estensioni.fili()  # started by `civico worker`
+    assert federazione.rinnova_catene() == [op.issuer]  # not cached yet: resolved now
+    assert federazione.rinnova_catene() == []  # fresh: nothing to do, nothing fetched
+    chiesto = len(rete_fiducia.ta.richieste)
+    CatenaFiducia.objects.update(scade_il=timezone.now() + timedelta(minutes=10))  # about to expire
+    assert federazione.rinnova_catene() == [op.issuer] and len(rete_fiducia.ta.richieste) > chiesto
+    assert CatenaFiducia.objects.get(entity_id=op.issuer).scade_il > timezone.now() + timedelta(minutes=30)
+    # The sign-in page then shows the provider without asking the federation.
+    chiesto = len(rete_fiducia.ta.richieste)
+    assert pulsante(client, configurato[1]) and len(rete_fiducia.ta.richieste) == chiesto
+    # A provider dropped by its superior: the renewal caches the refusal, and the button goes.
+    rete_fiducia.intermedio.subordinati.pop(op.issuer)
+    CatenaFiducia.objects.update(scade_il=timezone.now())
+    assert federazione.rinnova_catene() == [op.issuer]
+    assert CatenaFiducia.objects.get(entity_id=op.issuer).errore and not pulsante(client, configurato[1])
