@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "civico.segnalazioni",
     "civico.comunicazioni",
     "civico.analisi",
+    "civico.gdpr",
     "civico.moderazione",
     "civico.portale",
     "civico.open311",

@@ -182,7 +182,8 @@ def completa_accesso(request: HttpRequest, identita: Identita) -> Utente:
 
 
 def pulisci_link(giorni: int = 1) -> int:
-    """Drop old sign-in link records (useless after 15 minutes). Called by the nightly retention
-    job (`cancellazione.pulisci_scaduti`, from `civico conservazione`), not by the worker."""
+    """Drop old sign-in link records (useless after 15 minutes). Registered in `civico.gdpr.scadenze`
+    (PortaleConfig.ready), so the nightly retention job calls it (`cancellazione.pulisci_scaduti`,
+    from `civico conservazione`), not the worker."""
     cancellati, _ = LinkAccesso.objects.filter(creato_il__lt=timezone.now() - timedelta(days=giorni)).delete()
     return cancellati

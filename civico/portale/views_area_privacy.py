@@ -1,6 +1,6 @@
 """The privacy section of the personal area: download my data, delete my account (GDPR).
 
-Thin: the rights themselves are services of `civico.accounts.gdpr`."""
+Thin: the rights themselves are services of `civico.gdpr.diritti`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from civico.accounts import gdpr
 from civico.errors import DomainError
+from civico.gdpr import diritti
 
 PAROLA_DI_CONFERMA = "CANCELLA"
 RICEVUTA = "ricevuta_cancellazione"
@@ -37,7 +37,7 @@ def pagina(request: HttpRequest) -> HttpResponse:
 def scarica(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _accesso(request)
-    risposta = HttpResponse(gdpr.esporta(request.user), content_type="application/zip")
+    risposta = HttpResponse(diritti.esporta(request.user), content_type="application/zip")
     risposta["Content-Disposition"] = f'attachment; filename="civico-i-miei-dati-{timezone.localdate():%Y%m%d}.zip"'
     risposta["Cache-Control"] = "private, no-store"
     return risposta
@@ -53,7 +53,7 @@ def cancella(request: HttpRequest) -> HttpResponse:
         return render(request, "portale/area/privacy.html", {"parola": PAROLA_DI_CONFERMA, "errore": errore},
                       status=400)
     try:
-        esito = gdpr.cancella_account(request.user)
+        esito = diritti.cancella_account(request.user)
     except DomainError as exc:
         return render(request, "portale/area/privacy.html", {"parola": PAROLA_DI_CONFERMA, "errore": str(exc)},
                       status=403)

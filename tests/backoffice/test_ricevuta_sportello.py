@@ -39,7 +39,7 @@ def _ricevuta(client, s):
 
 def _indietro(s: Segnalazione, minuti: int) -> None:
     """The intake happened `minuti` ago. Events refuse updates through the ORM: this test moves
-    history on purpose, like gdpr.anonimizza_segnalazione does."""
+    history on purpose, like diritti.anonimizza_segnalazione does."""
     models.QuerySet.update(Evento.objects.filter(segnalazione=s, tipo=TipoEvento.CREATED),
                            creato_il=timezone.now() - timedelta(minutes=minuti))
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civico.accounts.cancellazione import MASCHERA, Persona, cifre_telefono
+from civico.gdpr.cancellazione import MASCHERA, Persona, cifre_telefono
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from civico.accounts import gdpr, tasks
+from civico.gdpr import diritti, tasks
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from tests import factories
 from tests.factories import CASALE
@@ -34,7 +34,7 @@ def test_contacts_are_anonymised_after_the_entes_period_and_logged(alessandria, 
     recente = chiusa(alessandria, 300)
     aperta = factories.segnalazione(alessandria, nome="Aldo", email="aldo@example.org")
     di_casale = chiusa(casale, 2000, punto=CASALE)
-    caplog.set_level(logging.INFO, logger="civico.accounts.gdpr")
+    caplog.set_level(logging.INFO, logger="civico.gdpr.diritti")
     out = io.StringIO()
     call_command("conservazione", stdout=out)
     assert "Segnalazioni anonimizzate: 1" in out.getvalue()
@@ -47,7 +47,7 @@ def test_contacts_are_anonymised_after_the_entes_period_and_logged(alessandria, 
         intatta.refresh_from_db()
         assert intatta.segnalante_email
     # Idempotent: a second run finds nothing and adds no event.
-    assert gdpr.applica_conservazione() == 0
+    assert diritti.applica_conservazione() == 0
     assert Evento.objects.filter(segnalazione=vecchia, tipo=TipoEvento.INTERNAL_NOTE).count() == 1
 
 

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from civico.accounts import gdpr
 from civico.accounts.chiavi import crea_applicazione
 from civico.accounts.models import RicevutaCancellazione, Utente
 from civico.accounts.permissions import Attore
@@ -33,6 +32,7 @@ from civico.comunicazioni import abbonamenti, allerte, iscrizioni, sindaco
 from civico.comunicazioni.inbound import email as posta
 from civico.comunicazioni.inbound import sms
 from civico.comunicazioni.models import Preferenze
+from civico.gdpr import diritti
 from civico.moderazione import servizi as moderazione
 from civico.portale.area_accesso import LINK_EMAIL
 from civico.portale.models import IndirizzoConfermato, ValutazioneServizio
@@ -283,7 +283,7 @@ def test_cancella_leaves_no_string_of_the_person_anywhere_and_keeps_the_reports(
     fatte = semina(client, mondo, utente=utente)
     prima = Segnalazione.objects.count()
 
-    esito = gdpr.cancella_account(utente)
+    esito = diritti.cancella_account(utente)
 
     assert resti() == []
     assert Segnalazione.objects.count() == prima  # statistics stay: the reports are kept, anonymised
@@ -311,7 +311,7 @@ def test_the_retention_job_leaves_no_string_of_an_anonymous_reporter(client, mon
     _indietro_nel_tempo(giorni=800)
     prima = Segnalazione.objects.count()
 
-    gdpr.applica_conservazione()
+    diritti.applica_conservazione()
 
     assert [r for r in resti() if "comunicazioni.Allerta" not in r] == []
     assert Segnalazione.objects.count() == prima

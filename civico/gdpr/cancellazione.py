@@ -425,7 +425,7 @@ def segnalazioni_della_persona(persona: Persona) -> models.QuerySet[Segnalazione
 def cancella_persona(persona: Persona, *, testo_rimosso: str, motivo: str) -> tuple[int, dict[str, int]]:
     """Take the person out of all their reports and of every other row; in the caller's
     transaction. Returns (reports anonymised, other rows per model)."""
-    from civico.accounts import gdpr
+    from civico.gdpr import diritti
 
     anonimizzate = 0
     for s in segnalazioni_della_persona(persona).select_for_update(of=("self",)).select_related("ente"):
@@ -434,7 +434,7 @@ def cancella_persona(persona: Persona, *, testo_rimosso: str, motivo: str) -> tu
         for insieme in ("emails", "telefoni", "parole"):
             getattr(arricchita, insieme).update(getattr(persona, insieme))
         if cancella_segnalazione(s, arricchita, testo_rimosso=testo_rimosso):
-            gdpr.annota(s, motivo)
+            diritti.annota(s, motivo)
             anonimizzate += 1
     return anonimizzate, cancella_righe(persona, testo_rimosso=testo_rimosso)
 
@@ -443,14 +443,14 @@ def cancella_persona(persona: Persona, *, testo_rimosso: str, motivo: str) -> tu
 
 
 def pulisci_scaduti(adesso: datetime | None = None) -> dict[str, int]:
-    """Rows not tied to a report that exist only to reach someone: sign-in links after a day,
-    SMS conversations left half-way after a week, and inbound messages, outbox rows and letters
-    to the mayor past their ente's retention period. Run by the retention job."""
-    from civico.accounts import gdpr
-    from civico.portale.area_accesso import pulisci_link
+    """Rows not tied to a report that exist only to reach someone: sign-in links after a day
+    (registered by the portal in `scadenze`), SMS conversations left half-way after a week, and
+    inbound messages, outbox rows and letters to the mayor past their ente's retention period.
+    Run by the retention job."""
+    from civico.gdpr import diritti, scadenze
 
     adesso = adesso or timezone.now()
-    contati = {"portale.linkaccesso": pulisci_link()}
+    contati = scadenze.pulisci()
     Conversazione = _modello("comunicazioni.Conversazione")
 
     def conta(etichetta: str, n: int) -> None:
@@ -467,7 +467,7 @@ def pulisci_scaduti(adesso: datetime | None = None) -> dict[str, int]:
     # Rows of no ente (platform mail): the default retention period of an ente.
     predefiniti = _modello("enti.Ente")._meta.get_field("conservazione_contatti_mesi").default
     conta("comunicazioni.notifica", Notifica.objects.filter(
-        ente__isnull=True, creata_il__lt=gdpr.mesi_fa(adesso, predefiniti)).delete()[0])
+        ente__isnull=True, creata_il__lt=diritti.mesi_fa(adesso, predefiniti)).delete()[0])
     MessaggioSindaco = _modello("comunicazioni.MessaggioSindaco")
     Ente = _modello("enti.Ente")
     testo = _("[testo rimosso: periodo di conservazione scaduto]")
@@ -476,7 +476,7 @@ def pulisci_scaduti(adesso: datetime | None = None) -> dict[str, int]:
     periodi = (Ente.objects.filter(conservazione_contatti_mesi__isnull=False)
                .values_list("conservazione_contatti_mesi", flat=True).distinct().order_by())
     for mesi in sorted(set(periodi)):
-        limite = gdpr.mesi_fa(adesso, mesi)
+        limite = diritti.mesi_fa(adesso, mesi)
         dell_ente = {"ente__conservazione_contatti_mesi": mesi}
         vecchi = MessaggioInArrivo.objects.filter(**dell_ente, ricevuto_il__lt=limite).exclude(
             mittente="", oggetto="", dettaglio="")

@@ -1,4 +1,4 @@
-"""Background work of `accounts` (django-tasks): the retention of reporters' contact data."""
+"""Background work of `gdpr` (django-tasks): the retention of reporters' contact data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def applica_conservazione() -> int:
     """Run daily: `civico conservazione` from a timer runs it, or with `--in-coda` enqueues it here."""
-    from civico.accounts import gdpr
+    from civico.gdpr import diritti
 
-    return gdpr.applica_conservazione()
+    return diritti.applica_conservazione()

@@ -26,8 +26,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civico.accounts import cancellazione
 from civico.accounts.models import RicevutaCancellazione, Utente
+from civico.gdpr import cancellazione
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Allegato, Evento, Segnalazione, TipoEvento, Visibilita
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from civico.accounts import gdpr, tasks
+from civico.gdpr import diritti, tasks
 
 
 class Command(BaseCommand):
@@ -21,4 +21,4 @@ class Command(BaseCommand):
             risultato = tasks.applica_conservazione.enqueue()
             self.stdout.write(f"Conservazione affidata al worker: {risultato.id}")
             return
-        self.stdout.write(f"Segnalazioni anonimizzate: {gdpr.applica_conservazione()}")
+        self.stdout.write(f"Segnalazioni anonimizzate: {diritti.applica_conservazione()}")
