@@ -62,7 +62,7 @@ def mondo(quante: int, ricrea: bool):
     from civico.demo.loader import crea_catalogo
     from civico.enti.models import Ente
     from civico.segnalazioni.models import Canale, Priorita, Segnalazione
-    from civico.segnalazioni.stati import Stato
+    from civico.stati import Stato
 
     ente, _ = Ente.objects.get_or_create(
         codice_istat="006003",

@@ -106,7 +106,7 @@ def sintetiche(quante: int) -> None:
     from civico.catalogo.models import Categoria
     from civico.enti.models import Ente
     from civico.segnalazioni.models import Segnalazione
-    from civico.segnalazioni.stati import Stato
+    from civico.stati import Stato
     from civico.territorio.models import NumeroCivico
 
     ente = Ente.objects.get(slug="alessandria")

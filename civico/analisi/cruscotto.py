@@ -23,8 +23,8 @@ from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, condizione_pubblica
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, RISOLTI
+from civico.stati import Stato
 
 # Backlog age bands, in days since the report arrived: (code, lower bound inclusive).
 FASCE_ARRETRATO = (("0-7", 0), ("8-30", 8), ("31-90", 31), ("91-365", 91), ("oltre-365", 366))

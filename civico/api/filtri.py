@@ -17,7 +17,7 @@ from civico.api.schemi import CODICE_ENTE
 from civico.enti.models import Ente
 from civico.enti.riferimento import trova_ente
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from civico.territorio.distanza import nel_riquadro
 
 

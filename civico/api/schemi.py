@@ -13,7 +13,7 @@ from ninja import Schema
 from pydantic import Field
 
 from civico.segnalazioni.models import Canale, Priorita, TipoAllegato, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 CODICE_ENTE = "Codice ISTAT a 6 cifre (es. `006003`) oppure slug del comune (es. `alessandria`)."
 

@@ -25,8 +25,8 @@ from civico.accounts.permissions import puo_lavorare_in_ente
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Canale, Priorita, Segnalazione
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, DA_PRENDERE, IN_CARICO
+from civico.stati import Stato
 from civico.territorio.distanza import nel_riquadro
 from civico.territorio.models import NumeroCivico
 

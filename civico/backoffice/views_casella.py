@@ -29,8 +29,8 @@ from civico.core import tabelle
 from civico.enti.models import Ente
 from civico.errors import InvalidData
 from civico.segnalazioni.models import Canale, Intervento, Priorita, StatoIntervento
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, TRANSIZIONI
+from civico.stati import Stato
 
 
 def _ente(utente: Utente, sigla: str | None, enti: list[Ente] | None = None) -> Ente:

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civico.enti.models import Ente
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 
 class Ufficio(models.Model):

@@ -31,7 +31,7 @@ from civico.comunicazioni.models import (
 from civico.core.memoria import Memoria
 from civico.enti.models import Ente
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from civico.territorio import gazetteer
 from civico.territorio.distanza import distanza_m
 

@@ -25,7 +25,7 @@ from civico.comunicazioni.models import CanaliEnte, Iscrizione, Notifica
 from civico.core.memoria import Memoria
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 logger = logging.getLogger(__name__)
 

@@ -126,7 +126,7 @@ LINGUE: tuple[str, ...] = tuple(Lingua.values)
 def evento_di(evento: Evento) -> str | None:
     """The key in EVENTI of the event a notification tells about; None: the comune cannot word it."""
     from civico.segnalazioni.models import TipoEvento
-    from civico.segnalazioni.stati import Stato
+    from civico.stati import Stato
 
     if evento.tipo == TipoEvento.CREATED:
         return "ricevuta"

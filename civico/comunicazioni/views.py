@@ -19,7 +19,7 @@ from civico.comunicazioni.models import TipoMessaggio
 from civico.enti.models import Ente
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni import interazioni
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 
 @csrf_exempt  # the signed link is the credential; mail clients POST it (RFC 8058) without a form

@@ -20,8 +20,8 @@ from civico.open311.risposte import TIPI
 from civico.segnalazioni import consultazione, eventi
 from civico.segnalazioni.consultazione import Riga, Schede, iso, scheda_pubblica
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import stato_open311
+from civico.stati import Stato
 
 SPECIFICA = "http://wiki.open311.org/GeoReport_v2"
 # Sortable date of the last change to what this server offers (discovery's `changeset`).

@@ -18,8 +18,8 @@ from civico.open311.parametri import Cerchio, FiltriRichieste, Intervallo, Pagin
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.consultazione import Riga
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita, condizione_pubblica
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI
+from civico.stati import Stato
 
 METRI_PER_GRADO = 6_371_008.8 * math.pi / 180  # mean Earth radius
 

@@ -24,8 +24,8 @@ from civico.catalogo.models import Categoria, nella_lingua
 from civico.enti.models import Ente
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, RISOLTI
+from civico.stati import Stato
 from civico.territorio import distanza
 
 PER_PAGINA = 20

@@ -35,7 +35,7 @@ from civico.portale import pagine
 from civico.portale.risveglio import Risveglio
 from civico.segnalazioni import consultazione
 from civico.segnalazioni.models import Evento, Visibilita, condizione_pubblica
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 log = logging.getLogger(__name__)
 

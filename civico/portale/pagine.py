@@ -25,7 +25,7 @@ from civico.portale.models import (
 )
 from civico.segnalazioni import consultazione, eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita, condizione_pubblica
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from civico.testo import senza_accenti
 
 MAX_RISULTATI_RICERCA = 20

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civico.segnalazioni.models import Allegato, Segnalazione, condizione_pubblica
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import stato_open311
+from civico.stati import Stato
 
 # What the card reads of a report, related names included: attribute paths on a model instance,
 # lookups for `.values()` on a list. "foto" (its public photos' ids) is added beside them.

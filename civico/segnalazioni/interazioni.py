@@ -18,7 +18,7 @@ from civico.accounts.permissions import RUOLI_OPERATIVI, SEGNALANTE, Attore, ruo
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi, media, workflow
 from civico.segnalazioni.models import Allegato, Segnalazione, TipoAllegato, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from civico.testo import MAX_DESCRIZIONE, valida_testo
 
 

@@ -40,7 +40,7 @@ from civico.segnalazioni.models import (
     TipoEvento,
     TipoEventoIntervento,
 )
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from civico.testo import MAX_DESCRIZIONE, valida_testo
 
 MAX_NOTE = 4000

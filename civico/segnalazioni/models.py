@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 if TYPE_CHECKING:
     from civico.accounts.models import Utente

@@ -19,7 +19,7 @@ from civico.accounts.permissions import RUOLI_OPERATIVI, SEGNALANTE, SISTEMA, At
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import eventi, unione
 from civico.segnalazioni.models import Segnalazione, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from civico.triage import servizi as triage
 from civico.triage.models import FonteEsempio
 

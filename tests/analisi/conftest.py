@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 

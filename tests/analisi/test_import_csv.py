@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from civico.analisi.importazione import mappatura, motore
 from civico.analisi.importazione.mappatura import ErroreMappatura
 from civico.segnalazioni.models import Canale, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

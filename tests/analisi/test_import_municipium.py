@@ -16,7 +16,7 @@ from civico.analisi.importazione.municipium import importa_municipium
 from civico.catalogo.models import Categoria
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Canale, Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

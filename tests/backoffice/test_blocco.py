@@ -8,7 +8,7 @@ from civico.accounts.permissions import Attore
 from civico.backoffice.models import LavoroInBlocco
 from civico.segnalazioni import interazioni, workflow
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from civico.backoffice import blocco as lavori
 from civico.backoffice.models import LavoroInBlocco, StatoLavoro
 from civico.segnalazioni import codici as numerazione
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from civico.backoffice import coda_duplicati
 from civico.backoffice.models import CoppiaDuplicati, EsitoCoppia
 from civico.comunicazioni import iscrizioni
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

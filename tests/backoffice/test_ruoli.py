@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.api.conftest import _limiti_azzerati, bearer, post_json  # noqa: F401
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from civico.accounts.permissions import Attore
 from civico.segnalazioni import interazioni, workflow
 from civico.segnalazioni.models import Evento, Segnalazione, TipoAllegato, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.segnalazioni import immagini
 

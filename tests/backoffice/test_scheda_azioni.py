@@ -13,7 +13,7 @@ from django.utils import timezone
 from civico.catalogo.models import Categoria, ModelloRisposta
 from civico.comunicazioni.models import Iscrizione
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.backoffice.test_scheda import agisci, url
 

@@ -13,7 +13,7 @@ from civico.accounts.models import Ruolo
 from civico.backoffice.models import CoppiaDuplicati
 from civico.comunicazioni.models import Iscrizione, Notifica
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.api.conftest import V1, post_json, staff
 from tests.backoffice.test_blocco import blocco

@@ -14,8 +14,8 @@ from civico.demo.sintetico.luoghi import geometria
 from civico.enti.models import Ente
 from civico.segnalazioni import intake
 from civico.segnalazioni.models import ContatoreCodici, Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, TRANSIZIONI
+from civico.stati import Stato
 
 pytestmark = pytest.mark.django_db
 

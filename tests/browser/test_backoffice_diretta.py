@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from civico.accounts.models import Ruolo
 from civico.catalogo.models import ModelloRisposta
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.browser.conftest import TELEFONO, screenshot
 from tests.browser.test_backoffice import accedi, alessandria_con_operatore, scrivania  # noqa: F401

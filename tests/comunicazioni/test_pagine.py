@@ -6,7 +6,7 @@ from django.urls import reverse
 from civico.comunicazioni import collegamenti
 from civico.comunicazioni.models import Iscrizione, Notifica
 from civico.segnalazioni import workflow
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.comunicazioni.urls")]

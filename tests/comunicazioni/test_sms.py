@@ -5,7 +5,7 @@ import pytest
 from civico.comunicazioni.models import Conversazione, Notifica
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Canale, Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.comunicazioni.urls")]

@@ -7,7 +7,7 @@ from civico.accounts.models import ApplicazioneClient, Incarico, Ruolo, Utente
 from civico.catalogo import configurazione
 from civico.catalogo.models import ModelloRisposta
 from civico.segnalazioni import uffici, workflow
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pagine")]

@@ -6,7 +6,7 @@ from civico.accounts.models import Ruolo
 from civico.catalogo.models import Categoria, Ufficio
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pagine")]

@@ -14,7 +14,7 @@ from civico.accounts.permissions import ruoli_su
 from civico.comunicazioni import iscrizioni
 from civico.moderazione.models import EsitoSegnalazione
 from civico.segnalazioni.models import Canale, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

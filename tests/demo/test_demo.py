@@ -6,7 +6,7 @@ from civico.accounts.models import Utente
 from civico.demo import loader
 from civico.enti.models import Ente
 from civico.segnalazioni.models import Evento, Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from civico.accounts.permissions import Attore
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import eventi, interventi, workflow
 from civico.segnalazioni.models import Intervento, StatoIntervento, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from civico.segnalazioni.models import (
     TipoEventoIntervento,
     Visibilita,
 )
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from civico.accounts.models import Ruolo
 from civico.segnalazioni import interventi, workflow
 from civico.segnalazioni.models import Intervento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pagine")]

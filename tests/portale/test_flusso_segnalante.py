@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.portale.test_flusso_passi import limiti_azzerati
 from tests.segnalazioni import immagini

@@ -16,7 +16,7 @@ from civico.accounts.permissions import Attore
 from civico.portale.models import IndirizzoConfermato
 from civico.segnalazioni import intake, interazioni, workflow
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.portale.test_flusso_area import smtp  # noqa: F401 — the real SMTP fixture
 

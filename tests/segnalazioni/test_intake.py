@@ -11,7 +11,7 @@ from civico.enti.geo import ComuneNonAttivo, PuntoFuoriItalia
 from civico.errors import Conflict, DomainError, InvalidData
 from civico.segnalazioni import intake, sla
 from civico.segnalazioni.models import Allegato, Evento, Segnalazione, TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.segnalazioni import immagini
 

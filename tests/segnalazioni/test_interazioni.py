@@ -7,7 +7,7 @@ from civico.accounts.permissions import Attore
 from civico.errors import InvalidData, NotAllowed
 from civico.segnalazioni import eventi, interazioni, workflow
 from civico.segnalazioni.models import TipoEvento
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 from tests.segnalazioni import immagini
 

@@ -25,7 +25,7 @@ from civico.demo.sintetico import storie
 from civico.portale import esplora
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 TUTTI = frozenset(Stato)

@@ -17,7 +17,7 @@ from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.moderazione import servizi as moderazione
 from civico.segnalazioni.models import Segnalazione, condizione_pubblica
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

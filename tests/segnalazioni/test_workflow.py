@@ -7,7 +7,7 @@ from civico.accounts.permissions import Attore
 from civico.errors import Conflict, InvalidData, NotAllowed
 from civico.segnalazioni import workflow
 from civico.segnalazioni.models import Evento, Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from civico.segnalazioni import sla
 from civico.segnalazioni.models import Segnalazione
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from tests import factories
 
 pytestmark = pytest.mark.django_db

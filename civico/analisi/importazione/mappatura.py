@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from civico.formati.tabella_csv import ErroreFile
 from civico.segnalazioni.models import Canale
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 CAMPI = ("id_origine", "stato", "creata_il", "chiusa_il", "categoria", "titolo", "descrizione",
          "lat", "lon", "indirizzo", "canale")

@@ -12,7 +12,7 @@ from civico.analisi.importazione.mappatura import Mappatura
 from civico.analisi.importazione.motore import Progresso, Riepilogo
 from civico.enti.models import Ente
 from civico.segnalazioni.models import Canale
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 MUNICIPIUM = Mappatura(
     origine="municipium",

@@ -31,8 +31,8 @@ from civico.catalogo.services import normalizza
 from civico.enti.models import Ente
 from civico.segnalazioni import codici, routing, sla
 from civico.segnalazioni.models import ContatoreCodici, Evento, Segnalazione, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
 from civico.segnalazioni.workflow import APERTI, TRANSIZIONI
+from civico.stati import Stato
 
 if TYPE_CHECKING:  # the engine imports this module
     from civico.analisi.importazione.motore import Progresso, Riepilogo

@@ -32,7 +32,7 @@ from civico.errors import DomainError, InvalidData
 from civico.formati.telefono import normalizza_telefono
 from civico.segnalazioni import eventi, intake, interazioni, media
 from civico.segnalazioni.models import Canale, Segnalazione, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO
 
 DURATA_CONVERSAZIONE = timedelta(days=1)

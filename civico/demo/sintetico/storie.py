@@ -26,7 +26,7 @@ from civico.demo.sintetico.modello import Modello
 from civico.enti.models import Ente
 from civico.segnalazioni import sla, workflow
 from civico.segnalazioni.models import Canale, Priorita, TipoEvento, Visibilita
-from civico.segnalazioni.stati import Stato
+from civico.stati import Stato
 
 ORIGINE = "bench"  # every synthetic report carries it: counted for top-ups, removed by --reset
 ANNI = 2  # creation dates spread over the last two years, like the 2023–2024 export

@@ -1,4 +1,6 @@
-"""The states of a report. Kept apart from the workflow so models can import them cheaply."""
+"""The states of a report (values and labels). A vocabulary every layer names (models of the
+catalogue and of the reports, pages, APIs), so it sits in the base layer; the transitions between
+them and the sets of states are `segnalazioni/workflow.py`."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
