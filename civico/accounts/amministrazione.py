@@ -32,7 +32,7 @@ CAMPI_SEGRETI: dict[str, frozenset[str]] = {
     "accounts.utente": frozenset({"password"}),  # the hash; the password form stays available
     "accounts.applicazioneclient": frozenset({"chiave_hash"}),
     "accounts.tokenaccesso": frozenset({"token_hash"}),
-    "accounts.relyingparty": frozenset({"chiavi_private", "chiavi_federazione"}),
+    "accounts.relyingparty": frozenset({"chiavi_private", "chiavi_federazione", "saml_chiave_privata"}),
     "enti.ente": frozenset({"protocollo_segreto"}),
     "otp_totp.totpdevice": frozenset({"key"}),
     "segnalazioni.segnalazione": frozenset({"token", "chiave_idempotenza"}),

@@ -21,8 +21,11 @@ def browser():
     running in this thread, which would break async tests of other modules run after it."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}: browser tests skipped (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # `expect` waits until the page shows what it should, then returns at once: 5 s (the default)
+    # was too short for an htmx round trip while both backends and Chromium share 2 cores.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
