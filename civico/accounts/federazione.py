@@ -278,22 +278,11 @@ def rinnova_catene(anticipo: timedelta = ANTICIPO_RINNOVO) -> list[str]:
 
 def rinnovatore(ferma: threading.Event, ogni: float = 300.0) -> threading.Thread:
     """A thread of `civico worker` (registered by AccountsConfig.ready()): renews the chains
-    every `ogni` seconds. A failed pass (database down) is logged and tried at the next one."""
-    from django.db import close_old_connections, connection
+    every `ogni` seconds."""
+    from civico.core.estensioni import avvia_periodico
 
-    def ciclo() -> None:
-        while not ferma.wait(ogni):
-            try:
-                close_old_connections()
-                rinnova_catene()
-            except Exception:
-                log.warning("Rinnovo delle catene di fiducia non riuscito", exc_info=True)
-                connection.close()
-        connection.close()
-
-    filo = threading.Thread(target=ciclo, name="civico-catene-fiducia", daemon=True)
-    filo.start()
-    return filo
+    return avvia_periodico(ferma, "civico-catene-fiducia", rinnova_catene, ogni,
+                           descrizione="Rinnovo delle catene di fiducia")
 
 
 def _salva(entity_id: str, **valori: Any) -> None:

@@ -300,23 +300,10 @@ def _consegne_in_coda() -> bool:
 
 
 def spazzino(ferma: threading.Event, ogni: float | None = None) -> threading.Thread:
-    """The sweeper loop inside the worker process: no cron needed. A thread, like the heartbeat,
-    so a long task in the queue does not delay it; a failed pass (database down) is retried."""
-    from django.db import close_old_connections
+    """The sweeper loop inside the worker process: no cron needed. A first pass at start: a
+    worker back after a crash resumes at once."""
+    from civico.core.estensioni import avvia_periodico
 
     intervallo = float(impostazione("SPAZZINO_OGNI_SECONDI")) if ogni is None else ogni
-
-    def ciclo() -> None:
-        while not ferma.is_set():  # a first pass at start: a worker back after a crash resumes at once
-            try:
-                close_old_connections()
-                in_sospeso()
-            except Exception:
-                logger.warning("Spazzino dell'outbox: passaggio non riuscito", exc_info=True)
-                connection.close()
-            ferma.wait(intervallo)
-        connection.close()
-
-    filo = threading.Thread(target=ciclo, name="civico-spazzino", daemon=True)
-    filo.start()
-    return filo
+    return avvia_periodico(ferma, "civico-spazzino", in_sospeso, intervallo, subito=True,
+                           descrizione="Spazzino dell'outbox")

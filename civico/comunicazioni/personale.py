@@ -390,25 +390,8 @@ def passo_pianificato(adesso: datetime | None = None) -> int:
 
 
 def pianificatore(ferma, ogni: float = 300.0):
-    """A thread in the worker, like the outbox sweeper: no cron needed for the staff digest. A
-    failed pass (database down) is logged and tried again at the next look."""
-    import logging
-    import threading
+    """A thread in the worker, like the outbox sweeper: no cron needed for the staff digest."""
+    from civico.core.estensioni import avvia_periodico
 
-    from django.db import close_old_connections, connection
-
-    log = logging.getLogger(__name__)
-
-    def ciclo() -> None:
-        while not ferma.wait(ogni):
-            try:
-                close_old_connections()
-                passo_pianificato()
-            except Exception:
-                log.warning("Riepilogo di lavoro: passaggio non riuscito", exc_info=True)
-                connection.close()
-        connection.close()
-
-    filo = threading.Thread(target=ciclo, name="civico-riepiloghi-personale", daemon=True)
-    filo.start()
-    return filo
+    return avvia_periodico(ferma, "civico-riepiloghi-personale", passo_pianificato, ogni,
+                           descrizione="Riepilogo di lavoro")

@@ -8,9 +8,12 @@ its AppConfig.ready(); core calls them in the order they were registered, after 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 # A readiness check: its JSON under /readyz "checks"; "status" other than "ok" degrades readiness.
 ControlloProntezza = Callable[[], dict[str, Any]]
@@ -52,3 +55,30 @@ def misure() -> list[Misure]:
 
 def fili() -> list[Filo]:
     return list(_fili)
+
+
+def avvia_periodico(ferma: threading.Event, nome: str, passo: Callable[[], object], ogni: float, *,
+                    subito: bool = False, descrizione: str = "") -> threading.Thread:
+    """Start the worker thread `nome` that runs `passo` every `ogni` seconds (also at once if
+    `subito`) until `ferma` is set. A thread, so a long task in the queue does not delay it; a
+    failed pass (the database down) is logged and tried again at the next one."""
+    from django.db import close_old_connections, connection
+
+    def un_passo() -> None:
+        try:
+            close_old_connections()
+            passo()
+        except Exception:
+            log.warning("%s: passaggio non riuscito", descrizione or nome, exc_info=True)
+            connection.close()
+
+    def ciclo() -> None:
+        if subito and not ferma.is_set():
+            un_passo()
+        while not ferma.wait(ogni):
+            un_passo()
+        connection.close()
+
+    filo = threading.Thread(target=ciclo, name=nome, daemon=True)
+    filo.start()
+    return filo
