@@ -63,6 +63,6 @@ def trova_categoria(ente: Ente, riferimento: str | int) -> Categoria | None:
     catalogo = _catalogo(ente)
     rif = str(riferimento).strip()
     trovata = catalogo.per_codice.get(rif)
-    if trovata is None and rif.isdigit():
+    if trovata is None and rif.isascii() and rif.isdigit():  # "²" is a digit to isdigit(), not to int()
         trovata = catalogo.per_id.get(int(rif))
     return trovata
