@@ -6,7 +6,6 @@ JSON API cannot disagree, and no field the public may not see can appear here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from civico.catalogo.models import Categoria, TipoDomanda
 from civico.enti.models import Ente
+from civico.open311.ricerca import Voce
 from civico.open311.risposte import TIPI
 from civico.segnalazioni import consultazione, eventi
 from civico.segnalazioni.consultazione import Riga, Schede, iso, scheda_pubblica
-from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
+from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.workflow import stato_open311
 from civico.stati import Stato
 
@@ -71,20 +71,23 @@ def definizione(c: Categoria) -> dict[str, Any]:
 
 
 def richieste(righe: list[Riga], ente: Ente, base_url: str,
-              cronologie: dict[int, list[Evento]] | None = None) -> list[dict[str, Any]]:
+              cronologie: dict[int, list[Voce]] | None = None) -> list[dict[str, Any]]:
     """GET requests / requests/{id}: one request per row, with our extensions when the public
     timelines are given (`ricerca.cronologie`)."""
     schede = Schede(base_url)
     fuso = timezone.get_current_timezone()  # once: reading it per date is a thread-local lookup each
+    if cronologie is None:
+        return [richiesta(schede.scheda(r), ente.fuso_orario, fuso) for r in righe]
+    descrizioni = eventi.Descrizioni()  # each default sentence translated once for the whole list
     return [
-        richiesta(schede.scheda(r), ente.fuso_orario, fuso, None if cronologie is None else cronologie[r["id"]])
+        richiesta(schede.scheda(r), ente.fuso_orario, fuso, note(cronologie[r["id"]], fuso, descrizioni))
         for r in righe
     ]
 
 
 def richiesta(scheda: dict[str, Any], fuso_ente: str, fuso: tzinfo,
-              cronologia: list[Evento] | None = None) -> dict[str, Any]:
-    """One request: `scheda_pubblica` in the spec's words; with our extensions if `cronologia` is given."""
+              note: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One request: `scheda_pubblica` in the spec's words; with our extensions if its `note` are given."""
     foto = scheda["foto"]
     campi: dict[str, Any] = {
         "service_request_id": scheda["codice"],
@@ -107,7 +110,7 @@ def richiesta(scheda: dict[str, Any], fuso_ente: str, fuso: tzinfo,
     }
     if scheda["lat"] is None or scheda["lon"] is None:  # imported without a place: no point at all
         del campi["lat"], campi["long"]
-    if cronologia is not None:
+    if note is not None:
         campi["extended_attributes"] = {
             "tracking_code": scheda["codice"],
             "title": scheda["titolo"],
@@ -120,24 +123,23 @@ def richiesta(scheda: dict[str, Any], fuso_ente: str, fuso: tzinfo,
             "duplicate_of": scheda["duplicato_di"],
             "url": scheda["url"],
         }
-        campi["notes"] = note(cronologia, fuso)
+        campi["notes"] = note
     return campi
 
 
-def note(cronologia: list[Evento], fuso: tzinfo | None = None) -> list[dict[str, Any]]:
-    """The public timeline, each entry with the Open311 status the report had after it."""
-    return [
-        {"datetime": iso(e.creato_il, fuso), "description": str(eventi.descrizione(e)), "status": stato,
-         "type": e.tipo}
-        for e, stato in con_stato(cronologia, Stato.SUBMITTED)
-    ]
-
-
-def con_stato(cronologia: Iterable[Evento], stato: str) -> Iterable[tuple[Evento, str]]:
-    """Pair each event (oldest first) with the Open311 status after it, from the state before."""
-    for e in cronologia:
-        stato = e.stato_a or stato
-        yield e, stato_open311(stato)
+def note(cronologia: list[Voce], fuso: tzinfo, descrizioni: eventi.Descrizioni) -> list[dict[str, Any]]:
+    """The public timeline (oldest first), each entry with the Open311 status the report had after it."""
+    stato: str = Stato.SUBMITTED
+    voci = []
+    for creato_il, tipo, stato_a, transizione, testo, dati in cronologia:
+        stato = stato_a or stato
+        voci.append({
+            "datetime": iso(creato_il, fuso),
+            "description": descrizioni.di(tipo, testo, Visibilita.PUBBLICA, transizione, dati),
+            "status": stato_open311(stato),
+            "type": tipo,
+        })
+    return voci
 
 
 def aggiornamento(e: Evento, stato: str, base_url: str) -> dict[str, Any]:

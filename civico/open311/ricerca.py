@@ -7,10 +7,14 @@ large JSON, and the reporter's data are never loaded), without a model instance 
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
+from datetime import datetime
+from typing import Any
 
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 
 from civico.catalogo.models import Categoria, Domanda
 from civico.enti.models import Ente
@@ -22,6 +26,8 @@ from civico.segnalazioni.workflow import APERTI
 from civico.stati import Stato
 
 METRI_PER_GRADO = 6_371_008.8 * math.pi / 180  # mean Earth radius
+# A public event as a timeline entry reads it: creato_il, tipo, stato_a, transizione, testo, dati.
+Voce = tuple[datetime, str, str, str, str, dict[str, Any]]
 
 
 def segnalazioni(ente: Ente) -> QuerySet[Segnalazione]:
@@ -34,13 +40,27 @@ def richieste(ente: Ente, f: FiltriRichieste) -> list[Riga]:
     return consultazione.righe(selezione(ente, f))
 
 
-def cronologie(righe: list[Riga]) -> dict[int, list[Evento]]:
-    """The public timeline of each report (what `eventi.cronologia_pubblica` reads), in one query."""
-    per_segnalazione: dict[int, list[Evento]] = {r["id"]: [] for r in righe}
-    if per_segnalazione:
-        pubblici = Evento.objects.filter(visibilita=Visibilita.PUBBLICA, segnalazione_id__in=per_segnalazione)
-        for e in pubblici.order_by("creato_il", "id"):
-            per_segnalazione[e.segnalazione_id].append(e)
+def cronologie(righe: list[Riga]) -> dict[int, list[Voce]]:
+    """The public timeline of each report (what `eventi.cronologia_pubblica` reads), in one query,
+    as plain values. The time and `dati` come as text: the time parsed by `consultazione.istante`
+    (5,000 values for 1,000 reports), and most events share the same few `dati`
+    ({"attore": "sistema"}), each decoded once."""
+    per_segnalazione: dict[int, list[Voce]] = {r["id"]: [] for r in righe}
+    if not per_segnalazione:
+        return per_segnalazione
+    pubblici = (
+        Evento.objects.filter(visibilita=Visibilita.PUBBLICA, segnalazione_id__in=per_segnalazione)
+        .order_by("creato_il", "id")
+        .values_list("segnalazione_id", Cast("creato_il", TextField()), "tipo", "stato_a", "transizione", "testo",
+                     Cast("dati", TextField()))
+    )
+    decodificati: dict[str, dict[str, Any]] = {}
+    for segnalazione_id, creato_il, tipo, stato_a, transizione, testo, dati in pubblici:
+        valori = decodificati.get(dati)
+        if valori is None:
+            valori = decodificati[dati] = json.loads(dati)
+        per_segnalazione[segnalazione_id].append(
+            (consultazione.istante(creato_il), tipo, stato_a, transizione, testo, valori))
     return per_segnalazione
 
 

@@ -9,11 +9,12 @@ build the very same card from plain rows (`righe`) instead of model instances (`
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,8 @@ COLONNE = (
 )
 Riga = dict[str, Any]  # one report: COLONNE's values and "foto" ((pk, version) of each public photo)
 _UUID = COLONNE.index("uuid")
+# Timestamps a list reads as text and parses with `istante` (see there).
+_ISTANTI = (COLONNE.index("creata_il"), COLONNE.index("aggiornata_il"))
 _CAMMINI = tuple((colonna, tuple(colonna.split("__"))) for colonna in COLONNE)
 
 
@@ -121,12 +124,15 @@ def righe(qs: QuerySet[Segnalazione]) -> list[Riga]:
     two queries and plain values. 1,000 model instances and their photos' prefetch took ~50 ms,
     these rows take ~20 ms."""
     valori: list[Riga] = []
-    for tupla in qs.prefetch_related(None).values_list(*COLONNE):
+    colonne_sql = [Cast(c, TextField()) if i in _ISTANTI else c for i, c in enumerate(COLONNE)]
+    for tupla in qs.prefetch_related(None).values_list(*colonne_sql):
         colonne = list(tupla)
         # The uuid as text, so a row holds atomic values only: the garbage collector never tracks
         # it, and 1,000 rows no longer bring on a full collection of the process (~150 ms) every
         # few requests.
         colonne[_UUID] = str(colonne[_UUID])
+        for i in _ISTANTI:
+            colonne[i] = istante(colonne[i])
         valori.append(dict(zip(COLONNE, colonne, strict=True)))
     foto: dict[int, list[tuple[int, str]]] = {}
     if valori:
@@ -136,6 +142,16 @@ def righe(qs: QuerySet[Segnalazione]) -> list[Riga]:
     for r in valori:
         r["foto"] = tuple(foto.get(r["id"], ()))
     return valori
+
+
+def istante(testo: str | None) -> datetime | None:
+    """A timestamp the database wrote as text (`Cast(campo, TextField())`), as the aware datetime
+    the ORM would give. For long lists: the timestamp loader Django gives psycopg is pure Python
+    (~8 µs a value), `fromisoformat` takes under 1 µs. SQLite keeps UTC without an offset."""
+    if testo is None:
+        return None
+    quando = datetime.fromisoformat(testo)
+    return quando if quando.tzinfo is not None else quando.replace(tzinfo=UTC)
 
 
 def _attributo(s: Segnalazione, cammino: tuple[str, ...]) -> Any:
@@ -235,5 +251,7 @@ def iso(valore: datetime | date | None, fuso: tzinfo | None = None) -> str | Non
     if valore is None:
         return None
     if isinstance(valore, datetime):
-        return timezone.localtime(valore, fuso).replace(microsecond=0).isoformat()
+        if valore.tzinfo is None:
+            raise ValueError("iso() cannot write a naive datetime")  # as timezone.localtime() would
+        return valore.astimezone(fuso or timezone.get_current_timezone()).isoformat(timespec="seconds")
     return valore.isoformat()

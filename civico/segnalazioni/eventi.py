@@ -165,43 +165,81 @@ def chi(evento: Evento) -> str:
 
 def descrizione(evento: Evento) -> str:
     """The sentence a reader sees for an event, in the active language."""
+    return Descrizioni().di(evento.tipo, evento.testo, evento.visibilita, evento.transizione, evento.dati)
+
+
+# What each default sentence reads of an event's `dati`: `_frase` is given these keys only, so a
+# sentence is a function of (type, transition, these values) and a list works each out once.
+_LETTI: dict[str, tuple[str, ...]] = {
+    TipoEvento.ROUTED: ("ufficio",),
+    TipoEvento.REROUTED: ("ufficio",),
+    TipoEvento.RECLASSIFIED: ("categoria",),
+    TipoEvento.WORK_ORDER: ("cambio", "data_prevista"),
+    TipoEvento.LOCATED: ("indirizzo",),
+    TipoEvento.STATE_CHANGED: ("duplicato_di",),
+}
+
+
+class Descrizioni:
+    """The sentences of many events (a list's timelines, read as plain values) in the active
+    language: each default sentence is translated once per list, not once per event; a
+    citizen's public words pass the masking gate (`pubblico`)."""
+
+    def __init__(self) -> None:
+        self._frasi: dict[tuple, str] = {}
+
+    def di(self, tipo: str, testo: str, visibilita: str, transizione: str, dati: dict) -> str:
+        if testo:
+            if visibilita == Visibilita.PUBBLICA and dati.get("attore") == "segnalante":
+                # Masked when written (`_al_cancello`); again here, cheaply, for rows written before that.
+                return pubblico(testo)
+            return testo
+        letti = {k: dati[k] for k in _LETTI.get(tipo, ()) if k in dati}
+        try:
+            chiave = (tipo, transizione, *letti.items())
+            frase = self._frasi.get(chiave)
+        except TypeError:  # a value that cannot be a key (a list): worked out every time
+            return _frase(tipo, transizione, letti)
+        if frase is None:
+            frase = self._frasi[chiave] = _frase(tipo, transizione, letti)
+        return frase
+
+
+def _frase(tipo: str, transizione: str, d: dict[str, Any]) -> str:
+    """The default sentence of an event without words of its own."""
     from civico.segnalazioni.workflow import TRANSIZIONI  # the workflow imports this module
 
-    if evento.testo:
-        if evento.visibilita == Visibilita.PUBBLICA and evento.dati.get("attore") == "segnalante":
-            # Masked when written (`_al_cancello`); again here, cheaply, for rows written before that.
-            return pubblico(evento.testo)
-        return evento.testo
-    d = evento.dati
-    if evento.tipo == TipoEvento.CREATED:
+    if tipo == TipoEvento.CREATED:
         return _("Segnalazione ricevuta.")
-    if evento.tipo in (TipoEvento.ROUTED, TipoEvento.REROUTED):
+    if tipo in (TipoEvento.ROUTED, TipoEvento.REROUTED):
         return _("Assegnata all'ufficio %(ufficio)s.") % {"ufficio": d.get("ufficio", "—")}
-    if evento.tipo == TipoEvento.RECLASSIFIED:
+    if tipo == TipoEvento.RECLASSIFIED:
         return _("Categoria cambiata in %(categoria)s.") % {"categoria": d.get("categoria", "—")}
-    if evento.tipo == TipoEvento.COMMENT:
-        return evento.testo
-    if evento.tipo == TipoEvento.ASSIGNED:
+    if tipo == TipoEvento.COMMENT:
+        return ""
+    if tipo == TipoEvento.ASSIGNED:
         return _("Assegnata a un operatore.")
-    if evento.tipo == TipoEvento.MEDIA_ADDED:
+    if tipo == TipoEvento.MEDIA_ADDED:
         return _("Aggiunto un allegato.")
-    if evento.tipo == TipoEvento.WORK_ORDER:
-        return _descrizione_intervento(evento)
-    if evento.tipo == TipoEvento.LOCATED:
+    if tipo == TipoEvento.WORK_ORDER:
+        return _descrizione_intervento(d)
+    if tipo == TipoEvento.LOCATED:
         return _("Posizionata sulla mappa: %(indirizzo)s.") % {"indirizzo": d.get("indirizzo") or "—"}
-    if evento.tipo == TipoEvento.STATE_CHANGED:
-        if evento.transizione == "mark_duplicate":
+    if tipo == TipoEvento.STATE_CHANGED:
+        if transizione == "mark_duplicate":
             return _("Duplicata di %(codice)s.") % {"codice": d.get("duplicato_di", "—")}
-        t = TRANSIZIONI.get(evento.transizione)
+        t = TRANSIZIONI.get(transizione)
         if t and t.testo_predefinito:
             return str(t.testo_predefinito)
-    return evento.get_tipo_display()
+    return str(_TIPI.get(tipo, tipo))  # what get_tipo_display() gives
 
 
-def _descrizione_intervento(evento: Evento) -> str:
+_TIPI = dict(TipoEvento.choices)
+
+
+def _descrizione_intervento(d: dict[str, Any]) -> str:
     """A work order's news for the citizen: joined, new planned date, taken out, cancelled.
     The planned date is their answer to "when?": shown; the crew and cost are not."""
-    d = evento.dati
     cambio = d.get("cambio", "aggiunta")
     if cambio == "rimossa":
         return _("Tolta dall'intervento programmato: la data prevista non vale più.")
