@@ -44,7 +44,7 @@ RISULTATI = RADICE / "bench" / "results" / "make-bench.json"
 GRAFICI = RADICE / "docs" / "bench"
 HOST = "127.0.0.1"
 OBIETTIVO_LETTURA_MS = 200.0
-ESTENSIONI = "Open311 GET requests.json?extensions=true (1,000 rows + timelines)"
+ESTENSIONI = "Open311 GET requests.json, extensions (1,000 rows)"
 PARTI = ("geo", "memoria", "intake", "letture", "live", "casella", "cruscotto")
 
 
