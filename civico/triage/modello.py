@@ -31,7 +31,19 @@ from civico.testo import senza_accenti
 from civico.triage.tipi import CODICI
 from civico.triage.vocabolario import INGANNEVOLI, PAROLE_VUOTE, PESI_TIPO, VOCABOLARIO
 
-_STEMMER = {"it": snowballstemmer.stemmer("italian"), "en": snowballstemmer.stemmer("english")}
+_LINGUE_STEMMER = {"it": "italian", "en": "english"}
+# A snowball stemmer keeps the word it is working on in the object: shared between the server's
+# threads, two concurrent intakes corrupt each other's word (IndexError, a 500 under load). Each
+# thread gets its own.
+_STEMMER_DEL_THREAD = threading.local()
+
+
+def _stemmer(lingua: str):
+    stemmer = getattr(_STEMMER_DEL_THREAD, lingua, None)
+    if stemmer is None:
+        stemmer = snowballstemmer.stemmer(_LINGUE_STEMMER[lingua])
+        setattr(_STEMMER_DEL_THREAD, lingua, stemmer)
+    return stemmer
 _VUOTE = frozenset(senza_accenti(p) for parole in PAROLE_VUOTE.values() for p in parole.split())
 _NON_PAROLA = re.compile(r"[^a-z0-9]+")
 _LUNGHEZZA_MINIMA_CORREZIONE = 5
@@ -52,7 +64,7 @@ def _parole_significative(parole: list[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def radice(parola: str, lingua: str) -> str:
-    return _STEMMER[lingua].stemWord(parola)
+    return _stemmer(lingua).stemWord(parola)
 
 
 # --- typo correction: symmetric deletes, one edit ---------------------------------------------
@@ -114,7 +126,7 @@ _correttore = Correttore.da_vocabolario(_tutte_le_parole())
 def prepara(testo: str) -> Preparato:
     parole = _parole_significative(normalizza(testo).split())
     corrette = [_correttore.correggi(p) for p in parole]
-    radici = {lingua: tuple(radice(p, lingua) for p in corrette) for lingua in _STEMMER}
+    radici = {lingua: tuple(radice(p, lingua) for p in corrette) for lingua in _LINGUE_STEMMER}
     return Preparato(radici, " ".join(corrette))
 
 
@@ -128,8 +140,8 @@ class _Frase:
 
 def _frasi() -> dict[str, dict[str, list[_Frase]]]:
     """Per language, per first stem: the phrases that start with it, longest first."""
-    per_lingua: dict[str, dict[str, list[_Frase]]] = {lingua: {} for lingua in _STEMMER}
-    for lingua in _STEMMER:
+    per_lingua: dict[str, dict[str, list[_Frase]]] = {lingua: {} for lingua in _LINGUE_STEMMER}
+    for lingua in _LINGUE_STEMMER:
         voci = [(t, tipo) for tipo, lingue in VOCABOLARIO.items() for t in lingue.get(lingua, [])]
         voci += list(INGANNEVOLI)
         visti: set[tuple[str, ...]] = set()
