@@ -5,7 +5,9 @@ Two tables hold every count the public dashboard shows (see `civico.analisi.mode
 - `analisi_ricevute_giorno`: public reports per local day of arrival × ente × category × office ×
   channel × state × inherited backlog × with/without a position;
 - `analisi_risolte_giorno`: resolved public reports per local day of closing × ente × category ×
-  office × deadline outcome × time to resolve in tenths of a day.
+  office × deadline outcome × time to resolve in tenths of a day;
+- `analisi_risposte_giorno`: the reporters' answers (resolved: yes/no) per local day × ente of the
+  event × the report's current category, on public reports.
 
 Row triggers on the reports table move a report's +1 from its old key to its new one on every
 INSERT, UPDATE of a counted column and DELETE: whatever writes (the services, `QuerySet.update`,
@@ -30,6 +32,8 @@ from civico.stati import Stato
 SEGNALAZIONI = "segnalazioni_segnalazione"
 RICEVUTE = "analisi_ricevute_giorno"
 RISOLTE = "analisi_risolte_giorno"
+RISPOSTE = "analisi_risposte_giorno"
+EVENTI = "segnalazioni_evento"
 # The states `segnalazioni.workflow.RISOLTI` holds (this layer may not import the workflow).
 RISOLTI_SQL = f"('{Stato.RESOLVED.value}', '{Stato.CLOSED.value}')"
 # The report columns a key depends on: an UPDATE touching none of them leaves the aggregates alone.
@@ -38,6 +42,7 @@ COLONNE = ("pubblica", "ente_id", "categoria_id", "ufficio_id", "canale", "stato
 CHIAVE_RICEVUTE = ("giorno", "ente_id", "categoria_id", "ufficio_id", "canale", "stato", "pregressa",
                    "con_posizione")
 CHIAVE_RISOLTE = ("giorno", "ente_id", "categoria_id", "ufficio_id", "esito_scadenza", "decimi")
+CHIAVE_RISPOSTE = ("giorno", "ente_id", "categoria_id", "risolto")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,19 @@ class Dialetto:
         chiusa = self.giorno(f"{p}chiusa_il")
         esito = f"CASE WHEN {p}scadenza IS NULL THEN 0 WHEN {chiusa} <= {p}scadenza THEN 1 ELSE 2 END"
         return (chiusa, f"{p}ente_id", f"{p}categoria_id", f"COALESCE({p}ufficio_id, 0)", esito, self.decimi(p))
+
+    def risposta(self, p: str) -> str:
+        """An event that is the reporter's answer to «Il problema è stato risolto?» (segnalazioni.interazioni):
+        `close` (yes) or `reopen` (no) from `resolved`, by the reporter."""
+        attore = f"({p}dati ->> 'attore')" if self.postgresql else f"json_extract({p}dati, '$.attore')"
+        return (f"({p}tipo = 'state_changed' AND {p}stato_da = '{Stato.RESOLVED.value}' "
+                f"AND {p}transizione IN ('close', 'reopen') AND {attore} = 'segnalante')")
+
+    def risposte_di(self, id_segnalazione: str, categoria: str) -> str:
+        """Per (day, ente, answer): the answers on one report, as rows of the answers' table."""
+        return (f"SELECT {self.giorno('e.creato_il')}, e.ente_id, {categoria}, (e.transizione = 'close'), COUNT(*) "
+                f"FROM {EVENTI} e WHERE e.segnalazione_id = {id_segnalazione} AND {self.risposta('e.')} "
+                "GROUP BY 1, 2, 3, 4")
 
     @staticmethod
     def contata(p: str) -> str:
@@ -100,7 +118,37 @@ def _istruzioni(d: Dialetto, operazione: str) -> list[str]:
     if operazione in ("INSERT", "UPDATE"):
         passi.append(_aggiungi(RICEVUTE, CHIAVE_RICEVUTE, d.valori_ricevute("NEW."), d.contata("NEW.")))
         passi.append(_aggiungi(RISOLTE, CHIAVE_RISOLTE, d.valori_risolte("NEW."), d.risolta("NEW.")))
+    if operazione == "UPDATE":  # the answers follow the report's category and public flag
+        spostate = "(OLD.categoria_id <> NEW.categoria_id OR OLD.pubblica <> NEW.pubblica)"
+        passi.insert(2, (
+            f"UPDATE {RISPOSTE} SET n = n - (SELECT COUNT(*) FROM {EVENTI} e WHERE e.segnalazione_id = OLD.id "
+            f"AND {d.risposta('e.')} AND e.ente_id = {RISPOSTE}.ente_id AND {d.giorno('e.creato_il')} = "
+            f"{RISPOSTE}.giorno AND (e.transizione = 'close') = {RISPOSTE}.risolto) "
+            f"WHERE {d.contata('OLD.')} AND {spostate} AND categoria_id = OLD.categoria_id "
+            f"AND giorno IN (SELECT g FROM (SELECT {d.giorno('e.creato_il')} AS g FROM {EVENTI} e "
+            f"WHERE e.segnalazione_id = OLD.id AND {d.risposta('e.')}) giorni)"
+        ))
+        nuove = d.risposte_di("NEW.id", "NEW.categoria_id").replace(
+            "WHERE ", f"WHERE {d.contata('NEW.')} AND {spostate} AND ", 1)
+        passi.append(f"INSERT INTO {RISPOSTE} ({', '.join(CHIAVE_RISPOSTE)}, n) {nuove} "
+                     f"ON CONFLICT ({', '.join(CHIAVE_RISPOSTE)}) DO UPDATE SET n = {RISPOSTE}.n + excluded.n")
     return passi
+
+
+def _istruzioni_risposta(d: Dialetto, operazione: str) -> str:
+    """One event that is an answer, added (INSERT) or taken out (DELETE): the report gives the category."""
+    if operazione == "INSERT":
+        return (
+            f"INSERT INTO {RISPOSTE} ({', '.join(CHIAVE_RISPOSTE)}, n) SELECT {d.giorno('NEW.creato_il')}, "
+            f"NEW.ente_id, s.categoria_id, (NEW.transizione = 'close'), 1 FROM {SEGNALAZIONI} s "
+            f"WHERE s.id = NEW.segnalazione_id AND {d.contata('s.')} "
+            f"ON CONFLICT ({', '.join(CHIAVE_RISPOSTE)}) DO UPDATE SET n = {RISPOSTE}.n + 1"
+        )
+    return (
+        f"UPDATE {RISPOSTE} SET n = n - 1 WHERE ente_id = OLD.ente_id AND giorno = {d.giorno('OLD.creato_il')} "
+        f"AND risolto = (OLD.transizione = 'close') AND categoria_id = (SELECT s.categoria_id FROM {SEGNALAZIONI} s "
+        f"WHERE s.id = OLD.segnalazione_id AND {d.contata('s.')})"
+    )
 
 
 def _cambiata(distinti: str) -> str:
@@ -125,8 +173,23 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$"""
+        funzione_eventi = f"""
+CREATE OR REPLACE FUNCTION analisi_aggrega_risposta() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_istruzioni_risposta(d, "INSERT")};
+  ELSE
+    {_istruzioni_risposta(d, "DELETE")};
+  END IF;
+  RETURN NULL;
+END $$"""
         return [
             funzione,
+            funzione_eventi,
+            f"CREATE TRIGGER analisi_aggrega_evento_ins AFTER INSERT ON {EVENTI} FOR EACH ROW "
+            f"WHEN {d.risposta('NEW.')} EXECUTE FUNCTION analisi_aggrega_risposta()",
+            f"CREATE TRIGGER analisi_aggrega_evento_del AFTER DELETE ON {EVENTI} FOR EACH ROW "
+            f"WHEN {d.risposta('OLD.')} EXECUTE FUNCTION analisi_aggrega_risposta()",
             f"CREATE TRIGGER analisi_aggrega_ins_del AFTER INSERT OR DELETE ON {SEGNALAZIONI} "
             "FOR EACH ROW EXECUTE FUNCTION analisi_aggrega_segnalazione()",
             f"CREATE TRIGGER analisi_aggrega_upd AFTER UPDATE ON {SEGNALAZIONI} FOR EACH ROW "
@@ -140,6 +203,11 @@ END $$"""
             f"CREATE TRIGGER analisi_aggrega_{nome} AFTER {op} ON {SEGNALAZIONI} FOR EACH ROW{quando}\n"
             f"BEGIN\n  {corpo}\nEND"
         )
+    for op, nome, riga in (("INSERT", "evento_ins", "NEW."), ("DELETE", "evento_del", "OLD.")):
+        trigger.append(
+            f"CREATE TRIGGER analisi_aggrega_{nome} AFTER {op} ON {EVENTI} FOR EACH ROW WHEN {d.risposta(riga)}\n"
+            f"BEGIN\n  {_istruzioni_risposta(d, op)};\nEND"
+        )
     return trigger
 
 
@@ -147,8 +215,12 @@ def sql_rimuovi(postgresql: bool) -> list[str]:
     if postgresql:
         return [f"DROP TRIGGER IF EXISTS analisi_aggrega_ins_del ON {SEGNALAZIONI}",
                 f"DROP TRIGGER IF EXISTS analisi_aggrega_upd ON {SEGNALAZIONI}",
-                "DROP FUNCTION IF EXISTS analisi_aggrega_segnalazione()"]
-    return [f"DROP TRIGGER IF EXISTS analisi_aggrega_{nome}" for nome in ("ins", "upd", "del")]
+                f"DROP TRIGGER IF EXISTS analisi_aggrega_evento_ins ON {EVENTI}",
+                f"DROP TRIGGER IF EXISTS analisi_aggrega_evento_del ON {EVENTI}",
+                "DROP FUNCTION IF EXISTS analisi_aggrega_segnalazione()",
+                "DROP FUNCTION IF EXISTS analisi_aggrega_risposta()"]
+    return [f"DROP TRIGGER IF EXISTS analisi_aggrega_{nome}" for nome in ("ins", "upd", "del", "evento_ins",
+                                                                         "evento_del")]
 
 
 def sql_ricostruisci(postgresql: bool) -> list[str]:
@@ -158,10 +230,14 @@ def sql_ricostruisci(postgresql: bool) -> list[str]:
     return [
         f"DELETE FROM {RICEVUTE}",
         f"DELETE FROM {RISOLTE}",
+        f"DELETE FROM {RISPOSTE}",
         f"INSERT INTO {RICEVUTE} ({', '.join(CHIAVE_RICEVUTE)}, n) SELECT {', '.join(d.valori_ricevute('s.'))}, "
         f"COUNT(*) FROM {SEGNALAZIONI} s WHERE {d.contata('s.')} GROUP BY {gruppi}",
         f"INSERT INTO {RISOLTE} ({', '.join(CHIAVE_RISOLTE)}, n) SELECT {', '.join(d.valori_risolte('s.'))}, "
         f"COUNT(*) FROM {SEGNALAZIONI} s WHERE {d.risolta('s.')} GROUP BY {gruppi_risolte}",
+        f"INSERT INTO {RISPOSTE} ({', '.join(CHIAVE_RISPOSTE)}, n) SELECT {d.giorno('e.creato_il')}, e.ente_id, "
+        f"s.categoria_id, (e.transizione = 'close'), COUNT(*) FROM {EVENTI} e JOIN {SEGNALAZIONI} s "
+        f"ON s.id = e.segnalazione_id WHERE {d.contata('s.')} AND {d.risposta('e.')} GROUP BY 1, 2, 3, 4",
     ]
 
 
@@ -191,9 +267,9 @@ def trigger_presenti(conn=connection) -> bool:
     with conn.cursor() as c:
         if conn.vendor == "postgresql":
             c.execute("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'analisi_aggrega_%'")
-            return c.fetchone()[0] == 2
+            return c.fetchone()[0] == 4
         c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'analisi_aggrega_%'")
-        return c.fetchone()[0] == 3
+        return c.fetchone()[0] == 5
 
 
 def installa(schema_editor=None, *, ricostruendo: bool = True) -> None:
@@ -210,7 +286,7 @@ def assicura_trigger(sender=None, using: str = "default", **kwargs) -> None:
     conn = connections[using]
     if conn.alias != connection.alias or trigger_presenti(conn):
         return
-    if not {SEGNALAZIONI, RICEVUTE, RISOLTE} <= set(conn.introspection.table_names()):
+    if not {SEGNALAZIONI, EVENTI, RICEVUTE, RISOLTE, RISPOSTE} <= set(conn.introspection.table_names()):
         return
     with transaction.atomic():
         installa()

@@ -2,10 +2,10 @@
 
 Every count comes from the aggregates the database keeps exact on every write
 (`civico.analisi.aggregati`: reports per local day × ente × category × office × channel × state,
-and resolved ones per closing day with their time to resolve in tenths of a day), so any period
-and category costs a few GROUP BYs over aggregate rows, never a scan of the reports. Two figures
-still read the raw tables, each through its index: the map (reports per H3 hexagon) and the
-reporters' answers (events). Only public reports of active comuni count. Reports without a
+resolved ones per closing day with their time to resolve in tenths of a day, the reporters'
+answers per day), so any period and category costs a few GROUP BYs over aggregate rows, never a
+scan of the reports. One figure still reads the raw table, through its (ente, date) index: the
+map (reports per H3 hexagon). Only public reports of active comuni count. Reports without a
 position count in every figure but the map. The result is plain JSON data (codes, not labels):
 the page, the charts and the API all read the same dictionary, and it can be cached and stored.
 """
@@ -16,19 +16,18 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from civico.analisi import sql
 from civico.analisi.filtri import Filtri
-from civico.analisi.models import RicevuteGiorno, RisolteGiorno
+from civico.analisi.models import RicevuteGiorno, RisolteGiorno, RisposteGiorno
 from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
-from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, condizione_pubblica
+from civico.segnalazioni.models import Segnalazione
 from civico.segnalazioni.workflow import APERTI
-from civico.stati import Stato
 
 # Backlog age bands, in days since the report arrived: (code, lower bound inclusive).
 FASCE_ARRETRATO = (("0-7", 0), ("8-30", 8), ("31-90", 31), ("91-365", 91), ("oltre-365", 366))
@@ -45,7 +44,9 @@ def _categorie(ente: Ente | None, categoria: str) -> list[int]:
     return list(categorie.values_list("pk", flat=True))
 
 
-def aggregati(modello: type[RicevuteGiorno] | type[RisolteGiorno], ente: Ente | None, categoria: str = "") -> QuerySet:
+def aggregati(
+    modello: type[RicevuteGiorno | RisolteGiorno | RisposteGiorno], ente: Ente | None, categoria: str = ""
+) -> QuerySet:
     """The aggregate rows the public may count: of active comuni, of one category code if asked."""
     qs = modello.objects.filter(n__gt=0)
     if ente is not None:
@@ -251,14 +252,7 @@ def _arretrato(ricevute: QuerySet) -> tuple[list[dict[str, Any]], int]:
 def _soddisfazione(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:
     """The reporters' answers to «Il problema è stato risolto?»: `close` by the reporter is
     yes, `reopen` by the reporter from `resolved` is no (see segnalazioni.interazioni)."""
-    qs = Evento.objects.filter(
-        creato_il__gte=filtri.inizio, creato_il__lt=filtri.fine, tipo=TipoEvento.STATE_CHANGED,
-        stato_da=Stato.RESOLVED, transizione__in=("close", "reopen"), dati__attore="segnalante",
-    ).filter(condizione_pubblica("segnalazione__", ente=ente, ente_per_id="ente_id"))
-    if ente is not None:
-        qs = qs.filter(ente=ente)
-    if filtri.categoria:
-        qs = qs.filter(segnalazione__categoria__codice=filtri.categoria)
-    conti = dict(qs.values_list("transizione").annotate(n=Count("pk")).order_by())
-    si, no = conti.get("close", 0), conti.get("reopen", 0)
+    risposte = aggregati(RisposteGiorno, ente, filtri.categoria).filter(giorno__gte=filtri.dal, giorno__lte=filtri.al)
+    conti = dict(risposte.values_list("risolto").annotate(tot=Sum("n")))
+    si, no = conti.get(True, 0), conti.get(False, 0)
     return {"si": si, "no": no, "quota_si": round(si / (si + no), 4) if si + no else None}

@@ -85,3 +85,25 @@ class RisolteGiorno(models.Model):
 
     def __str__(self) -> str:
         return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} {self.decimi / 10} gg: {self.n}"
+
+
+class RisposteGiorno(models.Model):
+    """The reporters' answers to «Il problema è stato risolto?» per local day of the answer, ente of
+    the event and the report's current category (only answers on public reports)."""
+
+    giorno = models.DateField()
+    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    categoria = models.ForeignKey(
+        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    risolto = models.BooleanField()  # yes: `close` by the reporter; no: `reopen` by the reporter
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_risposte_giorno"
+        constraints = [
+            models.UniqueConstraint(fields=["ente", "giorno", "categoria", "risolto"], name="risposte_giorno_chiave")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} risolto={self.risolto}: {self.n}"

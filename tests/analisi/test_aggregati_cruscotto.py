@@ -13,13 +13,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from civico.accounts.permissions import Attore
 from civico.analisi import aggregati, cruscotto, sql
 from civico.analisi.filtri import Filtri
-from civico.analisi.models import RicevuteGiorno, RisolteGiorno
+from civico.analisi.models import RicevuteGiorno, RisolteGiorno, RisposteGiorno
 from civico.catalogo.models import Categoria
 from civico.enti.models import Ente
-from civico.segnalazioni import routing, workflow
-from civico.segnalazioni.models import Canale, Segnalazione
+from civico.segnalazioni import interazioni, routing, workflow
+from civico.segnalazioni.models import Canale, Evento, Segnalazione
 from civico.segnalazioni.workflow import APERTI, RISOLTI
 from tests import factories
 from tests.analisi.conftest import nuova
@@ -67,6 +68,13 @@ def _vita(s: Segnalazione, rng: random.Random, tutte: list[Segnalazione]) -> Non
             workflow.transition(s, "close", attore)
         elif scelta == 2:
             workflow.transition(s, "reopen", attore, testo="La buca c'è ancora")
+        elif scelta in (3, 4):  # the reporter answers; later the office reclassifies or hides some
+            interazioni.conferma_risoluzione(s, Attore.del_segnalante(), risolto=scelta == 3, testo="Ancora lì")
+            if rng.random() < 0.4:
+                altra = Categoria.objects.filter(ente=s.ente, attiva=True).exclude(pk=s.categoria_id).first()
+                routing.riclassifica(s, altra, attore, motivo="Categoria sbagliata")
+            elif rng.random() < 0.3:
+                Segnalazione.objects.filter(pk=s.pk).update(pubblica=False)
     elif scelta == 5:
         workflow.transition(s, "take_in_charge", attore, quando=quando)
     elif scelta == 6:
@@ -123,7 +131,7 @@ def test_an_inactive_comune_leaves_the_platform_figures(mondo):
 
 def test_the_rebuild_from_raw_rows_finds_what_the_triggers_kept(mondo):
     prima = _righe()
-    assert prima[0] and prima[1]
+    assert all(prima)
     call_command("aggiorna_cruscotti", "--ricostruisci-aggregati", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _righe() == prima
     RicevuteGiorno.objects.all().delete()  # lost (e.g. restored from an old dump): the rebuild recounts
@@ -142,12 +150,13 @@ def test_weighted_percentile_is_percentile_cont_of_the_repeated_values():
 # --- The oracle: each figure counted from the raw reports, in Python -----------------------------
 
 
-def _righe() -> tuple[set, set]:
+def _righe() -> tuple[set, set, set]:
     campi = ("giorno", "ente_id", "categoria_id", "ufficio_id")
     ricevute = set(RicevuteGiorno.objects.filter(n__gt=0).values_list(
         *campi, "canale", "stato", "pregressa", "con_posizione", "n"))
     risolte = set(RisolteGiorno.objects.filter(n__gt=0).values_list(*campi, "esito_scadenza", "decimi", "n"))
-    return ricevute, risolte
+    risposte = set(RisposteGiorno.objects.filter(n__gt=0).values_list(*campi[:3], "risolto", "n"))
+    return ricevute, risolte, risposte
 
 
 def _figure(dati: dict) -> dict:
@@ -162,6 +171,7 @@ def _figure(dati: dict) -> dict:
                             for r in dati["tempi_categoria"]},
         "tempi_ufficio": {r["codice"]: (r["risolte"], r["mediana_giorni"], r["p90_giorni"])
                           for r in dati["tempi_ufficio"]},
+        "soddisfazione": dati["soddisfazione"],
     }
 
 
@@ -208,7 +218,21 @@ def _dal_grezzo(ente: Ente | None, filtri: Filtri) -> dict:
         "arretrato": {c: fasce[c] for c, _ in cruscotto.FASCE_ARRETRATO},
         "tempi_categoria": _tempi(risolte, "categoria__codice"),
         "tempi_ufficio": _tempi([r for r in risolte if r["ufficio__nome"]], "ufficio__nome"),
+        "soddisfazione": _risposte(ente, filtri),
     }
+
+
+def _risposte(ente: Ente | None, filtri: Filtri) -> dict:
+    eventi = Evento.objects.filter(
+        tipo="state_changed", stato_da="resolved", transizione__in=("close", "reopen"), dati__attore="segnalante",
+        creato_il__gte=filtri.inizio, creato_il__lt=filtri.fine, segnalazione__pubblica=True, ente__attivo=True)
+    if ente is not None:
+        eventi = eventi.filter(ente=ente)
+    if filtri.categoria:
+        eventi = eventi.filter(segnalazione__categoria__codice=filtri.categoria)
+    conti = Counter(eventi.values_list("transizione", flat=True))
+    si, no = conti["close"], conti["reopen"]
+    return {"si": si, "no": no, "quota_si": round(si / (si + no), 4) if si + no else None}
 
 
 def _tempi(risolte: list[dict], gruppo: str) -> dict:
