@@ -79,11 +79,11 @@ class Dialetto:
         return (f"({p}tipo = 'state_changed' AND {p}stato_da = '{Stato.RESOLVED.value}' "
                 f"AND {p}transizione IN ('close', 'reopen') AND {attore} = 'segnalante')")
 
-    def risposte_di(self, id_segnalazione: str, categoria: str) -> str:
+    def risposte_di(self, id_segnalazione: str, categoria: str, condizione: str) -> str:
         """Per (day, ente, answer): the answers on one report, as rows of the answers' table."""
         return (f"SELECT {self.giorno('e.creato_il')}, e.ente_id, {categoria}, (e.transizione = 'close'), COUNT(*) "
-                f"FROM {EVENTI} e WHERE e.segnalazione_id = {id_segnalazione} AND {self.risposta('e.')} "
-                "GROUP BY 1, 2, 3, 4")
+                f"FROM {EVENTI} e WHERE {condizione} AND e.segnalazione_id = {id_segnalazione} "
+                f"AND {self.risposta('e.')} GROUP BY 1, 2, 3, 4")
 
     @staticmethod
     def contata(p: str) -> str:
@@ -128,8 +128,7 @@ def _istruzioni(d: Dialetto, operazione: str) -> list[str]:
             f"AND giorno IN (SELECT g FROM (SELECT {d.giorno('e.creato_il')} AS g FROM {EVENTI} e "
             f"WHERE e.segnalazione_id = OLD.id AND {d.risposta('e.')}) giorni)"
         ))
-        nuove = d.risposte_di("NEW.id", "NEW.categoria_id").replace(
-            "WHERE ", f"WHERE {d.contata('NEW.')} AND {spostate} AND ", 1)
+        nuove = d.risposte_di("NEW.id", "NEW.categoria_id", f"{d.contata('NEW.')} AND {spostate}")
         passi.append(f"INSERT INTO {RISPOSTE} ({', '.join(CHIAVE_RISPOSTE)}, n) {nuove} "
                      f"ON CONFLICT ({', '.join(CHIAVE_RISPOSTE)}) DO UPDATE SET n = {RISPOSTE}.n + excluded.n")
     return passi
