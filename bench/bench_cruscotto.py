@@ -6,7 +6,11 @@ client and prints, per page, the median and 95th percentile in three situations:
 - live: nothing precomputed or cached; every request counts from the reports table;
 - precomputed: the default view's snapshot is stored (civico.analisi.istantanee), the process
   cache is empty: one indexed row read, then rendering;
-- cached: the process cache holds the figures (repeat visits within five minutes).
+- cached: the process cache holds the figures (repeat visits within five minutes);
+- random filters (issue #21): `--runs` seeded random combinations of period (1 day to 3 years) and
+  category (or none), JSON API, nothing cached: every request computes from the aggregates
+  (civico.analisi.aggregati); beside it the bare SQL of each combination, replayed. Targets:
+  p95 < 300 ms for a comune, < 1 s for the platform.
 
 Beside each live figure it prints the bare SQL time (the same statements the computation ran,
 captured and replayed through the DB cursor) and the ratio page/SQL: what Django, Python and
@@ -29,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 RADICE = Path(__file__).resolve().parent.parent
@@ -51,6 +56,7 @@ def main() -> None:
     parser.add_argument("--seed-reports", type=int, default=0, help="seed first: `civico bench seed --reports N`")
     parser.add_argument("--seed-enti", type=int, default=187)
     parser.add_argument("--category", default="", help="also time the dashboards filtered by this category code")
+    parser.add_argument("--seed", type=int, default=21, help="seed of the random filter combinations")
     parser.add_argument("--out", default=str(RADICE / "bench" / "results" / "cruscotto.json"))
     args = parser.parse_args()
 
@@ -68,13 +74,15 @@ def main() -> None:
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
-    from django.db.models import Count
+    from django.db.models import Count, Max, Min
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from civico.analisi import cruscotto
-    from civico.analisi.filtri import leggi, predefiniti
+    from civico.analisi.filtri import Filtri, leggi, predefiniti
     from civico.analisi.models import Istantanea
+    from civico.catalogo.models import Categoria
     from civico.enti.models import Ente
     from civico.segnalazioni.models import Segnalazione
 
@@ -121,9 +129,9 @@ def main() -> None:
     def solo_cache_vuota() -> None:
         cache.clear()
 
-    def sql_nudo(chi) -> list[float]:
+    def sql_nudo(chi, filtri=None) -> list[float]:
         """The statements `calcola` runs, replayed bare: the database's share of the work."""
-        filtri = leggi(parametri) if parametri else predefiniti()
+        filtri = filtri or (leggi(parametri) if parametri else predefiniti())
         with CaptureQueriesContext(connection) as catturate:
             cruscotto.calcola(chi, filtri)
         istruzioni = [q["sql"] for q in catturate.captured_queries]
@@ -153,6 +161,43 @@ def main() -> None:
             risultati[f"{nome} · {modo}"] = r
             extra = f"{r['sql_median_ms']:>8.1f}  {r['ratio']:>8.2f}" if "ratio" in r else ""
             print(f"{nome:<18} {modo:<12} {r['median_ms']:>8.1f}  {r['p95_ms']:>8.1f} {extra}", flush=True)
+
+    # Issue #21: any period and category, nothing precomputed nor cached.
+    import random
+
+    rng = random.Random(args.seed)
+    # From the reports, not the aggregates: the same combinations can time the code before them.
+    estremi = {k: timezone.localdate(v) for k, v in Segnalazione.objects.aggregate(
+        primo=Min("creata_il"), ultimo=Max("creata_il")).items()}
+    codici = sorted(set(Categoria.objects.filter(ente=ente).values_list("codice", flat=True)))
+
+    def filtri_a_caso() -> Filtri:
+        giorni = (estremi["ultimo"] - estremi["primo"]).days
+        dal = estremi["primo"] + timedelta(days=rng.randint(0, giorni))
+        al = min(dal + timedelta(days=rng.choice([0, 6, 30, 90, 364, 729, 1094])), estremi["ultimo"])
+        return Filtri(dal=dal, al=al, categoria=rng.choice(["", "", *codici]))
+
+    obiettivi = {"ente": 300, "piattaforma": 1000}
+    print(f"\nfiltri a caso ({args.runs} combinazioni, seme {args.seed}), JSON, niente cache né istantanee")
+    for chi, url in (("ente", pagine["ente JSON"]), ("piattaforma", pagine["piattaforma JSON"])):
+        valori, nudi = [], []
+        for _ in range(args.runs):
+            filtri = filtri_a_caso()
+            richiesta = {"dal": filtri.dal.isoformat(), "al": filtri.al.isoformat(), "categoria": filtri.categoria}
+            cache.clear()
+            inizio = time.perf_counter()
+            risposta = client.get(url, {k: v for k, v in richiesta.items() if v})
+            valori.append(time.perf_counter() - inizio)
+            assert risposta.status_code == 200, (url, richiesta, risposta.status_code)
+            nudi.append(statistics.median(sql_nudo(ente if chi == "ente" else None, filtri)))
+        r = {"median_ms": ms(statistics.median(valori)), "p95_ms": ms(p95(valori)),
+             "sql_median_ms": ms(statistics.median(nudi)), "sql_p95_ms": ms(p95(nudi)),
+             "ratio": round(statistics.median(valori) / statistics.median(nudi), 2),
+             "obiettivo_ms": obiettivi[chi]}
+        risultati[f"{chi} JSON · filtri a caso"] = r
+        print(f"{chi + ' JSON':<18} {'filtri a caso':<12} {r['median_ms']:>8.1f}  {r['p95_ms']:>8.1f} "
+              f"{r['sql_median_ms']:>8.1f}  {r['ratio']:>8.2f}   (SQL p95 {r['sql_p95_ms']:.1f}; "
+              f"obiettivo p95 < {r['obiettivo_ms']} ms)", flush=True)
 
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({

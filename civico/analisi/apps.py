@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class AnalisiConfig(AppConfig):
     name = "civico.analisi"
     label = "analisi"
     verbose_name = _("Analisi e dati aperti")
+
+    def ready(self) -> None:
+        from civico.analisi.aggregati import assicura_trigger
+
+        # SQLite rebuilds a table to alter it, dropping its triggers: put them back after every migrate.
+        post_migrate.connect(assicura_trigger, sender=self, dispatch_uid="analisi_aggregati_trigger")

@@ -22,7 +22,7 @@ from civico.analisi.filtri import Filtri, predefiniti
 from civico.analisi.models import Istantanea
 from civico.enti.models import Ente
 
-VERSIONE = 2  # bump when the shape of the figures changes: old snapshots are then ignored
+VERSIONE = 3  # bump when the shape of the figures changes: old snapshots are then ignored
 SECONDI_CACHE = 300
 VALIDITA_ISTANTANEA = timedelta(hours=2)
 

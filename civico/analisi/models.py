@@ -22,3 +22,88 @@ class Istantanea(models.Model):
 
     def __str__(self) -> str:
         return self.chiave
+
+
+# --- Aggregates the dashboards read (kept current by database triggers: aggregati.py) ----------
+# Integer keys without database constraints: a row is a count, never a reference to protect, and
+# the triggers must be able to write it whatever happens to the catalogue. `ufficio_id` 0 = none
+# (a real value, so that the unique key can be the target of an upsert on both databases).
+
+
+class RicevuteGiorno(models.Model):
+    """Public reports per local day of arrival and what they are now (state, category, office…)."""
+
+    giorno = models.DateField()
+    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    categoria = models.ForeignKey(
+        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    ufficio_id = models.IntegerField(default=0)
+    canale = models.CharField(max_length=10)
+    stato = models.CharField(max_length=20)
+    pregressa = models.BooleanField(default=False)
+    con_posizione = models.BooleanField(default=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_ricevute_giorno"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ente", "giorno", "categoria", "ufficio_id", "canale", "stato", "pregressa", "con_posizione"],
+                name="ricevute_giorno_chiave",
+            )
+        ]
+        indexes = [models.Index(fields=["giorno"], name="ricevute_giorno_giorno")]
+
+    def __str__(self) -> str:
+        return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} {self.stato}: {self.n}"
+
+
+class RisolteGiorno(models.Model):
+    """Resolved public reports per local day of closing, with the time it took in tenths of a day
+    (a histogram exact to 0.1 day, the precision the dashboard shows) and the deadline's outcome."""
+
+    giorno = models.DateField()
+    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    categoria = models.ForeignKey(
+        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    ufficio_id = models.IntegerField(default=0)
+    esito_scadenza = models.SmallIntegerField(default=0)  # 0 no deadline, 1 within it, 2 late
+    decimi = models.IntegerField(default=0)  # days from arrival to resolution × 10, rounded
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_risolte_giorno"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ente", "giorno", "categoria", "ufficio_id", "esito_scadenza", "decimi"],
+                name="risolte_giorno_chiave",
+            )
+        ]
+        indexes = [models.Index(fields=["giorno"], name="risolte_giorno_giorno")]
+
+    def __str__(self) -> str:
+        return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} {self.decimi / 10} gg: {self.n}"
+
+
+class RisposteGiorno(models.Model):
+    """The reporters' answers to «Il problema è stato risolto?» per local day of the answer, ente of
+    the event and the report's current category (only answers on public reports)."""
+
+    giorno = models.DateField()
+    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    categoria = models.ForeignKey(
+        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    risolto = models.BooleanField()  # yes: `close` by the reporter; no: `reopen` by the reporter
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_risposte_giorno"
+        constraints = [
+            models.UniqueConstraint(fields=["ente", "giorno", "categoria", "risolto"], name="risposte_giorno_chiave")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} risolto={self.risolto}: {self.n}"

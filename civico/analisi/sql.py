@@ -67,6 +67,24 @@ def percentile(valori: Sequence[float], frazione: float) -> float | None:
     return ordinati[sotto] + (ordinati[sopra] - ordinati[sotto]) * (posizione - sotto)
 
 
+def percentile_pesato(coppie: Iterable[tuple[float, int]], frazione: float) -> float | None:
+    """`percentile()` over a histogram: each value repeated its count of times (None when empty)."""
+    ordinati = sorted((v, n) for v, n in coppie if n > 0)
+    totale = sum(n for _, n in ordinati)
+    if not totale:
+        return None
+    posizione = frazione * (totale - 1)
+    sotto = math.floor(posizione)
+    sopra = min(sotto + 1, totale - 1)
+    valori, visti = {}, 0
+    for valore, n in ordinati:  # the values at ranks `sotto` and `sopra`
+        for rango in (sotto, sopra):
+            if visti <= rango < visti + n:
+                valori[rango] = valore
+        visti += n
+    return valori[sotto] + (valori[sopra] - valori[sotto]) * (posizione - sotto)
+
+
 def usa_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
