@@ -20,7 +20,7 @@ COLORE_TEMA = "#0066cc"
 # What the worker caches on install: enough to show the offline page and the flow's scripts.
 _SHELL_STATICI = [
     "civico/bootstrap-italia-usato.css", "civico/civico.css", "civico/flusso.css", "civico/flusso.js",
-    "civico/flusso-mappa.js", "leaflet/leaflet.css", "leaflet/leaflet.js",
+    "civico/flusso-mappa.js", "leaflet/leaflet.css", "leaflet/leaflet.js", "core/leaflet-icone.js",
     "civico/flusso/icona-192.png",
 ]
 

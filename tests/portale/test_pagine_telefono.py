@@ -69,3 +69,19 @@ def test_the_text_font_is_preloaded_for_the_cross_origin_fetch_fonts_use(client,
         assert font and all(p.get("type") == "font/woff2" and "crossorigin" in p for p in font), url
         for peso in ("400", "600", "700"):  # text, headings, brand
             assert any(f"titillium-web-{peso}-latin" in p["href"] for p in font), url
+
+
+def test_map_pages_give_leaflet_its_pin_at_the_static_urls_before_the_maps_scripts(client, pagine):
+    """With hashed names Leaflet cannot guess its images' folder from leaflet.css: the pin's
+    retina image and shadow were fetched from the page's own path (404s on the place step)."""
+    from django.templatetags.static import static
+
+    for url in [u for u in pagine if u.endswith(("/luogo/", "/alessandria/")) or "/segnalazioni/" in u]:
+        html = client.get(url).content.decode()
+        leaflet, icone = html.index(static("leaflet/leaflet.js")), html.index(static("core/leaflet-icone.js"))
+        assert leaflet < icone, url
+        for dato, immagine in (("icona", "marker-icon.png"), ("icona-retina", "marker-icon-2x.png"),
+                               ("ombra", "marker-shadow.png")):
+            assert f'data-{dato}="{static("leaflet/images/" + immagine)}"' in html, url
+        mappe = [html.find(static(js)) for js in ("civico/mappa.js", "civico/flusso-mappa.js")]
+        assert all(m < 0 or m > icone for m in mappe), url
