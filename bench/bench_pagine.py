@@ -464,9 +464,16 @@ def tabella_lighthouse(eseguibile: Path, pagine: list[tuple[str, str]], ripetizi
     return righe
 
 
-def misura_lighthouse(ripetizioni: int, solo: str = "") -> None:
+def grafico(righe: list[dict]) -> None:
     from grafici import Barra, barre
 
+    barre("Lighthouse mobile performance score per page (make run)", "points",
+          [Barra(r["pagina"], r["punteggio"], OBIETTIVO_PUNTEGGIO, piu_alto_meglio=True,
+                 nota=f"FCP {r['fcp_ms'] / 1000:.1f} s, LCP {r['lcp_ms'] / 1000:.1f} s, "
+                      f"{sum(r['byte'].values()) / 1024:.0f} kB") for r in righe], GRAFICO_LH)
+
+
+def misura_lighthouse(ripetizioni: int, solo: str = "") -> None:
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"Chromium non trovato in {CHROMIUM} (CIVICO_CHROMIUM)")
     eseguibile = lighthouse()
@@ -491,15 +498,15 @@ def misura_lighthouse(ripetizioni: int, solo: str = "") -> None:
     finally:
         processo.terminate()
         processo.wait(timeout=10)
+    if solo:  # a partial run does not replace the full one's results and chart
+        print("(--solo: risultati e grafico non scritti)")
+        return
     RISULTATI_LH.parent.mkdir(parents=True, exist_ok=True)
     RISULTATI_LH.write_text(json.dumps({
         "lighthouse": LIGHTHOUSE_VERSIONE, "quando": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "carico": os.getloadavg(), "ripetizioni": ripetizioni, "pagine": righe,
     }, indent=2), encoding="utf-8")
-    barre("Lighthouse, prestazioni su telefono (make run)", "punti",
-          [Barra(r["pagina"], r["punteggio"], OBIETTIVO_PUNTEGGIO, piu_alto_meglio=True,
-                 nota=f"FCP {r['fcp_ms'] / 1000:.1f} s, LCP {r['lcp_ms'] / 1000:.1f} s, "
-                      f"{sum(r['byte'].values()) / 1024:.0f} kB") for r in righe], GRAFICO_LH)
+    grafico(righe)
     print(f"\nrisultati: {RISULTATI_LH.relative_to(RADICE)}, grafico: {GRAFICO_LH.relative_to(RADICE)}")
 
 
