@@ -1,7 +1,17 @@
-"""Benchmark of the portal as a citizen's phone sees it: the comune's home on throttled networks,
-and the clustered map over 100,000 reports.
+"""Benchmark of the portal as a citizen's phone sees it: Lighthouse on every page a citizen meets,
+the comune's home on throttled networks, and the clustered map over 100,000 reports.
 
-It prepares its own database (the demo, plus synthetic reports across Alessandria), serves Civico
+By default (issue #21) it runs Lighthouse (installed with npm under var/bench/ the first time;
+it says so when npm is missing) in Debian's Chromium, mobile preset with simulated throttling as
+AgID's validator, on the comune home, a public report page and each step of the reporting flow,
+served as `make run` serves them (the demo, DEBUG on, compiled static files, `civico serve`).
+Printed per page (the run with the median score): performance score, FCP, LCP, TBT, CLS and the
+kB transferred by kind; saved to bench/results/pagine-lighthouse.json, charted in
+docs/bench/pagine-lighthouse.svg.
+
+    .venv/bin/python bench/bench_pagine.py [--ripetizioni 3]
+
+With --mappa it prepares its own database (the demo, plus synthetic reports across Alessandria), serves Civico
 with uvicorn in production mode (hashed, pre-compressed static files, as whitenoise serves them
 in production), and opens the comune's home in Chromium with the network throttled through CDP
 (`Network.emulateNetworkConditions`) and the CPU slowed like a mid-range phone. Each run starts
@@ -15,7 +25,7 @@ with an empty cache. Printed per network profile (median of the runs):
 
 Then the map's JSON endpoint is timed at several zoom levels over all reports in view.
 
-    .venv/bin/python bench/bench_pagine.py [--segnalazioni 100000] [--ripetizioni 3]
+    .venv/bin/python bench/bench_pagine.py --mappa [--segnalazioni 100000] [--ripetizioni 3]
         [--database-url postgresql://postgres@127.0.0.1:5432/bench_pagine] [--indici] [--url http://…]
 
 With --url it measures a server already running (and skips the database and the map timings).
@@ -27,6 +37,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -37,7 +48,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 RADICE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(RADICE))
+sys.path[:0] = [str(RADICE), str(RADICE / "bench")]
 CHROMIUM = os.environ.get("CIVICO_CHROMIUM", "/usr/bin/chromium")
 CARTELLA = RADICE / "var" / "bench"
 
@@ -160,13 +171,14 @@ def _porta_libera() -> int:
         return s.getsockname()[1]
 
 
-def avvia_server(ambiente: dict[str, str]) -> tuple[subprocess.Popen, str]:
+UVICORN = [sys.executable, "-m", "uvicorn", "civico.asgi:application", "--lifespan", "off", "--log-level", "warning",
+           "--host", "127.0.0.1", "--port"]
+
+
+def avvia_server(ambiente: dict[str, str], comando: list[str] = UVICORN) -> tuple[subprocess.Popen, str]:
+    """The server `comando` (ending in --port) on a free loopback port, once it answers."""
     porta = _porta_libera()
-    processo = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "civico.asgi:application", "--host", "127.0.0.1", "--port", str(porta),
-         "--lifespan", "off", "--log-level", "warning"],
-        cwd=RADICE, env=ambiente,
-    )
+    processo = subprocess.Popen([*comando, str(porta)], cwd=RADICE, env=ambiente)
     url = f"http://127.0.0.1:{porta}"
     limite = time.monotonic() + 60
     while time.monotonic() < limite:
@@ -299,14 +311,219 @@ def tabella_mappa(url: str, volte: int = 7) -> None:
         print(f"{nome:<20} mediana {statistics.median(durate):.1f} ms, max {max(durate):.1f} ms")
 
 
+# --- Lighthouse: every page a citizen meets, on a phone, under a `make run`-like server -----------
+
+LIGHTHOUSE_VERSIONE = "12.8.2"
+LIGHTHOUSE_DIR = Path(os.environ.get("CIVICO_LIGHTHOUSE_DIR", RADICE / "var" / "bench" / "lighthouse-npm"))
+CARTELLA_LH = RADICE / "var" / "bench" / "make-run"
+RISULTATI_LH = RADICE / "bench" / "results" / "pagine-lighthouse.json"
+GRAFICO_LH = RADICE / "docs" / "bench" / "pagine-lighthouse.svg"
+OBIETTIVO_PUNTEGGIO = 95
+TIPI_LH = {"Document": "html", "Stylesheet": "css", "Script": "js", "Font": "font", "Image": "img",
+           "Fetch": "json", "XHR": "json"}
+
+
+def lighthouse() -> Path:
+    """The lighthouse CLI, installed with npm under var/ the first time (bench only: never needed
+    by `make run` or `make test`)."""
+    eseguibile = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+    if eseguibile.exists():
+        return eseguibile
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        raise SystemExit(
+            "\n*** Lighthouse serve node e npm (apt install nodejs npm), che qui mancano. ***\n"
+            "*** Il resto di Civico non ne ha bisogno; questo benchmark sì.             ***\n"
+        )
+    print(f"installo lighthouse@{LIGHTHOUSE_VERSIONE} con npm in {LIGHTHOUSE_DIR}…", flush=True)
+    LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(LIGHTHOUSE_DIR),
+                    f"lighthouse@{LIGHTHOUSE_VERSIONE}"], check=True)
+    return eseguibile
+
+
+def ambiente_make_run() -> dict[str, str]:
+    """As `make run` sets it up: DEBUG on, SQLite, the demo, compiled static files."""
+    return {
+        **os.environ,
+        "CIVICO_VAR_DIR": str(CARTELLA_LH),
+        "CIVICO_STATICI_COMPILATI": "1",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "civico.settings",
+    }
+
+
+def bozza_completa() -> dict[str, str]:
+    """A draft of the demo comune with every step done (so every step can be opened), and the
+    public page of one of its reports."""
+    from civico.enti.models import Ente
+    from civico.errors import InvalidData
+    from civico.portale import flusso, flusso_luogo
+    from civico.segnalazioni.models import Segnalazione
+    from civico.territorio.models import NumeroCivico
+
+    ente = Ente.objects.get(slug="alessandria")
+    bozza = flusso.nuova(sessione="", ente=ente)
+    flusso.salva_privacy(bozza)
+    lat, lon = NumeroCivico.objects.filter(ente=ente).values_list("lat", "lon").first()
+    flusso.salva_luogo(bozza, flusso_luogo.risolvi(ente, "", lat, lon, "punto"))
+    for categoria in flusso.categorie(ente):
+        try:
+            flusso.salva_disservizio(bozza, categoria=categoria.codice, titolo="Buca in via di prova",
+                                     descrizione="Una buca profonda davanti al civico.", risposte={})
+            break
+        except InvalidData:
+            continue
+    flusso.salva_autore(bozza, anonimo=True, nome="", email="", telefono="")
+    pubblica = Segnalazione.objects.filter(ente=ente, pubblica=True).order_by("creata_il").first()
+    return {"bozza": str(bozza.uuid), "segnalazione": pubblica.codice, "ente": ente.slug}
+
+
+def pagine_da_misurare(url: str, dati: dict[str, str]) -> list[tuple[str, str]]:
+    bozza = f"{url}/segnala/{dati['bozza']}"
+    return [
+        ("home del comune", f"{url}/{dati['ente']}/"),
+        ("pagina di una segnalazione", f"{url}/segnalazioni/{dati['segnalazione']}/"),
+        ("flusso 1: privacy", f"{url}/segnala/?ente={dati['ente']}"),
+        ("flusso 2: luogo", f"{bozza}/luogo/"),
+        ("flusso 3: disservizio", f"{bozza}/disservizio/"),
+        ("flusso 4: autore", f"{bozza}/autore/"),
+        ("flusso 5: riepilogo", f"{bozza}/riepilogo/"),
+    ]
+
+
+def una_prova(eseguibile: Path, url: str, uscita: Path) -> dict:
+    """One Lighthouse run: the default mobile form factor with simulated throttling (as AgID's
+    validator), performance only, in Debian's Chromium."""
+    comando = [str(eseguibile), url, "--only-categories=performance", "--output=json", f"--output-path={uscita}",
+               "--quiet", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+    for tentativo in range(3):  # on a loaded machine Lighthouse now and then loses the trace (NO_NAVSTART)
+        if subprocess.run(comando, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300).returncode == 0:
+            break
+        print(f"lighthouse non riuscito su {url}, riprovo ({tentativo + 1})", flush=True)
+    else:
+        raise SystemExit(f"lighthouse non riesce a misurare {url}")
+    rapporto = json.loads(uscita.read_text(encoding="utf-8"))
+    audit = rapporto["audits"]
+    byte: dict[str, int] = {}
+    for r in audit["network-requests"]["details"]["items"]:
+        chiave = TIPI_LH.get(r.get("resourceType", ""), "altro")
+        byte[chiave] = byte.get(chiave, 0) + int(r.get("transferSize") or 0)
+    bloccanti = [i["url"] for i in (audit.get("render-blocking-resources", {}).get("details") or {}).get("items", [])]
+    return {
+        "lcp_elemento": _elemento_lcp(audit),
+        "punteggio": round(100 * (rapporto["categories"]["performance"]["score"] or 0)),
+        "fcp_ms": audit["first-contentful-paint"]["numericValue"],
+        "lcp_ms": audit["largest-contentful-paint"]["numericValue"],
+        "tbt_ms": audit["total-blocking-time"]["numericValue"],
+        "cls": audit["cumulative-layout-shift"]["numericValue"],
+        "byte": byte,
+        "bloccanti": bloccanti,
+    }
+
+
+def _elemento_lcp(audit: dict) -> str:
+    """The snippet of the largest contentful paint's element, as Lighthouse names it."""
+    def cerca(dati: object) -> str:
+        if isinstance(dati, dict):
+            if "snippet" in dati:
+                return str(dati["snippet"])[:120]
+            return next((t for v in dati.values() if (t := cerca(v))), "")
+        if isinstance(dati, list):
+            return next((t for v in dati if (t := cerca(v))), "")
+        return ""
+    return cerca(audit.get("largest-contentful-paint-element", {}).get("details"))
+
+
+def tabella_lighthouse(eseguibile: Path, pagine: list[tuple[str, str]], ripetizioni: int) -> list[dict]:
+    print(f"\nLighthouse {LIGHTHOUSE_VERSIONE}, telefono (preimpostazione mobile, rete e CPU simulate), "
+          f"mediana di {ripetizioni} prove; carico {os.getloadavg()[0]:.2f}")
+    print("(kB trasferiti, compressi, intestazioni comprese)\n")
+    tipi = ["html", "css", "js", "font", "img", "json", "altro"]
+    testa = (f"{'pagina':<28}{'punti':>6}{'FCP s':>7}{'LCP s':>7}{'TBT ms':>8}{'CLS':>7} │"
+             + "".join(f"{t:>7}" for t in tipi) + f"{'totale':>8}")
+    print(testa)
+    print("─" * len(testa))
+    righe = []
+    rapporti = CARTELLA_LH / "rapporti"  # Lighthouse's own reports, to read what the table sums up
+    rapporti.mkdir(parents=True, exist_ok=True)
+    for n, (nome, indirizzo) in enumerate(pagine):
+        prove = [una_prova(eseguibile, indirizzo, rapporti / f"{n}-{i}.json") for i in range(ripetizioni)]
+        prove.sort(key=lambda p: p["punteggio"])
+        mediana = prove[len(prove) // 2]  # the run with the median score, whole
+        riga = {"pagina": nome, "url": indirizzo, **mediana,
+                "punteggi": [p["punteggio"] for p in prove]}
+        righe.append(riga)
+        b = mediana["byte"]
+        print(f"{nome:<28}{mediana['punteggio']:>6}{mediana['fcp_ms'] / 1000:>7.2f}{mediana['lcp_ms'] / 1000:>7.2f}"
+              f"{mediana['tbt_ms']:>8.0f}{mediana['cls']:>7.3f} │"
+              + "".join(f"{b.get(t, 0) / 1024:>7.1f}" for t in tipi) + f"{sum(b.values()) / 1024:>8.1f}",
+              flush=True)
+        print(f"{'':<28}LCP: {mediana['lcp_elemento']}")
+        if mediana["bloccanti"]:
+            print(f"{'':<28}bloccano il rendering: {', '.join(mediana['bloccanti'])}")
+    return righe
+
+
+def grafico(righe: list[dict]) -> None:
+    from grafici import Barra, barre
+
+    barre("Lighthouse mobile performance score per page (make run)", "points",
+          [Barra(r["pagina"], r["punteggio"], OBIETTIVO_PUNTEGGIO, piu_alto_meglio=True,
+                 nota=f"FCP {r['fcp_ms'] / 1000:.1f} s, LCP {r['lcp_ms'] / 1000:.1f} s, "
+                      f"{sum(r['byte'].values()) / 1024:.0f} kB") for r in righe], GRAFICO_LH)
+
+
+def misura_lighthouse(ripetizioni: int, solo: str = "") -> None:
+    if not os.path.exists(CHROMIUM):
+        raise SystemExit(f"Chromium non trovato in {CHROMIUM} (CIVICO_CHROMIUM)")
+    eseguibile = lighthouse()
+    ambiente = ambiente_make_run()
+    CARTELLA_LH.mkdir(parents=True, exist_ok=True)
+    print("come `make run`: migrate + demo + collectstatic…", flush=True)
+    _civico(ambiente, "migrate", "--noinput", "-v", "0")
+    _civico(ambiente, "demo")
+    _civico(ambiente, "collectstatic", "--noinput", "-v", "0")
+    codice = (
+        f"import sys, json; sys.path.insert(0, {str(RADICE)!r})\n"
+        "import django; django.setup()\n"
+        "from bench.bench_pagine import bozza_completa; print(json.dumps(bozza_completa()))\n"
+    )
+    dati = json.loads(subprocess.run([sys.executable, "-c", codice], cwd=RADICE, env=ambiente, check=True,
+                                     capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    processo, url = avvia_server(ambiente, comando=[sys.executable, "-m", "civico.cli", "serve", "--host",
+                                                    "127.0.0.1", "--port"])
+    try:
+        pagine = [(n, u) for n, u in pagine_da_misurare(url, dati) if solo in n]
+        righe = tabella_lighthouse(eseguibile, pagine, ripetizioni)
+    finally:
+        processo.terminate()
+        processo.wait(timeout=10)
+    if solo:  # a partial run does not replace the full one's results and chart
+        print("(--solo: risultati e grafico non scritti)")
+        return
+    RISULTATI_LH.parent.mkdir(parents=True, exist_ok=True)
+    RISULTATI_LH.write_text(json.dumps({
+        "lighthouse": LIGHTHOUSE_VERSIONE, "quando": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "carico": os.getloadavg(), "ripetizioni": ripetizioni, "pagine": righe,
+    }, indent=2), encoding="utf-8")
+    grafico(righe)
+    print(f"\nrisultati: {RISULTATI_LH.relative_to(RADICE)}, grafico: {GRAFICO_LH.relative_to(RADICE)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--segnalazioni", type=int, default=100_000, help="synthetic reports to add")
+    parser.add_argument("--mappa", action="store_true",
+                        help="the comune home on throttled networks and the map's JSON over many reports")
+    parser.add_argument("--solo", default="", help="Lighthouse: only the pages whose name contains this")
+    parser.add_argument("--segnalazioni", type=int, default=100_000, help="synthetic reports to add (--mappa)")
     parser.add_argument("--ripetizioni", type=int, default=3)
     parser.add_argument("--database-url", default=None, help="default: SQLite under var/bench/")
     parser.add_argument("--url", default=None, help="measure this running server's comune home instead")
     parser.add_argument("--indici", action="store_true", help="add the indexes proposed for segnalazioni first")
     args = parser.parse_args()
+    if not (args.mappa or args.url):
+        misura_lighthouse(args.ripetizioni, args.solo)
+        return
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"Chromium non trovato in {CHROMIUM} (CIVICO_CHROMIUM)")
     if args.url:

@@ -214,6 +214,13 @@ STORAGES = {
 # Leaflet's JS and CSS come from django-leaflet's static folder; the package itself is not an
 # installed app (it would require GDAL), so it is found without importing it.
 STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
+# The pages link the kit's stylesheet cut to the classes Civico uses (civico.core.css_usato):
+# 77 kB instead of 612 kB, generated under var/ from the installed kit.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "civico.core.statici.CssUsatoFinder",
+]
 WHITENOISE_USE_FINDERS = not STATICI_COMPILATI
 WHITENOISE_AUTOREFRESH = DEBUG and not STATICI_COMPILATI
 WHITENOISE_MAX_AGE = 60 if STATICI_COMPILATI else 0  # unhashed names (robots, manifest); hashed: a year

@@ -19,8 +19,8 @@ STATICI = Path(__file__).resolve().parent / "static"
 COLORE_TEMA = "#0066cc"
 # What the worker caches on install: enough to show the offline page and the flow's scripts.
 _SHELL_STATICI = [
-    "css/bootstrap-italia.min.css", "civico/civico.css", "civico/flusso.css", "civico/flusso.js",
-    "civico/flusso-mappa.js", "leaflet/leaflet.css", "leaflet/leaflet.js",
+    "civico/bootstrap-italia-usato.css", "civico/civico.css", "civico/flusso.css", "civico/flusso.js",
+    "civico/flusso-mappa.js", "leaflet/leaflet.css", "leaflet/leaflet.js", "core/leaflet-icone.js",
     "civico/flusso/icona-192.png",
 ]
 

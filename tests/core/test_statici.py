@@ -4,6 +4,7 @@ pre-compressed, even though the demo runs with DEBUG on."""
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
 from django.test import override_settings
@@ -48,3 +49,36 @@ def test_references_inside_stylesheets_point_to_hashed_files(tmp_path):
         testo = f.read().decode()
     immagine = storage.url("css/img/x.png").rsplit("/", 1)[1]
     assert f'url("img/{immagine}")' in testo and immagine != "x.png"
+
+
+def test_under_compiled_statics_the_pages_stylesheet_is_served_gzipped_and_cached_for_a_year(tmp_path, settings):
+    """What `make run` and production serve: the cut kit stylesheet, hashed, pre-compressed, with a
+    far-future immutable cache (and the unhashed name, which may change, only for a minute)."""
+    from django.contrib.staticfiles import finders
+    from django.test import RequestFactory
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    from civico.core import css_usato
+
+    settings.STATIC_ROOT = str(tmp_path / "static")
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "civico.core.statici.StaticiCompilati"}}
+    settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = False
+    settings.WHITENOISE_MAX_AGE = 60
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    origine = FileSystemStorage(location=str(Path(finders.find(css_usato.NOME)).parent.parent))
+    with origine.open(css_usato.NOME) as f:
+        staticfiles_storage.save(css_usato.NOME, f)
+    list(staticfiles_storage.post_process({css_usato.NOME: (origine, css_usato.NOME)}))
+    url = staticfiles_storage.url(css_usato.NOME)
+    assert url != "/static/" + css_usato.NOME
+
+    middleware = WhiteNoiseMiddleware(lambda request: None)
+    r = middleware(RequestFactory().get(url, HTTP_ACCEPT_ENCODING="gzip, deflate"))  # (br too, if brotli is installed)
+    assert r.status_code == 200
+    assert r["Content-Encoding"] == "gzip" and "Accept-Encoding" in r["Vary"]
+    assert "max-age=315360000" in r["Cache-Control"] and "immutable" in r["Cache-Control"]
+    corpo = gzip.decompress(b"".join(r.streaming_content))
+    assert b".it-header-wrapper" in corpo and len(corpo) < 150_000
+    r = middleware(RequestFactory().get("/static/" + css_usato.NOME))
+    assert r["Cache-Control"] == "max-age=60, public"

@@ -104,7 +104,7 @@ def test_the_css_declares_the_kits_version_in_the_quotes_the_validator_strips(cl
     assert versione == _versione_del_kit()
     assert tuple(int(p) for p in versione.split(".")) >= (2, 0, 0)
     html = client.get("/faq/").content.decode()
-    assert html.index("css/bootstrap-italia.min.css") < html.index("civico/civico.css")
+    assert html.index("civico/bootstrap-italia-usato.css") < html.index("civico/civico.css")
 
 
 # --- C.SI.2.5: the page-feedback component as the model has it ---------------------------------

@@ -38,7 +38,7 @@ def test_the_service_worker_is_served_from_the_root_with_its_shell(client):
     assert r["Service-Worker-Allowed"] == "/" and r["Cache-Control"] == "no-cache"
     testo = r.content.decode()
     assert testo.startswith("self.CIVICO = {")
-    for risorsa in ("/static/civico/flusso.js", "/static/css/bootstrap-italia.min.css", "/segnala/offline/"):
+    for risorsa in ("/static/civico/flusso.js", "/static/civico/bootstrap-italia-usato.css", "/segnala/offline/"):
         assert f'"{risorsa}"' in testo
     assert "indexedDB" in testo and "/invia\\/$/" in testo.replace("\\\\", "\\")
 

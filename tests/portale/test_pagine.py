@@ -239,4 +239,4 @@ def test_the_server_error_page_renders_without_a_request(db):
     from django.template.loader import get_template
 
     html = get_template("500.html").render()
-    assert "Qualcosa non ha funzionato" in html and "bootstrap-italia.min.css" in html
+    assert "Qualcosa non ha funzionato" in html and "bootstrap-italia-usato.css" in html
