@@ -10,7 +10,7 @@ found in the sources. Elements, ids and attribute selectors are never cut; nor a
 properties, keyframes and font faces that the kept rules still mention.
 
 Pure Python, no parser dependency: the kit's minified CSS is regular (rules, @media, @supports,
-@container blocks, @keyframes, @font-face). See docs/decisions/0014-css-usato.md.
+@container blocks, @keyframes, @font-face). See docs/decisions/0015-css-usato-e-font.md.
 """
 
 from __future__ import annotations
