@@ -88,6 +88,11 @@ def accoda(ids: Iterable[int], *, quando: datetime | None = None, urgente: bool 
             logger.exception("Notifiche %s: accodamento non riuscito, ci penserà lo spazzino", parte[:5])
 
 
+def si_accoda() -> bool:
+    """False inside `storia_passata()`: what is written there is never enqueued, but removed."""
+    return _del_passato.get() is None
+
+
 def accoda_dopo_il_commit(ids: list[int], *, urgente: bool = False) -> None:
     if ids:
         transaction.on_commit(lambda: accoda(ids, urgente=urgente), robust=True)
@@ -237,8 +242,12 @@ def in_sospeso(limite: int = 5000, *, grazia: float | None = None) -> int:
     """The sweeper: hand back rows stuck "sending" past their lease (their worker died) and
     enqueue them at once, then enqueue every pending row whose time has come (lost between
     commit and enqueue, or waiting on a backend that cannot wait), urgent ones first. Delivery
-    stays safe if a row is enqueued twice: the claim lets one through."""
+    stays safe if a row is enqueued twice: the claim lets one through. First, the rows a new
+    report still owes (its task lost, or the worker was down): their writing is enqueued again
+    (a task written twice writes once: outbox.scrivi_sospesi)."""
     adesso = timezone.now()
+    grazia = float(impostazione("GRAZIA_SPAZZINO_SECONDI")) if grazia is None else grazia
+    da_scrivere = _riaccoda_scritture(adesso - timedelta(seconds=grazia), limite)
     scadute = Notifica.objects.filter(stato=StatoNotifica.IN_INVIO, in_invio_dal__lt=adesso - lease())
     riprese = list(scadute.values_list("pk", "motivo")[:limite])
     if riprese:
@@ -248,7 +257,6 @@ def in_sospeso(limite: int = 5000, *, grazia: float | None = None) -> int:
             ultimo_errore="Invio interrotto (worker fermato?): nuovo tentativo",
         )
         logger.warning("Spazzino: %s notifiche riprese da un worker fermato durante l'invio", len(riprese))
-    grazia = float(impostazione("GRAZIA_SPAZZINO_SECONDI")) if grazia is None else grazia
     # While delivery tasks are queued, late rows are most likely among them: enqueueing them
     # again every pass would only swell the queue. Expired leases are never queued: always.
     dovute = [] if _consegne_in_coda() else list(
@@ -259,7 +267,7 @@ def in_sospeso(limite: int = 5000, *, grazia: float | None = None) -> int:
     urgenti = [pk for pk, motivo in tutte.items() if motivo in URGENTI]
     accoda(urgenti, urgente=True)
     accoda([pk for pk, motivo in tutte.items() if motivo not in URGENTI])
-    return len(tutte)
+    return len(tutte) + da_scrivere
 
 
 @dataclass(frozen=True)
@@ -287,8 +295,8 @@ def situazione() -> Situazione:
     return Situazione(**conti, eta_piu_vecchia_dovuta=max(0.0, (adesso - dal).total_seconds()) if dal else 0.0)
 
 
-def _consegne_in_coda() -> bool:
-    """Whether delivery tasks wait, due, in the database queue (never with other backends)."""
+def _consegne_in_coda(*compiti) -> bool:
+    """Whether delivery tasks (or these) wait, due, in the database queue (never with other backends)."""
     from civico.comunicazioni.tasks import consegna_lotto, consegna_notifica
 
     if not type(consegna_lotto.get_backend()).__module__.startswith("django_tasks_db"):
@@ -296,7 +304,24 @@ def _consegne_in_coda() -> bool:
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.ready().filter(
-        task_path__in=[consegna_lotto.module_path, consegna_notifica.module_path]).exists()
+        task_path__in=[t.module_path for t in compiti or (consegna_lotto, consegna_notifica)]).exists()
+
+
+def _riaccoda_scritture(prima_del: datetime, limite: int) -> int:
+    """Enqueue again the writing of the outbox rows new reports still owe since before `prima_del`."""
+    from civico.comunicazioni.models import EventoDaScrivere
+    from civico.comunicazioni.tasks import scrivi_notifiche
+
+    if _consegne_in_coda(scrivi_notifiche):  # the worker has them queued: not once more each pass
+        return 0
+    ids = list(EventoDaScrivere.objects.filter(creato_il__lte=prima_del).order_by("creato_il")
+               .values_list("evento_id", flat=True)[:limite])
+    for evento_id in ids:
+        try:
+            scrivi_notifiche.enqueue(evento_id)
+        except Exception:  # noqa: BLE001 - still owed: the next pass tries again
+            logger.exception("Evento %s: scrittura delle notifiche non accodata", evento_id)
+    return len(ids)
 
 
 def spazzino(ferma: threading.Event, ogni: float | None = None) -> threading.Thread:

@@ -21,7 +21,7 @@ from civico.comunicazioni import allerte, collegamenti, consegna, conversazioni,
 from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
 from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
-from civico.comunicazioni.models import CanaliEnte, Iscrizione, Notifica
+from civico.comunicazioni.models import CanaliEnte, EventoDaScrivere, Iscrizione, Notifica
 from civico.core.memoria import Memoria
 from civico.segnalazioni import eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
@@ -44,6 +44,15 @@ def _scrivi(sender, evento: Evento, **kwargs) -> None:
     (they commit or roll back with it) and handed to the worker once it has committed."""
     if not puo_scrivere(evento):
         return
+    if evento.tipo == TipoEvento.CREATED and consegna.si_accoda() and _worker_separato():
+        # A new report: its rows (the receipt, rendered; the office's staff) are the worker's to
+        # write. Here only what later events need at once, the reporter following the report (an
+        # answer before the worker's turn still reaches them), and one INSERT that keeps the rows
+        # owed in the report's transaction: never lost.
+        iscrizioni.segui_come_segnalante(evento.segnalazione, nuova=True)
+        EventoDaScrivere.objects.create(evento=evento)
+        transaction.on_commit(lambda: _accoda_scrittura(evento.pk), robust=True)
+        return
     # A savepoint: a bug here is logged and must never stop a citizen's report or an office's work.
     try:
         with transaction.atomic():
@@ -52,6 +61,49 @@ def _scrivi(sender, evento: Evento, **kwargs) -> None:
         logger.exception("Outbox: notifiche non scritte per l'evento %s", evento.pk)
         return
     consegna.accoda_dopo_il_commit([n.pk for n in scritte])
+
+
+def _worker_separato() -> bool:
+    """Whether tasks run in a worker (not inline, as with the immediate backend, where writing
+    now is the same work at the same moment and the rows exist when the transaction ends)."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from civico.comunicazioni.tasks import scrivi_notifiche
+
+    return not isinstance(scrivi_notifiche.get_backend(), ImmediateBackend)
+
+
+def _accoda_scrittura(evento_id: int) -> None:
+    from civico.comunicazioni.tasks import scrivi_notifiche
+
+    try:
+        scrivi_notifiche.enqueue(evento_id)
+    except Exception:  # noqa: BLE001 - the event is owed in EventoDaScrivere: the sweeper writes it
+        logger.exception("Outbox: scrittura dell'evento %s non accodata, ci penserà lo spazzino", evento_id)
+
+
+def scrivi_sospesi(evento_ids: list[int] | None = None, limite: int = 500) -> list[Notifica]:
+    """The worker's half of a new report's outbox: write the rows of these owed events (None:
+    every one owed, the sweeper's pass), each in its own transaction that also deletes its
+    EventoDaScrivere, so two workers never write one twice. The caller enqueues the rows."""
+    owed = EventoDaScrivere.objects.order_by("creato_il").values_list("evento_id", flat=True)
+    ids = list(owed.filter(evento_id__in=evento_ids) if evento_ids is not None else owed[:limite])
+    scritte: list[Notifica] = []
+    for evento_id in ids:
+        try:
+            with transaction.atomic():
+                if not EventoDaScrivere.objects.select_for_update(skip_locked=True).filter(
+                        evento_id=evento_id).exists():
+                    continue  # written meanwhile by another worker, or being written now
+                evento = Evento.objects.select_related("segnalazione__ente", "segnalazione__categoria",
+                                                       "segnalazione__ufficio").get(pk=evento_id)
+                righe = scrivi_per_evento(evento, differita=True)
+                EventoDaScrivere.objects.filter(evento_id=evento_id).delete()
+        except Exception:  # a bug for one report must not stop the others; it stays owed, logged
+            logger.exception("Outbox: notifiche non scritte per l'evento %s", evento_id)
+            continue
+        scritte += righe
+    return scritte
 
 
 def puo_scrivere(evento: Evento) -> bool:
@@ -65,12 +117,13 @@ def puo_scrivere(evento: Evento) -> bool:
     )
 
 
-def scrivi_per_evento(evento: Evento) -> list[Notifica]:
-    """The rows for an event that `puo_scrivere` let through."""
+def scrivi_per_evento(evento: Evento, *, differita: bool = False) -> list[Notifica]:
+    """The rows for an event that `puo_scrivere` let through. `differita`: a new report's rows
+    written by the worker, its reporter already following it."""
     s = evento.segnalazione
     creata = evento.tipo == TipoEvento.CREATED
     # A new report's first event: its reporter, subscribed here, is the only one to tell.
-    proprio = iscrizioni.segui_come_segnalante(s, nuova=True) if creata else None
+    proprio = iscrizioni.segui_come_segnalante(s, nuova=not differita) if creata else None
     # Staff about their work (immediate rows; digest items and overdue summaries are stored).
     righe: list[Notifica] = personale.su_evento(evento, s)
     if evento.visibilita == Visibilita.INTERNA:

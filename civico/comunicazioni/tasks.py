@@ -20,6 +20,18 @@ def consegna_lotto(notifica_ids: list[int]) -> dict[str, int]:
 
 
 @task()
+def scrivi_notifiche(evento_id: int) -> int:
+    from civico.comunicazioni.consegna import accoda
+    from civico.comunicazioni.outbox import scrivi_sospesi
+
+    righe = scrivi_sospesi([evento_id])
+    # Ahead of the queue: the receipt is what the citizen waits for, and it comes before any
+    # answer already queued for the same report.
+    accoda([n.pk for n in righe], urgente=True)
+    return len(righe)
+
+
+@task()
 def consegna_in_sospeso() -> int:
     from civico.comunicazioni.consegna import in_sospeso
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from civico.comunicazioni import consegna
+from civico.comunicazioni import consegna, outbox
 from civico.comunicazioni.models import EsitoTentativo, Iscrizione, Notifica, StatoNotifica
 from civico.comunicazioni.notifiche import notifiche_della_segnalazione
 from civico.comunicazioni.tasks import consegna_notifica
@@ -89,8 +89,36 @@ def test_a_crash_between_commit_and_enqueue_loses_nothing(alessandria_tx, smtp):
     assert Notifica.objects.get(segnalazione=s).stato == StatoNotifica.INVIATA
 
 
+def test_a_report_is_acknowledged_with_the_worker_down_and_its_receipt_goes_out_when_it_returns(
+        alessandria_tx, smtp):
+    """Intake leaves the receipt's rendering to the worker: the report is stored and answered at
+    once, its receipt owed in the same transaction; with the worker down and its task lost, the
+    worker's sweeper writes and sends it when it is back."""
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    assert not Notifica.objects.filter(segnalazione=s).exists()  # nothing rendered in the request
+    assert Iscrizione.objects.filter(segnalazione=s, email="mario@example.org").exists()  # but followed
+    DBTaskResult.objects.all().delete()  # the queue lost it (the worker was down, its database restored…)
+
+    assert consegna.in_sospeso() == 1  # the worker is back: its sweeper writes the owed receipt…
+    worker()
+    [msg] = smtp.messaggi  # …and it goes out, once
+    assert s.codice in msg["Subject"]
+    assert consegna.in_sospeso() == 0 and outbox.scrivi_sospesi() == []
+
+
+def test_an_answer_given_before_the_worker_wrote_the_receipt_still_reaches_the_reporter(alessandria_tx, smtp):
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    interazioni.rispondi(s, factories.operatore(alessandria_tx), "Arriviamo domani.")
+
+    worker()
+
+    soggetti = [m["Subject"] for m in smtp.messaggi]
+    assert len(soggetti) == 2 and "ricevuta" in soggetti[0] and "Risposta" in soggetti[1]
+
+
 def test_a_task_enqueued_twice_sends_once(alessandria_tx, smtp):
     s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    outbox.scrivi_sospesi()  # the worker's half of intake: the receipt's row
     n = Notifica.objects.get(segnalazione=s)
     consegna_notifica.enqueue(n.pk)
     consegna_notifica.enqueue(n.pk)

@@ -22,6 +22,7 @@ from civico.comunicazioni.models.iscrizioni import (
 from civico.comunicazioni.models.notifiche import (
     CanaleConsegna,
     EsitoTentativo,
+    EventoDaScrivere,
     Notifica,
     StatoNotifica,
     TentativoConsegna,
@@ -38,7 +39,8 @@ from civico.comunicazioni.models.testi import TestoNotifica
 __all__ = [
     "AbbonamentoPush", "Allerta", "ElementoPersonale", "ModoAvviso", "PreferenzaPersonale", "TipoAvvisoPersonale",
     "Avviso", "CanaleConsegna", "CanaliEnte", "Conversazione", "ElementoRiepilogo",
-    "EsitoTentativo", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco", "Notifica",
+    "EsitoTentativo", "EventoDaScrivere", "Frequenza", "Iscrizione", "Lingua", "MessaggioInArrivo", "MessaggioSindaco",
+    "Notifica",
     "Preferenze", "StatoAvviso", "StatoNotifica", "TentativoConsegna", "TipoArea", "TipoAvviso", "TipoElemento",
     "TestoNotifica", "TipoMessaggio",
 ]

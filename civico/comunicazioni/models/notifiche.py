@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,3 +102,19 @@ class TentativoConsegna(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notifica_id} #{self.numero}: {self.esito}"
+
+
+class EventoDaScrivere(models.Model):
+    """A new report's first event whose outbox rows (the receipt, the office's "new report") the
+    worker writes: inserted in intake's transaction, so an acknowledged report never loses them;
+    deleted in the transaction that writes them (outbox.scrivi_sospesi), or found by the sweeper."""
+
+    evento = models.OneToOneField("segnalazioni.Evento", on_delete=models.CASCADE, primary_key=True,
+                                  related_name="+")
+    creato_il = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["creato_il"]
+
+    def __str__(self) -> str:
+        return f"evento {self.evento_id}"
