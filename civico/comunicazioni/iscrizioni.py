@@ -121,10 +121,11 @@ def conferma_di_seguire(firmato: str) -> tuple[Segnalazione, bool]:
     return s, segui_per_email(s, email, lingua)
 
 
-def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False) -> Iscrizione | None:
+def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False, crea: bool = True) -> Iscrizione | None:
     """The reporter follows their report from the start: by account, else e-mail, else phone.
     Called by the outbox on the report's first event, in the same transaction. `nuova`: the report
-    was inserted in this transaction, so nobody can follow it yet and nothing is looked up."""
+    was inserted in this transaction, so nobody can follow it yet and nothing is looked up.
+    `crea=False`: only the reporter's existing subscription (None if they stopped following)."""
     if s.segnalante_id:
         campi = {"utente_id": s.segnalante_id, "email": "", "telefono": ""}
         filtro = {"utente_id": s.segnalante_id}
@@ -137,7 +138,7 @@ def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False) -> Iscrizione
     else:
         return None
     gia = None if nuova else Iscrizione.objects.filter(segnalazione=s, **filtro).first()
-    if gia is not None:
+    if gia is not None or not crea:
         return gia
     isc = Iscrizione.objects.create(segnalazione=s, lingua=s.lingua, **campi)
     if s.segnalante_id and Segnalazione.segnalante.is_cached(s):

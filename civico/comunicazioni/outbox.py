@@ -123,7 +123,9 @@ def scrivi_per_evento(evento: Evento, *, differita: bool = False) -> list[Notifi
     s = evento.segnalazione
     creata = evento.tipo == TipoEvento.CREATED
     # A new report's first event: its reporter, subscribed here, is the only one to tell.
-    proprio = iscrizioni.segui_come_segnalante(s, nuova=not differita) if creata else None
+    # Written by the worker: the request subscribed them; if they stopped following meanwhile,
+    # they are not subscribed again and get no receipt.
+    proprio = iscrizioni.segui_come_segnalante(s, nuova=not differita, crea=not differita) if creata else None
     # Staff about their work (immediate rows; digest items and overdue summaries are stored).
     righe: list[Notifica] = personale.su_evento(evento, s)
     if evento.visibilita == Visibilita.INTERNA:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from civico.comunicazioni import consegna, outbox
+from civico.comunicazioni import consegna, iscrizioni, outbox
 from civico.comunicazioni.models import EsitoTentativo, Iscrizione, Notifica, StatoNotifica
 from civico.comunicazioni.notifiche import notifiche_della_segnalazione
 from civico.comunicazioni.tasks import consegna_notifica
@@ -114,6 +114,28 @@ def test_an_answer_given_before_the_worker_wrote_the_receipt_still_reaches_the_r
 
     soggetti = [m["Subject"] for m in smtp.messaggi]
     assert len(soggetti) == 2 and "ricevuta" in soggetti[0] and "Risposta" in soggetti[1]
+
+
+@pytest.mark.parametrize("chi", ["email", "utente"])
+def test_a_reporter_who_stops_following_before_the_worker_writes_the_receipt_is_not_followed_again(
+        alessandria_tx, smtp, chi):
+    """The request subscribes the reporter and the worker writes the receipt later: stopping in
+    between (the unsubscribe link of an earlier message, the personal area) is final."""
+    if chi == "email":
+        s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+        isc = Iscrizione.objects.get(segnalazione=s, email="mario@example.org")
+        assert iscrizioni.disiscrivi("i", isc.pk)
+    else:
+        cittadino = factories.UtenteFactory(username="anna@example.org")
+        s = factories.segnalazione(alessandria_tx, segnalante=cittadino)
+        assert iscrizioni.smetti_di_seguire(s, cittadino)
+
+    outbox.scrivi_sospesi()
+    worker()
+
+    assert not Iscrizione.objects.filter(segnalazione=s).exists()
+    assert smtp.messaggi == []
+    assert outbox.scrivi_sospesi() == []  # nothing left owed either
 
 
 def test_a_task_enqueued_twice_sends_once(alessandria_tx, smtp):
