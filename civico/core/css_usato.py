@@ -16,7 +16,9 @@ Pure Python, no parser dependency: the kit's minified CSS is regular (rules, @me
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,6 +283,10 @@ def genera(css_kit: Path, radice: Path, destinazione: Path) -> Path:
         return destinazione
     tagliato = taglia(kit.decode("utf-8"), Vocabolario.da_testi(testi), "\n".join(testi + nostri_css))
     destinazione.parent.mkdir(parents=True, exist_ok=True)
-    destinazione.write_text(tagliato, encoding="utf-8")
+    # Written aside and renamed: a request served meanwhile (another thread, another worker) reads
+    # the old file or the new one, never a half-written stylesheet.
+    provvisorio = destinazione.with_name(f".{destinazione.name}.{os.getpid()}.{threading.get_ident()}")
+    provvisorio.write_text(tagliato, encoding="utf-8")
+    os.replace(provvisorio, destinazione)
     file_impronta.write_text(impronta)
     return destinazione

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,16 @@ class CssUsatoFinder(BaseFinder):
         super().__init__(*args, **kwargs)
         self.cartella = Path(settings.VAR_DIR) / "statici-generati"
         self._pronto = False
+        self._lucchetto = threading.Lock()
 
     def _genera(self) -> Path:
         percorso = self.cartella / css_usato.NOME
-        if not self._pronto:
-            kit = Path(importlib.util.find_spec("bootstrap_italia_template").origin).parent
-            css_usato.genera(kit / "static" / "css" / "bootstrap-italia.min.css", Path(settings.PACKAGE_DIR), percorso)
-            self._pronto = True
+        with self._lucchetto:  # the first requests arrive together: one thread cuts, the others wait
+            if not self._pronto:
+                kit = Path(importlib.util.find_spec("bootstrap_italia_template").origin).parent
+                css_usato.genera(kit / "static" / "css" / "bootstrap-italia.min.css", Path(settings.PACKAGE_DIR),
+                                 percorso)
+                self._pronto = True
         return percorso
 
     def check(self, **kwargs: Any) -> list:

@@ -87,15 +87,20 @@ def tab_fino_a(page, selettore: str, massimo: int = 120) -> None:
     raise AssertionError(f"{selettore} non si raggiunge con il tasto Tab")
 
 
+# The next step's page, loaded with its scripts: on a loaded CI box (both suites and a browser on
+# two cores) this has taken over 30 s once; it returns as soon as the page has loaded.
+NAVIGAZIONE_MS = 60_000
+
+
 def avanti(page) -> None:
     """Next step by mouse, waiting for the new page's scripts."""
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=NAVIGAZIONE_MS):
         page.click("form#modulo .flusso-azioni button[type=submit]")
 
 
 def avanti_con_tastiera(page) -> None:
     tab_fino_a(page, "form#modulo .flusso-azioni button[type=submit]")
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=NAVIGAZIONE_MS):
         page.keyboard.press("Enter")
 
 
