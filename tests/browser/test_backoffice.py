@@ -113,7 +113,10 @@ def test_a_phone_call_is_registered_and_the_receipt_printed(live_server, scrivan
     page = scrivania
 
     accedi(page, live_server.url, device)
-    page.get_by_role("link", name="Nuova segnalazione per conto di un cittadino").click()
+    # The page's scripts (htmx among them, deferred) run before "load": a category chosen before
+    # them would never ask for its questions. On a loaded CI box the test outran them once.
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("link", name="Nuova segnalazione per conto di un cittadino").click()
     page.get_by_label("Telefono", exact=True).first.check()
     page.get_by_label("Categoria").select_option(label="Buche")
     expect(page.get_by_label("Quanto è grande la buca? *")).to_be_visible()  # the questions arrive via htmx
