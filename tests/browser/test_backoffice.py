@@ -138,3 +138,22 @@ def test_a_phone_call_is_registered_and_the_receipt_printed(live_server, scrivan
     page.emulate_media(media="print")
     expect(page.locator(".bo-nav")).to_be_hidden()
     screenshot(page, "backoffice-ricevuta")
+
+
+def test_a_category_chosen_before_htmx_arrives_still_brings_its_questions(
+        live_server, scrivania, alessandria_con_operatore):
+    """On a slow line the operator picks the category while htmx (deferred) is still on its way:
+    the change must not be lost — the questions come once htmx is there."""
+    _ente, device = alessandria_con_operatore
+    page = scrivania
+    accedi(page, live_server.url, device)
+    trattenuti = []
+    page.route("**/django_htmx/htmx-2*.js", lambda route: trattenuti.append(route))  # held until released
+    page.goto(f"{live_server.url}/backoffice/nuova/", wait_until="commit")
+    page.get_by_label("Categoria").select_option(label="Buche")
+    page.get_by_label("Oggetto").fill("Scritto prima di htmx")
+    assert trattenuti, "the page asked for htmx"
+    for route in trattenuti:
+        route.continue_()
+    expect(page.get_by_label("Quanto è grande la buca? *")).to_be_visible(timeout=30_000)
+    expect(page.get_by_label("Oggetto")).to_have_value("Scritto prima di htmx")  # nothing typed is lost
