@@ -37,7 +37,7 @@ from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
 from civico.moderazione import cancello
 from civico.moderazione import servizi as moderazione
-from civico.segnalazioni import codici, eventi, media, routing, sla
+from civico.segnalazioni import arrivo, codici, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento, Visibilita
 from civico.territorio import gazetteer
 from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO, a_luogo, valida_testo
@@ -222,7 +222,10 @@ def _crea(ente, categoria, decisione, attore, quando, cella, chiave, impronta, *
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
     )
     cancello.conserva_originali(s, mascherati)  # the words as typed, for the staff only
-    triage.registra_all_arrivo(s, decisione)  # for the staff: suggested category and priority
+    if decisione is not None or not arrivo.dal_worker():
+        # For the staff: suggested category and priority. A chosen category's suggestion is only
+        # for the staff and the analytics: the worker computes it when it completes the report.
+        triage.registra_all_arrivo(s, decisione)
     primi = [eventi.NuovoEvento(TipoEvento.CREATED, attore, dati={"canale": s.canale, "categoria": categoria.nome})]
     if decisione is not None and decisione.automatica:
         primi.append(eventi.NuovoEvento(
