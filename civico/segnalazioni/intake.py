@@ -32,6 +32,7 @@ from civico.accounts.permissions import Attore
 from civico.catalogo import services as catalogo
 from civico.catalogo.domande import valida_risposte
 from civico.catalogo.models import Categoria
+from civico.core.inserimento import inserisci
 from civico.enti import geo
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
@@ -206,7 +207,7 @@ def _crea(ente, categoria, decisione, attore, quando, cella, chiave, impronta, *
     mascherati = cancello.maschera_campi(
         titolo=campi["titolo"], descrizione=campi["descrizione"], indirizzo=campi["indirizzo"]
     )
-    s = Segnalazione.objects.create(
+    s = inserisci(Segnalazione(
         ente=ente, codice=codice, anno=anno, numero=numero, token=codici.nuovo_token(),
         categoria=categoria, ufficio=ufficio, titolo=mascherati.testi["titolo"],
         descrizione=mascherati.testi["descrizione"], lat=campi["lat"], lon=campi["lon"],
@@ -220,7 +221,7 @@ def _crea(ente, categoria, decisione, attore, quando, cella, chiave, impronta, *
         creata_il=quando, aggiornata_il=quando, da_localizzare=campi["da_localizzare"],
         scadenza=sla.calcola_scadenza(categoria, ente, quando),
         chiave_idempotenza=chiave, impronta_richiesta=impronta,
-    )
+    ))  # its ~60 columns with a statement built once (core.inserimento)
     cancello.conserva_originali(s, mascherati)  # the words as typed, for the staff only
     if decisione is not None or not arrivo.dal_worker():
         # For the staff: suggested category and priority. A chosen category's suggestion is only
