@@ -91,21 +91,23 @@ INSTALLED_APPS = [
     "civico.demo",
 ]
 
+# civico.core.ramo.*: the same middleware (CSP, sessions, authentication, staff idleness, second
+# factor, messages, htmx), skipped for calls of the JSON API without a session cookie.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "civico.core.ramo.CSP",  # csp.middleware.CSPMiddleware
     "civico.core.sicurezza.AllegatiSicuriMiddleware",  # inside WhiteNoise: uploads only, not static
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "civico.core.ramo.Sessione",  # django.contrib.sessions.middleware.SessionMiddleware
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "civico.backoffice.sessione.InattivitaStaffMiddleware",  # staff signed out after a working day idle
-    "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "civico.core.ramo.Autenticazione",  # django.contrib.auth.middleware.AuthenticationMiddleware
+    "civico.core.ramo.InattivitaStaff",  # staff signed out after a working day idle (backoffice.sessione)
+    "civico.core.ramo.OTP",  # django_otp.middleware.OTPMiddleware
+    "civico.core.ramo.Messaggi",  # django.contrib.messages.middleware.MessageMiddleware
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "civico.core.ramo.Htmx",  # django_htmx.middleware.HtmxMiddleware
     "civico.core.limiti.LimitiMiddleware",  # every write: per IP, account, API key (429)
     "civico.moderazione.esca.EscaMiddleware",  # honeypot + minimum fill time on public forms
     # Last, as django-axes asks: it turns lockouts into a clear page.

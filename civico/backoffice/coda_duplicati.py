@@ -10,6 +10,7 @@ comes back. Who sees a pair: whoever may see both reports (`Segnalazione.objects
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -22,12 +23,15 @@ from civico.accounts.models import Utente
 from civico.accounts.permissions import enti_visibili, puo_lavorare
 from civico.backoffice import azioni
 from civico.backoffice.models import CoppiaDuplicati, EsitoCoppia
+from civico.core.code import accoda_con_la_transazione
 from civico.enti.models import Ente
 from civico.errors import Conflict, NotAllowed
-from civico.segnalazioni import eventi
+from civico.segnalazioni import arrivo, eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento
 from civico.segnalazioni.workflow import APERTI
 from civico.triage import duplicati
+
+logger = logging.getLogger(__name__)
 
 MAX_PER_SEGNALAZIONE = 10
 PER_PAGINA = 20
@@ -124,12 +128,26 @@ def _decidi(coppia: CoppiaDuplicati, utente: Utente, esito: str) -> None:
 
 @receiver(eventi.evento_aggiunto, dispatch_uid="backoffice.coda_duplicati.nuova")
 def _nuova_segnalazione(sender, evento: Evento, **kwargs) -> None:
-    """After a report with a place is stored, the worker looks for its likely duplicates (robust:
-    a queue that is down never costs the citizen their report)."""
+    """After a report with a place is stored, the worker looks for its likely duplicates. When the
+    worker completes new reports (arrivo.py) it enqueues the search then, saving the request a task;
+    otherwise it is enqueued here, with the report's transaction on the database queue, after the
+    commit elsewhere (robust: a queue that is down never costs the citizen their report)."""
     s = evento.segnalazione
-    if evento.tipo != TipoEvento.CREATED or s.lat is None or s.lon is None:
+    if evento.tipo != TipoEvento.CREATED or s.lat is None or s.lon is None or arrivo.dal_worker():
         return
     from civico.backoffice.tasks import cerca_duplicati
 
-    pk = s.pk
-    transaction.on_commit(lambda: cerca_duplicati.enqueue(pk), robust=True)
+    accoda_con_la_transazione(cerca_duplicati, s.pk)
+
+
+@receiver(arrivo.completata, dispatch_uid="backoffice.coda_duplicati.completata")
+def _segnalazione_completata(sender, segnalazione: Segnalazione, **kwargs) -> None:
+    if segnalazione.lat is None or segnalazione.lon is None:
+        return
+    from civico.backoffice.tasks import cerca_duplicati
+
+    try:
+        with transaction.atomic():
+            accoda_con_la_transazione(cerca_duplicati, segnalazione.pk)
+    except Exception:
+        logger.exception("Duplicati: ricerca non accodata per la segnalazione %s", segnalazione.pk)

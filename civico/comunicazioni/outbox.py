@@ -22,8 +22,9 @@ from civico.comunicazioni.destinatari import Destinatario, chiave, recapiti
 from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
 from civico.comunicazioni.models import CanaliEnte, EventoDaScrivere, Iscrizione, Notifica
+from civico.core.code import accoda_con_la_transazione
 from civico.core.memoria import Memoria
-from civico.segnalazioni import eventi
+from civico.segnalazioni import arrivo, eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.stati import Stato
 
@@ -44,14 +45,16 @@ def _scrivi(sender, evento: Evento, **kwargs) -> None:
     (they commit or roll back with it) and handed to the worker once it has committed."""
     if not puo_scrivere(evento):
         return
-    if evento.tipo == TipoEvento.CREATED and consegna.si_accoda() and _worker_separato():
+    if evento.tipo == TipoEvento.CREATED and _dal_worker():
         # A new report: its rows (the receipt, rendered; the office's staff) are the worker's to
-        # write. Here only what later events need at once, the reporter following the report (an
-        # answer before the worker's turn still reaches them), and one INSERT that keeps the rows
-        # owed in the report's transaction: never lost.
+        # write, with what else the report owes (arrivo.completata: triage, duplicates). Here
+        # only what later events need at once, the reporter following the report (an answer
+        # before the worker's turn still reaches them), and one INSERT that keeps that work owed
+        # in the report's transaction: never lost; its task enqueued in the same transaction
+        # with the database queue (core.code).
         iscrizioni.segui_come_segnalante(evento.segnalazione, nuova=True)
         EventoDaScrivere.objects.create(evento=evento)
-        transaction.on_commit(lambda: _accoda_scrittura(evento.pk), robust=True)
+        accoda_con_la_transazione(_task_scrittura(), evento.pk)
         return
     # A savepoint: a bug here is logged and must never stop a citizen's report or an office's work.
     try:
@@ -63,23 +66,27 @@ def _scrivi(sender, evento: Evento, **kwargs) -> None:
     consegna.accoda_dopo_il_commit([n.pk for n in scritte])
 
 
+def _task_scrittura():
+    from civico.comunicazioni.tasks import scrivi_notifiche
+
+    return scrivi_notifiche
+
+
 def _worker_separato() -> bool:
     """Whether tasks run in a worker (not inline, as with the immediate backend, where writing
     now is the same work at the same moment and the rows exist when the transaction ends)."""
     from django_tasks.backends.immediate import ImmediateBackend
 
-    from civico.comunicazioni.tasks import scrivi_notifiche
-
-    return not isinstance(scrivi_notifiche.get_backend(), ImmediateBackend)
+    return not isinstance(_task_scrittura().get_backend(), ImmediateBackend)
 
 
-def _accoda_scrittura(evento_id: int) -> None:
-    from civico.comunicazioni.tasks import scrivi_notifiche
+def _dal_worker() -> bool:
+    """Whether a new report's outbox rows and what else it owes (arrivo.completata) are the
+    worker's: the one rule, which intake and the receivers ask through `arrivo.dal_worker`."""
+    return consegna.si_accoda() and _worker_separato()
 
-    try:
-        scrivi_notifiche.enqueue(evento_id)
-    except Exception:  # noqa: BLE001 - the event is owed in EventoDaScrivere: the sweeper writes it
-        logger.exception("Outbox: scrittura dell'evento %s non accodata, ci penserà lo spazzino", evento_id)
+
+arrivo.registra_regola(_dal_worker)
 
 
 def scrivi_sospesi(evento_ids: list[int] | None = None, limite: int = 500) -> list[Notifica]:
@@ -98,6 +105,8 @@ def scrivi_sospesi(evento_ids: list[int] | None = None, limite: int = 500) -> li
                 evento = Evento.objects.select_related("segnalazione__ente", "segnalazione__categoria",
                                                        "segnalazione__ufficio").get(pk=evento_id)
                 righe = scrivi_per_evento(evento, differita=True)
+                if evento.tipo == TipoEvento.CREATED:
+                    arrivo.completata.send(sender=Segnalazione, segnalazione=evento.segnalazione)
                 EventoDaScrivere.objects.filter(evento_id=evento_id).delete()
         except Exception:  # a bug for one report must not stop the others; it stays owed, logged
             logger.exception("Outbox: notifiche non scritte per l'evento %s", evento_id)

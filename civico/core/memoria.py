@@ -61,16 +61,25 @@ class Memoria:
         _registro.append(self)
         _per_tabella = None
 
-    def prendi(self, chiave: Hashable, carica: Callable[[], T], *, ricorda_none: bool = True) -> T:
+    def prendi(self, chiave: Hashable, carica: Callable[[], T], *, ricorda_none: bool = True,
+               solo_confermata: bool = False) -> T:
         """The value remembered under `chiave`, loaded by `carica()` if absent or stale.
-        `ricorda_none=False`: a None is returned but not remembered (keys anyone may invent)."""
+        `ricorda_none=False`: a None is returned but not remembered (keys anyone may invent).
+        `solo_confermata=True`: a value read while a transaction still open has written to these
+        tables is returned but not remembered (a rollback sends no invalidation)."""
         valori = self._correnti()
         if chiave in valori:
             return valori[chiave]
         valore = carica()
-        if valore is not None or ricorda_none:
+        if (valore is not None or ricorda_none) and not (solo_confermata and self._scritta_senza_commit()):
             valori[chiave] = valore
         return valore
+
+    def _scritta_senza_commit(self) -> bool:
+        """Whether a transaction still open wrote to these tables: its pending `invalida` after
+        commit (`_osserva`) is the mark; a rollback discards it with the writes."""
+        return any(func == self.invalida for conn in connections.all(initialized_only=True)
+                   for _sids, func, _robust in conn.run_on_commit)
 
     def invalida(self) -> None:
         """Forget everything, here and (through the shared version) in every process."""

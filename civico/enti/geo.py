@@ -8,6 +8,7 @@ other processes notice within GEO_INDEX_TTL_SECONDS by comparing (count, latest 
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import time
@@ -19,6 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civico.core.memoria import Memoria
 from civico.enti.indice_confini import TOLLERANZA_GRADI, IndiceConfini
 from civico.enti.models import Ente
 from civico.errors import DomainError
@@ -119,12 +121,25 @@ def _valida(lat: Any, lon: Any) -> tuple[float, float]:
     return valori[0], valori[1]
 
 
+# The rows of the enti found at points, remembered per process without their boundary (the index
+# holds it; loading its JSON at every report was most of this lookup's cost). Any write to the enti
+# table, by any path, forgets them (civico.core.memoria): activating a comune applies at once here,
+# within a second elsewhere. Each caller gets its own copy: the remembered row is never modified.
+_memoria = Memoria("enti_per_punto", ("enti.Ente",), ttl_s=300)
+
+
+def _righe(ids: list[int]) -> dict[int, Ente]:
+    trovati = {i: _memoria.prendi(i, lambda i=i: Ente.objects.defer("confine").filter(pk=i).first(),
+                                  ricorda_none=False, solo_confermata=True) for i in ids}
+    return {i: copy.copy(e) for i, e in trovati.items() if e is not None}
+
+
 def _enti_nel_punto(lat: float, lon: float) -> list[Ente]:
     for _tentativo in range(2):
         ids = indice().trova_tutti(lat, lon)
         if not ids:
             return []
-        enti = Ente.objects.in_bulk(ids)
+        enti = _righe(ids)
         if len(enti) == len(ids):
             return [enti[i] for i in ids]
         # An ente vanished (deleted elsewhere, or a rolled-back test): rebuild and ask again.

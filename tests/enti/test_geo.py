@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civico.enti import geo
+from civico.enti.confini import carica_provincia_alessandria
 from civico.enti.geo import (
     ComuneNonAttivo,
     CoordinateNonValide,
@@ -179,3 +180,38 @@ def test_vectorized_lookup_agrees_with_one_by_one():
     lons = rng.uniform(-0.2, 3.2, 2000)
     attesi = [indice.trova(a, o) or -1 for a, o in zip(lats, lons, strict=True)]
     assert indice.trova_molti(lats, lons).tolist() == attesi
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ente_of_a_point_is_remembered_without_its_boundary_and_a_change_applies_at_once(
+        django_assert_num_queries):
+    """The row of the comune at a point is read once per process (no boundary JSON), not at every
+    report; activating or switching off the comune applies to the very next lookup, and what a
+    caller does to the ente it got never reaches the next caller."""
+    carica_provincia_alessandria()
+    geo.invalida()
+    ente = _attiva(Ente.objects.get(codice_istat="006003"))
+    assert ente_per_punto(*ALESSANDRIA) == ente  # builds the index, reads the row
+    with django_assert_num_queries(0):
+        trovato = ente_per_punto(*ALESSANDRIA)
+    assert trovato == ente and "confine" not in trovato.__dict__
+    trovato.nome = "Cambiato per errore"
+    assert ente_per_punto(*ALESSANDRIA).nome == "Alessandria"
+
+    Ente.objects.filter(pk=ente.pk).update(attivo=False)  # a bulk update counts as much as a save
+    with pytest.raises(ComuneNonAttivo):
+        ente_per_punto(*ALESSANDRIA)
+    _attiva(Ente.objects.get(pk=ente.pk))
+    assert ente_per_punto(*ALESSANDRIA).attivo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comune_read_inside_a_transaction_that_rolled_back_is_not_remembered():
+    carica_provincia_alessandria()
+    geo.invalida()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Ente.objects.filter(codice_istat="006003").update(attivo=True)
+        assert ente_per_punto(*ALESSANDRIA).nome == "Alessandria"
+        raise RuntimeError("rollback")
+    with pytest.raises(ComuneNonAttivo):
+        ente_per_punto(*ALESSANDRIA)
