@@ -153,6 +153,7 @@ def note(cronologia: list[Voce], orari: Orari, descrizioni: eventi.Descrizioni) 
         {
             "datetime": orari.iso(creato_il),
             "description": di(tipo, testo, pubblica, transizione, dati),
+            # The state after this event (a state change sets it, anything else keeps it) carries on.
             "status": _OPEN311.get(stato := stato_a or stato) or stato_open311(stato),
             "type": tipo,
         }
