@@ -50,6 +50,9 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=0, help="add page_size=… (max 500); 0: the default 1,000")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", default=str(RADICE / "bench" / "results" / "open311.json"))
+    parser.add_argument("--profile", metavar="LABEL", default="",
+                        help="also profile 20 extensions=true requests with cProfile: "
+                             "bench/results/profilo-open311-LABEL.pstats and .txt (top functions)")
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{RADICE / 'var' / 'bench_open311.sqlite3'}"
@@ -69,6 +72,8 @@ def main() -> None:
     carico = [round(x, 2) for x in os.getloadavg()]
     print(f"load average: {carico} (other processes on the machine skew wall-clock times)", flush=True)
     risultati = misura(ente, args.runs, args.page_size)
+    if args.profile:
+        profila(args.profile, args.page_size)
     risultati.update(
         reports=conta(ente), database=connection.vendor, runs=args.runs,
         machine={"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
@@ -329,7 +334,7 @@ def scomposizione(ente, filtri, runs: int) -> dict[str, float]:
         "scheda_pubblica x rows": lambda: [schede.scheda(r) for r in righe],
         "open311 fields x rows (with scheda)": lambda: rappresentazione.richieste(righe, ente, base),
         "open311 fields + extensions x rows": lambda: rappresentazione.richieste(righe, ente, base, cronologie),
-        "json.dumps (extensions)": lambda: json.dumps(dati, ensure_ascii=False, separators=(",", ":")),
+        "JSON (extensions)": lambda: risposte.json_compatto(dati),
         "xml (extensions)": lambda: risposte.xml("service_requests", dati),
     }
     risultato = {}
@@ -341,6 +346,35 @@ def scomposizione(ente, filtri, runs: int) -> dict[str, float]:
             tempi.append(time.perf_counter() - t)
         risultato[nome] = round(statistics.median(tempi) * 1000, 2)
     return risultato
+
+
+def profila(etichetta: str, page_size: int, richieste: int = 20) -> None:
+    """cProfile of `richieste` extensions=true requests through the test client (CPU, in-process):
+    the raw profile and the top functions by own and by cumulative time, in ms per request."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    url = f"/open311/v2/requests.json?jurisdiction_id={ISTAT}&extensions=true" + (
+        f"&page_size={page_size}" if page_size else "")
+    client = Client()
+    client.get(url)
+    profilo = cProfile.Profile(time.process_time)
+    profilo.enable()
+    for _ in range(richieste):
+        client.get(url)
+    profilo.disable()
+    cartella = RADICE / "bench" / "results"
+    profilo.dump_stats(cartella / f"profilo-open311-{etichetta}.pstats")
+    testo = io.StringIO()
+    testo.write(f"{richieste} x GET {url}, CPU seconds for all of them (divide by {richieste} for one); "
+                f"load average {[round(x, 2) for x in os.getloadavg()]}\n")
+    for ordine in ("cumulative", "tottime"):
+        pstats.Stats(profilo, stream=testo).strip_dirs().sort_stats(ordine).print_stats(30)
+    (cartella / f"profilo-open311-{etichetta}.txt").write_text(testo.getvalue())
+    print(f"profile written to {cartella}/profilo-open311-{etichetta}.pstats and .txt", flush=True)
 
 
 def p95(valori: list[float]) -> float:

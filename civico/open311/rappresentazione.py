@@ -10,7 +10,6 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civico.catalogo.models import Categoria, TipoDomanda
@@ -18,7 +17,7 @@ from civico.enti.models import Ente
 from civico.open311.ricerca import Voce
 from civico.open311.risposte import TIPI
 from civico.segnalazioni import consultazione, eventi
-from civico.segnalazioni.consultazione import Riga, Schede, iso, scheda_pubblica
+from civico.segnalazioni.consultazione import Orari, Riga, Schede, iso, scheda_pubblica
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
 from civico.segnalazioni.workflow import stato_open311
 from civico.stati import Stato
@@ -75,18 +74,32 @@ def richieste(righe: list[Riga], ente: Ente, base_url: str,
     """GET requests / requests/{id}: one request per row, with our extensions when the public
     timelines are given (`ricerca.cronologie`)."""
     schede = Schede(base_url)
-    fuso = timezone.get_current_timezone()  # once: reading it per date is a thread-local lookup each
+    orari = OrariEnte(ente.fuso_orario)  # one per list: offsets and due dates worked out once
     if cronologie is None:
-        return [richiesta(schede.scheda(r), ente.fuso_orario, fuso) for r in righe]
+        return [richiesta(schede.scheda(r), orari) for r in righe]
     descrizioni = eventi.Descrizioni()  # each default sentence translated once for the whole list
-    return [
-        richiesta(schede.scheda(r), ente.fuso_orario, fuso, note(cronologie[r["id"]], fuso, descrizioni))
-        for r in righe
-    ]
+    return [richiesta(schede.scheda(r), orari, note(cronologie[r["id"]], orari, descrizioni)) for r in righe]
 
 
-def richiesta(scheda: dict[str, Any], fuso_ente: str, fuso: tzinfo,
-              note: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+class OrariEnte(Orari):
+    """How a list writes its dates: `iso()` in the active time zone (`Orari`), due dates as the
+    end of that day in the comune's own zone (`fine_giornata`), each distinct day once."""
+
+    def __init__(self, fuso_ente: str, fuso: tzinfo | None = None):
+        super().__init__(fuso)
+        self.fuso_ente = fuso_ente
+        self._scadenze: dict[date, str | None] = {}
+
+    def scadenza(self, giorno: date | None) -> str | None:
+        if giorno is None:
+            return None
+        testo = self._scadenze.get(giorno)
+        if testo is None:
+            testo = self._scadenze[giorno] = fine_giornata(giorno, self.fuso_ente, self.fuso, self)
+        return testo
+
+
+def richiesta(scheda: dict[str, Any], orari: OrariEnte, note: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One request: `scheda_pubblica` in the spec's words; with our extensions if its `note` are given."""
     foto = scheda["foto"]
     campi: dict[str, Any] = {
@@ -98,9 +111,9 @@ def richiesta(scheda: dict[str, Any], fuso_ente: str, fuso: tzinfo,
         "description": scheda["descrizione"] or scheda["titolo"],
         "agency_responsible": scheda["ufficio"],
         "service_notice": None,
-        "requested_datetime": iso(scheda["creata_il"], fuso),
-        "updated_datetime": iso(scheda["aggiornata_il"], fuso),
-        "expected_datetime": fine_giornata(scheda["scadenza"], fuso_ente, fuso),
+        "requested_datetime": orari.iso(scheda["creata_il"]),
+        "updated_datetime": orari.iso(scheda["aggiornata_il"]),
+        "expected_datetime": orari.scadenza(scheda["scadenza"]),
         "address": scheda["indirizzo"] or None,
         "address_id": None,
         "zipcode": scheda["cap"] or None,
@@ -127,19 +140,25 @@ def richiesta(scheda: dict[str, Any], fuso_ente: str, fuso: tzinfo,
     return campi
 
 
-def note(cronologia: list[Voce], fuso: tzinfo, descrizioni: eventi.Descrizioni) -> list[dict[str, Any]]:
+# The Open311 status of every state, read once (`stato_open311` is the rule).
+_OPEN311 = {s.value: stato_open311(s) for s in Stato}
+
+
+def note(cronologia: list[Voce], orari: Orari, descrizioni: eventi.Descrizioni) -> list[dict[str, Any]]:
     """The public timeline (oldest first), each entry with the Open311 status the report had after it."""
     stato: str = Stato.SUBMITTED
-    voci = []
-    for creato_il, tipo, stato_a, transizione, testo, dati in cronologia:
-        stato = stato_a or stato
-        voci.append({
-            "datetime": iso(creato_il, fuso),
-            "description": descrizioni.di(tipo, testo, Visibilita.PUBBLICA, transizione, dati),
-            "status": stato_open311(stato),
+    di = descrizioni.di
+    pubblica = Visibilita.PUBBLICA
+    return [
+        {
+            "datetime": orari.iso(creato_il),
+            "description": di(tipo, testo, pubblica, transizione, dati),
+            # The state after this event (a state change sets it, anything else keeps it) carries on.
+            "status": _OPEN311.get(stato := stato_a or stato) or stato_open311(stato),
             "type": tipo,
-        })
-    return voci
+        }
+        for creato_il, tipo, stato_a, transizione, testo, dati in cronologia
+    ]
 
 
 def aggiornamento(e: Evento, stato: str, base_url: str) -> dict[str, Any]:
@@ -161,12 +180,14 @@ def _media_evento(e: Evento, base_url: str) -> str:
     return consultazione.url_foto(allegato, base_url) if allegato else ""
 
 
-def fine_giornata(giorno: date | None, fuso_ente: str, fuso: tzinfo | None = None) -> str | None:
+def fine_giornata(giorno: date | None, fuso_ente: str, fuso: tzinfo | None = None,
+                  orari: Orari | None = None) -> str | None:
     """A due date as the last second of that day in the comune's time zone (`fuso_ente`), written
-    like every date here (`iso`, in `fuso` or the active time zone)."""
+    like every date here (`iso`, in `fuso` or the active time zone; by `orari` when given)."""
     if giorno is None:
         return None
-    return iso(datetime.combine(giorno, time(23, 59, 59), tzinfo=ZoneInfo(fuso_ente)), fuso)
+    fine = datetime.combine(giorno, time(23, 59, 59), tzinfo=ZoneInfo(fuso_ente))
+    return orari.iso(fine) if orari is not None else iso(fine, fuso)
 
 
 def ricevuta(s: Segnalazione, base_url: str) -> dict[str, Any]:

@@ -49,7 +49,8 @@ def cronologie(righe: list[Riga]) -> dict[int, list[Voce]]:
     if not per_segnalazione:
         return per_segnalazione
     pubblici = (
-        Evento.objects.filter(visibilita=Visibilita.PUBBLICA, segnalazione_id__in=per_segnalazione)
+        Evento.objects.filter(consultazione.UnoDi("segnalazione_id", list(per_segnalazione)),
+                              visibilita=Visibilita.PUBBLICA)
         .order_by("creato_il", "id")
         .values_list("segnalazione_id", Cast("creato_il", TextField()), "tipo", "stato_a", "transizione", "testo",
                      Cast("dati", TextField()))

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from django.http import HttpResponse
 
 TIPI = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -48,13 +49,24 @@ class Errore(Exception):
 def risposta(dati: Any, fmt: str, radice: str, *, status: int = 200, headers: dict | None = None) -> HttpResponse:
     """`dati` as JSON, or as XML under the root element `radice`."""
     if fmt == "json":
-        corpo = json.dumps(dati, ensure_ascii=False, separators=(",", ":")).encode()
+        corpo = json_compatto(dati)
     else:
         corpo = xml(radice, dati)
     r = HttpResponse(corpo, status=status, content_type=TIPI.get(fmt, TIPI[FORMATO_PREDEFINITO]))
     for nome, valore in (headers or {}).items():
         r[nome] = valore
     return r
+
+
+def json_compatto(dati: Any) -> bytes:
+    """`json.dumps(dati, ensure_ascii=False, separators=(",", ":")).encode()`, the same bytes for
+    what Open311 answers (strings, numbers, booleans, None, lists and dicts with text keys), by
+    orjson: 1.6 MB of 1,000 requests with their timelines took ~23 ms of CPU, now ~3 (decision 0016).
+    Anything orjson refuses (an integer past 64 bits, a key that is not text) goes the slow way."""
+    try:
+        return orjson.dumps(dati)
+    except orjson.JSONEncodeError:
+        return json.dumps(dati, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:

@@ -9,12 +9,13 @@ build the very same card from plain rows (`righe`) instead of model instances (`
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, TextField
+from django.db.models import BooleanField, F, Func, Prefetch, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,12 +137,32 @@ def righe(qs: QuerySet[Segnalazione]) -> list[Riga]:
         valori.append(dict(zip(COLONNE, colonne, strict=True)))
     foto: dict[int, list[tuple[int, str]]] = {}
     if valori:
-        pubbliche = Allegato.objects.filter(pubblico=True, segnalazione_id__in=[r["id"] for r in valori])
+        pubbliche = Allegato.objects.filter(UnoDi("segnalazione_id", [r["id"] for r in valori]), pubblico=True)
         for segnalazione_id, pk, sha in pubbliche.order_by("id").values_list("segnalazione_id", "id", "sha256"):
             foto.setdefault(segnalazione_id, []).append((pk, versione(sha)))
     for r in valori:
         r["foto"] = tuple(foto.get(r["id"], ()))
     return valori
+
+
+class UnoDi(Func):
+    """`campo IN (ids)` for a long list of ids (a page of 1,000 reports' photos or events): on
+    PostgreSQL `campo = ANY(%s::bigint[])`, one parameter. Django prepares each value of an IN list
+    and psycopg splits a query of 1,000 placeholders in Python (~3.5 + 1.5 ms of CPU a query);
+    one text parameter costs neither. Elsewhere the plain IN lookup."""
+
+    output_field = BooleanField()
+
+    def __init__(self, campo: str, ids: list[int]):
+        super().__init__(F(campo))
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(In(self.source_expressions[0], self.ids))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        colonna, parametri = compiler.compile(self.source_expressions[0])
+        return f"{colonna} = ANY(%s::bigint[])", [*parametri, "{" + ",".join(str(int(i)) for i in self.ids) + "}"]
 
 
 def istante(testo: str | None) -> datetime | None:
@@ -255,3 +276,53 @@ def iso(valore: datetime | date | None, fuso: tzinfo | None = None) -> str | Non
             raise ValueError("iso() cannot write a naive datetime")  # as timezone.localtime() would
         return valore.astimezone(fuso or timezone.get_current_timezone()).isoformat(timespec="seconds")
     return valore.isoformat()
+
+
+# "MM:SS" of each second of an hour, for `Orari`.
+_MINUTI_SECONDI = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+# Per time zone: UTC hour (proleptic ordinal × 24 + hour) → what `iso()` writes for any time of that
+# hour before and after "MM:SS", or None where it cannot be split so (an offset of 5:30, an offset
+# that changes within the hour). Facts of the zone, so kept by the process; bounded all the same.
+_ORE: dict[tzinfo, dict[int, tuple[str, str] | None]] = {}
+_ORE_MASSIME = 200_000  # ~23 years of hours per zone
+
+
+class Orari:
+    """`iso()` for the many timestamps of a list, in one time zone (`fuso`, or the active one),
+    writing the same text. A zone's offset changes only at a DST change, and for every zone
+    Civico serves that happens on the hour: so the local date, hour and offset of a UTC hour are
+    worked out once, and each value costs a look-up and a join, not a zoneinfo conversion and
+    `isoformat` (~1.5 µs; 5,000 events and 2,000 report dates per Open311 list). Any hour that
+    cannot be split so (half-hour offsets, a change within the hour) goes through `iso()`."""
+
+    def __init__(self, fuso: tzinfo | None = None):
+        self.fuso = fuso or timezone.get_current_timezone()
+        self._ore = _ORE.setdefault(self.fuso, {})
+
+    def iso(self, valore: datetime | date | None) -> str | None:
+        zona = getattr(valore, "tzinfo", None)
+        if zona is not UTC:
+            if zona is None:  # None, a date, or a naive datetime (which iso() refuses)
+                return iso(valore, self.fuso)
+            valore = valore.astimezone(UTC)
+        chiave = valore.toordinal() * 24 + valore.hour
+        try:
+            parti = self._ore[chiave]
+        except KeyError:
+            parti = self._ora(chiave, valore)
+        if parti is None:
+            return iso(valore, self.fuso)
+        return parti[0] + _MINUTI_SECONDI[valore.minute * 60 + valore.second] + parti[1]
+
+    def _ora(self, chiave: int, valore: datetime) -> tuple[str, str] | None:
+        inizio = valore.replace(minute=0, second=0, microsecond=0)
+        locale = inizio.astimezone(self.fuso)
+        fine = (inizio + timedelta(seconds=3599)).astimezone(self.fuso)
+        parti = None
+        if (locale.minute, locale.second, locale.microsecond) == (0, 0, 0) and locale.utcoffset() == fine.utcoffset():
+            testo = locale.isoformat()  # 2026-03-29T03:00:00+02:00
+            parti = (testo[:14], testo[19:])
+        if len(self._ore) >= _ORE_MASSIME:
+            self._ore.clear()
+        self._ore[chiave] = parti
+        return parti

@@ -187,6 +187,11 @@ class Descrizioni:
 
     def __init__(self) -> None:
         self._frasi: dict[tuple, str] = {}
+        # (type, transition, id of `dati`) → (`dati`, sentence). A list's reader decodes each
+        # distinct `dati` once and hands the same dict to all its events (`ricerca.cronologie`):
+        # one look-up then, instead of picking out the keys the sentence reads. The dict is kept
+        # beside its sentence, so its id cannot be reused by another while this lives.
+        self._per_dati: dict[tuple[str, str, int], tuple[dict, str]] = {}
 
     def di(self, tipo: str, testo: str, visibilita: str, transizione: str, dati: dict) -> str:
         if testo:
@@ -194,6 +199,14 @@ class Descrizioni:
                 # Masked when written (`_al_cancello`); again here, cheaply, for rows written before that.
                 return pubblico(testo)
             return testo
+        visto = self._per_dati.get((tipo, transizione, id(dati)))
+        if visto is not None and visto[0] is dati:
+            return visto[1]
+        frase = self._frase(tipo, transizione, dati)
+        self._per_dati[tipo, transizione, id(dati)] = (dati, frase)
+        return frase
+
+    def _frase(self, tipo: str, transizione: str, dati: dict) -> str:
         letti = {k: dati[k] for k in _LETTI.get(tipo, ()) if k in dati}
         try:
             chiave = (tipo, transizione, *letti.items())
