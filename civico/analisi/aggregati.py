@@ -15,6 +15,15 @@ INSERT, UPDATE of a counted column and DELETE: whatever writes (the services, `Q
 transaction. One implementation per vendor, generated here from the same expressions that
 `ricostruisci()` uses to rebuild the tables from the raw rows, so the two cannot disagree.
 
+A second level serves the platform page (all comuni at once), where a day × ente key hardly
+compresses (~7 reports per comune per day): `analisi_ricevute_mese` and `analisi_risolte_mese` hold
+the same counts per *month* × category *code* (× office *name* for the resolved), without the ente.
+They are sums of the day rows, kept by triggers on the day tables (so every path that moves a day
+row moves the month row too, and the report's expressions stay written once, above them); a
+change of a category's code or an office's name recounts the codes or names it touches.
+`cruscotto` reads whole months there, the partial months at the edges of a period from the day
+rows, and subtracts the inactive comuni's own day rows (the flag is read at query time).
+
 Days are local days of settings.TIME_ZONE (baked into the triggers: rebuild after changing it).
 On SQLite the local day comes from Django's `django_datetime_cast_date`, registered on every
 connection Django opens: writes from outside Django (the sqlite3 shell) would fail the trigger.
@@ -34,6 +43,10 @@ RICEVUTE = "analisi_ricevute_giorno"
 RISOLTE = "analisi_risolte_giorno"
 RISPOSTE = "analisi_risposte_giorno"
 EVENTI = "segnalazioni_evento"
+RICEVUTE_MESE = "analisi_ricevute_mese"
+RISOLTE_MESE = "analisi_risolte_mese"
+CATEGORIE = "catalogo_categoria"
+UFFICI = "catalogo_ufficio"
 # The states `segnalazioni.workflow.RISOLTI` holds (this layer may not import the workflow).
 RISOLTI_SQL = f"('{Stato.RESOLVED.value}', '{Stato.CLOSED.value}')"
 # The report columns a key depends on: an UPDATE touching none of them leaves the aggregates alone.
@@ -43,6 +56,27 @@ CHIAVE_RICEVUTE = ("giorno", "ente_id", "categoria_id", "ufficio_id", "canale", 
                    "con_posizione")
 CHIAVE_RISOLTE = ("giorno", "ente_id", "categoria_id", "ufficio_id", "esito_scadenza", "decimi")
 CHIAVE_RISPOSTE = ("giorno", "ente_id", "categoria_id", "risolto")
+
+
+@dataclass(frozen=True)
+class Livello:
+    """A platform-level table: the rows of a day table summed per month and category code (and
+    office name), without the ente; `copiate` are the day table's columns carried as they are."""
+
+    tabella: str
+    sorgente: str
+    copiate: tuple[str, ...]
+    con_ufficio: bool = False
+
+    @property
+    def chiave(self) -> tuple[str, ...]:
+        return ("mese", "codice", *(("ufficio",) if self.con_ufficio else ()), *self.copiate)
+
+
+LIVELLI = (
+    Livello(RICEVUTE_MESE, RICEVUTE, ("canale", "stato", "pregressa", "con_posizione")),
+    Livello(RISOLTE_MESE, RISOLTE, ("esito_scadenza", "decimi"), con_ufficio=True),
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +90,20 @@ class Dialetto:
         if self.postgresql:
             return f"({colonna} AT TIME ZONE '{tz}')::date"
         return f"django_datetime_cast_date({colonna}, '{tz}', 'UTC')"
+
+    def mese(self, giorno: str) -> str:
+        """The first day of the month of a date column."""
+        if self.postgresql:
+            return f"CAST(date_trunc('month', CAST({giorno} AS timestamp)) AS date)"
+        return f"date({giorno}, 'start of month')"
+
+    def valori_livello(self, livello: Livello, p: str) -> tuple[str, ...]:
+        """A day row's key in the month table: its month, its category's code, its office's name."""
+        valori = [self.mese(f"{p}giorno"),
+                  f"COALESCE((SELECT c.codice FROM {CATEGORIE} c WHERE c.id = {p}categoria_id), '')"]
+        if livello.con_ufficio:
+            valori.append(f"COALESCE((SELECT u.nome FROM {UFFICI} u WHERE u.id = {p}ufficio_id), '')")
+        return (*valori, *(f"{p}{c}" for c in livello.copiate))
 
     def decimi(self, p: str) -> str:
         """Days from arrival to resolution × 10, rounded half up."""
@@ -102,11 +150,122 @@ def _togli(tabella: str, chiave: tuple[str, ...], valori: tuple[str, ...], condi
     return f"UPDATE {tabella} SET n = n - 1 WHERE {condizione} AND {_dove(chiave, valori)}"
 
 
-def _aggiungi(tabella: str, chiave: tuple[str, ...], valori: tuple[str, ...], condizione: str) -> str:
+def _aggiungi(tabella: str, chiave: tuple[str, ...], valori: tuple[str, ...], condizione: str,
+              quanti: str = "1") -> str:
     return (
-        f"INSERT INTO {tabella} ({', '.join(chiave)}, n) SELECT {', '.join(valori)}, 1 WHERE {condizione} "
-        f"ON CONFLICT ({', '.join(chiave)}) DO UPDATE SET n = {tabella}.n + 1"
+        f"INSERT INTO {tabella} ({', '.join(chiave)}, n) SELECT {', '.join(valori)}, {quanti} WHERE {condizione} "
+        f"ON CONFLICT ({', '.join(chiave)}) DO UPDATE SET n = {tabella}.n + excluded.n"
     )
+
+
+def _istruzioni_livello(d: Dialetto, livello: Livello, operazione: str) -> list[str]:
+    """A day row changed: its old count leaves the month row, its new count joins it."""
+    passi = []
+    if operazione in ("UPDATE", "DELETE"):
+        passi.append(f"UPDATE {livello.tabella} SET n = n - OLD.n WHERE "
+                     f"{_dove(livello.chiave, d.valori_livello(livello, 'OLD.'))}")
+    if operazione in ("INSERT", "UPDATE"):
+        passi.append(_aggiungi(livello.tabella, livello.chiave, d.valori_livello(livello, "NEW."), "TRUE", "NEW.n"))
+    return passi
+
+
+def _somma_livello(d: Dialetto, livello: Livello, condizione: str = "TRUE") -> str:
+    """The month table's rows counted from the day table (all, or those `condizione` picks)."""
+    gruppi = ", ".join(str(i) for i in range(1, len(livello.chiave) + 1))
+    return (f"INSERT INTO {livello.tabella} ({', '.join(livello.chiave)}, n) "
+            f"SELECT {', '.join(d.valori_livello(livello, 's.'))}, SUM(s.n) FROM {livello.sorgente} s "
+            f"WHERE {condizione} GROUP BY {gruppi}")
+
+
+def _ricontati(d: Dialetto, colonna: str, catalogo: str, id_giorno: str) -> list[str]:
+    """A category's code (an office's name) changed: recount the month rows of the old and new value."""
+    valori = "(OLD.codice, NEW.codice)" if colonna == "codice" else "(OLD.nome, NEW.nome)"
+    passi = []
+    for livello in LIVELLI:
+        if colonna == "codice" or livello.con_ufficio:
+            campo = "codice" if colonna == "codice" else "ufficio"
+            passi.append(f"DELETE FROM {livello.tabella} WHERE {campo} IN {valori}")
+            passi.append(_somma_livello(
+                d, livello, f"s.{id_giorno} IN (SELECT x.id FROM {catalogo} x WHERE x.{colonna} IN {valori})"))
+    return passi
+
+
+# (trigger name, table, column whose change recounts, day-table column holding its id)
+CATALOGO = (("analisi_livello_categoria", CATEGORIE, "codice", "categoria_id"),
+            ("analisi_livello_ufficio", UFFICI, "nome", "ufficio_id"))
+
+
+def _funzione_pg(nome: str, istruzioni) -> str:
+    """A PL/pgSQL row-trigger function running `istruzioni(TG_OP)`."""
+    corpo = {op: "\n    ".join(s + ";" for s in istruzioni(op)) for op in ("INSERT", "UPDATE", "DELETE")}
+    return f"""
+CREATE OR REPLACE FUNCTION {nome}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {corpo["INSERT"]}
+  ELSIF TG_OP = 'UPDATE' THEN
+    {corpo["UPDATE"]}
+  ELSE
+    {corpo["DELETE"]}
+  END IF;
+  RETURN NULL;
+END $$"""
+
+
+def sql_installa_livelli(postgresql: bool) -> list[str]:
+    """The month level's triggers: on the day tables, and on the catalogue's codes and names."""
+    d = Dialetto(postgresql)
+    istruzioni = []
+    for livello in LIVELLI:
+        nome = f"analisi_livello_{livello.tabella}"
+        if postgresql:
+            istruzioni += [
+                _funzione_pg(nome, lambda op, lv=livello: _istruzioni_livello(d, lv, op)),
+                f"CREATE TRIGGER {nome}_ins_del AFTER INSERT OR DELETE ON {livello.sorgente} FOR EACH ROW "
+                f"EXECUTE FUNCTION {nome}()",
+                f"CREATE TRIGGER {nome}_upd AFTER UPDATE ON {livello.sorgente} FOR EACH ROW "
+                f"WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION {nome}()",
+            ]
+            continue
+        for op, suffisso in (("INSERT", "ins"), ("UPDATE", "upd"), ("DELETE", "del")):
+            corpo = "\n  ".join(s + ";" for s in _istruzioni_livello(d, livello, op))
+            quando = " WHEN OLD.n IS NOT NEW.n" if op == "UPDATE" else ""
+            istruzioni.append(f"CREATE TRIGGER {nome}_{suffisso} AFTER {op} ON {livello.sorgente} FOR EACH ROW"
+                              f"{quando}\nBEGIN\n  {corpo}\nEND")
+    for nome, catalogo, colonna, id_giorno in CATALOGO:
+        corpo = "\n  ".join(s + ";" for s in _ricontati(d, colonna, catalogo, id_giorno))
+        if postgresql:
+            istruzioni += [
+                f"CREATE OR REPLACE FUNCTION {nome}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  {corpo}\n"
+                f"  RETURN NULL;\nEND $$",
+                f"CREATE TRIGGER {nome} AFTER UPDATE ON {catalogo} FOR EACH ROW "
+                f"WHEN (OLD.{colonna} IS DISTINCT FROM NEW.{colonna}) EXECUTE FUNCTION {nome}()",
+            ]
+        else:
+            istruzioni.append(f"CREATE TRIGGER {nome} AFTER UPDATE ON {catalogo} FOR EACH ROW "
+                              f"WHEN OLD.{colonna} IS NOT NEW.{colonna}\nBEGIN\n  {corpo}\nEND")
+    return istruzioni
+
+
+def sql_rimuovi_livelli(postgresql: bool) -> list[str]:
+    istruzioni = []
+    for livello in LIVELLI:
+        nome = f"analisi_livello_{livello.tabella}"
+        if postgresql:
+            istruzioni += [f"DROP TRIGGER IF EXISTS {nome}_ins_del ON {livello.sorgente}",
+                           f"DROP TRIGGER IF EXISTS {nome}_upd ON {livello.sorgente}",
+                           f"DROP FUNCTION IF EXISTS {nome}()"]
+        else:
+            istruzioni += [f"DROP TRIGGER IF EXISTS {nome}_{s}" for s in ("ins", "upd", "del")]
+    for nome, catalogo, _colonna, _id in CATALOGO:
+        istruzioni += ([f"DROP TRIGGER IF EXISTS {nome} ON {catalogo}", f"DROP FUNCTION IF EXISTS {nome}()"]
+                       if postgresql else [f"DROP TRIGGER IF EXISTS {nome}"])
+    return istruzioni
+
+
+def sql_ricostruisci_livelli(postgresql: bool) -> list[str]:
+    d = Dialetto(postgresql)
+    return [f"DELETE FROM {livello.tabella}" for livello in LIVELLI] + [_somma_livello(d, lv) for lv in LIVELLI]
 
 
 def _istruzioni(d: Dialetto, operazione: str) -> list[str]:
@@ -157,21 +316,13 @@ def _cambiata(distinti: str) -> str:
 
 
 def sql_installa(postgresql: bool) -> list[str]:
+    return _sql_installa_segnalazioni(postgresql) + sql_installa_livelli(postgresql)
+
+
+def _sql_installa_segnalazioni(postgresql: bool) -> list[str]:
     d = Dialetto(postgresql)
     if postgresql:
-        corpo = {op: "\n    ".join(s + ";" for s in _istruzioni(d, op)) for op in ("INSERT", "UPDATE", "DELETE")}
-        funzione = f"""
-CREATE OR REPLACE FUNCTION analisi_aggrega_segnalazione() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {corpo["INSERT"]}
-  ELSIF TG_OP = 'UPDATE' THEN
-    {corpo["UPDATE"]}
-  ELSE
-    {corpo["DELETE"]}
-  END IF;
-  RETURN NULL;
-END $$"""
+        funzione = _funzione_pg("analisi_aggrega_segnalazione", lambda op: _istruzioni(d, op))
         funzione_eventi = f"""
 CREATE OR REPLACE FUNCTION analisi_aggrega_risposta() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -211,6 +362,10 @@ END $$"""
 
 
 def sql_rimuovi(postgresql: bool) -> list[str]:
+    return _sql_rimuovi_segnalazioni(postgresql) + sql_rimuovi_livelli(postgresql)
+
+
+def _sql_rimuovi_segnalazioni(postgresql: bool) -> list[str]:
     if postgresql:
         return [f"DROP TRIGGER IF EXISTS analisi_aggrega_ins_del ON {SEGNALAZIONI}",
                 f"DROP TRIGGER IF EXISTS analisi_aggrega_upd ON {SEGNALAZIONI}",
@@ -223,6 +378,13 @@ def sql_rimuovi(postgresql: bool) -> list[str]:
 
 
 def sql_ricostruisci(postgresql: bool) -> list[str]:
+    """Recount every table from the raw rows. The month level's triggers are off meanwhile (a
+    million day rows would each touch a month row) and its tables are summed from the day rows."""
+    return (sql_rimuovi_livelli(postgresql) + _sql_ricostruisci_giorni(postgresql)
+            + sql_ricostruisci_livelli(postgresql) + sql_installa_livelli(postgresql))
+
+
+def _sql_ricostruisci_giorni(postgresql: bool) -> list[str]:
     d = Dialetto(postgresql)
     gruppi = ", ".join(str(i) for i in range(1, len(CHIAVE_RICEVUTE) + 1))
     gruppi_risolte = ", ".join(str(i) for i in range(1, len(CHIAVE_RISOLTE) + 1))
@@ -263,12 +425,15 @@ def ricostruisci() -> tuple[int, int]:
 
 
 def trigger_presenti(conn=connection) -> bool:
+    postgresql = conn.vendor == "postgresql"
+    attesi = sum(1 for s in sql_installa(postgresql) if s.startswith("CREATE TRIGGER"))
     with conn.cursor() as c:
-        if conn.vendor == "postgresql":
-            c.execute("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'analisi_aggrega_%'")
-            return c.fetchone()[0] == 4
-        c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'analisi_aggrega_%'")
-        return c.fetchone()[0] == 5
+        if postgresql:
+            c.execute("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'analisi\\_%' AND NOT tgisinternal")
+        else:
+            c.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'analisi\\_%' "
+                      "ESCAPE '\\'")
+        return c.fetchone()[0] == attesi
 
 
 def installa(schema_editor=None, *, ricostruendo: bool = True) -> None:
@@ -278,6 +443,20 @@ def installa(schema_editor=None, *, ricostruendo: bool = True) -> None:
     esegui(istruzioni + (sql_ricostruisci(postgresql) if ricostruendo else []), schema_editor)
 
 
+def installa_giorni(schema_editor) -> None:
+    """The day level alone (migration 0002, before the month tables existed)."""
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    esegui(_sql_rimuovi_segnalazioni(postgresql) + _sql_installa_segnalazioni(postgresql)
+           + _sql_ricostruisci_giorni(postgresql), schema_editor)
+
+
+def installa_livelli(schema_editor) -> None:
+    """The month level alone: its triggers, and its rows summed from the day tables as they are."""
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    esegui(sql_rimuovi_livelli(postgresql) + sql_ricostruisci_livelli(postgresql)
+           + sql_installa_livelli(postgresql), schema_editor)
+
+
 def assicura_trigger(sender=None, using: str = "default", **kwargs) -> None:
     """post_migrate: the triggers exist after any migration (and the tables were recounted if not)."""
     from django.db import connections
@@ -285,7 +464,8 @@ def assicura_trigger(sender=None, using: str = "default", **kwargs) -> None:
     conn = connections[using]
     if conn.alias != connection.alias or trigger_presenti(conn):
         return
-    if not {SEGNALAZIONI, EVENTI, RICEVUTE, RISOLTE, RISPOSTE} <= set(conn.introspection.table_names()):
+    tabelle = {SEGNALAZIONI, EVENTI, RICEVUTE, RISOLTE, RISPOSTE, CATEGORIE, UFFICI, *(lv.tabella for lv in LIVELLI)}
+    if not tabelle <= set(conn.introspection.table_names()):
         return
     with transaction.atomic():
         installa()
