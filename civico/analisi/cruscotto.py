@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -80,7 +81,8 @@ class Conteggi:
         else:
             flag = dict(Ente.objects.values_list("pk", "attivo"))
             self.attivi = [pk for pk, attivo in flag.items() if attivo]
-            self.inattivi = [pk for pk, attivo in flag.items() if not attivo]
+            # Only the inactive enti with rows: the registry holds thousands of comuni never active.
+            self.inattivi = [pk for pk in enti_con_righe() if not flag.get(pk, False)]
         self.oggi = timezone.localdate()
 
     def somme(self, livello: tuple[type, type], campi: tuple[str, ...], dal: date | None, al: date | None,
@@ -105,6 +107,11 @@ class Conteggi:
                 totale.subtract(self._giorni(giorni, campi, primo, ultimo and _fine_mese(ultimo), filtro,
                                              self.inattivi))
         return {k: n for k, n in totale.items() if n}
+
+    def giorni(self, modello: type, campi: tuple[str, ...], dal: date | None, al: date | None,
+               filtro: Q | None = None) -> dict[tuple, int]:
+        """The same from the day rows only (the active enti's, or the one ente's)."""
+        return self._giorni(modello, campi, dal, al, filtro or Q(), self.attivi)
 
     def _giorni(self, modello: type, campi: tuple[str, ...], dal: date | None, al: date | None, filtro: Q,
                 enti: list[int]) -> dict[tuple, int]:
@@ -131,6 +138,18 @@ class Conteggi:
         same code may be named a little differently from one comune to the next)."""
         categorie = Categoria.objects.filter(codice__in=codici, ente_id__in=self.attivi)
         return dict(categorie.values("codice").annotate(nome=Max("nome")).values_list("codice", "nome").order_by())
+
+
+def enti_con_righe() -> list[int]:
+    """The enti having day rows, by skipping along the (ente, giorno, …) index: one probe per ente."""
+    tabella = RicevuteGiorno._meta.db_table  # every counted report has its arrival row there
+    with connection.cursor() as c:
+        c.execute(
+            f"WITH RECURSIVE e(id) AS (SELECT MIN(ente_id) FROM {tabella} UNION ALL "
+            f"SELECT (SELECT MIN(ente_id) FROM {tabella} WHERE ente_id > e.id) FROM e WHERE e.id IS NOT NULL) "
+            "SELECT id FROM e WHERE id IS NOT NULL"
+        )
+        return [r[0] for r in c.fetchall()]
 
 
 def _somma(qs: QuerySet, lookups: list[str]) -> dict[tuple, int]:
@@ -313,21 +332,35 @@ def _giorni(valore: float | None) -> float | None:
 def _arretrato(conteggi: Conteggi) -> tuple[list[dict[str, Any]], int]:
     """Reports open now, by how many days they have been waiting (local days since the day they
     arrived, whatever the period), and apart the inherited backlog the ente does not count with
-    them (`sla.q_conta_nei_ritardi`: asked of the inherited ones' day rows, which know their ente)."""
+    them (`sla.q_conta_nei_ritardi`: asked of the inherited ones' day rows, which know their ente).
+
+    Months wholly inside an age band are counted by month, the few a band's edge cuts by day."""
     oggi = conteggi.oggi
+    # Band i holds the days from soglie[i + 1] (excluded) to soglie[i].
+    soglie = [oggi - timedelta(days=inizio) for _, inizio in FASCE_ARRETRATO]
+
+    def fascia(giorno: date) -> int:
+        return next(i for i in range(len(soglie) - 1, -1, -1) if i == 0 or giorno <= soglie[i])
+
+    tagliati = {s.replace(day=1) for s in soglie[1:] if s != _fine_mese(s)}
     aperte = Q(stato__in=APERTI)
-    fasce, pregresse = [], 0
-    contate_pregresse = aggregati(RicevuteGiorno, conteggi.ente, conteggi.categoria).filter(
-        aperte, sla.q_conta_nei_ritardi(), pregressa=True)
-    for i, (codice, inizio) in enumerate(FASCE_ARRETRATO):
-        al = oggi - timedelta(days=inizio)
-        dal = oggi - timedelta(days=FASCE_ARRETRATO[i + 1][1] - 1) if i + 1 < len(FASCE_ARRETRATO) else None
-        righe = conteggi.somme(RICEVUTE, ("pregressa",), dal, al, aperte)
-        periodo = contate_pregresse.filter(giorno__lte=al, **({"giorno__gte": dal} if dal else {}))
-        contate = periodo.aggregate(tot=Sum("n"))["tot"] or 0
-        fasce.append({"fascia": codice, "n": righe.get((False,), 0) + contate})
-        pregresse += righe.get((True,), 0) - contate
-    return fasce, pregresse
+    per_fascia = [Counter() for _ in FASCE_ARRETRATO]
+    for (mese, pregressa), n in conteggi.somme(RICEVUTE, ("mese", "pregressa"), None, None, aperte).items():
+        if mese not in tagliati:
+            per_fascia[fascia(mese)][pregressa] += n
+    for mese in tagliati:
+        for (giorno, pregressa), n in conteggi.giorni(RicevuteGiorno, ("giorno", "pregressa"), mese,
+                                                      _fine_mese(mese), aperte).items():
+            per_fascia[fascia(giorno)][pregressa] += n
+    contate = [0] * len(FASCE_ARRETRATO)
+    if any(c[True] for c in per_fascia):  # inherited backlog: its ente says whether it counts
+        righe = aggregati(RicevuteGiorno, conteggi.ente, conteggi.categoria).filter(
+            aperte, sla.q_conta_nei_ritardi(), pregressa=True).values("giorno").annotate(tot=Sum("n"))
+        for giorno, n in righe.values_list("giorno", "tot"):
+            contate[fascia(giorno)] += n
+    fasce = [{"fascia": codice, "n": per_fascia[i][False] + contate[i]}
+             for i, (codice, _) in enumerate(FASCE_ARRETRATO)]
+    return fasce, sum(c[True] for c in per_fascia) - sum(contate)
 
 
 def _soddisfazione(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:
