@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
+from civico.analisi.sql import genitore_h3, genitore_h3_postgresql
 from civico.stati import Stato
 
 SEGNALAZIONI = "segnalazioni_segnalazione"
@@ -45,7 +46,14 @@ RISPOSTE = "analisi_risposte_giorno"
 EVENTI = "segnalazioni_evento"
 RICEVUTE_MESE = "analisi_ricevute_mese"
 RISOLTE_MESE = "analisi_risolte_mese"
+CELLE = "analisi_celle_giorno"
+CELLE_MESE = "analisi_celle_mese"
 CATEGORIE = "catalogo_categoria"
+# The platform map's hexagons (about 250 km²: comuni across Italy); a function of both databases
+# gives a report's cell at that resolution (None when malformed: such a report stays off the map).
+RISOLUZIONE_MAPPA = 5
+FUNZIONE_H3 = "analisi_h3_genitore"
+CHIAVE_CELLE = ("giorno", "ente_id", "categoria_id", "cella")
 UFFICI = "catalogo_ufficio"
 # The states `segnalazioni.workflow.RISOLTI` holds (this layer may not import the workflow).
 RISOLTI_SQL = f"('{Stato.RESOLVED.value}', '{Stato.CLOSED.value}')"
@@ -76,6 +84,7 @@ class Livello:
 LIVELLI = (
     Livello(RICEVUTE_MESE, RICEVUTE, ("canale", "stato", "pregressa", "con_posizione")),
     Livello(RISOLTE_MESE, RISOLTE, ("esito_scadenza", "decimi"), con_ufficio=True),
+    Livello(CELLE_MESE, CELLE, ("cella",)),
 )
 
 
@@ -132,6 +141,14 @@ class Dialetto:
         return (f"SELECT {self.giorno('e.creato_il')}, e.ente_id, {categoria}, (e.transizione = 'close'), COUNT(*) "
                 f"FROM {EVENTI} e WHERE {condizione} AND e.segnalazione_id = {id_segnalazione} "
                 f"AND {self.risposta('e.')} GROUP BY 1, 2, 3, 4")
+
+    def valori_celle(self, p: str) -> tuple[str, ...]:
+        return (self.giorno(f"{p}creata_il"), f"{p}ente_id", f"{p}categoria_id", f"{FUNZIONE_H3}({p}cella_h3)")
+
+    @staticmethod
+    def sulla_mappa(p: str) -> str:
+        """A public report the map can draw (with a position and a well-formed cell)."""
+        return f"({p}pubblica AND {p}lat IS NOT NULL AND {p}cella_h3 <> '' AND {FUNZIONE_H3}({p}cella_h3) IS NOT NULL)"
 
     @staticmethod
     def contata(p: str) -> str:
@@ -210,6 +227,71 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$"""
+
+
+def _istruzioni_celle(d: Dialetto, operazione: str) -> list[str]:
+    passi = []
+    if operazione in ("UPDATE", "DELETE"):
+        passi.append(_togli(CELLE, CHIAVE_CELLE, d.valori_celle("OLD."), d.sulla_mappa("OLD.")))
+    if operazione in ("INSERT", "UPDATE"):
+        passi.append(_aggiungi(CELLE, CHIAVE_CELLE, d.valori_celle("NEW."), d.sulla_mappa("NEW.")))
+    return passi
+
+
+def _sql_installa_celle(postgresql: bool) -> list[str]:
+    """The map's day rows: public reports per local day of arrival × ente × category × H3 cell."""
+    d = Dialetto(postgresql)
+    colonne = ("pubblica", "ente_id", "categoria_id", "creata_il", "cella_h3")
+    if postgresql:
+        cambiata = " OR ".join([f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in colonne]
+                               + ["(OLD.lat IS NULL) <> (NEW.lat IS NULL)"])
+        return [
+            # plpgsql, so that a malformed cell gives NULL instead of failing the writer's statement
+            f"CREATE OR REPLACE FUNCTION {FUNZIONE_H3}(cella text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$\n"
+            f"BEGIN\n  RETURN {genitore_h3_postgresql('cella', RISOLUZIONE_MAPPA)};\n"
+            "EXCEPTION WHEN others THEN\n  RETURN NULL;\nEND $$",
+            _funzione_pg("analisi_celle_segnalazione", lambda op: _istruzioni_celle(d, op)),
+            f"CREATE TRIGGER analisi_celle_ins_del AFTER INSERT OR DELETE ON {SEGNALAZIONI} FOR EACH ROW "
+            "EXECUTE FUNCTION analisi_celle_segnalazione()",
+            f"CREATE TRIGGER analisi_celle_upd AFTER UPDATE ON {SEGNALAZIONI} FOR EACH ROW WHEN ({cambiata}) "
+            "EXECUTE FUNCTION analisi_celle_segnalazione()",
+        ]
+    cambiata = " OR ".join([f"OLD.{c} IS NOT NEW.{c}" for c in colonne] + ["(OLD.lat IS NULL) <> (NEW.lat IS NULL)"])
+    trigger = []
+    for op, nome in (("INSERT", "ins"), ("UPDATE", "upd"), ("DELETE", "del")):
+        quando = f" WHEN {cambiata}" if op == "UPDATE" else ""
+        corpo = "\n  ".join(s + ";" for s in _istruzioni_celle(d, op))
+        trigger.append(f"CREATE TRIGGER analisi_celle_{nome} AFTER {op} ON {SEGNALAZIONI} FOR EACH ROW{quando}\n"
+                       f"BEGIN\n  {corpo}\nEND")
+    return trigger
+
+
+def _sql_rimuovi_celle(postgresql: bool) -> list[str]:
+    if postgresql:
+        return [f"DROP TRIGGER IF EXISTS analisi_celle_ins_del ON {SEGNALAZIONI}",
+                f"DROP TRIGGER IF EXISTS analisi_celle_upd ON {SEGNALAZIONI}",
+                "DROP FUNCTION IF EXISTS analisi_celle_segnalazione()",
+                f"DROP FUNCTION IF EXISTS {FUNZIONE_H3}(text)"]
+    return [f"DROP TRIGGER IF EXISTS analisi_celle_{nome}" for nome in ("ins", "upd", "del")]
+
+
+def _sql_ricostruisci_celle(postgresql: bool) -> list[str]:
+    d = Dialetto(postgresql)
+    return [f"DELETE FROM {CELLE}",
+            f"INSERT INTO {CELLE} ({', '.join(CHIAVE_CELLE)}, n) SELECT {', '.join(d.valori_celle('s.'))}, "
+            f"COUNT(*) FROM {SEGNALAZIONI} s WHERE {d.sulla_mappa('s.')} GROUP BY 1, 2, 3, 4"]
+
+
+def sql_rimuovi_piattaforma(postgresql: bool) -> list[str]:
+    """What migration 0003 added: the month level's triggers and the map's."""
+    return sql_rimuovi_livelli(postgresql) + _sql_rimuovi_celle(postgresql)
+
+
+def registra_funzioni(sender=None, connection=None, **kwargs) -> None:
+    """connection_created: SQLite learns the map's H3 function (PostgreSQL has it as plpgsql)."""
+    if connection is not None and connection.vendor == "sqlite":
+        connection.connection.create_function(
+            FUNZIONE_H3, 1, lambda cella: genitore_h3(cella, RISOLUZIONE_MAPPA), deterministic=True)
 
 
 def sql_installa_livelli(postgresql: bool) -> list[str]:
@@ -316,7 +398,7 @@ def _cambiata(distinti: str) -> str:
 
 
 def sql_installa(postgresql: bool) -> list[str]:
-    return _sql_installa_segnalazioni(postgresql) + sql_installa_livelli(postgresql)
+    return _sql_installa_segnalazioni(postgresql) + _sql_installa_celle(postgresql) + sql_installa_livelli(postgresql)
 
 
 def _sql_installa_segnalazioni(postgresql: bool) -> list[str]:
@@ -362,7 +444,7 @@ END $$"""
 
 
 def sql_rimuovi(postgresql: bool) -> list[str]:
-    return _sql_rimuovi_segnalazioni(postgresql) + sql_rimuovi_livelli(postgresql)
+    return sql_rimuovi_livelli(postgresql) + _sql_rimuovi_celle(postgresql) + _sql_rimuovi_segnalazioni(postgresql)
 
 
 def _sql_rimuovi_segnalazioni(postgresql: bool) -> list[str]:
@@ -380,7 +462,7 @@ def _sql_rimuovi_segnalazioni(postgresql: bool) -> list[str]:
 def sql_ricostruisci(postgresql: bool) -> list[str]:
     """Recount every table from the raw rows. The month level's triggers are off meanwhile (a
     million day rows would each touch a month row) and its tables are summed from the day rows."""
-    return (sql_rimuovi_livelli(postgresql) + _sql_ricostruisci_giorni(postgresql)
+    return (sql_rimuovi_livelli(postgresql) + _sql_ricostruisci_giorni(postgresql) + _sql_ricostruisci_celle(postgresql)
             + sql_ricostruisci_livelli(postgresql) + sql_installa_livelli(postgresql))
 
 
@@ -450,10 +532,12 @@ def installa_giorni(schema_editor) -> None:
            + _sql_ricostruisci_giorni(postgresql), schema_editor)
 
 
-def installa_livelli(schema_editor) -> None:
-    """The month level alone: its triggers, and its rows summed from the day tables as they are."""
+def installa_piattaforma(schema_editor) -> None:
+    """The map's day rows and the month level (migration 0003): their triggers, the map counted from
+    the reports, the month rows summed from the day tables as they are."""
     postgresql = schema_editor.connection.vendor == "postgresql"
-    esegui(sql_rimuovi_livelli(postgresql) + sql_ricostruisci_livelli(postgresql)
+    esegui(sql_rimuovi_livelli(postgresql) + _sql_rimuovi_celle(postgresql) + _sql_installa_celle(postgresql)
+           + _sql_ricostruisci_celle(postgresql) + sql_ricostruisci_livelli(postgresql)
            + sql_installa_livelli(postgresql), schema_editor)
 
 
@@ -464,7 +548,8 @@ def assicura_trigger(sender=None, using: str = "default", **kwargs) -> None:
     conn = connections[using]
     if conn.alias != connection.alias or trigger_presenti(conn):
         return
-    tabelle = {SEGNALAZIONI, EVENTI, RICEVUTE, RISOLTE, RISPOSTE, CATEGORIE, UFFICI, *(lv.tabella for lv in LIVELLI)}
+    tabelle = {SEGNALAZIONI, EVENTI, RICEVUTE, RISOLTE, RISPOSTE, CELLE, CATEGORIE, UFFICI,
+               *(lv.tabella for lv in LIVELLI)}
     if not tabelle <= set(conn.introspection.table_names()):
         return
     with transaction.atomic():

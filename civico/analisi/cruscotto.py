@@ -5,8 +5,9 @@ Every count comes from the aggregates the database keeps exact on every write
 resolved ones per closing day with their time to resolve in tenths of a day, the reporters'
 answers per day; for the platform the same per month × category code, without the ente), so any
 period and category costs a few GROUP BYs over aggregate rows, never a scan of the reports
-(`Conteggi`). One figure still reads the raw table, through its (ente, date) index: the
-map (reports per H3 hexagon). Only public reports of active comuni count. Reports without a
+(`Conteggi`); the platform's map too (reports per H3 cell at resolution 5, kept by the same
+triggers). A comune's finer map (resolution 8) still reads its own reports, through the
+(ente, date) index. Only public reports of active comuni count. Reports without a
 position count in every figure but the map. The result is plain JSON data (codes, not labels):
 the page, the charts and the API all read the same dictionary, and it can be cached and stored.
 """
@@ -22,9 +23,18 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from civico.analisi import aggregati as livelli
 from civico.analisi import sql
 from civico.analisi.filtri import Filtri
-from civico.analisi.models import RicevuteGiorno, RicevuteMese, RisolteGiorno, RisolteMese, RisposteGiorno
+from civico.analisi.models import (
+    CelleGiorno,
+    CelleMese,
+    RicevuteGiorno,
+    RicevuteMese,
+    RisolteGiorno,
+    RisolteMese,
+    RisposteGiorno,
+)
 from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.segnalazioni import sla
@@ -34,7 +44,7 @@ from civico.segnalazioni.workflow import APERTI
 # Backlog age bands, in days since the report arrived: (code, lower bound inclusive).
 FASCE_ARRETRATO = (("0-7", 0), ("8-30", 8), ("31-90", 31), ("91-365", 91), ("oltre-365", 366))
 RISOLUZIONE_H3_ENTE = 8  # about 0.7 km² per hexagon: streets and neighbourhoods
-RISOLUZIONE_H3_PIATTAFORMA = 5  # about 250 km²: comuni across Italy
+RISOLUZIONE_H3_PIATTAFORMA = livelli.RISOLUZIONE_MAPPA  # about 250 km²: comuni across Italy
 MAX_ESAGONI = 3000
 
 
@@ -64,6 +74,7 @@ def aggregati(
 CAMPI = {"mese": ("_mese", "mese"), "codice": ("categoria__codice", "codice"), "ufficio": ("ufficio_id", "ufficio")}
 RICEVUTE = (RicevuteGiorno, RicevuteMese)
 RISOLTE = (RisolteGiorno, RisolteMese)
+CELLE = (CelleGiorno, CelleMese)
 
 
 class Conteggi:
@@ -188,9 +199,14 @@ def calcola(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:
     mensile = [
         {"mese": m, "ricevute": ricevute["mesi"].get(m, 0), "risolte": chiuse["mesi"].get(m, 0)} for m in mesi
     ]
-    res = RISOLUZIONE_H3_ENTE if ente is not None else RISOLUZIONE_H3_PIATTAFORMA
-    create = pubbliche(ente, filtri.categoria).filter(creata_il__gte=filtri.inizio, creata_il__lt=filtri.fine)
-    celle = sorted(sql.conta_per_esagono(create, res).items(), key=lambda kv: (-kv[1], kv[0]))
+    if ente is not None:  # a comune's map, finer, from its own reports through the (ente, date) index
+        res = RISOLUZIONE_H3_ENTE
+        create = pubbliche(ente, filtri.categoria).filter(creata_il__gte=filtri.inizio, creata_il__lt=filtri.fine)
+        per_cella = sql.conta_per_esagono(create, res)
+    else:
+        res = RISOLUZIONE_H3_PIATTAFORMA
+        per_cella = {k[0]: n for k, n in conteggi.somme(CELLE, ("cella",), filtri.dal, filtri.al).items()}
+    celle = sorted(per_cella.items(), key=lambda kv: (-kv[1], kv[0]))
     arretrato, pregresse = _arretrato(conteggi)
     return {
         "ente": _ente(ente),

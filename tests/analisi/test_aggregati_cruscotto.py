@@ -8,6 +8,7 @@ import random
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+import h3
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -16,7 +17,15 @@ from django.utils import timezone
 from civico.accounts.permissions import Attore
 from civico.analisi import aggregati, cruscotto, sql
 from civico.analisi.filtri import Filtri
-from civico.analisi.models import RicevuteGiorno, RicevuteMese, RisolteGiorno, RisolteMese, RisposteGiorno
+from civico.analisi.models import (
+    CelleGiorno,
+    CelleMese,
+    RicevuteGiorno,
+    RicevuteMese,
+    RisolteGiorno,
+    RisolteMese,
+    RisposteGiorno,
+)
 from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.segnalazioni import interazioni, routing, workflow
@@ -161,6 +170,9 @@ def test_a_change_moving_a_report_between_months_moves_its_month_rows(mondo):
     aperta = Segnalazione.objects.filter(pubblica=True, stato__in=APERTI, ente=alessandria).order_by("pk").first()
     workflow.transition(aperta, "take_in_charge", factories.operatore(alessandria),
                         quando=timezone.now() - timedelta(days=70))
+    altrove = Segnalazione.objects.filter(pubblica=True, ente=alessandria, lat__isnull=False).exclude(
+        pk=risolta.pk).order_by("-pk").first()
+    Segnalazione.objects.filter(pk=altrove.pk).update(cella_h3=h3.latlng_to_cell(45.0, 7.6, 10))  # to Turin's cell
     _confronta(None, filtri)
     categoria = Categoria.objects.get(pk=risolta.categoria_id)
     Categoria.objects.filter(pk=categoria.pk).update(codice="rinominata")
@@ -217,24 +229,26 @@ def test_weighted_percentile_is_percentile_cont_of_the_repeated_values():
 # --- The oracle: each figure counted from the raw reports, in Python -----------------------------
 
 
-def _righe() -> tuple[set, set, set]:
+def _righe() -> tuple[set, ...]:
     campi = ("giorno", "ente_id", "categoria_id", "ufficio_id")
     ricevute = set(RicevuteGiorno.objects.filter(n__gt=0).values_list(
         *campi, "canale", "stato", "pregressa", "con_posizione", "n"))
     risolte = set(RisolteGiorno.objects.filter(n__gt=0).values_list(*campi, "esito_scadenza", "decimi", "n"))
     risposte = set(RisposteGiorno.objects.filter(n__gt=0).values_list(*campi[:3], "risolto", "n"))
-    return ricevute, risolte, risposte
+    celle = set(CelleGiorno.objects.filter(n__gt=0).values_list(*campi[:3], "cella", "n"))
+    return ricevute, risolte, risposte, celle
 
 
-def _righe_mese() -> tuple[set, set]:
+def _righe_mese() -> tuple[set, set, set]:
     ricevute = set(RicevuteMese.objects.filter(n__gt=0).values_list(
         "mese", "codice", "canale", "stato", "pregressa", "con_posizione", "n"))
     risolte = set(RisolteMese.objects.filter(n__gt=0).values_list(
         "mese", "codice", "ufficio", "esito_scadenza", "decimi", "n"))
-    return ricevute, risolte
+    celle = set(CelleMese.objects.filter(n__gt=0).values_list("mese", "codice", "cella", "n"))
+    return ricevute, risolte, celle
 
 
-def _rollup() -> tuple[set, set]:
+def _rollup() -> tuple[set, ...]:
     """The month rows the day rows add up to, summed in Python."""
     ricevute: Counter = Counter()
     for r in RicevuteGiorno.objects.values_list("giorno", "categoria__codice", "canale", "stato", "pregressa",
@@ -245,7 +259,10 @@ def _rollup() -> tuple[set, set]:
     for r in RisolteGiorno.objects.values_list("giorno", "categoria__codice", "ufficio_id", "esito_scadenza",
                                                "decimi", "n"):
         risolte[(r[0].replace(day=1), r[1], uffici.get(r[2], ""), *r[3:-1])] += r[-1]
-    return ({(*k, n) for k, n in ricevute.items() if n > 0}, {(*k, n) for k, n in risolte.items() if n > 0})
+    celle: Counter = Counter()
+    for giorno, codice, cella, n in CelleGiorno.objects.values_list("giorno", "categoria__codice", "cella", "n"):
+        celle[(giorno.replace(day=1), codice, cella)] += n
+    return tuple({(*k, n) for k, n in c.items() if n > 0} for c in (ricevute, risolte, celle))
 
 
 def _figure(dati: dict) -> dict:
@@ -261,6 +278,7 @@ def _figure(dati: dict) -> dict:
         "tempi_ufficio": {r["codice"]: (r["risolte"], r["mediana_giorni"], r["p90_giorni"])
                           for r in dati["tempi_ufficio"]},
         "soddisfazione": dati["soddisfazione"],
+        "mappa": {c["cella"]: c["n"] for c in dati["mappa"]["celle"]},
     }
 
 
@@ -280,7 +298,7 @@ def _dal_grezzo(ente: Ente | None, filtri: Filtri) -> dict:
     if filtri.categoria:
         qs = qs.filter(categoria__codice=filtri.categoria)
     righe = list(qs.values("creata_il", "chiusa_il", "stato", "canale", "lat", "categoria__codice", "ufficio__nome",
-                           "scadenza", "pregressa", "ente__pregresso_nei_ritardi"))
+                           "scadenza", "pregressa", "ente__pregresso_nei_ritardi", "cella_h3"))
     giorno = timezone.localdate
     ricevute = [r for r in righe if filtri.inizio <= r["creata_il"] < filtri.fine]
     risolte = [r for r in righe if r["stato"] in RISOLTI and r["chiusa_il"] is not None
@@ -308,7 +326,14 @@ def _dal_grezzo(ente: Ente | None, filtri: Filtri) -> dict:
         "tempi_categoria": _tempi(risolte, "categoria__codice"),
         "tempi_ufficio": _tempi([r for r in risolte if r["ufficio__nome"]], "ufficio__nome"),
         "soddisfazione": _risposte(ente, filtri),
+        "mappa": _mappa(ricevute, cruscotto.RISOLUZIONE_H3_ENTE if ente else cruscotto.RISOLUZIONE_H3_PIATTAFORMA),
     }
+
+
+def _mappa(ricevute: list[dict], res: int) -> dict:
+    celle = Counter(sql.genitore_h3(r["cella_h3"], res) for r in ricevute if r["lat"] is not None and r["cella_h3"])
+    celle.pop(None, None)
+    return dict(celle)
 
 
 def _risposte(ente: Ente | None, filtri: Filtri) -> dict:
