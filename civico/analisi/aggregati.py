@@ -1,23 +1,28 @@
 """The dashboards' aggregates, kept exact by the database itself (docs/decisions/0014-aggregati-cruscotto.md).
 
-Two tables hold every count the public dashboard shows (see `civico.analisi.models`):
+These tables hold every count the public dashboard shows (see `civico.analisi.models`):
 
 - `analisi_ricevute_giorno`: public reports per local day of arrival × ente × category × office ×
   channel × state × inherited backlog × with/without a position;
 - `analisi_risolte_giorno`: resolved public reports per local day of closing × ente × category ×
   office × deadline outcome × time to resolve in tenths of a day;
 - `analisi_risposte_giorno`: the reporters' answers (resolved: yes/no) per local day × ente of the
-  event × the report's current category, on public reports.
+  event × the report's current category, on public reports;
+- `analisi_celle_giorno`: public reports with a position per local day of arrival × ente ×
+  category × H3 cell at the platform map's resolution.
 
 Row triggers on the reports table move a report's +1 from its old key to its new one on every
 INSERT, UPDATE of a counted column and DELETE: whatever writes (the services, `QuerySet.update`,
-`bulk_create`, COPY of the seeder, raw SQL, GDPR erasure) keeps the aggregates exact in the same
-transaction. One implementation per vendor, generated here from the same expressions that
+`bulk_create`, COPY, raw SQL, GDPR erasure) keeps the aggregates exact in the same transaction
+— but a load under `session_replication_role = replica` (the seeder's bulk mode) silences
+triggers: rebuild after it (`civico aggiorna_cruscotti --ricostruisci-aggregati`). One
+implementation per vendor, generated here from the same expressions that
 `ricostruisci()` uses to rebuild the tables from the raw rows, so the two cannot disagree.
 
 A second level serves the platform page (all comuni at once), where a day × ente key hardly
-compresses (~7 reports per comune per day): `analisi_ricevute_mese` and `analisi_risolte_mese` hold
-the same counts per *month* × category *code* (× office *name* for the resolved), without the ente.
+compresses (~7 reports per comune per day): `analisi_ricevute_mese`, `analisi_risolte_mese` and
+`analisi_celle_mese` hold the same counts per *month* × category *code* (× office *name* for the
+resolved), without the ente.
 They are sums of the day rows, kept by triggers on the day tables (so every path that moves a day
 row moves the month row too, and the report's expressions stay written once, above them); a
 change of a category's code or an office's name recounts the codes or names it touches.
