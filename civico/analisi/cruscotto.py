@@ -80,8 +80,9 @@ CELLE = (CelleGiorno, CelleMese)
 class Conteggi:
     """Sums of the aggregates for one page: one comune's day rows; or, for the platform, the month
     rows (all comuni, by category code) of the whole months of a period, the day rows of the active
-    comuni for the partial months at its edges, less the inactive comuni's day rows of the whole
-    months. Exact either way: a month row is the sum of its day rows (aggregati.LIVELLI)."""
+    comuni for the partial months at its edges (or the whole edge month less its days outside, see
+    `spezza`), less the inactive comuni's day rows of the whole months. Exact either way: a month
+    row is the sum of its day rows (aggregati.LIVELLI)."""
 
     def __init__(self, ente: Ente | None, categoria: str = ""):
         self.ente = ente
@@ -103,10 +104,12 @@ class Conteggi:
         filtro = filtro or Q()
         if self.ente is not None:
             return self._giorni(giorni, campi, dal, al, filtro, self.attivi)
-        interi, bordi = spezza(dal, al, self.oggi)
+        interi, aggiunti, tolti = spezza(dal, al, self.oggi)
         totale: Counter = Counter()
-        for inizio, fine in bordi:
+        for inizio, fine in aggiunti:
             totale.update(self._giorni(giorni, campi, inizio, fine, filtro, self.attivi))
+        for inizio, fine in tolti:
+            totale.subtract(self._giorni(giorni, campi, inizio, fine, filtro, self.attivi))
         if interi is not None:
             primo, ultimo = interi
             qs = mesi.objects.filter(filtro)
@@ -172,22 +175,39 @@ def _fine_mese(giorno: date) -> date:
     return (giorno.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def spezza(dal: date | None, al: date | None, oggi: date) -> tuple[tuple[date | None, date | None] | None,
-                                                                   list[tuple[date | None, date | None]]]:
-    """A period (None: unbounded) as (first, last) whole month — by their first day — and the day
-    ranges left at the edges. A month reaching today counts as whole: no report arrives later."""
-    primo = None if dal is None else (dal if dal.day == 1 else _fine_mese(dal) + timedelta(days=1))
+Giorni = tuple[date | None, date | None]
+
+
+def spezza(dal: date | None, al: date | None, oggi: date) -> tuple[Giorni | None, list[Giorni], list[Giorni]]:
+    """A period (None: unbounded) as (first, last) whole month — by their first day — the day ranges
+    to add at its edges and those to take off. An edge month mostly inside the period is read whole,
+    less its days outside (fewer day rows to read). A month reaching today counts as whole: no
+    report arrives later."""
     finisce = al is None or al >= oggi or al == _fine_mese(al)
+    if dal is not None and al is not None and not finisce and (dal.year, dal.month) == (al.year, al.month):
+        inizio, fine = dal.replace(day=1), _fine_mese(al)
+        fuori = [(x, y) for x, y in ((inizio, dal - timedelta(days=1)), (al + timedelta(days=1), fine)) if x <= y]
+        if sum((y - x).days + 1 for x, y in fuori) < (al - dal).days + 1:
+            return (inizio, inizio), [], fuori
+        return None, [(dal, al)], []
+    primo = None if dal is None else (dal if dal.day == 1 else _fine_mese(dal) + timedelta(days=1))
     ultimo = None if al is None else (al.replace(day=1) if finisce else (al.replace(day=1) - timedelta(days=1))
                                       .replace(day=1))
-    if primo is not None and ultimo is not None and primo > ultimo:
-        return None, [(dal, al)]
-    bordi = []
+    aggiunti, tolti = [], []
     if dal is not None and dal < primo:
-        bordi.append((dal, primo - timedelta(days=1)))
+        if (dal - dal.replace(day=1)).days < (primo - dal).days:
+            primo = dal.replace(day=1)
+            tolti.append((primo, dal - timedelta(days=1)))
+        else:
+            aggiunti.append((dal, primo - timedelta(days=1)))
     if al is not None and not finisce:
-        bordi.append((al.replace(day=1), al))
-    return (primo, ultimo), bordi
+        if (_fine_mese(al) - al).days < al.day:
+            ultimo = al.replace(day=1)
+            tolti.append((al + timedelta(days=1), _fine_mese(al)))
+        else:
+            aggiunti.append((al.replace(day=1), al))
+    interi = None if primo is not None and ultimo is not None and primo > ultimo else (primo, ultimo)
+    return interi, aggiunti, tolti
 
 
 def calcola(ente: Ente | None, filtri: Filtri) -> dict[str, Any]:

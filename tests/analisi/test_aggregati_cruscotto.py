@@ -144,16 +144,25 @@ def test_a_period_crossing_month_edges_adds_whole_months_and_edge_days(mondo):
         ((inizio_mese - timedelta(days=100)).replace(day=1), inizio_mese - timedelta(days=1)),  # whole months
         (inizio_mese - timedelta(days=40), inizio_mese - timedelta(days=25)),  # within a month or across one
         ((inizio_mese - timedelta(days=300)).replace(day=2), oggi),  # up to today
+        ((inizio_mese - timedelta(days=200)).replace(day=3), (inizio_mese - timedelta(days=40)).replace(day=27)),
+        ((inizio_mese - timedelta(days=70)).replace(day=2), (inizio_mese - timedelta(days=70)).replace(day=27)),
     ]:
         _confronta(None, Filtri(dal=dal, al=al))
-    interi, bordi = cruscotto.spezza(date(2026, 1, 17), date(2026, 5, 9), oggi=date(2026, 12, 7))
-    assert interi == (date(2026, 2, 1), date(2026, 4, 1))
-    assert bordi == [(date(2026, 1, 17), date(2026, 1, 31)), (date(2026, 5, 1), date(2026, 5, 9))]
-    assert cruscotto.spezza(date(2026, 3, 1), date(2026, 3, 31), oggi=date(2026, 12, 7)) == (
-        (date(2026, 3, 1), date(2026, 3, 1)), [])
-    assert cruscotto.spezza(date(2026, 3, 5), date(2026, 4, 2), oggi=date(2026, 12, 7)) == (
-        None, [(date(2026, 3, 5), date(2026, 4, 2))])
-    assert cruscotto.spezza(None, date(2026, 12, 7), oggi=date(2026, 12, 7)) == ((None, date(2026, 12, 1)), [])
+    def g(mese: int, giorno: int) -> date:
+        return date(2026, mese, giorno)
+
+    oggi = g(12, 7)
+    assert cruscotto.spezza(g(1, 17), g(5, 9), oggi) == (
+        (g(2, 1), g(4, 1)), [(g(1, 17), g(1, 31)), (g(5, 1), g(5, 9))], [])
+    # edges mostly inside the period: whole months less the days outside
+    assert cruscotto.spezza(g(1, 3), g(5, 28), oggi) == (
+        (g(1, 1), g(5, 1)), [], [(g(1, 1), g(1, 2)), (g(5, 29), g(5, 31))])
+    assert cruscotto.spezza(g(3, 1), g(3, 31), oggi) == ((g(3, 1), g(3, 1)), [], [])
+    assert cruscotto.spezza(g(3, 5), g(3, 9), oggi) == (None, [(g(3, 5), g(3, 9))], [])
+    assert cruscotto.spezza(g(3, 2), g(3, 30), oggi) == (
+        (g(3, 1), g(3, 1)), [], [(g(3, 1), g(3, 1)), (g(3, 31), g(3, 31))])
+    assert cruscotto.spezza(g(3, 25), g(4, 2), oggi) == (None, [(g(3, 25), g(3, 31)), (g(4, 1), g(4, 2))], [])
+    assert cruscotto.spezza(None, oggi, oggi) == ((None, g(12, 1)), [], [])
 
 
 def test_a_change_moving_a_report_between_months_moves_its_month_rows(mondo):
