@@ -107,3 +107,91 @@ class RisposteGiorno(models.Model):
 
     def __str__(self) -> str:
         return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} risolto={self.risolto}: {self.n}"
+
+
+class CelleGiorno(models.Model):
+    """Public reports with a position per local day of arrival × ente × category × H3 cell at the
+    platform map's resolution (aggregati.RISOLUZIONE_MAPPA)."""
+
+    giorno = models.DateField()
+    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    categoria = models.ForeignKey(
+        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    cella = models.CharField(max_length=16)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_celle_giorno"
+        constraints = [
+            models.UniqueConstraint(fields=["ente", "giorno", "categoria", "cella"], name="celle_giorno_chiave")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giorno} ente {self.ente_id} {self.cella}: {self.n}"
+
+
+# --- The platform's level: the day rows summed per month and category code, without the ente ---
+# (triggers on the day tables keep them: aggregati.LIVELLI). Codes and office names are copied in,
+# so the platform's thirty codes × twelve months replace a row per comune and day.
+
+
+class RicevuteMese(models.Model):
+    """`RicevuteGiorno` per month of arrival × category code, all comuni together."""
+
+    mese = models.DateField()  # its first day
+    codice = models.CharField(max_length=60)
+    canale = models.CharField(max_length=10)
+    stato = models.CharField(max_length=20)
+    pregressa = models.BooleanField(default=False)
+    con_posizione = models.BooleanField(default=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_ricevute_mese"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mese", "codice", "canale", "stato", "pregressa", "con_posizione"], name="ricevute_mese_chiave"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mese:%Y-%m} {self.codice} {self.stato}: {self.n}"
+
+
+class RisolteMese(models.Model):
+    """`RisolteGiorno` per month of closing × category code × office name, all comuni together."""
+
+    mese = models.DateField()
+    codice = models.CharField(max_length=60)
+    ufficio = models.CharField(max_length=160, default="")  # its name; "" none
+    esito_scadenza = models.SmallIntegerField(default=0)
+    decimi = models.IntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_risolte_mese"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mese", "codice", "ufficio", "esito_scadenza", "decimi"], name="risolte_mese_chiave"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mese:%Y-%m} {self.codice} {self.ufficio} {self.decimi / 10} gg: {self.n}"
+
+
+class CelleMese(models.Model):
+    """`CelleGiorno` per month × category code × cell, all comuni together (the platform map)."""
+
+    mese = models.DateField()
+    codice = models.CharField(max_length=60)
+    cella = models.CharField(max_length=16)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "analisi_celle_mese"
+        constraints = [models.UniqueConstraint(fields=["mese", "codice", "cella"], name="celle_mese_chiave")]
+
+    def __str__(self) -> str:
+        return f"{self.mese:%Y-%m} {self.codice} {self.cella}: {self.n}"

@@ -133,15 +133,25 @@ class GenitoreH3(Func):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, parametri = compiler.compile(self.source_expressions[0])
-        indice = f"(('x' || lpad({sql}, 16, '0'))::bit(64)::bigint)"
-        riempi = (1 << (3 * (15 - self.res))) - 1
-        espressione = (
-            f"to_hex(({indice} & ~(15::bigint << 52)) | ({self.res}::bigint << 52) | {riempi}::bigint)"
-        )
-        return espressione, parametri
+        return genitore_h3_postgresql(sql, self.res), parametri
 
     def as_sql(self, compiler, connection, **extra_context):  # other vendors roll up in Python
         raise NotImplementedError("GenitoreH3 è calcolato in SQL solo su PostgreSQL")
+
+
+def genitore_h3_postgresql(sql: str, res: int) -> str:
+    """PostgreSQL's expression for the parent at `res` of the H3 cell (hex string) in `sql`."""
+    indice = f"(('x' || lpad({sql}, 16, '0'))::bit(64)::bigint)"
+    riempi = (1 << (3 * (15 - res))) - 1
+    return f"to_hex(({indice} & ~(15::bigint << 52)) | ({res}::bigint << 52) | {riempi}::bigint)"
+
+
+def genitore_h3(cella: str | None, res: int) -> str | None:
+    """The cell at resolution `res` holding `cella` (itself if coarser); None if malformed."""
+    try:
+        return cella if h3.get_resolution(cella) <= res else h3.cell_to_parent(cella, res)
+    except (ValueError, TypeError, h3.H3BaseException):
+        return None
 
 
 def conta_per_esagono(qs: QuerySet, res: int) -> dict[str, int]:
@@ -158,9 +168,7 @@ def conta_per_esagono(qs: QuerySet, res: int) -> dict[str, int]:
 def _arrotonda(righe: Iterable[tuple[str, int]], res: int) -> dict[str, int]:
     somme: dict[str, int] = defaultdict(int)
     for cella, n in righe:
-        try:
-            genitore = cella if h3.get_resolution(cella) <= res else h3.cell_to_parent(cella, res)
-        except (ValueError, h3.H3BaseException):
-            continue  # a malformed cell cannot be drawn
-        somme[genitore] += n
+        genitore = genitore_h3(cella, res)
+        if genitore is not None:  # a malformed cell cannot be drawn
+            somme[genitore] += n
     return dict(somme)

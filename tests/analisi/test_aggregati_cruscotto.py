@@ -8,6 +8,7 @@ import random
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+import h3
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -16,8 +17,16 @@ from django.utils import timezone
 from civico.accounts.permissions import Attore
 from civico.analisi import aggregati, cruscotto, sql
 from civico.analisi.filtri import Filtri
-from civico.analisi.models import RicevuteGiorno, RisolteGiorno, RisposteGiorno
-from civico.catalogo.models import Categoria
+from civico.analisi.models import (
+    CelleGiorno,
+    CelleMese,
+    RicevuteGiorno,
+    RicevuteMese,
+    RisolteGiorno,
+    RisolteMese,
+    RisposteGiorno,
+)
+from civico.catalogo.models import Categoria, Ufficio
 from civico.enti.models import Ente
 from civico.segnalazioni import interazioni, routing, workflow
 from civico.segnalazioni.models import Canale, Evento, Segnalazione
@@ -110,33 +119,112 @@ def test_every_figure_equals_the_count_from_the_raw_reports_on_random_filters(mo
     codici = sorted(set(Categoria.objects.values_list("codice", flat=True)))
     for _ in range(50):
         ente = rng.choice([alessandria, alessandria, casale, None])
-        filtri = _filtri_a_caso(rng, codici)
-        dati = cruscotto.calcola(ente, filtri)
-        atteso = _dal_grezzo(ente, filtri)
-        trovato = _figure(dati)
-        for nome, valore in atteso.items():
-            if nome.startswith("tempi"):
-                _stessi_tempi(trovato[nome], valore, (nome, ente, filtri))
-            else:
-                assert trovato[nome] == valore, (nome, ente, filtri)
+        _confronta(ente, _filtri_a_caso(rng, codici))
 
 
-def test_an_inactive_comune_leaves_the_platform_figures(mondo):
+def test_the_platform_figures_equal_the_raw_count_with_an_inactive_comune(mondo):
+    """The platform reads month rows without the ente: an inactive comune's own day rows come off."""
     alessandria, casale = mondo
     filtri = Filtri(dal=timezone.localdate() - timedelta(days=600), al=timezone.localdate())
     Ente.objects.filter(pk=casale.pk).update(attivo=False)
-    assert cruscotto.calcola(None, filtri)["totali"]["ricevute"] == cruscotto.calcola(
-        alessandria, filtri)["totali"]["ricevute"] > 0
+    dati = cruscotto.calcola(None, filtri)
+    assert dati["totali"]["ricevute"] == cruscotto.calcola(alessandria, filtri)["totali"]["ricevute"] > 0
+    rng = random.Random(7)
+    codici = sorted(set(Categoria.objects.values_list("codice", flat=True)))
+    for _ in range(20):
+        _confronta(None, _filtri_a_caso(rng, codici))
+    _confronta(None, filtri)
+
+
+def test_a_period_crossing_month_edges_adds_whole_months_and_edge_days(mondo):
+    oggi = timezone.localdate()
+    inizio_mese = oggi.replace(day=1)
+    for dal, al in [
+        ((inizio_mese - timedelta(days=200)).replace(day=17), inizio_mese - timedelta(days=20)),  # two edges
+        ((inizio_mese - timedelta(days=100)).replace(day=1), inizio_mese - timedelta(days=1)),  # whole months
+        (inizio_mese - timedelta(days=40), inizio_mese - timedelta(days=25)),  # within a month or across one
+        ((inizio_mese - timedelta(days=300)).replace(day=2), oggi),  # up to today
+        ((inizio_mese - timedelta(days=200)).replace(day=3), (inizio_mese - timedelta(days=40)).replace(day=27)),
+        ((inizio_mese - timedelta(days=70)).replace(day=2), (inizio_mese - timedelta(days=70)).replace(day=27)),
+    ]:
+        _confronta(None, Filtri(dal=dal, al=al))
+    def g(mese: int, giorno: int) -> date:
+        return date(2026, mese, giorno)
+
+    oggi = g(12, 7)
+    assert cruscotto.spezza(g(1, 17), g(5, 9), oggi) == (
+        (g(2, 1), g(4, 1)), [(g(1, 17), g(1, 31)), (g(5, 1), g(5, 9))], [])
+    # edges mostly inside the period: whole months less the days outside
+    assert cruscotto.spezza(g(1, 3), g(5, 28), oggi) == (
+        (g(1, 1), g(5, 1)), [], [(g(1, 1), g(1, 2)), (g(5, 29), g(5, 31))])
+    assert cruscotto.spezza(g(3, 1), g(3, 31), oggi) == ((g(3, 1), g(3, 1)), [], [])
+    assert cruscotto.spezza(g(3, 5), g(3, 9), oggi) == (None, [(g(3, 5), g(3, 9))], [])
+    assert cruscotto.spezza(g(3, 2), g(3, 30), oggi) == (
+        (g(3, 1), g(3, 1)), [], [(g(3, 1), g(3, 1)), (g(3, 31), g(3, 31))])
+    assert cruscotto.spezza(g(3, 25), g(4, 2), oggi) == (None, [(g(3, 25), g(3, 31)), (g(4, 1), g(4, 2))], [])
+    assert cruscotto.spezza(None, oggi, oggi) == ((None, g(12, 1)), [], [])
+
+
+def test_a_change_moving_a_report_between_months_moves_its_month_rows(mondo):
+    """Arrival and closing moved to other months, a category's code and an office's name renamed:
+    the platform's whole months follow, on the day rows' triggers and the catalogue's."""
+    alessandria, _casale = mondo
+    oggi = timezone.localdate()
+    filtri = Filtri(dal=(oggi.replace(day=1) - timedelta(days=400)).replace(day=1),
+                    al=oggi.replace(day=1) - timedelta(days=1))
+    risolta = Segnalazione.objects.filter(pubblica=True, stato__in=RISOLTI, chiusa_il__isnull=False,
+                                          ente=alessandria).order_by("pk").first()
+    Segnalazione.objects.filter(pk=risolta.pk).update(
+        creata_il=risolta.creata_il - timedelta(days=45), chiusa_il=risolta.chiusa_il - timedelta(days=31))
+    aperta = Segnalazione.objects.filter(pubblica=True, stato__in=APERTI, ente=alessandria).order_by("pk").first()
+    workflow.transition(aperta, "take_in_charge", factories.operatore(alessandria),
+                        quando=timezone.now() - timedelta(days=70))
+    altrove = Segnalazione.objects.filter(pubblica=True, ente=alessandria, lat__isnull=False).exclude(
+        pk=risolta.pk).order_by("-pk").first()
+    Segnalazione.objects.filter(pk=altrove.pk).update(cella_h3=h3.latlng_to_cell(45.0, 7.6, 10))  # to Turin's cell
+    _confronta(None, filtri)
+    categoria = Categoria.objects.get(pk=risolta.categoria_id)
+    Categoria.objects.filter(pk=categoria.pk).update(codice="rinominata")
+    _confronta(None, Filtri(dal=filtri.dal, al=filtri.al, categoria="rinominata"))
+    _confronta(None, Filtri(dal=filtri.dal, al=filtri.al, categoria=categoria.codice))
+    ufficio = Segnalazione.objects.filter(ufficio__isnull=False).values_list("ufficio_id", flat=True).first()
+    Ufficio.objects.filter(pk=ufficio).update(nome="Ufficio rinominato")
+    _confronta(None, filtri)
+    assert _righe_mese() == _rollup(), "the month level is the sum of the day rows"
+
+
+def _confronta(ente: Ente | None, filtri: Filtri) -> None:
+    trovato = _figure(cruscotto.calcola(ente, filtri))
+    for nome, valore in _dal_grezzo(ente, filtri).items():
+        if nome.startswith("tempi"):
+            _stessi_tempi(trovato[nome], valore, (nome, ente, filtri))
+        else:
+            assert trovato[nome] == valore, (nome, ente, filtri)
 
 
 def test_the_rebuild_from_raw_rows_finds_what_the_triggers_kept(mondo):
     prima = _righe()
-    assert all(prima)
+    mesi = _righe_mese()
+    assert all(prima) and all(mesi)
+    assert mesi == _rollup()
     call_command("aggiorna_cruscotti", "--ricostruisci-aggregati", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _righe() == prima
+    assert _righe_mese() == mesi
     RicevuteGiorno.objects.all().delete()  # lost (e.g. restored from an old dump): the rebuild recounts
+    RisolteMese.objects.all().delete()
     aggregati.ricostruisci()
     assert _righe() == prima
+    assert _righe_mese() == mesi
+    assert aggregati.trigger_presenti()
+
+
+def test_a_lost_month_level_trigger_is_put_back_after_migrate(mondo):
+    with connection.cursor() as c:
+        for istruzione in aggregati.sql_rimuovi_livelli(connection.vendor == "postgresql")[:1]:
+            c.execute(istruzione)
+    assert not aggregati.trigger_presenti()
+    aggregati.assicura_trigger()
+    assert aggregati.trigger_presenti()
 
 
 def test_weighted_percentile_is_percentile_cont_of_the_repeated_values():
@@ -150,13 +238,40 @@ def test_weighted_percentile_is_percentile_cont_of_the_repeated_values():
 # --- The oracle: each figure counted from the raw reports, in Python -----------------------------
 
 
-def _righe() -> tuple[set, set, set]:
+def _righe() -> tuple[set, ...]:
     campi = ("giorno", "ente_id", "categoria_id", "ufficio_id")
     ricevute = set(RicevuteGiorno.objects.filter(n__gt=0).values_list(
         *campi, "canale", "stato", "pregressa", "con_posizione", "n"))
     risolte = set(RisolteGiorno.objects.filter(n__gt=0).values_list(*campi, "esito_scadenza", "decimi", "n"))
     risposte = set(RisposteGiorno.objects.filter(n__gt=0).values_list(*campi[:3], "risolto", "n"))
-    return ricevute, risolte, risposte
+    celle = set(CelleGiorno.objects.filter(n__gt=0).values_list(*campi[:3], "cella", "n"))
+    return ricevute, risolte, risposte, celle
+
+
+def _righe_mese() -> tuple[set, set, set]:
+    ricevute = set(RicevuteMese.objects.filter(n__gt=0).values_list(
+        "mese", "codice", "canale", "stato", "pregressa", "con_posizione", "n"))
+    risolte = set(RisolteMese.objects.filter(n__gt=0).values_list(
+        "mese", "codice", "ufficio", "esito_scadenza", "decimi", "n"))
+    celle = set(CelleMese.objects.filter(n__gt=0).values_list("mese", "codice", "cella", "n"))
+    return ricevute, risolte, celle
+
+
+def _rollup() -> tuple[set, ...]:
+    """The month rows the day rows add up to, summed in Python."""
+    ricevute: Counter = Counter()
+    for r in RicevuteGiorno.objects.values_list("giorno", "categoria__codice", "canale", "stato", "pregressa",
+                                                "con_posizione", "n"):
+        ricevute[(r[0].replace(day=1), *r[1:-1])] += r[-1]
+    uffici = dict(Ufficio.objects.values_list("pk", "nome"))
+    risolte: Counter = Counter()
+    for r in RisolteGiorno.objects.values_list("giorno", "categoria__codice", "ufficio_id", "esito_scadenza",
+                                               "decimi", "n"):
+        risolte[(r[0].replace(day=1), r[1], uffici.get(r[2], ""), *r[3:-1])] += r[-1]
+    celle: Counter = Counter()
+    for giorno, codice, cella, n in CelleGiorno.objects.values_list("giorno", "categoria__codice", "cella", "n"):
+        celle[(giorno.replace(day=1), codice, cella)] += n
+    return tuple({(*k, n) for k, n in c.items() if n > 0} for c in (ricevute, risolte, celle))
 
 
 def _figure(dati: dict) -> dict:
@@ -172,6 +287,7 @@ def _figure(dati: dict) -> dict:
         "tempi_ufficio": {r["codice"]: (r["risolte"], r["mediana_giorni"], r["p90_giorni"])
                           for r in dati["tempi_ufficio"]},
         "soddisfazione": dati["soddisfazione"],
+        "mappa": {c["cella"]: c["n"] for c in dati["mappa"]["celle"]},
     }
 
 
@@ -191,7 +307,7 @@ def _dal_grezzo(ente: Ente | None, filtri: Filtri) -> dict:
     if filtri.categoria:
         qs = qs.filter(categoria__codice=filtri.categoria)
     righe = list(qs.values("creata_il", "chiusa_il", "stato", "canale", "lat", "categoria__codice", "ufficio__nome",
-                           "scadenza", "pregressa", "ente__pregresso_nei_ritardi"))
+                           "scadenza", "pregressa", "ente__pregresso_nei_ritardi", "cella_h3"))
     giorno = timezone.localdate
     ricevute = [r for r in righe if filtri.inizio <= r["creata_il"] < filtri.fine]
     risolte = [r for r in righe if r["stato"] in RISOLTI and r["chiusa_il"] is not None
@@ -219,7 +335,14 @@ def _dal_grezzo(ente: Ente | None, filtri: Filtri) -> dict:
         "tempi_categoria": _tempi(risolte, "categoria__codice"),
         "tempi_ufficio": _tempi([r for r in risolte if r["ufficio__nome"]], "ufficio__nome"),
         "soddisfazione": _risposte(ente, filtri),
+        "mappa": _mappa(ricevute, cruscotto.RISOLUZIONE_H3_ENTE if ente else cruscotto.RISOLUZIONE_H3_PIATTAFORMA),
     }
+
+
+def _mappa(ricevute: list[dict], res: int) -> dict:
+    celle = Counter(sql.genitore_h3(r["cella_h3"], res) for r in ricevute if r["lat"] is not None and r["cella_h3"])
+    celle.pop(None, None)
+    return dict(celle)
 
 
 def _risposte(ente: Ente | None, filtri: Filtri) -> dict:

@@ -8,7 +8,7 @@ from civico.analisi import aggregati
 
 def installa(apps, schema_editor):
     """The triggers that keep the aggregates exact, and a first count from the reports."""
-    aggregati.installa(schema_editor)
+    aggregati.installa_giorni(schema_editor)
 
 
 def rimuovi(apps, schema_editor):
