@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from civico.analisi import aggregati
 from civico.catalogo.models import Categoria
 from civico.demo.loader import crea_catalogo
 from civico.demo.sintetico import luoghi, scrittura, storie
@@ -137,6 +138,11 @@ def semina(reports: int, n_enti: int, *, seme: int = 2026, reset: bool = False,
                 passati = time.perf_counter() - inizio
                 progress(f"{fatte:,}/{totale_nuove:,} segnalazioni, {eventi:,} eventi "
                          f"({fatte / passati:,.0f}/s) — {ente.nome}")
+    if massivo:
+        # The bulk load ran with triggers off (session_replication_role = replica), the dashboards'
+        # aggregate triggers included: recount them, or every dashboard would read nothing.
+        progress("aggregati dei cruscotti ricontati dalle segnalazioni…")
+        aggregati.ricostruisci()
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
             c.execute("ANALYZE segnalazioni_segnalazione")
