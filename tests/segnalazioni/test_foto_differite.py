@@ -170,3 +170,17 @@ def test_gps_is_read_in_the_request_from_the_upload(worker_separato):
 
     p = media.prepara_allegato("a.jpg", immagini.jpeg(gps=True), differita=True)
     assert p.da_elaborare and p.gps == pytest.approx(immagini.ALESSANDRIA, abs=1e-6)
+
+
+def test_the_request_refuses_a_cut_jpeg_from_its_markers_and_keeps_progressive_and_trailers():
+    from PIL import Image as Img
+
+    from civico.segnalazioni import media
+
+    progressiva = immagini.salva(Img.new("RGB", (300, 200), (10, 200, 30)), "JPEG", progressive=True)
+    con_coda = immagini.jpeg(gps=True) + b"SEFH" + b"\x00" * 500  # phones append data after the end marker
+    for buona in (progressiva, con_coda, immagini.jpeg(orientamento=6, gps=True)):
+        assert media.prepara_allegato("a.jpg", buona, differita=True).da_elaborare
+        with pytest.raises(InvalidData) as errore:
+            media.prepara_allegato("tagliata.jpg", buona[: len(buona) * 2 // 3], differita=True)
+        assert "danneggiato" in str(errore.value)
