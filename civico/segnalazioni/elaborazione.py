@@ -1,8 +1,9 @@
 """The worker's half of a photo: re-encoding what intake stored as sent (issue #21).
 
 Intake checks a photo in the request (a real image, within the pixel limit) and stores it as sent,
-privately (`Allegato.grezzo`), in the report's transaction; after commit it enqueues
-`tasks.elabora_foto`. The task re-encodes it (upright, resized, no EXIF, a thumbnail), fills
+privately (`Allegato.grezzo`), in the report's transaction, with its task `tasks.elabora_foto`
+(enqueued in that transaction with the database queue, after its commit otherwise). The task
+re-encodes it (upright, resized, no EXIF, a thumbnail), fills
 `Allegato.file` and deletes the upload. Until then every viewer gets a placeholder. A photo whose
 task was lost (worker down, killed mid-task) is processed by the sweeper thread of `civico worker`;
 processing twice does it once (row lock, skip locked, nothing left to do the second time).
@@ -42,17 +43,13 @@ def differita() -> bool:
     return not isinstance(elabora_foto.get_backend(), ImmediateBackend)
 
 
-def accoda_dopo_il_commit(allegato_id: int) -> None:
-    transaction.on_commit(lambda: _accoda(allegato_id), robust=True)
-
-
-def _accoda(allegato_id: int) -> None:
+def accoda(allegato_id: int) -> None:
+    """Its task, with the report's transaction (one INSERT in it with the database queue; after the
+    commit with another backend). A task lost anyway is the sweeper's."""
+    from civico.core.code import accoda_con_la_transazione
     from civico.segnalazioni.tasks import elabora_foto
 
-    try:
-        elabora_foto.enqueue(allegato_id)
-    except Exception:  # noqa: BLE001 - the upload is stored and owed: the sweeper processes it
-        logger.exception("Foto %s: elaborazione non accodata, ci penserà lo spazzino", allegato_id)
+    accoda_con_la_transazione(elabora_foto, allegato_id)
 
 
 def elabora(allegato_id: int) -> bool:

@@ -311,7 +311,7 @@ def _prepara_allegati(allegati: Sequence[tuple[str, Any]]) -> list[media.Allegat
 
 def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[str]) -> Allegato:
     """Store the files, noting each in `salvati` at once so a later failure can remove them.
-    A photo still to re-encode is stored as sent, privately, and its task enqueued at commit."""
+    A photo still to re-encode is stored as sent, privately, and its task enqueued with the report."""
     a = Allegato(
         segnalazione=s, tipo=p.tipo, nome_originale=p.nome_originale, content_type=p.content_type,
         dimensione=len(p.contenuto), larghezza=p.larghezza, altezza=p.altezza, sha256=p.sha256,
@@ -325,7 +325,7 @@ def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[s
         salvati.append(a.miniatura.name)
     a.save()
     if p.da_elaborare:
-        elaborazione.accoda_dopo_il_commit(a.pk)
+        elaborazione.accoda(a.pk)
     return a
 
 
