@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
+from typing import TYPE_CHECKING
 
 from defusedxml import ElementTree
 from django.db import IntegrityError, transaction
@@ -27,16 +28,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml, samlp
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
 from saml2.s_utils import UnknownPrincipal, UnsupportedBinding
 from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT
-from saml2.sigver import SignatureError, pre_signature_part
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from civico.accounts import saml_chiavi, saml_errori, saml_idp
 from civico.accounts.models import AsserzioneSamlUsata, BindingSaml, LivelloSpid, RelyingParty
 from civico.errors import DomainError
+
+# pysaml2's client, configuration and signatures (with xmlschema: ~13 MB) are imported where a
+# sign-in uses them: every serving worker loads this module with the URLs (issue #8).
+if TYPE_CHECKING:
+    from saml2.client import Saml2Client
 
 NS_SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 NS_SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
@@ -118,6 +121,9 @@ def _client(rp: RelyingParty, indirizzi: Indirizzi) -> Saml2Client:
         raise SamlNonConfigurato(_("Accesso con SPID o CIE non configurato per questo sito."))
     if not disponibile():
         raise SamlNonConfigurato(_("Il server non ha xmlsec1: l'accesso SAML non è disponibile."))
+    from saml2.client import Saml2Client
+    from saml2.config import SPConfig
+
     conf = SPConfig()
     conf.load({
         "entityid": saml_chiavi.entity_id(rp),
@@ -157,6 +163,8 @@ def metadata(rp: RelyingParty, indirizzi: Indirizzi) -> bytes:
     client = _client(rp, indirizzi)
     eid = saml_chiavi.entity_id(rp)
     ident = "_" + hashlib.sha256(f"{eid}{rp.saml_certificato}".encode()).hexdigest()[:32]
+    from saml2.sigver import pre_signature_part
+
     firma = pre_signature_part(ident, saml_chiavi.certificato_base64(rp), sign_alg=SIG_RSA_SHA256,
                                digest_alg=DIGEST_SHA256)
     nome = escape(rp.nome_organizzazione or (rp.ente.nome if rp.ente_id else "Civico"))
@@ -276,6 +284,8 @@ def completa(rp: RelyingParty, indirizzi: Indirizzi, saml_response: str, in_cors
     if not _nei_tempi(xml):
         raise AccessoSamlNonRiuscito(_("La risposta del gestore dell'identità è scaduta: riprova."))
     client = _client(rp, indirizzi)
+    from saml2.sigver import SignatureError  # loaded by _client already
+
     in_attesa = {k: v for k, v in in_corso.items() if v.get("rp") == rp.pk}
     try:
         risposta = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding=in_attesa)

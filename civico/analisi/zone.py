@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import h3
 import numpy as np
 from django.utils.translation import gettext as _
-from sklearn.cluster import DBSCAN
 
 from civico.enti.models import Ente
 from civico.territorio.gazetteer import ha_civici, indirizzo_piu_vicino
@@ -42,6 +41,8 @@ def raggruppa(punti: Sequence[Punto], *, minimo: int, raggio_m: float = RAGGIO_M
     """Groups of at least `minimo` points chained within `raggio_m`; isolated points are left out."""
     if len(punti) < max(minimo, 1):
         return []
+    from sklearn.cluster import DBSCAN  # here: a serving worker never loads scikit-learn (issue #8)
+
     radianti = np.radians(np.array([[p.lat, p.lon] for p in punti], dtype=float))
     etichette = DBSCAN(
         eps=raggio_m / RAGGIO_TERRA_M, min_samples=minimo, metric="haversine", algorithm="ball_tree"

@@ -88,6 +88,8 @@ def oscura(a: Allegato, rettangoli: list[Rettangolo], utente: Utente) -> Allegat
         _controlla(utente, a)
         if not rettangoli:
             raise InvalidData({"rettangoli": [_("Disegna almeno una zona da oscurare.")]})
+        if a.in_elaborazione:  # not re-encoded yet: nothing to draw on (segnalazioni.elaborazione)
+            raise InvalidData({"rettangoli": [_("La foto è ancora in elaborazione: riprova tra qualche minuto.")]})
         with a.file.open("rb") as f:
             corrente = f.read()
         img = applica(corrente, rettangoli)

@@ -21,6 +21,7 @@ from civico.comunicazioni.inbound.lettura_testo import luogo_a_parole
 from civico.core import mappa
 from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData, NotAllowed
+from civico.segnalazioni import media
 from civico.segnalazioni.models import Priorita, Segnalazione, TipoAllegato
 from civico.segnalazioni.uffici import modelli_per
 from civico.segnalazioni.workflow import transizioni_possibili
@@ -173,11 +174,15 @@ def _stato(errore: DomainError) -> int:
 
 
 @staff_richiesto
-def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> FileResponse:
+def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> HttpResponse:
     """Photos and documents for staff who may open the report: never from a public folder."""
     a = servizio.allegato_per_staff(request.user, pk)
     if a is None:
         raise Http404("Allegato non trovato")
+    if a.in_elaborazione:  # not re-encoded yet: staff too get the placeholder, never the upload
+        segnaposto = HttpResponse(media.segnaposto_in_elaborazione(), content_type="image/svg+xml")
+        segnaposto["Cache-Control"] = "no-store"
+        return segnaposto
     usa_miniatura = miniatura and bool(a.miniatura)
     f = a.miniatura if usa_miniatura else a.file
     documento = a.tipo == TipoAllegato.DOCUMENTO

@@ -137,7 +137,8 @@ def esporta(utente: Utente) -> bytes:
         for s in segnalazioni:
             for a in s.allegati.all():
                 # The unredacted original, where kept, is the person's own photo: it belongs here.
-                sorgente = a.originale if a.originale else a.file
+                # A photo not yet re-encoded: the upload as sent, the person's own too.
+                sorgente = a.originale or a.file or a.grezzo
                 try:
                     with sorgente.open("rb") as f:
                         archivio.writestr(f"allegati/{s.codice}/{a.pk}-{_nome_file(a)}", f.read())

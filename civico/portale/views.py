@@ -28,7 +28,7 @@ from civico.core import mappa
 from civico.enti import geo
 from civico.errors import DomainError, InvalidData
 from civico.portale import esplora, live, pagine
-from civico.segnalazioni import consultazione, eventi, workflow
+from civico.segnalazioni import consultazione, eventi, media, workflow
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -265,6 +265,10 @@ def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> HttpResp
     if a is None or (chiesta is not None and chiesta != consultazione.versione(a.sha256)):
         # Hidden, removed, or bytes since redacted: gone at once, and nothing may keep this answer.
         risposta = HttpResponse(_("Foto non disponibile."), status=404, content_type="text/plain; charset=utf-8")
+        risposta["Cache-Control"] = "no-store"
+        return risposta
+    if a.in_elaborazione:  # not re-encoded yet: a placeholder, never the bytes as sent, never cached
+        risposta = HttpResponse(media.segnaposto_in_elaborazione(), content_type="image/svg+xml")
         risposta["Cache-Control"] = "no-store"
         return risposta
     etichetta = f'"{consultazione.versione(a.sha256)}{"-m" if miniatura else ""}"'

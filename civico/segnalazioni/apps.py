@@ -17,3 +17,9 @@ class SegnalazioniConfig(AppConfig):
 
         # Photos wait for review where the ente asks it, whichever channel brought them.
         pre_save.connect(trattieni_foto_da_revisionare, sender=Allegato, dispatch_uid="foto_da_revisionare")
+
+        from civico.core import estensioni
+        from civico.segnalazioni import elaborazione
+
+        # Photos whose re-encoding task was lost are processed by the worker's sweeper thread.
+        estensioni.registra_filo(elaborazione.spazzino)

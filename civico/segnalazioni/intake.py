@@ -38,7 +38,7 @@ from civico.enti.models import Ente
 from civico.errors import Conflict, DomainError, InvalidData
 from civico.moderazione import cancello
 from civico.moderazione import servizi as moderazione
-from civico.segnalazioni import arrivo, codici, eventi, media, routing, sla
+from civico.segnalazioni import arrivo, codici, elaborazione, eventi, media, routing, sla
 from civico.segnalazioni.models import Allegato, Canale, Segnalazione, TipoAllegato, TipoEvento, Visibilita
 from civico.territorio import gazetteer
 from civico.testo import MAX_DESCRIZIONE, MAX_TITOLO, a_luogo, valida_testo
@@ -304,22 +304,28 @@ def _categoria(ente: Ente, dati: NuovaSegnalazione, titolo: str,
 
 def _prepara_allegati(allegati: Sequence[tuple[str, Any]]) -> list[media.AllegatoPreparato]:
     media.verifica_numero_allegati(len(allegati))
-    return [media.prepara_allegato(nome, contenuto) for nome, contenuto in allegati]
+    # Photos are checked here and re-encoded by the worker (segnalazioni.elaborazione).
+    differita = elaborazione.differita() if allegati else False
+    return [media.prepara_allegato(nome, contenuto, differita=differita) for nome, contenuto in allegati]
 
 
 def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[str]) -> Allegato:
-    """Store the files, noting each in `salvati` at once so a later failure can remove them."""
+    """Store the files, noting each in `salvati` at once so a later failure can remove them.
+    A photo still to re-encode is stored as sent, privately, and its task enqueued with the report."""
     a = Allegato(
         segnalazione=s, tipo=p.tipo, nome_originale=p.nome_originale, content_type=p.content_type,
         dimensione=len(p.contenuto), larghezza=p.larghezza, altezza=p.altezza, sha256=p.sha256,
         pubblico=p.tipo == TipoAllegato.FOTO and s.pubblica,
     )
-    a.file.save(p.nome_file, ContentFile(p.contenuto), save=False)
-    salvati.append(a.file.name)
+    campo = a.grezzo if p.da_elaborare else a.file
+    campo.save(f"grezzo-{p.nome_file}" if p.da_elaborare else p.nome_file, ContentFile(p.contenuto), save=False)
+    salvati.append(campo.name)
     if p.miniatura:
         a.miniatura.save(f"min-{p.nome_file}", ContentFile(p.miniatura), save=False)
         salvati.append(a.miniatura.name)
     a.save()
+    if p.da_elaborare:
+        elaborazione.accoda(a.pk)
     return a
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import io
 import logging
 import math
@@ -60,6 +61,10 @@ class AllegatoPreparato:
     altezza: int | None
     sha256: str  # of `contenuto`, the bytes actually stored
     gps: tuple[float, float] | None  # (lat, lon) from the original EXIF, to suggest the place
+    # A photo checked but not yet re-encoded (`prepara_allegato(..., differita=True)`): `contenuto`
+    # is the upload as sent, to be stored privately and re-encoded by the worker
+    # (`segnalazioni.elaborazione`); larghezza/altezza are what the re-encoded photo will measure.
+    da_elaborare: bool = False
 
     @property
     def dimensione(self) -> int:
@@ -106,7 +111,12 @@ def prepara_allegato(
     nome: str,
     dati: bytes | bytearray | memoryview | _Leggibile,
     content_type_dichiarato: str | None = None,  # accepted for callers, never trusted
+    *,
+    differita: bool = False,
 ) -> AllegatoPreparato:
+    """Check one file and make it safe to show. `differita`: a photo is only checked here (type,
+    pixel limit from the header, a decode at 1/8 scale for JPEG) and comes back as sent, marked
+    `da_elaborare`, for the worker to re-encode; what is not an image is refused all the same."""
     nome_originale = _nome_sicuro(nome)
     mostrato = nome_originale or "—"
     contenuto = _leggi(dati, mostrato, settings.CIVICO["MAX_FILE_BYTES"])
@@ -116,6 +126,10 @@ def prepara_allegato(
     if formato == "pdf":
         return _preparato(TipoAllegato.DOCUMENTO, nome_originale, _ricostruisci_pdf(contenuto, mostrato),
                           "application/pdf", ".pdf", None, None, None, None)
+    if differita:
+        (larghezza, altezza), gps = _vaglia_foto(contenuto, formato, mostrato)
+        return _preparato(TipoAllegato.FOTO, nome_originale, contenuto, f"image/{formato}", f".{formato}",
+                          None, larghezza, altezza, gps, da_elaborare=True)
     jpeg, miniatura, (larghezza, altezza), gps = _ricodifica(contenuto, formato, mostrato)
     return _preparato(TipoAllegato.FOTO, nome_originale, jpeg, "image/jpeg", ".jpg",
                       miniatura, larghezza, altezza, gps)
@@ -124,13 +138,13 @@ def prepara_allegato(
 def _preparato(
     tipo: TipoAllegato, nome_originale: str, contenuto: bytes, content_type: str, estensione: str,
     miniatura: bytes | None, larghezza: int | None, altezza: int | None,
-    gps: tuple[float, float] | None,
+    gps: tuple[float, float] | None, *, da_elaborare: bool = False,
 ) -> AllegatoPreparato:
     sha = hashlib.sha256(contenuto).hexdigest()
     return AllegatoPreparato(
         tipo=tipo, nome_file=f"{sha[:16]}{estensione}", nome_originale=nome_originale,
         contenuto=contenuto, content_type=content_type, miniatura=miniatura,
-        larghezza=larghezza, altezza=altezza, sha256=sha, gps=gps,
+        larghezza=larghezza, altezza=altezza, sha256=sha, gps=gps, da_elaborare=da_elaborare,
     )
 
 
@@ -250,22 +264,91 @@ def _riconosci(dati: bytes, nome: str) -> str:
 
 # --- Photos.
 
+_DANNEGGIATO = _("Il file \"%(nome)s\" è danneggiato o non è un'immagine valida.")
+_TROPPI_PIXEL = _("L'immagine \"%(nome)s\" ha troppi pixel: il massimo è %(mp)d megapixel.")
+
+
+def _apri(dati: bytes, formato: str) -> Image.Image:
+    """The image with its header read and nothing decoded; a decompression bomb is refused from
+    the header's size, before any pixel is."""
+    img = Image.open(io.BytesIO(dati), formats=[_FORMATI_IMMAGINE[formato]])
+    larghezza, altezza = img.size
+    if larghezza * altezza > MAX_PIXELS:
+        raise Image.DecompressionBombError
+    return img
+
+
+def _vaglia_foto(dati: bytes, formato: str, nome: str) -> tuple[tuple[int, int], tuple[float, float] | None]:
+    """The request's share of a photo the worker will re-encode: that it is one (its header; a
+    JPEG's scan must reach its end-of-image marker, so a cut upload is refused here; other formats
+    have their structure checked), within the pixel limit, its GPS for the place, and the size it
+    will have once upright and shrunk. No pixel is decoded: even at 1/8 scale libjpeg reads every
+    block (5 ms of the 25 ms a report with a photo may cost, issue #21); a JPEG damaged inside its
+    scan passes and is dropped by the worker, logged (segnalazioni.elaborazione)."""
+    try:
+        img = _apri(dati, formato)
+        larghezza, altezza = img.size
+        gps = _gps(img)
+        with contextlib.suppress(Exception):  # as _orientata: a malformed EXIF keeps the photo as stored
+            if img.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+                larghezza, altezza = altezza, larghezza
+        if img.format in ("JPEG", "MPO"):
+            if not _scansione_completa(dati):
+                raise OSError("JPEG troncato")
+        else:
+            img.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _rifiuta(_TROPPI_PIXEL, nome=nome, mp=MAX_PIXELS // 1_000_000)
+    except (OSError, SyntaxError, ValueError, EOFError):
+        _rifiuta(_DANNEGGIATO, nome=nome)
+    scala = min(1.0, LATO_MAX / max(larghezza, altezza))
+    return (max(1, round(larghezza * scala)), max(1, round(altezza * scala))), gps
+
+
+def _scansione_completa(dati: bytes) -> bool:
+    """Whether a JPEG's first scan is followed by an end-of-image marker. The segments before it
+    are walked by their lengths (an EXIF thumbnail, a JPEG itself, hides in one); inside the scan
+    a 0xFF byte is always stuffed or a restart marker, so FF D9 there is the real end."""
+    i = 2
+    while i + 4 <= len(dati):
+        if dati[i] != 0xFF:
+            return False
+        marcatore = dati[i + 1]
+        if marcatore == 0xFF:  # fill byte before a marker
+            i += 1
+            continue
+        lunghezza = int.from_bytes(dati[i + 2:i + 4], "big")
+        if marcatore == 0xDA:  # start of scan
+            return dati.find(b"\xff\xd9", i + 2 + lunghezza) != -1
+        i += 2 + lunghezza
+    return False
+
+
+def segnaposto_in_elaborazione() -> bytes:
+    """What any viewer gets for a photo the worker has not re-encoded yet: never the bytes as
+    sent (they may carry the position and the camera in EXIF, or a wrong orientation)."""
+    testo = html.escape(str(_("Foto in elaborazione")))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 400 300">'
+        '<rect width="400" height="300" fill="#e8ebef"/>'
+        f'<text x="200" y="155" font-family="sans-serif" font-size="22" fill="#5c6f82" '
+        f'text-anchor="middle">{testo}</text></svg>'
+    ).encode()
+
+
 def _ricodifica(
     dati: bytes, formato: str, nome: str
 ) -> tuple[bytes, bytes, tuple[int, int], tuple[float, float] | None]:
-    danneggiato = _("Il file \"%(nome)s\" è danneggiato o non è un'immagine valida.")
+    danneggiato = _DANNEGGIATO
     try:
-        img = Image.open(io.BytesIO(dati), formats=[_FORMATI_IMMAGINE[formato]])
+        img = _apri(dati, formato)
         larghezza, altezza = img.size
-        if larghezza * altezza > MAX_PIXELS:
-            raise Image.DecompressionBombError
         if img.format in ("JPEG", "MPO"):  # decode at a reduced scale when we'd shrink anyway
             scala = min(1.0, LATO_MAX / max(larghezza, altezza))
             img.draft(None, (math.ceil(larghezza * scala), math.ceil(altezza * scala)))
         img.load()  # first frame only: an animated GIF or WebP becomes a still
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _rifiuta(_("L'immagine \"%(nome)s\" ha troppi pixel: il massimo è %(mp)d megapixel."),
-                 nome=nome, mp=MAX_PIXELS // 1_000_000)
+        _rifiuta(_TROPPI_PIXEL, nome=nome, mp=MAX_PIXELS // 1_000_000)
     except (OSError, SyntaxError, ValueError, EOFError):
         _rifiuta(danneggiato, nome=nome)
     try:

@@ -268,6 +268,9 @@ class Allegato(models.Model):
     # and when staff reviewed the photo (held private until then where the ente asks for review).
     originale = models.FileField(upload_to=_percorso_allegato, max_length=255, blank=True)
     revisionato_il = models.DateTimeField(null=True, blank=True)
+    # A photo as uploaded, private, until the worker re-encodes it (segnalazioni.elaborazione):
+    # meanwhile `file` is empty and every viewer gets a placeholder; emptied once processed.
+    grezzo = models.FileField(upload_to=_percorso_allegato, max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("allegato")
@@ -276,6 +279,11 @@ class Allegato(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tipo_display()} {self.pk}"
+
+    @property
+    def in_elaborazione(self) -> bool:
+        """Uploaded, not yet re-encoded: nobody but the system may see its bytes."""
+        return bool(self.grezzo)
 
 
 class TipoEvento(models.TextChoices):

@@ -9,27 +9,43 @@ Two views of the same curated vocabulary, blended:
 Before both, a word that is not in the vocabulary but one edit away from one that is ("spnto",
 "semafaro") is read as that word.
 
-Trained once per process, on first use (about a second), and kept: never per request.
+Trained once per release and machine, on first use, in a child process that writes the weights
+as plain NumPy arrays under `var/triage/` (about two seconds); every process then loads them and
+classifies with NumPy alone: a serving worker never imports scikit-learn or SciPy (~90 MB of a
+worker's memory, issue #8). The file's name is a digest of what training reads (this code, the
+vocabulary, the libraries' versions), so a change trains again and never loads stale weights.
 Also the text preparation and features that the per-comune models (`apprendimento.py`) reuse.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import random
 import re
+import subprocess
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import snowballstemmer
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
 
 from civico.testo import senza_accenti
 from civico.triage.tipi import CODICI
 from civico.triage.vocabolario import INGANNEVOLI, PAROLE_VUOTE, PESI_TIPO, VOCABOLARIO
+
+if TYPE_CHECKING:  # training only: imported where it runs, never by a process that only classifies
+    from scipy import sparse
+    from sklearn.linear_model import SGDClassifier
+
+logger = logging.getLogger(__name__)
 
 _LINGUE_STEMMER = {"it": "italian", "en": "english"}
 # A snowball stemmer keeps the word it is working on in the object: shared between the server's
@@ -231,6 +247,9 @@ class Vettori:
     @classmethod
     def addestra(cls, documenti: list[str], *, rari: bool = False) -> tuple[Vettori, sparse.csr_matrix]:
         """`rari`: keep n-grams seen once too (a comune's few reports, where every word counts)."""
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         blocchi, matrici = {}, []
         for nome, analizzatore, min_df in _ANALIZZATORI:
             v = TfidfVectorizer(analyzer=analizzatore, sublinear_tf=True, min_df=1 if rari else min_df)
@@ -287,6 +306,8 @@ def probabilita_lineari(coef: np.ndarray, intercetta: np.ndarray, colonne: np.nd
 def classificatore() -> SGDClassifier:
     """Logistic loss by stochastic gradient: a second on the vocabulary's ~4,000 texts, where
     lbfgs takes ten times as long on a shared machine, for the same accuracy."""
+    from sklearn.linear_model import SGDClassifier
+
     return SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=8, tol=None, class_weight="balanced",
                          random_state=0)
 
@@ -325,16 +346,79 @@ def esempi_sintetici(seme: int = 7) -> tuple[list[str], list[str]]:
     return testi, tipi
 
 
+def addestra_giorno_uno() -> dict[str, np.ndarray]:
+    """Train the day-one model (scikit-learn): its weights and features as plain arrays."""
+    testi, tipi = esempi_sintetici()
+    vettori, matrice = Vettori.addestra([prepara(t).documento for t in testi])
+    lineare = classificatore().fit(matrice, tipi)
+    ordine = [list(lineare.classes_).index(c) for c in CODICI]
+    return {"coef": np.ascontiguousarray(lineare.coef_[ordine]), "intercetta": lineare.intercept_[ordine],
+            **vettori.come_array()}
+
+
+def _impronta_addestramento() -> str:
+    """A digest of everything the day-one training reads: the weights on disk match it or are not used."""
+    h = hashlib.sha256()
+    qui = Path(__file__).resolve().parent
+    for sorgente in (qui / "modello.py", qui / "vocabolario.py", qui / "tipi.py", qui.parent / "testo.py"):
+        h.update(sorgente.read_bytes())
+    for pacchetto in ("scikit-learn", "scipy", "numpy", "snowballstemmer"):
+        h.update(f"{pacchetto}={metadata.version(pacchetto)};".encode())
+    return h.hexdigest()[:20]
+
+
+def _salva(pesi: dict[str, np.ndarray], percorso: Path) -> None:
+    """Written aside then renamed: a process loading meanwhile never reads half a file."""
+    percorso.parent.mkdir(parents=True, exist_ok=True)
+    fd, provvisorio = tempfile.mkstemp(dir=percorso.parent, suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **pesi)
+        os.replace(provvisorio, percorso)
+    except BaseException:
+        Path(provvisorio).unlink(missing_ok=True)
+        raise
+
+
+def _carica(percorso: Path) -> dict[str, np.ndarray]:
+    with np.load(percorso, allow_pickle=False) as dati:
+        return {k: dati[k] for k in dati.files}
+
+
+def pesi_giorno_uno(cartella: Path | None = None) -> dict[str, np.ndarray]:
+    """The day-one weights: from `var/triage/` if trained already, else trained by a child process
+    (so this one never loads scikit-learn) and kept there; in this process if no child can run."""
+    if cartella is None:
+        from django.conf import settings
+
+        cartella = Path(settings.VAR_DIR) / "triage"
+    percorso = cartella / f"giorno-uno-{_impronta_addestramento()}.npz"
+    try:
+        return _carica(percorso)
+    except (OSError, ValueError, KeyError):
+        pass
+    try:
+        subprocess.run([sys.executable, "-m", "civico.triage.modello", str(percorso)], check=True,
+                       timeout=600, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return _carica(percorso)
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        logger.warning("Triage: modello non addestrato in un processo figlio (%s): lo addestro qui", exc)
+    pesi = addestra_giorno_uno()
+    try:
+        _salva(pesi, percorso)
+    except OSError:
+        logger.warning("Triage: pesi del modello non salvati in %s", percorso, exc_info=True)
+    return pesi
+
+
 class ModelloGiornoUno:
     """The national model: no history needed, the same for every comune."""
 
-    def __init__(self) -> None:
-        testi, tipi = esempi_sintetici()
-        self._vettori, matrice = Vettori.addestra([prepara(t).documento for t in testi])
-        lineare = classificatore().fit(matrice, tipi)
-        ordine = [list(lineare.classes_).index(c) for c in CODICI]
-        self._coef = np.ascontiguousarray(lineare.coef_[ordine])
-        self._intercetta = lineare.intercept_[ordine]
+    def __init__(self, pesi: dict[str, np.ndarray] | None = None) -> None:
+        pesi = pesi_giorno_uno() if pesi is None else pesi
+        self._vettori = Vettori.da_array(pesi)
+        self._coef = np.ascontiguousarray(pesi["coef"])
+        self._intercetta = pesi["intercetta"]
 
     def probabilita(self, testo: str | Preparato) -> np.ndarray:
         """P(kind | text), in the order of `tipi.CODICI`."""
@@ -365,3 +449,7 @@ def modello_giorno_uno() -> ModelloGiornoUno:
             if _modello is None:
                 _modello = ModelloGiornoUno()
     return _modello
+
+
+if __name__ == "__main__":  # the child process of `pesi_giorno_uno`: train, write, exit
+    _salva(addestra_giorno_uno(), Path(sys.argv[1]))
