@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civico.segnalazioni import elaborazione
 from civico.segnalazioni.models import Allegato, Evento, Segnalazione, TipoAllegato, TipoEvento
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,10 @@ def _allegati(s: Segnalazione) -> bool:
         if e.dati.get("attore") != "segnalante"
     }
     toccata = False
+    # A photo still waiting for the worker is the upload as sent, EXIF (GPS, camera) included:
+    # re-encoded now, like every kept photo, its upload goes with the erasure.
+    for pk in Allegato.objects.filter(segnalazione=s).exclude(grezzo="").values_list("pk", flat=True):
+        toccata |= elaborazione.elabora(pk)
     for a in Allegato.objects.filter(segnalazione=s):
         if a.pk in dello_staff:
             continue

@@ -184,3 +184,22 @@ def test_the_request_refuses_a_cut_jpeg_from_its_markers_and_keeps_progressive_a
         with pytest.raises(InvalidData) as errore:
             media.prepara_allegato("tagliata.jpg", buona[: len(buona) * 2 // 3], differita=True)
         assert "danneggiato" in str(errore.value)
+
+
+def test_erasing_the_reporter_before_the_worker_came_leaves_no_upload_with_its_exif(
+        alessandria, worker_separato, invia, django_capture_on_commit_callbacks):
+    """The citizen asks to be forgotten while their photo still waits for the worker: the upload
+    (EXIF with GPS and camera) must not outlive the erasure; the photo stays, re-encoded."""
+    from civico.gdpr.cancellazione import Persona, cancella_segnalazione
+
+    a = invia(immagini.jpeg(400, 200, gps=True))
+    grezzo = a.grezzo.name
+    persona = Persona()
+    persona.aggiungi(nome="Giulia Rossi", email="giulia@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cancella_segnalazione(a.segnalazione, persona, testo_rimosso="[rimosso]") is True
+
+    a.refresh_from_db()
+    assert not a.in_elaborazione and not default_storage.exists(grezzo)
+    img = _immagine(a.file.name)
+    assert not img.getexif() and "exif" not in img.info
