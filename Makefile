@@ -35,22 +35,27 @@ $(VENV)/.python:
 	$(PYTHON) -m venv $(VENV)
 	@touch $@
 
+# The lock files list every package with its hashes, so pip installs them as listed (--no-deps)
+# and `pip check` proves nothing is missing: resolving again let the pip of a new virtualenv
+# (23.2) pick an unpinned newer release for a dependency asked with extras and refuse the lock.
 $(VENV)/.runtime: requirements.lock pyproject.toml | $(VENV)/.python
 	@echo "Installing Civico's dependencies from requirements.lock…"
-	$(PIP) install --require-hashes -r requirements.lock
+	$(PIP) install --no-deps --require-hashes -r requirements.lock
 	$(PIP) install --no-deps -e .
+	$(BIN)/pip --disable-pip-version-check check
 	@touch $@
 
 $(VENV)/.dev: requirements-dev.lock pyproject.toml $(VENV)/.runtime
 	@echo "Installing the test tools from requirements-dev.lock…"
-	$(PIP) install --require-hashes -r requirements-dev.lock
+	$(PIP) install --no-deps --require-hashes -r requirements-dev.lock
+	$(BIN)/pip --disable-pip-version-check check
 	@touch $@
 
 # AgID's spid-sp-test, run by tests/accounts/test_spid_sp_test.py: its own virtualenv (pins that
 # the dev tools cannot share, see requirements-spid-sp-test.in).
 .venv-spid-sp-test/.installato: requirements-spid-sp-test.lock | $(VENV)/.python
 	$(PYTHON) -m venv .venv-spid-sp-test
-	.venv-spid-sp-test/bin/pip --disable-pip-version-check -q install --require-hashes -r requirements-spid-sp-test.lock
+	.venv-spid-sp-test/bin/pip --disable-pip-version-check -q install --no-deps --require-hashes -r requirements-spid-sp-test.lock
 	@touch $@
 
 clean:
