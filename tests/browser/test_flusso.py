@@ -93,7 +93,11 @@ NAVIGAZIONE_MS = 60_000
 
 
 def avanti(page) -> None:
-    """Next step by mouse, waiting for the new page's scripts."""
+    """Next step by mouse, once the page's own requests have settled, waiting for the new page's
+    scripts. On the place step the answers about the point (its comune, the open reports nearby)
+    add lines above the button: a click aimed just before such a shift lands beside it and nothing
+    happens (twice in CI, at low load too: no navigation within 60 s)."""
+    page.wait_for_load_state("networkidle")
     with page.expect_navigation(timeout=NAVIGAZIONE_MS):
         page.click("form#modulo .flusso-azioni button[type=submit]")
 

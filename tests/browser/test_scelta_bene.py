@@ -62,6 +62,7 @@ def test_il_cittadino_sceglie_l_albero_sulla_mappa(live_server, apri, viewport, 
 
     page.fill("#campo-titolo", "Ramo spezzato sul marciapiede")
     page.locator("label", has_text=t["problema"]).click()  # Bootstrap Italia draws the box on the label
+    page.wait_for_load_state("networkidle")  # the suggestions' answers shift the button (test_flusso.avanti)
     with page.expect_navigation():
         page.locator("form#modulo .flusso-azioni button[type=submit]").last.click()
     assert "/autore/" in page.url
