@@ -30,20 +30,28 @@ class Istantanea(models.Model):
 # (a real value, so that the unique key can be the target of an upsert on both databases).
 
 
-class RicevuteGiorno(models.Model):
-    """Public reports per local day of arrival and what they are now (state, category, office…)."""
+class PerGiorno(models.Model):
+    """What every day table shares: the local day, the ente, the category and the count."""
 
     giorno = models.DateField()
     ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     categoria = models.ForeignKey(
         "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RicevuteGiorno(PerGiorno):
+    """Public reports per local day of arrival and what they are now (state, category, office…)."""
+
     ufficio_id = models.IntegerField(default=0)
     canale = models.CharField(max_length=10)
     stato = models.CharField(max_length=20)
     pregressa = models.BooleanField(default=False)
     con_posizione = models.BooleanField(default=True)
-    n = models.IntegerField(default=0)
 
     class Meta:
         db_table = "analisi_ricevute_giorno"
@@ -59,19 +67,13 @@ class RicevuteGiorno(models.Model):
         return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} {self.stato}: {self.n}"
 
 
-class RisolteGiorno(models.Model):
+class RisolteGiorno(PerGiorno):
     """Resolved public reports per local day of closing, with the time it took in tenths of a day
     (a histogram exact to 0.1 day, the precision the dashboard shows) and the deadline's outcome."""
 
-    giorno = models.DateField()
-    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    categoria = models.ForeignKey(
-        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
     ufficio_id = models.IntegerField(default=0)
     esito_scadenza = models.SmallIntegerField(default=0)  # 0 no deadline, 1 within it, 2 late
     decimi = models.IntegerField(default=0)  # days from arrival to resolution × 10, rounded
-    n = models.IntegerField(default=0)
 
     class Meta:
         db_table = "analisi_risolte_giorno"
@@ -87,17 +89,11 @@ class RisolteGiorno(models.Model):
         return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} {self.decimi / 10} gg: {self.n}"
 
 
-class RisposteGiorno(models.Model):
+class RisposteGiorno(PerGiorno):
     """The reporters' answers to «Il problema è stato risolto?» per local day of the answer, ente of
     the event and the report's current category (only answers on public reports)."""
 
-    giorno = models.DateField()
-    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    categoria = models.ForeignKey(
-        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
     risolto = models.BooleanField()  # yes: `close` by the reporter; no: `reopen` by the reporter
-    n = models.IntegerField(default=0)
 
     class Meta:
         db_table = "analisi_risposte_giorno"
@@ -109,17 +105,11 @@ class RisposteGiorno(models.Model):
         return f"{self.giorno} ente {self.ente_id} categoria {self.categoria_id} risolto={self.risolto}: {self.n}"
 
 
-class CelleGiorno(models.Model):
+class CelleGiorno(PerGiorno):
     """Public reports with a position per local day of arrival × ente × category × H3 cell at the
     platform map's resolution (aggregati.RISOLUZIONE_MAPPA)."""
 
-    giorno = models.DateField()
-    ente = models.ForeignKey("enti.Ente", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    categoria = models.ForeignKey(
-        "catalogo.Categoria", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
     cella = models.CharField(max_length=16)
-    n = models.IntegerField(default=0)
 
     class Meta:
         db_table = "analisi_celle_giorno"
@@ -136,16 +126,24 @@ class CelleGiorno(models.Model):
 # so the platform's thirty codes × twelve months replace a row per comune and day.
 
 
-class RicevuteMese(models.Model):
-    """`RicevuteGiorno` per month of arrival × category code, all comuni together."""
+class PerMese(models.Model):
+    """What every month table shares: the month's first day, the category code and the count."""
 
     mese = models.DateField()  # its first day
     codice = models.CharField(max_length=60)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RicevuteMese(PerMese):
+    """`RicevuteGiorno` per month of arrival × category code, all comuni together."""
+
     canale = models.CharField(max_length=10)
     stato = models.CharField(max_length=20)
     pregressa = models.BooleanField(default=False)
     con_posizione = models.BooleanField(default=True)
-    n = models.IntegerField(default=0)
 
     class Meta:
         db_table = "analisi_ricevute_mese"
@@ -159,15 +157,12 @@ class RicevuteMese(models.Model):
         return f"{self.mese:%Y-%m} {self.codice} {self.stato}: {self.n}"
 
 
-class RisolteMese(models.Model):
+class RisolteMese(PerMese):
     """`RisolteGiorno` per month of closing × category code × office name, all comuni together."""
 
-    mese = models.DateField()
-    codice = models.CharField(max_length=60)
     ufficio = models.CharField(max_length=160, default="")  # its name; "" none
     esito_scadenza = models.SmallIntegerField(default=0)
     decimi = models.IntegerField(default=0)
-    n = models.IntegerField(default=0)
 
     class Meta:
         db_table = "analisi_risolte_mese"
@@ -181,13 +176,10 @@ class RisolteMese(models.Model):
         return f"{self.mese:%Y-%m} {self.codice} {self.ufficio} {self.decimi / 10} gg: {self.n}"
 
 
-class CelleMese(models.Model):
+class CelleMese(PerMese):
     """`CelleGiorno` per month × category code × cell, all comuni together (the platform map)."""
 
-    mese = models.DateField()
-    codice = models.CharField(max_length=60)
     cella = models.CharField(max_length=16)
-    n = models.IntegerField(default=0)
 
     class Meta:
         db_table = "analisi_celle_mese"
