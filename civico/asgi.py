@@ -35,7 +35,12 @@ class _CongelaDopoIlRiscaldamento:
                 gc.freeze()
 
 
-application = _CongelaDopoIlRiscaldamento(LimiteCorpoASGI(_django))
+# The JSON APIs through Django's WSGI handler in a thread pool: no thread hops per request.
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+from civico.core.smistamento import Smistamento  # noqa: E402
+
+application = _CongelaDopoIlRiscaldamento(LimiteCorpoASGI(Smistamento(_django, get_wsgi_application())))
 
 # Import every view now (the URLconf pulls in the apps' modules).
 get_resolver().url_patterns  # noqa: B018 — the import is the point
