@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
+import redis
 from django.core.cache import cache
 
 from civico.comunicazioni.models import MessaggioSindaco
+from civico.core import ambiente
 from tests import factories
 
+# One Redis database per backend: make test runs SQLite and PostgreSQL side by side.
+REDIS = f"redis://127.0.0.1:6379/{14 if os.environ.get('DATABASE_URL') else 15}"
 
-@pytest.fixture(autouse=True)
-def _contatori_azzerati():
+
+@pytest.fixture(autouse=True, params=["memoria", "redis"])
+def _contatori_azzerati(request, settings):
+    """Every test with each process's own cache (development) and with the shared Redis cache
+    (production), whose counters are written in one round trip (limiti.consuma_tutti)."""
+    if request.param == "redis":
+        try:
+            redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip(f"SKIPPED: no Redis at {REDIS} for the shared-cache limits")
+        settings.CACHES = {"default": ambiente.cache_condivisa({"CIVICO_CACHE_URL": REDIS})}
     cache.clear()
-    yield
+    yield request.param
     cache.clear()
 
 
@@ -94,3 +110,23 @@ def test_open311_posts_are_limited_per_address_even_with_several_keys(client, al
 def test_any_other_write_falls_under_the_generic_limit(client, db, pochi):
     stati = [client.post("/i18n/setlang/", {"language": "en"}).status_code for _ in range(3)]
     assert stati[2] == 429
+
+
+def test_counters_count_each_key_apart_as_the_cache_reads_them_and_expire_with_their_window(
+        _contatori_azzerati):
+    from civico.core.limiti import consuma_tutti
+
+    conteggi = [("prova:a", 2, 3600), ("prova:b", 1, 3600), ("prova:c", 5, 7200)]
+    assert consuma_tutti(conteggi) == [None, None, None]
+    primo, secondo, terzo = consuma_tutti(conteggi)
+    assert primo is None and terzo is None and 0 < secondo <= 3601
+    assert consuma_tutti(conteggi)[0] is not None and consuma_tutti([("prova:d", 1, 3600)]) == [None]
+
+    finestra = int(time.time() // 3600)
+    assert cache.get(f"civico:limite:prova:a:{finestra}") == 3
+    assert cache.get(f"civico:limite:prova:c:{int(time.time() // 7200)}") == 3
+    if _contatori_azzerati == "redis":  # every counter goes away with its window
+        client = redis.Redis.from_url(REDIS)
+        for nome, finestra_s in (("prova:a", 3600), ("prova:c", 7200)):
+            ttl = client.ttl(cache.make_key(f"civico:limite:{nome}:{int(time.time() // finestra_s)}"))
+            assert 0 < ttl <= finestra_s + 1
