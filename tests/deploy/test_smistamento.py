@@ -4,6 +4,7 @@ whole whether their length is declared or chunked, a burst served within the poo
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import socket
@@ -14,7 +15,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from civico.core.smistamento import thread_api, va_in_wsgi
+from civico.core.smistamento import Smistamento, thread_api, va_in_wsgi
 from civico.enti import geo
 from civico.enti.confini import carica_provincia_alessandria
 from tests.conftest import attiva
@@ -156,3 +157,92 @@ def test_through_uvicorn_api_bodies_are_read_whole_and_a_burst_stays_within_the_
     assert stati.count(200) == len(stati), {s: stati.count(s) for s in set(stati)}
     propria = 1  # the test's own connection to its database
     assert max(visti) - propria <= POOL, max(visti)
+
+
+# --- The bridge itself, with real WSGI applications and a real event loop.
+
+def _chiama(app, percorso: str = "/api/v1/prova", corpo: bytes = b"") -> tuple[int, dict, list[dict]]:
+    """One request through `Smistamento` (pages would go to a refusing ASGI app): status, headers, the
+    body messages as sent."""
+    async def pagine(scope, receive, send):
+        raise AssertionError("an API call must not reach the ASGI handler")
+
+    inviati: list[dict] = []
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST" if corpo else "GET",
+             "scheme": "http", "path": percorso, "raw_path": percorso.encode(), "query_string": b"q=1", "root_path": "",
+             "headers": [(b"host", b"civico.example"), (b"content-length", str(len(corpo)).encode())],
+             "client": ("203.0.113.5", 4000), "server": ("127.0.0.1", 8000)}
+    messaggi = [{"type": "http.request", "body": corpo[:3], "more_body": True},
+                {"type": "http.request", "body": corpo[3:], "more_body": False}]
+
+    async def receive():
+        return messaggi.pop(0) if messaggi else {"type": "http.disconnect"}
+
+    async def send(messaggio):
+        inviati.append(messaggio)
+
+    asyncio.run(Smistamento(pagine, app, thread=2)(scope, receive, send))
+    inizio, *corpi = inviati
+    return inizio["status"], dict(inizio["headers"]), corpi
+
+
+def test_a_json_answer_is_sent_whole_with_the_request_as_wsgi_sees_it():
+    visti = {}
+
+    def app(environ, start_response):
+        visti.update(corpo=environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])), ip=environ["REMOTE_ADDR"],
+                     query=environ["QUERY_STRING"], host=environ["HTTP_HOST"])
+        start_response("201 Created", [("Content-Type", "application/json"), ("X-Request-Id", "abc")])
+        return [b'{"codice": ', b'"AL-2026-1"}']
+
+    stato, intestazioni, corpi = _chiama(app, corpo=b'{"titolo": "Buca"}')
+
+    assert stato == 201 and intestazioni[b"content-type"] == b"application/json"
+    assert intestazioni[b"x-request-id"] == b"abc"
+    assert corpi == [{"type": "http.response.body", "body": b'{"codice": "AL-2026-1"}', "more_body": False}]
+    assert visti == {"corpo": b'{"titolo": "Buca"}', "ip": "203.0.113.5", "query": "q=1", "host": "civico.example"}
+
+
+def test_a_long_answer_is_streamed_in_blocks_and_closed_once():
+    blocco = b"x" * (1024 * 1024)
+    chiusure = []
+
+    class Lunga:
+        def __iter__(self):
+            return (blocco for _ in range(9))
+
+        def close(self):
+            chiusure.append(1)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return Lunga()
+
+    stato, _intestazioni, corpi = _chiama(app)
+
+    assert stato == 200 and b"".join(c["body"] for c in corpi) == blocco * 9
+    assert len(corpi) > 2 and corpi[-1]["more_body"] is False and all(c["more_body"] for c in corpi[:-1])
+    assert chiusure == [1]
+
+
+def test_an_error_page_replaces_the_answer_and_the_client_that_left_is_not_served():
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        start_response("500 Internal Server Error", [("Content-Type", "application/json")], (None, None, None))
+        return [b'{"errore": {"codice": "errore_interno"}}']
+
+    stato, intestazioni, corpi = _chiama(app)
+    assert stato == 500 and intestazioni[b"content-type"] == b"application/json"
+    assert corpi[0]["body"].startswith(b'{"errore"')
+
+    inviati = []
+
+    async def andato_via():
+        return {"type": "http.disconnect"}
+
+    async def send(messaggio):
+        inviati.append(messaggio)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/segnalazioni", "headers": [(b"content-length", b"9")]}
+    asyncio.run(Smistamento(None, app, thread=1)(scope, andato_via, send))
+    assert inviati == []
