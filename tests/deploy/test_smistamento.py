@@ -61,10 +61,10 @@ def test_only_json_api_calls_with_a_known_length_go_to_the_wsgi_handler(scope, w
     assert va_in_wsgi(scope) is wsgi
 
 
-@pytest.mark.parametrize(("valore", "atteso"), [("", 8), (" 3 ", 3), ("0", 0), ("32", 32)])
+@pytest.mark.parametrize(("valore", "atteso"), [("", 4), (" 3 ", 3), ("0", 0), ("32", 32)])
 def test_the_api_threads_setting(valore, atteso):
     assert thread_api({"CIVICO_API_THREADS": valore}) == atteso
-    assert thread_api({}) == 8
+    assert thread_api({}) == 4
 
 
 @pytest.mark.parametrize("valore", ["-1", "otto", "2.5"])
