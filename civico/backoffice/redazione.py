@@ -107,6 +107,7 @@ def oscura(a: Allegato, rettangoli: list[Rettangolo], utente: Utente) -> Allegat
         a.file.save(f"{sha[:16]}.jpg", ContentFile(contenuto), save=False)
         a.miniatura.save(f"min-{sha[:16]}.jpg", ContentFile(_jpeg(miniatura, 80)), save=False)
         a.sha256, a.dimensione, (a.larghezza, a.altezza) = sha, len(contenuto), img.size
+        a.sha256_caricato = ""  # the URL given out before processing now answers 404, as every old one
         a.revisionato_il = timezone.now()
         a.pubblico = s.pubblica
         a.save()

@@ -262,6 +262,11 @@ CACHE_SENZA_VERSIONE = "private, no-cache"
 def allegato(request: HttpRequest, pk: int, miniatura: bool = False) -> HttpResponse:
     a = consultazione.allegato_visibile(pk)
     chiesta = request.GET.get("v")
+    if a is not None and chiesta is not None and consultazione.versione_caricata(a, chiesta):
+        # Linked while the photo was being processed: on to its current URL, a redirect nobody keeps.
+        risposta = HttpResponseRedirect(consultazione.url_foto(a, "", miniatura=miniatura))
+        risposta["Cache-Control"] = "no-store"
+        return risposta
     if a is None or (chiesta is not None and chiesta != consultazione.versione(a.sha256)):
         # Hidden, removed, or bytes since redacted: gone at once, and nothing may keep this answer.
         risposta = HttpResponse(_("Foto non disponibile."), status=404, content_type="text/plain; charset=utf-8")

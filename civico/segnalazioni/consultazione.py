@@ -88,6 +88,13 @@ def versione(sha256: str) -> str:
     return sha256[:16]
 
 
+def versione_caricata(allegato: Allegato, chiesta: str) -> bool:
+    """Whether `chiesta` is the version of the upload of a photo since re-encoded, the one a page or
+    API answer rendered while it was pending links: that URL leads on to the current one."""
+    caricato = allegato.sha256_caricato
+    return bool(caricato) and chiesta == versione(caricato) != versione(allegato.sha256)
+
+
 def url_foto(allegato: Allegato, base_url: str, *, miniatura: bool = False) -> str:
     nome = "portale:miniatura" if miniatura else "portale:allegato"
     return f"{base_url.rstrip('/')}{reverse(nome, args=[allegato.pk])}?v={versione(allegato.sha256)}"

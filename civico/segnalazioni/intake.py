@@ -316,6 +316,7 @@ def _salva_allegato(s: Segnalazione, p: media.AllegatoPreparato, salvati: list[s
         segnalazione=s, tipo=p.tipo, nome_originale=p.nome_originale, content_type=p.content_type,
         dimensione=len(p.contenuto), larghezza=p.larghezza, altezza=p.altezza, sha256=p.sha256,
         pubblico=p.tipo == TipoAllegato.FOTO and s.pubblica,
+        sha256_caricato=p.sha256 if p.da_elaborare else "",
     )
     campo = a.grezzo if p.da_elaborare else a.file
     campo.save(f"grezzo-{p.nome_file}" if p.da_elaborare else p.nome_file, ContentFile(p.contenuto), save=False)

@@ -271,6 +271,10 @@ class Allegato(models.Model):
     # A photo as uploaded, private, until the worker re-encodes it (segnalazioni.elaborazione):
     # meanwhile `file` is empty and every viewer gets a placeholder; emptied once processed.
     grezzo = models.FileField(upload_to=_percorso_allegato, max_length=255, blank=True)
+    # The upload's hash, kept once the worker re-encodes the photo: pages and API answers rendered
+    # meanwhile link `?v=` its version, which then redirects to the current one. Empty when no such
+    # URL was given out (re-encoded in the request) and once redacted (the old link must not lead on).
+    sha256_caricato = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("allegato")

@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from PIL import Image
+from playwright.sync_api import expect
 
 from civico.portale.models import ValutazioneServizio
 from civico.segnalazioni.models import Segnalazione
@@ -94,9 +95,9 @@ NAVIGAZIONE_MS = 60_000
 
 def avanti(page) -> None:
     """Next step by mouse, once the page's own requests have settled, waiting for the new page's
-    scripts. On the place step the answers about the point (its comune, the open reports nearby)
-    add lines above the button: a click aimed just before such a shift lands beside it and nothing
-    happens (twice in CI, at low load too: no navigation within 60 s)."""
+    scripts. Answers that add lines above the button (as the place step's did, before they moved
+    under it) make a click aimed just before the shift land beside it and nothing happens (twice in
+    CI, at low load too: no navigation within 60 s)."""
     page.wait_for_load_state("networkidle")
     with page.expect_navigation(timeout=NAVIGAZIONE_MS):
         page.click("form#modulo .flusso-azioni button[type=submit]")
@@ -229,6 +230,41 @@ def _centra(page, lat, lon):
     page.wait_for_function("document.getElementById('luogo-trovato').textContent.includes('Alessandria')")
     page.click("#togli-punto")
     assert page.input_value("#campo-lat") == ""
+
+
+def _y_nella_pagina(locator) -> float:
+    """Where the element's top is in the page (not in the viewport: a scroll is not a shift)."""
+    return locator.evaluate("el => el.getBoundingClientRect().top + window.scrollY")
+
+
+@pytest.mark.parametrize("schermo", [TELEFONO, DESKTOP], ids=["telefono", "desktop"])
+def test_the_answers_about_the_point_do_not_move_the_avanti_button(live_server, browser, ente, schermo):
+    """The comune and address found at the point and the open reports near it arrive after the
+    click on the map, when the citizen may already be aiming at Avanti: the button stays put."""
+    factories.segnalazione(ente, titolo="Buca già segnalata")  # at the point: the panel of nearby reports
+    context, page = nuova_pagina(browser, **schermo)
+    page.goto(f"{live_server.url}/segnala/?ente=alessandria")
+    page.click("label[for=campo-privacy]")
+    avanti(page)
+    page.wait_for_selector(".leaflet-container")
+    _centra(page, LAT, LON)
+    page.wait_for_load_state("networkidle")  # the reports in view, answered before the point is picked
+    mappa = page.locator("#mappa")
+    mappa.scroll_into_view_if_needed()
+    bottone = page.locator("form#modulo .flusso-azioni button[type=submit]")
+    prima = _y_nella_pagina(bottone)
+
+    box = mappa.bounding_box()
+    # Beside the centre, where the open report's dot is (a click on it opens its popup): ~15 m away.
+    page.mouse.click(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2 + 30)
+    page.wait_for_function("document.getElementById('luogo-trovato').textContent.includes('Alessandria')")
+    expect(page.get_by_test_id("vicine")).to_contain_text("Buca già segnalata")
+    page.wait_for_load_state("networkidle")
+    assert _y_nella_pagina(bottone) == prima
+    accessibile(page, "luogo con le risposte sotto Avanti")
+    avanti(page)
+    assert page.url.endswith("/disservizio/")
+    context.close()
 
 
 def test_use_my_position_places_the_pin_and_a_comune_not_on_civico_is_named(live_server, browser, ente):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -203,3 +204,71 @@ def test_erasing_the_reporter_before_the_worker_came_leaves_no_upload_with_its_e
     assert not a.in_elaborazione and not default_storage.exists(grezzo)
     img = _immagine(a.file.name)
     assert not img.getexif() and "exif" not in img.info
+
+
+VARIANTI = [pytest.param("", id="foto"), pytest.param("miniatura/", id="miniatura")]
+
+
+def _url_nella_pagina(client, a: Allegato, variante: str) -> str:
+    html = client.get(f"/segnalazioni/{a.segnalazione.codice}/").content.decode()
+    [url] = re.findall(rf'"(/allegati/{a.pk}/{variante}\?v=[0-9a-f]+)"', html)
+    return url
+
+
+@pytest.mark.parametrize("variante", VARIANTI)
+def test_a_link_given_out_while_processing_leads_to_the_photo_once_processed(
+        alessandria, worker_separato, invia, client, variante):
+    """The receipt, the intake API's answer, a cached list: rendered while the photo was pending,
+    they link the upload's version; once re-encoded the citizen must see the photo, not a 404."""
+    a = invia(immagini.jpeg(400, 200, gps=True))
+    vecchio = _url_nella_pagina(client, a, variante)
+    assert vecchio.endswith(f"?v={a.sha256[:16]}")
+    r = client.get(vecchio)
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml"  # the placeholder meanwhile
+
+    assert elabora_foto.call(a.pk) is True
+    nuovo = _url_nella_pagina(client, a, variante)
+    assert nuovo != vecchio
+    r = client.get(vecchio)
+    assert r.status_code == 302 and r["Location"] == nuovo and r["Cache-Control"] == "no-store"
+    foto = client.get(r["Location"])
+    assert foto.status_code == 200 and foto["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(b"".join(foto.streaming_content))).format == "JPEG"
+    # Any other version is still unknown: 404, nothing kept.
+    altra = client.get(f"/allegati/{a.pk}/{variante}?v={'0' * 16}")
+    assert altra.status_code == 404 and altra["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("variante", VARIANTI)
+def test_after_a_redaction_the_link_given_out_while_processing_is_gone(
+        alessandria, worker_separato, invia, client, variante):
+    """The old link must not lead to the redacted photo either: whoever holds it saw the photo
+    before it was hidden in part, and a redaction makes every earlier URL answer 404."""
+    from civico.accounts.models import Ruolo
+    from civico.backoffice import redazione
+
+    a = invia(immagini.jpeg(400, 200, gps=True))
+    vecchio = _url_nella_pagina(client, a, variante)
+    assert elabora_foto.call(a.pk) is True
+    assert client.get(vecchio).status_code == 302
+
+    operatore = factories.staff("al.operatore", Ruolo.OPERATORE, alessandria)
+    redazione.oscura(Allegato.objects.get(pk=a.pk), [(0.0, 0.0, 0.5, 0.5)], operatore)
+    r = client.get(vecchio)
+    assert r.status_code == 404 and r["Cache-Control"] == "no-store"
+    assert client.get(_url_nella_pagina(client, a, variante)).status_code == 200  # the redacted photo
+
+
+def test_photos_pending_at_the_upgrade_remember_their_upload_too(alessandria, worker_separato, invia, client):
+    """The migration that adds the field fills it for the photos still waiting for the worker."""
+    import importlib
+
+    from django.apps import apps
+
+    migrazione = importlib.import_module("civico.segnalazioni.migrations.0013_allegato_sha256_caricato")
+    a = invia(immagini.jpeg())
+    Allegato.objects.filter(pk=a.pk).update(sha256_caricato="")  # as before the upgrade
+    vecchio = _url_nella_pagina(client, a, "")
+    migrazione.ricorda_caricati(apps, None)
+    assert elabora_foto.call(a.pk) is True
+    assert client.get(vecchio).status_code == 302
