@@ -16,6 +16,7 @@ from civico.accounts.models import Utente
 from civico.comunicazioni import canali, collegamenti, dirette
 from civico.comunicazioni.impostazioni import impostazione
 from civico.comunicazioni.models import Iscrizione
+from civico.core.inserimento import inserisci
 from civico.errors import DomainError, InvalidData
 from civico.segnalazioni.models import Segnalazione
 
@@ -140,7 +141,7 @@ def segui_come_segnalante(s: Segnalazione, *, nuova: bool = False, crea: bool = 
     gia = None if nuova else Iscrizione.objects.filter(segnalazione=s, **filtro).first()
     if gia is not None or not crea:
         return gia
-    isc = Iscrizione.objects.create(segnalazione=s, lingua=s.lingua, **campi)
+    isc = inserisci(Iscrizione(segnalazione=s, lingua=s.lingua, **campi))  # in every report's intake
     if s.segnalante_id and Segnalazione.segnalante.is_cached(s):
         isc.utente = s.segnalante  # the account intake holds: its preferences are read next
     return isc

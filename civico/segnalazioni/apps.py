@@ -23,3 +23,4 @@ class SegnalazioniConfig(AppConfig):
 
         # Photos whose re-encoding task was lost are processed by the worker's sweeper thread.
         estensioni.registra_filo(elaborazione.spazzino)
+        estensioni.registra_misure(elaborazione.misure)

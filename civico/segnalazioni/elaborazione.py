@@ -110,6 +110,19 @@ def in_sospeso(*, grazia: float = GRAZIA_SECONDI, limite: int = 200) -> int:
     return fatte
 
 
+def misure() -> list[tuple[str, str, float | None]]:
+    """For /metrics (core.metriche): the photos waiting for the worker and how long the oldest has."""
+    in_attesa = Allegato.objects.exclude(grezzo="")
+    quanti = in_attesa.count()
+    piu_vecchia = in_attesa.order_by("creato_il").values_list("creato_il", flat=True).first()
+    return [
+        ("civico_photos_pending", "Photos received and not yet re-encoded by the worker (shown as a placeholder).",
+         quanti),
+        ("civico_photos_pending_oldest_age_seconds", "Age of the oldest photo waiting to be re-encoded (0 if none).",
+         (timezone.now() - piu_vecchia).total_seconds() if piu_vecchia else 0.0),
+    ]
+
+
 def spazzino(ferma: threading.Event, ogni: float | None = None) -> threading.Thread:
     """A thread of `civico worker` (registered in SegnalazioniConfig.ready); a first pass at start."""
     from civico.core.estensioni import avvia_periodico

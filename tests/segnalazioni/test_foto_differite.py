@@ -272,3 +272,24 @@ def test_photos_pending_at_the_upgrade_remember_their_upload_too(alessandria, wo
     migrazione.ricorda_caricati(apps, None)
     assert elabora_foto.call(a.pk) is True
     assert client.get(vecchio).status_code == 302
+
+
+def test_metrics_show_the_photos_waiting_for_the_worker_and_the_oldest_age(client, alessandria, worker_separato,
+                                                                            invia):
+    def metrica(nome: str) -> float:
+        testo = client.get("/metrics").content.decode()
+        trovata = re.search(rf"^{re.escape(nome)} (\S+)$", testo, re.M)
+        assert trovata, f"{nome} not in /metrics"
+        return float(trovata.group(1))
+
+    assert metrica("civico_photos_pending") == 0 and metrica("civico_photos_pending_oldest_age_seconds") == 0
+    prima, seconda = invia(immagini.jpeg(400, 200, gps=True)), invia(immagini.jpeg(300, 300))
+    Allegato.objects.filter(pk=prima.pk).update(creato_il=prima.creato_il - timedelta(minutes=5))
+
+    assert metrica("civico_photos_pending") == 2
+    assert 300 <= metrica("civico_photos_pending_oldest_age_seconds") < 400
+
+    elaborazione.elabora(prima.pk)
+    assert metrica("civico_photos_pending") == 1 and metrica("civico_photos_pending_oldest_age_seconds") < 100
+    elaborazione.elabora(seconda.pk)
+    assert metrica("civico_photos_pending") == 0
