@@ -226,9 +226,10 @@ def _allegati(s: Segnalazione) -> bool:
             _cancella_file(a.file, a.miniatura, a.originale)
             a.delete()
             toccata = True
-        elif a.originale or a.nome_originale:
+        elif a.originale or a.nome_originale or a.sha256_caricato:
+            # The upload's hash goes too: a fingerprint of the file as sent (EXIF and all).
             _cancella_file(a.originale)
-            Allegato.objects.filter(pk=a.pk).update(originale="", nome_originale="")
+            Allegato.objects.filter(pk=a.pk).update(originale="", nome_originale="", sha256_caricato="")
             toccata = True
     return toccata
 

@@ -194,13 +194,14 @@ def test_erasing_the_reporter_before_the_worker_came_leaves_no_upload_with_its_e
     from civico.gdpr.cancellazione import Persona, cancella_segnalazione
 
     a = invia(immagini.jpeg(400, 200, gps=True))
-    grezzo = a.grezzo.name
+    grezzo, caricata = a.grezzo.name, a.sha256_caricato
     persona = Persona()
     persona.aggiungi(nome="Giulia Rossi", email="giulia@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         assert cancella_segnalazione(a.segnalazione, persona, testo_rimosso="[rimosso]") is True
 
     a.refresh_from_db()
+    assert caricata and a.sha256_caricato == ""  # not even the upload's fingerprint stays
     assert not a.in_elaborazione and not default_storage.exists(grezzo)
     img = _immagine(a.file.name)
     assert not img.getexif() and "exif" not in img.info
