@@ -6,6 +6,7 @@ JSON API cannot disagree, and no field the public may not see can appear here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -70,15 +71,18 @@ def definizione(c: Categoria) -> dict[str, Any]:
 
 
 def richieste(righe: list[Riga], ente: Ente, base_url: str,
-              cronologie: dict[int, list[Voce]] | None = None) -> list[dict[str, Any]]:
+              cronologie: dict[int, tuple[Voce, ...]] | None = None) -> Iterator[dict[str, Any]]:
     """GET requests / requests/{id}: one request per row, with our extensions when the public
-    timelines are given (`ricerca.cronologie`)."""
+    timelines are given (`ricerca.cronologie`). Built one at a time, as `risposte.risposta`
+    writes them: a request's dicts and lists are freed before the next is built, so they never
+    outlive the garbage collector's youngest generation (5,000 note dicts and 1,000 requests kept
+    to the end brought on a full collection, ~100 ms, every few lists)."""
     schede = Schede(base_url)
     orari = OrariEnte(ente.fuso_orario)  # one per list: offsets and due dates worked out once
     if cronologie is None:
-        return [richiesta(schede.scheda(r), orari) for r in righe]
+        return (richiesta(schede.scheda(r), orari) for r in righe)
     descrizioni = eventi.Descrizioni()  # each default sentence translated once for the whole list
-    return [richiesta(schede.scheda(r), orari, note(cronologie[r["id"]], orari, descrizioni)) for r in righe]
+    return (richiesta(schede.scheda(r), orari, note(cronologie[r["id"]], orari, descrizioni)) for r in righe)
 
 
 class OrariEnte(Orari):
@@ -144,20 +148,21 @@ def richiesta(scheda: dict[str, Any], orari: OrariEnte, note: list[dict[str, Any
 _OPEN311 = {s.value: stato_open311(s) for s in Stato}
 
 
-def note(cronologia: list[Voce], orari: Orari, descrizioni: eventi.Descrizioni) -> list[dict[str, Any]]:
+def note(cronologia: tuple[Voce, ...], orari: Orari, descrizioni: eventi.Descrizioni) -> list[dict[str, Any]]:
     """The public timeline (oldest first), each entry with the Open311 status the report had after it."""
     stato: str = Stato.SUBMITTED
-    di = descrizioni.di
+    di = descrizioni.di_json
+    data = orari.testo
     pubblica = Visibilita.PUBBLICA
     return [
         {
-            "datetime": orari.iso(creato_il),
+            "datetime": data(creato_il),
             "description": di(tipo, testo, pubblica, transizione, dati),
             # The state after this event (a state change sets it, anything else keeps it) carries on.
             "status": _OPEN311.get(stato := stato_a or stato) or stato_open311(stato),
             "type": tipo,
         }
-        for creato_il, tipo, stato_a, transizione, testo, dati in cronologia
+        for _segnalazione, creato_il, tipo, stato_a, transizione, testo, dati in cronologia
     ]
 
 

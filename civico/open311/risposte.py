@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -47,8 +48,11 @@ class Errore(Exception):
 
 
 def risposta(dati: Any, fmt: str, radice: str, *, status: int = 200, headers: dict | None = None) -> HttpResponse:
-    """`dati` as JSON, or as XML under the root element `radice`."""
-    if fmt == "json":
+    """`dati` as JSON, or as XML under the root element `radice`. A list may come as an iterator:
+    each item is written as soon as it is built (the same bytes as for the list)."""
+    if isinstance(dati, Iterator):
+        corpo = json_elenco(dati) if fmt == "json" else xml_elenco(radice, dati)
+    elif fmt == "json":
         corpo = json_compatto(dati)
     else:
         corpo = xml(radice, dati)
@@ -69,6 +73,11 @@ def json_compatto(dati: Any) -> bytes:
         return json.dumps(dati, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def json_elenco(voci: Iterable[Any]) -> bytes:
+    """`json_compatto(list(voci))`, item by item."""
+    return b"[" + b",".join(json_compatto(v) for v in voci) + b"]"
+
+
 def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:
     fmt = fmt if fmt in TIPI else FORMATO_PREDEFINITO
     return risposta(errore.errori(), fmt, "errors", status=errore.status, headers=errore.headers)
@@ -77,6 +86,19 @@ def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:
 def xml(radice: str, dati: Any) -> bytes:
     parti = ['<?xml version="1.0" encoding="utf-8"?>\n']
     _elemento(parti, radice, dati)
+    return "".join(parti).encode()
+
+
+def xml_elenco(radice: str, voci: Iterable[Any]) -> bytes:
+    """`xml(radice, list(voci))`, item by item."""
+    parti = ['<?xml version="1.0" encoding="utf-8"?>\n', f"<{radice}>"]
+    singolare = SINGOLARI.get(radice, radice.removesuffix("s"))
+    for v in voci:
+        _elemento(parti, singolare, v)
+    if len(parti) == 2:  # no items: an empty element, as `_elemento` writes an empty list
+        parti[1] = f"<{radice} />"
+    else:
+        parti.append(f"</{radice}>")
     return "".join(parti).encode()
 
 
