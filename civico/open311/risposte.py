@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -73,9 +74,17 @@ def json_compatto(dati: Any) -> bytes:
         return json.dumps(dati, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def json_elenco(voci: Iterable[Any]) -> bytes:
-    """`json_compatto(list(voci))`, item by item."""
-    return b"[" + b",".join(json_compatto(v) for v in voci) + b"]"
+def json_elenco(voci: Iterable[Any], lotto: int = 50) -> bytes:
+    """`json_compatto(list(voci))`, `lotto` items at a time: few enough to be freed young, many
+    enough that orjson's cost per call (~4 µs, 1,000 calls a list) does not show."""
+    parti: list[bytes | memoryview] = [b"["]
+    voci = iter(voci)
+    while gruppo := list(islice(voci, lotto)):
+        if len(parti) > 1:
+            parti.append(b",")
+        parti.append(memoryview(json_compatto(gruppo))[1:-1])  # "[a,b]" → "a,b", not copied
+    parti.append(b"]")
+    return b"".join(parti)  # the answer's ~1.4 MB copied once
 
 
 def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:

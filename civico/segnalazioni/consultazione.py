@@ -194,7 +194,6 @@ class Schede:
         self._etichette: dict[str, str] = {}
 
     def scheda(self, r: Riga) -> dict[str, Any]:
-        base = self.base
         return {
             "codice": r["codice"],
             "uuid": str(r["uuid"]),
@@ -217,13 +216,22 @@ class Schede:
             "scadenza": r["scadenza"],
             "nota_pubblica": r["nota_pubblica"],
             "duplicato_di": r["duplicato_di__codice"],
-            "foto": [
-                {"url": f"{base}{self._allegato.url(pk)}?v={v}", "miniatura": f"{base}{self._miniatura.url(pk)}?v={v}"}
-                for pk, v in r["foto"]
-            ],
+            "foto": self.foto(r),
             "url_media_esterno": r["url_media_esterno"],
-            "url": base + self._pagina.url(r["codice"]),
+            "url": self.url(r),
         }
+
+    def foto(self, r: Riga) -> list[dict[str, str]]:
+        """The public photos of a row: versioned URLs of the image and its thumbnail."""
+        base = self.base
+        return [
+            {"url": f"{base}{self._allegato.url(pk)}?v={v}", "miniatura": f"{base}{self._miniatura.url(pk)}?v={v}"}
+            for pk, v in r["foto"]
+        ]
+
+    def url(self, r: Riga) -> str:
+        """The public page of a row."""
+        return self.base + self._pagina.url(r["codice"])
 
     def etichetta(self, stato: str) -> str:
         if stato not in self._etichette:
@@ -330,7 +338,9 @@ class Orari:
             parti = self._ore[valore[:13]]
         except KeyError:
             parti = self._ora_testo(valore)
-        if parti is None or not _UTC_TESTO.fullmatch(valore, 13):
+        # PostgreSQL writes its zone's offset last, so "+00" is all it takes there to know the rest
+        # is ":MM:SS[.ffffff]"; anything else (SQLite, a text someone wrote) is checked in full.
+        if parti is None or (valore[-3:] != "+00" and not _UTC_TESTO.fullmatch(valore, 13)):
             return self.iso(istante(valore))
         return parti[0] + valore[14:19] + parti[1]
 
