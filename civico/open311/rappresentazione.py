@@ -141,7 +141,7 @@ def richiesta(r: Riga, schede: Schede, orari: OrariEnte, note: list[dict[str, An
             "priority": r["priorita"],
             "state": r["stato"],
             "state_label": schede.etichetta(r["stato"]),
-            "photos": [{"media_url": f["url"], "thumbnail_url": f["miniatura"]} for f in foto],
+            "photos": [{"media_url": f["url"], "thumbnail_url": f["miniatura"]} for f in foto] if foto else [],
             "duplicate_of": r["duplicato_di__codice"],
             "url": schede.url(r),
         }

@@ -58,6 +58,8 @@ def risposta(dati: Any, fmt: str, radice: str, *, status: int = 200, headers: di
     else:
         corpo = xml(radice, dati)
     r = HttpResponse(corpo, status=status, content_type=TIPI.get(fmt, TIPI[FORMATO_PREDEFINITO]))
+    # What CommonMiddleware would set, from `response.content`: a copy of the whole body (1.4 MB).
+    r["Content-Length"] = str(len(corpo))
     for nome, valore in (headers or {}).items():
         r[nome] = valore
     return r
