@@ -326,14 +326,14 @@ def scomposizione(ente, filtri, runs: int) -> dict[str, float]:
     base = "http://testserver/"
     righe = ricerca.richieste(ente, filtri)
     cronologie = ricerca.cronologie(righe)
-    dati = rappresentazione.richieste(righe, ente, base, cronologie)
+    dati = list(rappresentazione.richieste(righe, ente, base, cronologie))
     schede = Schede(base)
     passi = {
         "fetch (SQL + plain rows + photo ids)": lambda: ricerca.richieste(ente, filtri),
         "fetch timelines (SQL + plain rows)": lambda: ricerca.cronologie(righe),
         "scheda_pubblica x rows": lambda: [schede.scheda(r) for r in righe],
-        "open311 fields x rows (with scheda)": lambda: rappresentazione.richieste(righe, ente, base),
-        "open311 fields + extensions x rows": lambda: rappresentazione.richieste(righe, ente, base, cronologie),
+        "open311 fields x rows (with scheda)": lambda: list(rappresentazione.richieste(righe, ente, base)),
+        "open311 fields + extensions x rows": lambda: list(rappresentazione.richieste(righe, ente, base, cronologie)),
         "JSON (extensions)": lambda: risposte.json_compatto(dati),
         "xml (extensions)": lambda: risposte.xml("service_requests", dati),
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -47,12 +49,17 @@ class Errore(Exception):
 
 
 def risposta(dati: Any, fmt: str, radice: str, *, status: int = 200, headers: dict | None = None) -> HttpResponse:
-    """`dati` as JSON, or as XML under the root element `radice`."""
-    if fmt == "json":
+    """`dati` as JSON, or as XML under the root element `radice`. A list may come as an iterator:
+    each item is written as soon as it is built (the same bytes as for the list)."""
+    if isinstance(dati, Iterator):
+        corpo = json_elenco(dati) if fmt == "json" else xml_elenco(radice, dati)
+    elif fmt == "json":
         corpo = json_compatto(dati)
     else:
         corpo = xml(radice, dati)
     r = HttpResponse(corpo, status=status, content_type=TIPI.get(fmt, TIPI[FORMATO_PREDEFINITO]))
+    # What CommonMiddleware would set, from `response.content`: a copy of the whole body (1.4 MB).
+    r["Content-Length"] = str(len(corpo))
     for nome, valore in (headers or {}).items():
         r[nome] = valore
     return r
@@ -69,6 +76,19 @@ def json_compatto(dati: Any) -> bytes:
         return json.dumps(dati, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def json_elenco(voci: Iterable[Any], lotto: int = 50) -> bytes:
+    """`json_compatto(list(voci))`, `lotto` items at a time: few enough to be freed young, many
+    enough that orjson's cost per call (~4 µs, 1,000 calls a list) does not show."""
+    parti: list[bytes | memoryview] = [b"["]
+    voci = iter(voci)
+    while gruppo := list(islice(voci, lotto)):
+        if len(parti) > 1:
+            parti.append(b",")
+        parti.append(memoryview(json_compatto(gruppo))[1:-1])  # "[a,b]" → "a,b", not copied
+    parti.append(b"]")
+    return b"".join(parti)  # the answer's ~1.4 MB copied once
+
+
 def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:
     fmt = fmt if fmt in TIPI else FORMATO_PREDEFINITO
     return risposta(errore.errori(), fmt, "errors", status=errore.status, headers=errore.headers)
@@ -77,6 +97,19 @@ def risposta_errore(errore: Errore, fmt: str) -> HttpResponse:
 def xml(radice: str, dati: Any) -> bytes:
     parti = ['<?xml version="1.0" encoding="utf-8"?>\n']
     _elemento(parti, radice, dati)
+    return "".join(parti).encode()
+
+
+def xml_elenco(radice: str, voci: Iterable[Any]) -> bytes:
+    """`xml(radice, list(voci))`, item by item."""
+    parti = ['<?xml version="1.0" encoding="utf-8"?>\n', f"<{radice}>"]
+    singolare = SINGOLARI.get(radice, radice.removesuffix("s"))
+    for v in voci:
+        _elemento(parti, singolare, v)
+    if len(parti) == 2:  # no items: an empty element, as `_elemento` writes an empty list
+        parti[1] = f"<{radice} />"
+    else:
+        parti.append(f"</{radice}>")
     return "".join(parti).encode()
 
 

@@ -201,7 +201,6 @@ class Schede:
         self._etichette: dict[str, str] = {}
 
     def scheda(self, r: Riga) -> dict[str, Any]:
-        base = self.base
         return {
             "codice": r["codice"],
             "uuid": str(r["uuid"]),
@@ -224,13 +223,22 @@ class Schede:
             "scadenza": r["scadenza"],
             "nota_pubblica": r["nota_pubblica"],
             "duplicato_di": r["duplicato_di__codice"],
-            "foto": [
-                {"url": f"{base}{self._allegato.url(pk)}?v={v}", "miniatura": f"{base}{self._miniatura.url(pk)}?v={v}"}
-                for pk, v in r["foto"]
-            ],
+            "foto": self.foto(r),
             "url_media_esterno": r["url_media_esterno"],
-            "url": base + self._pagina.url(r["codice"]),
+            "url": self.url(r),
         }
+
+    def foto(self, r: Riga) -> list[dict[str, str]]:
+        """The public photos of a row: versioned URLs of the image and its thumbnail."""
+        base = self.base
+        return [
+            {"url": f"{base}{self._allegato.url(pk)}?v={v}", "miniatura": f"{base}{self._miniatura.url(pk)}?v={v}"}
+            for pk, v in r["foto"]
+        ]
+
+    def url(self, r: Riga) -> str:
+        """The public page of a row."""
+        return self.base + self._pagina.url(r["codice"])
 
     def etichetta(self, stato: str) -> str:
         if stato not in self._etichette:
@@ -290,8 +298,13 @@ _MINUTI_SECONDI = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)
 # Per time zone: UTC hour (proleptic ordinal × 24 + hour) → what `iso()` writes for any time of that
 # hour before and after "MM:SS", or None where it cannot be split so (an offset of 5:30, an offset
 # that changes within the hour). Facts of the zone, so kept by the process; bounded all the same.
-_ORE: dict[tzinfo, dict[int, tuple[str, str] | None]] = {}
-_ORE_MASSIME = 200_000  # ~23 years of hours per zone
+# Keyed by text too ("2026-05-04 09", the hour as the database writes it: `Orari.testo`).
+_ORE: dict[tzinfo, dict[int | str, tuple[str, str] | None]] = {}
+_ORE_MASSIME = 200_000  # ~11 years of hours per zone, by number and by text
+# A UTC hour as the database writes it as text ("2026-05-04 09"), and what may follow it: ":MM:SS",
+# microseconds perhaps, PostgreSQL's "+00" (Django sets each connection's zone to UTC).
+_ORA_TESTO = re.compile(r"\d{4}-\d\d-\d\d \d\d")
+_UTC_TESTO = re.compile(r":[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:\+00)?")
 
 
 class Orari:
@@ -320,6 +333,35 @@ class Orari:
         if parti is None:
             return iso(valore, self.fuso)
         return parti[0] + _MINUTI_SECONDI[valore.minute * 60 + valore.second] + parti[1]
+
+    def testo(self, valore: str | None) -> str | None:
+        """`iso()` of a timestamp the database wrote as text in UTC (`Cast(campo, TextField())`:
+        PostgreSQL's "2026-05-04 09:30:00.123456+00", SQLite's without the offset), without
+        parsing it: its date and hour pick the parts worked out for that UTC hour, its minutes and
+        seconds are copied. Anything else is parsed (`istante`) and written by `iso()`."""
+        if valore is None:
+            return None
+        try:
+            parti = self._ore[valore[:13]]
+        except KeyError:
+            parti = self._ora_testo(valore)
+        # PostgreSQL writes its zone's offset last, so "+00" is all it takes there to know the rest
+        # is ":MM:SS[.ffffff]"; anything else (SQLite, a text someone wrote) is checked in full.
+        if parti is None or (valore[-3:] != "+00" and not _UTC_TESTO.fullmatch(valore, 13)):
+            return self.iso(istante(valore))
+        return parti[0] + valore[14:19] + parti[1]
+
+    def _ora_testo(self, valore: str) -> tuple[str, str] | None:
+        if not _ORA_TESTO.fullmatch(valore, 0, 13):
+            return None
+        try:
+            inizio = datetime(int(valore[:4]), int(valore[5:7]), int(valore[8:10]), int(valore[11:13]), tzinfo=UTC)
+        except ValueError:  # not a date: `istante` says so
+            return None
+        chiave = inizio.toordinal() * 24 + inizio.hour
+        parti = self._ore[chiave] if chiave in self._ore else self._ora(chiave, inizio)
+        self._ore[valore[:13]] = parti
+        return parti
 
     def _ora(self, chiave: int, valore: datetime) -> tuple[str, str] | None:
         inizio = valore.replace(minute=0, second=0, microsecond=0)

@@ -6,6 +6,7 @@ segnalazione è stata presa in carico.") are rendered at read time, in the reade
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -187,11 +188,10 @@ class Descrizioni:
 
     def __init__(self) -> None:
         self._frasi: dict[tuple, str] = {}
-        # (type, transition, id of `dati`) → (`dati`, sentence). A list's reader decodes each
-        # distinct `dati` once and hands the same dict to all its events (`ricerca.cronologie`):
-        # one look-up then, instead of picking out the keys the sentence reads. The dict is kept
-        # beside its sentence, so its id cannot be reused by another while this lives.
-        self._per_dati: dict[tuple[str, str, int], tuple[dict, str]] = {}
+        # JSON text of `dati` → its value, and (type, transition, that text) → sentence: a list's
+        # events share few distinct `dati` ({"attore": "sistema"}), each decoded and worded once.
+        self._dati: dict[str, dict[str, Any]] = {}
+        self._per_json: dict[tuple[str, str, str], str] = {}
 
     def di(self, tipo: str, testo: str, visibilita: str, transizione: str, dati: dict) -> str:
         if testo:
@@ -199,12 +199,25 @@ class Descrizioni:
                 # Masked when written (`_al_cancello`); again here, cheaply, for rows written before that.
                 return pubblico(testo)
             return testo
-        visto = self._per_dati.get((tipo, transizione, id(dati)))
-        if visto is not None and visto[0] is dati:
-            return visto[1]
-        frase = self._frase(tipo, transizione, dati)
-        self._per_dati[tipo, transizione, id(dati)] = (dati, frase)
+        return self._frase(tipo, transizione, dati)
+
+    def di_json(self, tipo: str, testo: str, visibilita: str, transizione: str, dati: str | None) -> str:
+        """`di` of an event read as plain values, its `dati` as the database's JSON text."""
+        if testo:
+            return self.di(tipo, testo, visibilita, transizione, self._decodifica(dati))
+        chiave = (tipo, transizione, dati or "")
+        frase = self._per_json.get(chiave)
+        if frase is None:
+            frase = self._per_json[chiave] = self._frase(tipo, transizione, self._decodifica(dati))
         return frase
+
+    def _decodifica(self, dati: str | None) -> dict[str, Any]:
+        if not dati:
+            return {}
+        valore = self._dati.get(dati)
+        if valore is None:
+            valore = self._dati[dati] = json.loads(dati)
+        return valore
 
     def _frase(self, tipo: str, transizione: str, dati: dict) -> str:
         letti = {k: dati[k] for k in _LETTI.get(tipo, ()) if k in dati}

@@ -63,6 +63,24 @@ def test_orari_writes_what_iso_writes_in_any_zone(fuso):
                 assert orari.iso(valore) == iso(valore, fuso), (fuso, valore)
 
 
+@pytest.mark.parametrize("cambio", [PRIMAVERA, AUTUNNO], ids=["march", "october"])
+def test_orari_writes_a_database_timestamp_text_as_iso_writes_its_value(cambio):
+    """Timelines keep the time as the database wrote it (PostgreSQL with "+00" and microseconds
+    trimmed of zeros, SQLite without an offset): `Orari.testo` must write what `iso()` writes."""
+    orari = Orari(ROMA)
+    for valore in _intorno(cambio):
+        testo = valore.astimezone(UTC).isoformat(sep=" ").removesuffix("+00:00")
+        postgresql = testo.rstrip("0").removesuffix(".") + "+00" if "." in testo else testo + "+00"
+        for scritto in (testo, postgresql):
+            assert orari.testo(scritto) == iso(valore, ROMA), scritto
+    # Other offsets, other shapes: parsed, never cut at the hour; nonsense still refused.
+    assert orari.testo("2026-03-29 00:59:59+05:30") == iso(datetime(2026, 3, 28, 19, 29, 59, tzinfo=UTC), ROMA)
+    assert orari.testo("2026-03-29T00:59:59Z") == "2026-03-29T01:59:59+01:00"
+    assert orari.testo(None) is None
+    with pytest.raises(ValueError):
+        orari.testo("2026-13-29 00:59:59+00")
+
+
 def test_orari_takes_any_aware_datetime_dates_and_none_and_refuses_naive_ones():
     orari = Orari()  # the active time zone
     a_new_york = datetime(2026, 3, 8, 6, 59, 59, 999_999, tzinfo=ZoneInfo("America/New_York"))

@@ -6,9 +6,10 @@ import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import pytest
 from defusedxml import ElementTree as DET
 
-from civico.open311.risposte import SINGOLARI, xml
+from civico.open311.risposte import SINGOLARI, json_compatto, json_elenco, xml, xml_elenco
 
 # Every kind of value an answer carries, and text XML must escape or cannot carry at all.
 DATI = [
@@ -34,6 +35,16 @@ DATI = [
 def test_xml_matches_what_elementtree_writes_byte_for_byte():
     assert xml("service_requests", DATI) == _con_elementtree("service_requests", DATI)
     assert xml("errors", []) == _con_elementtree("errors", [])
+
+
+@pytest.mark.parametrize("dati", [DATI, [], DATI * 120, [{"n": 2**70}, {"n": 1}] * 60],
+                         ids=["some", "none", "many", "big-int"])
+def test_a_list_written_item_by_item_is_the_same_bytes_as_the_list(dati):
+    """Requests are written as they are built (`risposta` given an iterator): the same bytes."""
+    assert xml_elenco("service_requests", iter(dati)) == xml("service_requests", dati)
+    dati = [{**d, "control": "a\x00b\x07c"} if "control" in d else d for d in dati]  # JSON: no lone surrogate
+    assert json_elenco(iter(dati)) == json_compatto(dati)
+    assert json_elenco(iter(dati), lotto=1) == json_elenco(iter(dati), lotto=7) == json_compatto(dati)
 
 
 def test_xml_escapes_text_and_drops_what_xml_cannot_carry():
