@@ -58,7 +58,7 @@ STADI = [
     ("      events + outbox", "civico/segnalazioni/eventi.py", "registra_tutti"),
     ("        outbox rows (receipt)", "civico/comunicazioni/outbox.py", "_scrivi"),
     ("    save attachments", "civico/segnalazioni/intake.py", "_salva_allegato"),
-    ("      task INSERTs (django-tasks enqueue)", "django_tasks/base.py", "enqueue"),
+    ("      task INSERTs (the queue's row, core.code)", "civico/core/code.py", "_riga_del_task"),
     ("  after commit (on_commit)", "django/db/backends/base/base.py", "run_and_clear_commit_hooks"),
     ("  response: scheda", "civico/api/rappresentazioni.py", "scheda"),
     ("SQL (execute)", "django/db/backends/utils.py", "_execute"),

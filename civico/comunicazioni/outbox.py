@@ -23,6 +23,7 @@ from civico.comunicazioni.impostazioni import impostazione, url_assoluto
 from civico.comunicazioni.messaggi import Messaggio, componi
 from civico.comunicazioni.models import CanaliEnte, EventoDaScrivere, Iscrizione, Notifica
 from civico.core.code import accoda_con_la_transazione
+from civico.core.inserimento import inserisci
 from civico.core.memoria import Memoria
 from civico.segnalazioni import arrivo, eventi
 from civico.segnalazioni.models import Evento, Segnalazione, TipoEvento, Visibilita
@@ -53,7 +54,7 @@ def _scrivi(sender, evento: Evento, **kwargs) -> None:
         # in the report's transaction: never lost; its task enqueued in the same transaction
         # with the database queue (core.code).
         iscrizioni.segui_come_segnalante(evento.segnalazione, nuova=True)
-        EventoDaScrivere.objects.create(evento=evento)
+        inserisci(EventoDaScrivere(evento=evento))
         accoda_con_la_transazione(_task_scrittura(), evento.pk)
         return
     # A savepoint: a bug here is logged and must never stop a citizen's report or an office's work.

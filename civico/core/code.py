@@ -16,13 +16,15 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, router, transaction
 
+from civico.core.inserimento import inserisci
+
 logger = logging.getLogger(__name__)
 
 
 def accoda_con_la_transazione(task: Any, *args: Any) -> None:
     """Enqueue `task(*args)` as part of the current transaction (see the module's docstring)."""
     if _nella_transazione(task):
-        task.enqueue(*args)
+        _riga_del_task(task, args)
         return
 
     def accoda() -> None:
@@ -43,3 +45,20 @@ def _nella_transazione(task: Any) -> bool:
     # The queue's table must be on the connection that holds the transaction.
     return (router.db_for_write(DBTaskResult) or DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS \
         and transaction.get_connection().in_atomic_block
+
+
+def _riga_del_task(task: Any, args: tuple) -> None:
+    """What `DatabaseBackend.enqueue` writes (its row, `pre_save` included), through the statement
+    `core.inserimento` builds once: `enqueue` compiles the ORM's INSERT, then builds its result
+    object (importing the task by path) for a debug log line, on every report."""
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    backend.validate_task(task)
+    inserisci(DBTaskResult(
+        id=backend._get_id(), args_kwargs=normalize_json({"args": args, "kwargs": {}}),  # noqa: SLF001
+        priority=task.priority, task_path=task.module_path, queue_name=task.queue_name,
+        run_after=task.run_after, backend_name=backend.alias,
+    ))
+    logger.debug("Task path=%s accodato nella transazione (backend %s)", task.module_path, backend.alias)

@@ -124,16 +124,28 @@ def _client_redis() -> Any | None:
     return backend._cache.get_client(write=True)  # noqa: SLF001 — Django's own client, its pool and options
 
 
+# Every counter of one check, atomically, in one command: created at 0 with its expiry if absent,
+# then incremented (what `_in_cache` does through Django's cache, on the same keys and values).
+_LUA_CONTA = """
+local conteggi = {}
+for i, chiave in ipairs(KEYS) do
+  redis.call('SET', chiave, 0, 'EX', ARGV[i], 'NX')
+  conteggi[i] = redis.call('INCR', chiave)
+end
+return conteggi
+"""
+_script: list[Any] = []  # the registered script, called with each request's client
+
+
 def _in_redis(client: Any, nomi: list[str], finestre: list[int]) -> list[int]:
-    """What `_in_cache` does (the counter created at 0 with its expiry if absent, then incremented),
-    for every counter in one MULTI/EXEC: the same keys and values Django's cache reads."""
+    """Every counter in one round trip and one command (EVALSHA; redis-py loads the script again
+    if the server has forgotten it): a MULTI/EXEC pipeline of SET NX + INCR per counter cost
+    ~8 % of a worker's time in `make bench`, most of it building and parsing its commands."""
     backend = caches["default"]
-    pipeline = client.pipeline(transaction=True)
-    for nome, finestra in zip(nomi, finestre, strict=True):
-        chiave = backend.make_and_validate_key(nome)
-        pipeline.set(chiave, 0, ex=finestra + 1, nx=True)
-        pipeline.incr(chiave)
-    return pipeline.execute()[1::2]
+    if not _script:
+        _script.append(client.register_script(_LUA_CONTA))
+    chiavi = [backend.make_and_validate_key(nome) for nome in nomi]
+    return [int(n) for n in _script[0](keys=chiavi, args=[finestra + 1 for finestra in finestre], client=client)]
 
 
 def limiti_di(azione: str) -> dict[str, tuple[int, int]]:

@@ -73,3 +73,20 @@ def test_the_report_s_tasks_commit_and_roll_back_with_it(alessandria_tx):
     [compito] = DBTaskResult.objects.all()
     assert compito.task_path == "civico.comunicazioni.tasks.scrivi_notifiche"
     assert compito.args_kwargs["args"] == [EventoDaScrivere.objects.get(evento__segnalazione=s).evento_id]
+
+
+def test_the_task_row_written_with_the_report_is_the_row_the_queue_s_own_enqueue_writes(alessandria_tx):
+    """The report's task row is written with a prebuilt INSERT (core.code), not django-tasks' enqueue:
+    the worker must find every column as the library itself writes it."""
+    from civico.comunicazioni.tasks import scrivi_notifiche
+
+    DBTaskResult.objects.all().delete()
+    s = factories.segnalazione(alessandria_tx, email="mario@example.org")
+    [nostro] = DBTaskResult.objects.all()
+    scrivi_notifiche.enqueue(*nostro.args_kwargs["args"])
+    suo = DBTaskResult.objects.exclude(pk=nostro.pk).get()
+    diversi = {"id", "enqueued_at"}
+    campi = [f.attname for f in DBTaskResult._meta.concrete_fields if f.attname not in diversi]
+    assert {c: getattr(nostro, c) for c in campi} == {c: getattr(suo, c) for c in campi}
+    assert nostro.status == "READY" and nostro.enqueued_at >= s.creata_il
+    assert nostro.task_result.task.func is scrivi_notifiche.func  # the worker can load and run it

@@ -130,3 +130,16 @@ def test_counters_count_each_key_apart_as_the_cache_reads_them_and_expire_with_t
         for nome, finestra_s in (("prova:a", 3600), ("prova:c", 7200)):
             ttl = client.ttl(cache.make_key(f"civico:limite:{nome}:{int(time.time() // finestra_s)}"))
             assert 0 < ttl <= finestra_s + 1
+
+
+def test_a_redis_that_forgot_the_counting_script_still_counts(_contatori_azzerati, client, alessandria, pochi):
+    """The shared counters run as one Lua script: a Redis restarted (or its scripts flushed) between
+    two requests loads it again instead of letting the flood through or failing the write."""
+    if _contatori_azzerati != "redis":
+        pytest.skip("only the shared Redis cache runs the script")
+    url = f"/scrivi-al-sindaco/{alessandria.slug}/"
+    client.post(url, {"tipo": "suggerimento", "testo": "Più alberi in piazza"})
+    redis.Redis.from_url(REDIS).script_flush()
+    stati = [client.post(url, {"tipo": "suggerimento", "testo": "Più alberi in piazza"}).status_code
+             for _ in range(2)]
+    assert stati[0] != 429 and stati[1] == 429
