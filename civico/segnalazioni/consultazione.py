@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import BooleanField, F, Func, Prefetch, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.db.models.lookups import In
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from civico.segnalazioni.models import Allegato, Segnalazione, condizione_pubblica
@@ -248,26 +248,37 @@ class Schede:
 
     @cached_property
     def _pagina(self) -> _Percorso:
-        return _Percorso("portale:segnalazione")
+        return percorso("portale:segnalazione")
 
     @cached_property
     def _allegato(self) -> _Percorso:
-        return _Percorso("portale:allegato")
+        return percorso("portale:allegato")
 
     @cached_property
     def _miniatura(self) -> _Percorso:
-        return _Percorso("portale:miniatura")
+        return percorso("portale:miniatura")
 
 
 # Characters `reverse()` never percent-encodes (RFC 3986's unreserved ones): a tracking code made
 # of these goes into the path as it is.
 _INTATTO = re.compile(r"[A-Za-z0-9._~-]+")
 _SEGNAPOSTO = "9876543210"  # matches both the <int:pk> and the <str:codice> converters
+_PERCORSI: dict[tuple[str, str, str | None], _Percorso] = {}
+
+
+def percorso(nome: str) -> _Percorso:
+    """The `_Percorso` of this URL name, reversed once per process (and per script prefix and
+    URLconf, the only other things `reverse` reads here): a report's intake answers with three URLs."""
+    chiave = (nome, get_script_prefix(), get_urlconf())
+    trovato = _PERCORSI.get(chiave)
+    if trovato is None:
+        trovato = _PERCORSI[chiave] = _Percorso(nome)
+    return trovato
 
 
 class _Percorso:
     """`reverse(nome, args=[valore])` for one argument its converter accepts (a pk, a tracking
-    code), reversed once around a placeholder."""
+    code, a token), reversed once around a placeholder."""
 
     def __init__(self, nome: str):
         self.nome = nome

@@ -13,7 +13,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -339,7 +339,9 @@ def _elimina_file(nomi: list[str]) -> None:
 
 def _impronta(dati: NuovaSegnalazione, preparati: list[media.AllegatoPreparato]) -> str:
     """A fingerprint of the request, so a reused idempotency key with other content is caught."""
-    campi = asdict(dati)
+    # Its fields as they are (asdict would deep-copy each, the ente's model instance included, for a
+    # JSON text that comes out the same).
+    campi = {f.name: getattr(dati, f.name) for f in fields(dati)}
     # How the reporter is spoken to is not what they report: a retry from another language is the same request.
     del campi["lingua"]
     for nuovo in ("domande_all_ufficio", "da_localizzare"):  # absent as before they existed: same fingerprint

@@ -242,3 +242,51 @@ def test_anonymous_callers_need_no_csrf_token(alessandria):
     r = post_json(Client(enforce_csrf_checks=True), URL, _buca())
     assert r.status_code == 201 and r.json()["segnalazione"]["titolo"] == "Buca profonda davanti al civico 41"
     assert Segnalazione.objects.get(codice=r.json()["codice"]).segnalante is None
+
+
+@pytest.mark.parametrize("come", ["json", "multipart con foto", "ripetuta", "senza categoria", "in inglese"])
+def test_the_receipt_is_exactly_what_its_published_schema_writes(client, alessandria, come):
+    """The creation's answer is rendered without ninja re-validating it (segnalante.crea): it must
+    stay byte for byte what the OpenAPI schema `Ricevuta` gives for the same data, keys in order."""
+    from civico.api import schemi
+    from civico.api.v1 import api
+
+    if come == "multipart con foto":
+        dati = {**_multipart(_buca()), "allegati": file_("buca.jpg", immagini.jpeg())}
+        r = client.post(URL, dati)
+    elif come == "ripetuta":
+        post_json(client, URL, _buca(), **{"Idempotency-Key": "k-ricevuta-1"})
+        r = post_json(client, URL, _buca(), **{"Idempotency-Key": "k-ricevuta-1"})
+        assert r.status_code == 200
+    elif come == "senza categoria":
+        r = post_json(client, URL, {"lat": LAT, "lon": LON, "titolo": "Lampione spento in via Milano",
+                                    "descrizione": "la luce del lampione è spenta da tre sere",
+                                    "risposte": {"lampioni-spenti": 1}})
+    else:
+        r = post_json(client, URL, _buca(email="a@example.org"), **{"Accept-Language": "en"})
+    assert r.status_code in (200, 201), r.content
+    corpo = r.json()
+    validata = schemi.Ricevuta.model_validate(corpo).model_dump(mode="json")
+    assert r.content.decode() == api.renderer.render(None, validata, response_status=r.status_code)
+    assert list(corpo["segnalazione"]) == list(schemi.SegnalazionePubblica.model_fields)
+    assert r["Content-Type"].startswith("application/json") and r["Location"].endswith(corpo["codice"])
+
+
+def test_the_receipt_s_links_follow_the_prefix_civico_is_served_under(client, alessandria):
+    """The receipt's URLs are reversed once per process (consultazione.percorso): once per script
+    prefix too, so a Civico served under /civico/ and one at the root each link to their own."""
+    radice = post_json(client, URL, _buca()).json()
+    from django.test.utils import override_script_prefix
+
+    with override_script_prefix("/civico/"):  # what the WSGI/ASGI handler sets from SCRIPT_NAME/root_path
+        sotto = post_json(client, URL, _buca())
+    di_nuovo = post_json(client, URL, _buca()).json()
+
+    assert sotto.status_code == 201, sotto.content
+    corpo = sotto.json()
+    assert corpo["url_privata"].startswith("http://testserver/civico/seguimi/")
+    assert corpo["segnalazione"]["url"] == f"http://testserver/civico/segnalazioni/{corpo['codice']}/"
+    assert sotto["Location"] == f"/civico{V1}/segnalante/segnalazioni/{corpo['codice']}"
+    for c in (radice, di_nuovo):
+        assert c["url_privata"].startswith("http://testserver/seguimi/")
+        assert c["segnalazione"]["url"] == f"http://testserver/segnalazioni/{c['codice']}/"

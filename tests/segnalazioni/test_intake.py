@@ -209,3 +209,35 @@ def test_every_domain_error_has_a_message_in_english_too(alessandria):
         messaggio = str(errore.value)
     assert "Valenza" in messaggio and "Civico" in messaggio
     assert "comune di" not in messaggio
+
+
+@pytest.mark.parametrize("variante", [
+    {},
+    {"risposte": {"dimensione": "grande", "note": ["a", {"b": 1}]}, "dati_client": {"device_id": "x"}},
+    {"domande_all_ufficio": ("dimensione",), "da_localizzare": True, "lingua": "en"},
+    {"nome": "Maria Rossi", "email": "m@example.org", "telefono": "+39 333 1234567", "canale": "sms"},
+    {"con_ente": True, "url_media_esterno": "https://example.org/f.jpg", "categoria": 7},
+])
+def test_the_request_fingerprint_is_the_one_earlier_versions_stored(alessandria, variante):
+    """A retry after an upgrade must match the fingerprint its first attempt stored: the way the
+    fingerprint is computed may get cheaper, never different (it was `dataclasses.asdict`)."""
+    import dataclasses
+    import hashlib
+    import json as json_
+
+    variante = dict(variante)
+    ente = alessandria if variante.pop("con_ente", False) else None
+    dati = intake.NuovaSegnalazione(lat=44.91, lon=8.61, titolo="Buca", ente=ente, **variante)
+    prima = dataclasses.asdict(dati)
+    del prima["lingua"]
+    for nuovo in ("domande_all_ufficio", "da_localizzare"):
+        if not prima[nuovo]:
+            del prima[nuovo]
+    prima["ente"] = ente.pk if ente else None
+    prima["allegati"] = ["abc"]
+    atteso = hashlib.sha256(json_.dumps(prima, sort_keys=True, default=str).encode()).hexdigest()
+
+    class _Preparato:
+        sha256 = "abc"
+
+    assert intake._impronta(dati, [_Preparato()]) == atteso
